@@ -1,0 +1,91 @@
+// The only module that reads the environment. Every key is documented where it is
+// defined (the README's configuration table mirrors this list); a wrong value stops
+// the start with a message naming the key and what it expects.
+import path from 'node:path';
+import { ConfigError, parsers, type Parser } from './parsers.js';
+
+export { ConfigError } from './parsers.js';
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; storage: string; url: string }
+  | { dialect: 'mysql'; url: string };
+
+export interface Config {
+  /** TCP port the HTTP server listens on. */
+  port: number;
+  /** Interface to bind. */
+  host: string;
+  /** The external base URL: the OIDC issuer and the base of every link in mail. */
+  publicUrl: string;
+  database: DatabaseConfig;
+  /** How long start-up keeps retrying an unreachable database. */
+  databaseConnectTimeoutMs: number;
+  /** smtp:// or smtps:// URL; absent means mail is written as .eml files to mailDir. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  mailDir: string;
+  /** Directory for runtime data (SQLite file, mail files). */
+  varDir: string;
+  /** Licence limits per seat pool; null means "not set by configuration". */
+  seats: { user: number | null; requester: number | null };
+  /** Keys for signing cookies (CSRF, sessions); generated and stored when empty. */
+  cookieKeys: string[];
+  /** 32-byte key (hex or base64) encrypting secrets at rest (LDAP bind password, upstream client secrets). */
+  encryptionKey: string | null;
+  /** Whether Express trusts X-Forwarded-* (set behind a reverse proxy). */
+  trustProxy: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Hours a first-start setup link stays valid. */
+  setupTokenTtlHours: number;
+  /** Whether the outbox worker runs in this process. */
+  mailWorker: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+interface KeySpec<T> {
+  key: string;
+  parse: Parser<T>;
+  fallback: (env: Env, partial: Partial<Config>) => T;
+}
+
+function spec<T>(key: string, parse: Parser<T>, fallback: (env: Env, partial: Partial<Config>) => T): KeySpec<T> {
+  return { key, parse, fallback };
+}
+
+function read<T>(env: Env, s: KeySpec<T>, partial: Partial<Config>): T {
+  const raw = env[s.key];
+  if (raw === undefined || raw.trim() === '') return s.fallback(env, partial);
+  return s.parse(s.key, raw.trim());
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Reads, validates and freezes the configuration. Throws ConfigError naming the bad key. */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const c: Partial<Config> = {};
+  c.varDir = read(env, spec('VAR_DIR', parsers.string, () => 'var'), c);
+  c.port = read(env, spec('PORT', parsers.port, () => 3000), c);
+  c.host = read(env, spec('HOST', parsers.string, () => '0.0.0.0'), c);
+  c.publicUrl = read(env, spec('PUBLIC_URL', parsers.httpUrl, () => `http://localhost:${c.port}`), c);
+  c.database = read(
+    env,
+    spec('DATABASE_URL', parsers.databaseUrl, () => parsers.databaseUrl('DATABASE_URL', `sqlite:${path.join(c.varDir!, 'gatehouse.sqlite')}`)),
+    c,
+  );
+  c.databaseConnectTimeoutMs = read(env, spec('DATABASE_CONNECT_TIMEOUT_MS', parsers.nonNegativeInt, () => 30_000), c);
+  c.smtpUrl = read(env, spec<string | null>('SMTP_URL', parsers.smtpUrl, () => null), c);
+  c.mailFrom = read(env, spec('MAIL_FROM', parsers.mailbox, () => 'Gatehouse <no-reply@localhost>'), c);
+  c.mailDir = read(env, spec('MAIL_DIR', parsers.string, () => path.join(c.varDir!, 'mail')), c);
+  c.seats = {
+    user: read(env, spec<number | null>('SEATS_USER', parsers.nonNegativeInt, () => null), c),
+    requester: read(env, spec<number | null>('SEATS_REQUESTER', parsers.nonNegativeInt, () => null), c),
+  };
+  c.cookieKeys = read(env, spec('COOKIE_KEYS', parsers.secretList, () => [] as string[]), c);
+  c.encryptionKey = read(env, spec<string | null>('ENCRYPTION_KEY', parsers.key32, () => null), c);
+  c.trustProxy = read(env, spec('TRUST_PROXY', parsers.boolean, () => false), c);
+  c.logLevel = read(env, spec('LOG_LEVEL', parsers.oneOf(LOG_LEVELS), () => 'info' as const), c);
+  c.setupTokenTtlHours = read(env, spec('SETUP_TOKEN_TTL_HOURS', parsers.positiveInt, () => 24), c);
+  c.mailWorker = read(env, spec('MAIL_WORKER', parsers.boolean, () => true), c);
+  return Object.freeze(c as Config);
+}

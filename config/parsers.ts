@@ -1,0 +1,105 @@
+// Parsers for configuration values. Each takes the key (for the message) and the raw
+// string, and either returns the typed value or throws ConfigError saying what it expects.
+import type { DatabaseConfig } from './index.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    readonly expected: string,
+  ) {
+    super(`Invalid configuration: ${key} must be ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Parser<T> = (key: string, raw: string) => T;
+
+function int(key: string, raw: string, min: number, max: number, expected: string): number {
+  if (!/^\d+$/.test(raw)) throw new ConfigError(key, expected);
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigError(key, expected);
+  return n;
+}
+
+function url(key: string, raw: string, protocols: string[], expected: string): URL {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(key, expected);
+  }
+  if (!protocols.includes(u.protocol)) throw new ConfigError(key, expected);
+  return u;
+}
+
+export const parsers = {
+  string: (_key: string, raw: string) => raw,
+
+  port: (key: string, raw: string) => int(key, raw, 0, 65535, 'a port number between 0 and 65535'),
+
+  nonNegativeInt: (key: string, raw: string) => int(key, raw, 0, Number.MAX_SAFE_INTEGER, 'a whole number of 0 or more'),
+
+  positiveInt: (key: string, raw: string) => int(key, raw, 1, Number.MAX_SAFE_INTEGER, 'a whole number of 1 or more'),
+
+  boolean: (key: string, raw: string): boolean => {
+    const v = raw.toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    throw new ConfigError(key, 'true or false');
+  },
+
+  oneOf:
+    <T extends string>(values: readonly T[]) =>
+    (key: string, raw: string): T => {
+      if (!(values as readonly string[]).includes(raw)) throw new ConfigError(key, `one of ${values.join(', ')}`);
+      return raw as T;
+    },
+
+  httpUrl: (key: string, raw: string): string => {
+    const u = url(key, raw, ['http:', 'https:'], 'an absolute http:// or https:// URL such as https://id.example.com');
+    if (u.search || u.hash) throw new ConfigError(key, 'a URL without query string or fragment');
+    // No trailing slash: links are built by appending absolute paths.
+    return u.toString().replace(/\/+$/, '');
+  },
+
+  smtpUrl: (key: string, raw: string): string => {
+    url(key, raw, ['smtp:', 'smtps:'], 'an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587');
+    return raw;
+  },
+
+  mailbox: (key: string, raw: string): string => {
+    // "Name <addr@host>" or "addr@host"
+    if (!/^([^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(raw)) {
+      throw new ConfigError(key, 'a mail address such as "Gatehouse <no-reply@example.com>"');
+    }
+    return raw;
+  },
+
+  databaseUrl: (key: string, raw: string): DatabaseConfig => {
+    const expected = 'sqlite:PATH (e.g. sqlite:var/gatehouse.sqlite) or mysql://user:password@host:3306/database';
+    if (raw.startsWith('sqlite:')) {
+      const storage = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+      if (!storage) throw new ConfigError(key, expected);
+      return { dialect: 'sqlite', storage, url: raw };
+    }
+    const u = url(key, raw, ['mysql:', 'mariadb:'], expected);
+    if (!u.hostname || u.pathname.length <= 1) throw new ConfigError(key, expected);
+    u.protocol = 'mysql:';
+    return { dialect: 'mysql', url: u.toString() };
+  },
+
+  secretList: (key: string, raw: string): string[] => {
+    const keys = raw.split(',').map((k) => k.trim()).filter(Boolean);
+    if (keys.length === 0 || keys.some((k) => k.length < 32)) {
+      throw new ConfigError(key, 'a comma-separated list of secrets of at least 32 characters each');
+    }
+    return keys;
+  },
+
+  key32: (key: string, raw: string): string => {
+    const expected = '32 random bytes, hex (64 characters) or base64 encoded';
+    const bytes = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+    if (bytes.length !== 32) throw new ConfigError(key, expected);
+    return raw;
+  },
+};

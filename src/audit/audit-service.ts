@@ -1,0 +1,79 @@
+// Writes audit events in the caller's transaction: who (actor), from where (source, ip,
+// request id), what (action, target) and the details, at the application clock's time.
+import type { Clock } from '../clock.js';
+import type { Context } from '../context.js';
+import type { Models } from '../db/models.js';
+import type { AuditAction } from './audit-actions.js';
+
+export interface AuditTarget {
+  type: 'user' | 'role' | 'invitation' | 'seat_pool' | 'setting' | 'client' | 'scim_token';
+  id: string;
+  /** Kept so the trail stays readable after the target is deleted. */
+  label?: string;
+}
+
+export interface AuditEventView {
+  id: number;
+  occurredAt: Date;
+  action: string;
+  actorId: string | null;
+  actorLabel: string;
+  source: string;
+  ip: string | null;
+  target: { type: string; id: string; label: string | null } | null;
+  details: Record<string, unknown>;
+}
+
+export class AuditService {
+  constructor(
+    private readonly models: Models,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(ctx: Context, action: AuditAction, details: Record<string, unknown> = {}, target?: AuditTarget): Promise<void> {
+    await this.models.AuditEvent.create(
+      {
+        occurredAt: this.clock.now(),
+        action,
+        actorId: ctx.actor.userId,
+        actorLabel: ctx.actor.label.slice(0, 255),
+        source: ctx.source,
+        ip: ctx.ip,
+        requestId: ctx.requestId ?? null,
+        targetType: target?.type ?? null,
+        targetId: target?.id ?? null,
+        targetLabel: target?.label?.slice(0, 320) ?? null,
+        details: Object.keys(details).length ? JSON.stringify(details) : null,
+      },
+      { transaction: ctx.transaction },
+    );
+  }
+
+  /** Events about one target, newest first. */
+  async forTarget(targetId: string, limit = 50): Promise<AuditEventView[]> {
+    const rows = await this.models.AuditEvent.findAll({ where: { targetId }, order: [['id', 'DESC']], limit });
+    return rows.map(presentAuditEvent);
+  }
+
+  async recent(limit = 50): Promise<AuditEventView[]> {
+    const rows = await this.models.AuditEvent.findAll({ order: [['id', 'DESC']], limit });
+    return rows.map(presentAuditEvent);
+  }
+}
+
+export function presentAuditEvent(row: {
+  id: number; occurredAt: Date; action: string; actorId: string | null; actorLabel: string; source: string; ip: string | null;
+  targetType: string | null; targetId: string | null; targetLabel: string | null; details: string | null;
+}): AuditEventView {
+  return {
+    id: row.id,
+    occurredAt: row.occurredAt,
+    action: row.action,
+    actorId: row.actorId,
+    actorLabel: row.actorLabel,
+    source: row.source,
+    ip: row.ip,
+    target: row.targetType && row.targetId ? { type: row.targetType, id: row.targetId, label: row.targetLabel } : null,
+    details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : {},
+  };
+}

@@ -1,0 +1,36 @@
+// The request context every changing service method takes first (DESIGN.md rule 2):
+// who acts, from where, and the transaction the change joins.
+import type { Transaction } from 'sequelize';
+
+export type Source = 'admin' | 'account' | 'setup' | 'scim' | 'ldap' | 'csv' | 'oidc' | 'system' | 'cli' | 'invitation' | 'registration' | 'upstream';
+
+export interface Actor {
+  /** The acting user's id; null for the system, a SCIM token or a sync. */
+  userId: string | null;
+  /** Human-readable label kept in the audit log (username, SCIM token name, "LDAP sync"). */
+  label: string;
+  /** Permissions the actor holds; `authorize` checks against them. */
+  permissions: ReadonlySet<string>;
+}
+
+export interface Context {
+  actor: Actor;
+  source: Source;
+  ip: string | null;
+  requestId?: string;
+  transaction?: Transaction;
+}
+
+export const ALL_PERMISSIONS = Symbol('all');
+
+export function systemActor(label = 'system'): Actor {
+  return { userId: null, label, permissions: new Set(['*']) };
+}
+
+export function systemContext(source: Source = 'system', label?: string): Context {
+  return { actor: systemActor(label ?? source), source, ip: null };
+}
+
+export function withTransaction(ctx: Context, transaction: Transaction): Context {
+  return { ...ctx, transaction };
+}

@@ -1,0 +1,97 @@
+// Opens the database named by the configuration (SQLite file or MySQL/MariaDB), retrying
+// while it is not reachable yet, and offers the one way to run a write transaction.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sequelize, Transaction } from 'sequelize';
+import type { DatabaseConfig } from '../../config/index.js';
+import type { Logger } from '../logger.js';
+import { Unavailable } from '../errors.js';
+import { TransactionRunner } from './transaction-runner.js';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export interface Database {
+  sequelize: Sequelize;
+  dialect: Dialect;
+  transactions: TransactionRunner;
+  close(): Promise<void>;
+}
+
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+function createSequelize(config: DatabaseConfig, logger: Logger): Sequelize {
+  const logging = (sql: string) => logger.trace({ sql }, 'sql');
+  if (config.dialect === 'sqlite') {
+    fs.mkdirSync(path.dirname(path.resolve(config.storage)), { recursive: true });
+    const sequelize = new Sequelize({ dialect: 'sqlite', storage: config.storage, logging });
+    configureSqliteConnections(sequelize);
+    return sequelize;
+  }
+  return new Sequelize(config.url, {
+    dialect: 'mysql',
+    logging,
+    timezone: '+00:00',
+    pool: { max: 10, min: 0, idle: 10_000, acquire: 30_000 },
+    dialectOptions: { charset: 'utf8mb4', dateStrings: false, connectTimeout: 5_000 },
+    define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
+  });
+}
+
+// Sequelize opens one SQLite connection per transaction; each needs a busy timeout so a
+// reader never fails at once on another connection's write lock.
+function configureSqliteConnections(sequelize: Sequelize): void {
+  const manager = (sequelize as unknown as { connectionManager: { getConnection: (o?: unknown) => Promise<unknown> } }).connectionManager;
+  const configured = new WeakSet<object>();
+  const original = manager.getConnection.bind(manager);
+  manager.getConnection = async (options?: unknown) => {
+    const connection = (await original(options)) as { configure(option: 'busyTimeout', ms: number): void };
+    if (!configured.has(connection)) {
+      connection.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
+      configured.add(connection);
+    }
+    return connection;
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Connects, retrying with back-off until `timeoutMs` has passed; then fails clearly. */
+export async function openDatabase(config: DatabaseConfig, logger: Logger, timeoutMs: number): Promise<Database> {
+  const sequelize = createSequelize(config, logger);
+  const deadline = Date.now() + timeoutMs;
+  let delay = 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sequelize.authenticate({ logging: false });
+      break;
+    } catch (err) {
+      const reason = (err as Error).message;
+      if (Date.now() + delay > deadline) {
+        await sequelize.close().catch(() => undefined);
+        throw new Unavailable(`Database not reachable at ${redactUrl(config.url)} after ${attempt} attempt(s): ${reason}`);
+      }
+      logger.warn({ attempt, retryInMs: delay, reason }, 'database not reachable yet, retrying');
+      await sleep(delay);
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+  if (config.dialect === 'sqlite') {
+    // WAL lets readers proceed while the one writer writes; the setting is kept in the file.
+    await sequelize.query('PRAGMA journal_mode=WAL');
+  }
+  const dialect = config.dialect;
+  return {
+    sequelize,
+    dialect,
+    transactions: new TransactionRunner(sequelize, dialect, logger),
+    close: () => sequelize.close(),
+  };
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+export { Transaction };

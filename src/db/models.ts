@@ -1,0 +1,29 @@
+// Every table's model, bound to one Sequelize instance.
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Context } from '../context.js';
+import { defineUserModel } from '../users/user-model.js';
+import { defineRoleModels } from '../roles/role-model.js';
+import { defineAuditModel } from '../audit/audit-model.js';
+import { defineOutboxModel } from '../mail/outbox-model.js';
+import { defineSettingModel } from '../settings/setting-model.js';
+import { defineSetupTokenModel } from '../setup/setup-token-model.js';
+import { defineInvitationModels } from '../invitations/invitation-model.js';
+import { defineSeatPoolModel } from '../seats/seat-pool-model.js';
+
+export function defineModels(sequelize: Sequelize) {
+  return {
+    User: defineUserModel(sequelize),
+    ...defineRoleModels(sequelize),
+    AuditEvent: defineAuditModel(sequelize),
+    MailOutbox: defineOutboxModel(sequelize),
+    Setting: defineSettingModel(sequelize),
+    SetupToken: defineSetupTokenModel(sequelize),
+    ...defineInvitationModels(sequelize),
+    SeatPool: defineSeatPoolModel(sequelize),
+    /** A read-only SQL query with named replacements, in the context's transaction if any. */
+    sequelizeQuery: <T extends object>(sql: string, replacements: Record<string, unknown>, ctx?: Context): Promise<T[]> =>
+      sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: ctx?.transaction }),
+  };
+}
+
+export type Models = ReturnType<typeof defineModels>;

@@ -1,0 +1,67 @@
+// The one way services open a write transaction.
+// - SQLite has one writer: write transactions are queued in-process and begin IMMEDIATE
+//   (DESIGN.md pitfall: parallel Sequelize transactions otherwise fail with SQLITE_BUSY).
+// - MySQL/MariaDB runs them under READ COMMITTED, so a count taken after locking a row sees
+//   what others committed (REPEATABLE READ would keep an older snapshot), and retries the
+//   whole unit of work when InnoDB or Galera picks it as a deadlock victim.
+import { Transaction, type Sequelize } from 'sequelize';
+import type { Logger } from '../logger.js';
+import type { Context } from '../context.js';
+import type { Dialect } from './database.js';
+
+const MYSQL_RETRYABLE = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
+const MAX_ATTEMPTS = 5;
+
+export class TransactionRunner {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly dialect: Dialect,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Runs `work` in the context's transaction if it has one, else in a new one. */
+  async run<T>(ctx: Context, work: (ctx: Context & { transaction: Transaction }) => Promise<T>): Promise<T> {
+    if (ctx.transaction) return work(ctx as Context & { transaction: Transaction });
+    return this.runNew((transaction) => work({ ...ctx, transaction }));
+  }
+
+  /** Registers a callback for after the transaction commits; dropped on rollback. */
+  onCommit(transaction: Transaction, callback: () => void | Promise<void>): void {
+    transaction.afterCommit(async () => {
+      try {
+        await callback();
+      } catch (err) {
+        this.logger.error({ err }, 'after-commit callback failed');
+      }
+    });
+  }
+
+  private runNew<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
+    if (this.dialect === 'sqlite') {
+      const result = this.queue.then(() =>
+        this.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, (t) => work(t)),
+      );
+      this.queue = result.catch(() => undefined);
+      return result;
+    }
+    return this.runMysql(work);
+  }
+
+  private async runMysql<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sequelize.transaction(
+          { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED },
+          (t) => work(t),
+        );
+      } catch (err) {
+        const errno = (err as { parent?: { errno?: number } }).parent?.errno;
+        if (errno === undefined || !MYSQL_RETRYABLE.has(errno) || attempt >= MAX_ATTEMPTS) throw err;
+        this.logger.debug({ attempt, errno }, 'transaction lost a lock conflict, retrying');
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20 * attempt));
+      }
+    }
+  }
+}

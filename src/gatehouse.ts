@@ -1,0 +1,52 @@
+// Boot sequence: config -> database -> migrate -> services -> app -> listen, and the
+// graceful shutdown that undoes it (stop accepting, finish requests, stop the outbox
+// worker, close the pool).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/index.js';
+import { systemClock, type Clock } from './clock.js';
+import { systemContext } from './context.js';
+import { openDatabase } from './db/database.js';
+import { migrate } from './db/migrator.js';
+import type { Logger } from './logger.js';
+import { createServices, type ServiceOverrides, type Services } from './services.js';
+import { createApp } from './app.js';
+
+export interface RunningGatehouse {
+  services: Services;
+  server: http.Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startGatehouse(config: Readonly<Config>, logger: Logger, options: { clock?: Clock; overrides?: ServiceOverrides } = {}): Promise<RunningGatehouse> {
+  const db = await openDatabase(config.database, logger, config.databaseConnectTimeoutMs);
+  await migrate(db, logger);
+  const services = createServices(config, db, logger, options.clock ?? systemClock, options.overrides);
+  const setupLink = await services.setup.issueLinkIfNeeded(systemContext('setup'));
+  if (setupLink) logger.info({ setupLink }, `No owner yet. Create the owner account at ${setupLink}`);
+  if (config.mailWorker) services.mailWorker.start();
+
+  const app = createApp(services);
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, publicUrl: config.publicUrl, database: config.database.dialect }, 'gatehouse listening');
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: no new connections, finishing requests in flight');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await services.mailWorker.stop();
+      await db.close();
+      logger.info('shutdown complete');
+    })());
+
+  return { services, server, url: `http://127.0.0.1:${port}`, stop };
+}

@@ -1,0 +1,44 @@
+import { DataTypes, type Sequelize } from 'sequelize';
+import { TABLE_OPTIONS, type Table } from '../db/model-types.js';
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+export interface OutboxAttributes {
+  id: number;
+  toAddress: string;
+  subject: string;
+  htmlBody: string;
+  textBody: string;
+  template: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lockedUntil: Date | null;
+  lockedBy: string | null;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+export function defineOutboxModel(sequelize: Sequelize) {
+  return sequelize.define(
+    'mail_outbox',
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      toAddress: { type: DataTypes.STRING(320), allowNull: false },
+      subject: { type: DataTypes.STRING(500), allowNull: false },
+      htmlBody: { type: DataTypes.TEXT, allowNull: false },
+      textBody: { type: DataTypes.TEXT, allowNull: false },
+      template: { type: DataTypes.STRING(100), allowNull: false },
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      nextAttemptAt: { type: DataTypes.DATE(3), allowNull: false },
+      lockedUntil: { type: DataTypes.DATE(3), allowNull: true },
+      lockedBy: { type: DataTypes.STRING(64), allowNull: true },
+      lastError: { type: DataTypes.TEXT, allowNull: true },
+      createdAt: { type: DataTypes.DATE(3), allowNull: false },
+      sentAt: { type: DataTypes.DATE(3), allowNull: true },
+    },
+    TABLE_OPTIONS,
+  ) as Table<OutboxAttributes, 'id' | 'attempts' | 'lockedUntil' | 'lockedBy' | 'lastError' | 'sentAt'>;
+}

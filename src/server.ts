@@ -1,0 +1,38 @@
+// `npm start`: read the configuration, start Gatehouse, stop gracefully on SIGTERM/SIGINT.
+import { loadConfig, ConfigError } from '../config/index.js';
+import { createLogger } from './logger.js';
+import { startGatehouse } from './gatehouse.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  try {
+    const gatehouse = await startGatehouse(config, logger);
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'signal received');
+      gatehouse.stop().then(
+        () => process.exit(0),
+        (err) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (err) {
+    logger.fatal({ err }, `start failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,11 @@
+// How the domain ends a user's access without knowing OIDC (DESIGN.md): `oidc/` implements
+// it (sessions, grants, tokens revoked in the caller's transaction; back-channel logout
+// after commit). Deactivate and delete call it inside their transaction, so a failure
+// here rolls the status change back.
+import type { Context } from '../context.js';
+
+export type RevocationReason = 'deactivated' | 'deleted' | 'password_reset';
+
+export interface AccessRevoker {
+  revokeAll(ctx: Context & { transaction: NonNullable<Context['transaction']> }, userId: string, reason: RevocationReason): Promise<void>;
+}

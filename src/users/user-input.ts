@@ -1,0 +1,130 @@
+// Turns profile input from any path into validated, normalised column values, collecting
+// one message per bad field.
+import { ValidationError, type FieldErrors } from '../errors.js';
+import type { Kind, UserAttributes } from './user-model.js';
+import {
+  birthdateProblem, emailProblem, kindProblem, localeProblem, normalize, phoneProblem, textProblem, usernameProblem, type Origin,
+} from './user-validation.js';
+
+export interface ProfileInput {
+  username?: string | null;
+  email?: string | null;
+  givenName?: string | null;
+  familyName?: string | null;
+  displayName?: string | null;
+  phone?: string | null;
+  department?: string | null;
+  title?: string | null;
+  employeeNumber?: string | null;
+  manager?: string | null;
+  gender?: string | null;
+  birthdate?: string | null;
+  locale?: string | null;
+  externalId?: string | null;
+  kind?: string | null;
+}
+
+export type ProfileColumns = Partial<Pick<UserAttributes,
+  'username' | 'usernameNormalized' | 'email' | 'emailNormalized' | 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' |
+  'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'externalIdNormalized' | 'kind'>>;
+
+const FREE_TEXT: Array<[keyof ProfileInput, string, number]> = [
+  ['givenName', 'First name', 255],
+  ['familyName', 'Last name', 255],
+  ['displayName', 'Display name', 255],
+  ['department', 'Department', 255],
+  ['title', 'Title', 255],
+  ['employeeNumber', 'Employee number', 64],
+  ['manager', 'Manager', 255],
+  ['gender', 'Gender', 32],
+];
+
+/** Empty strings mean "clear the field". Keys absent from `input` are left alone. */
+function clean(value: string | null | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  const v = String(value).trim();
+  return v === '' ? null : v;
+}
+
+export function profileColumns(input: ProfileInput, origin: Origin, today: Date, requireIdentity: boolean): ProfileColumns {
+  const errors: FieldErrors = {};
+  const out: ProfileColumns = {};
+
+  const email = clean(input.email);
+  if (email !== undefined || requireIdentity) {
+    const problem = emailProblem(email ?? '');
+    if (problem) errors.email = problem;
+    else {
+      out.email = email!;
+      out.emailNormalized = normalize(email!);
+    }
+  }
+
+  // Directory usernames keep surrounding spaces out but are otherwise taken as sent.
+  const usernameRaw = input.username === undefined ? undefined : input.username === null ? null : String(input.username).trim();
+  const username = usernameRaw === undefined ? (requireIdentity ? out.email : undefined) : usernameRaw || (requireIdentity ? out.email : null);
+  if (username !== undefined) {
+    if (!username) errors.username = 'Username is required.';
+    else {
+      // A username defaulted from the email follows directory rules: "@" is not a page character.
+      const problem = usernameProblem(username, usernameRaw ? origin : 'directory');
+      if (problem) errors.username = problem;
+      else {
+        out.username = username;
+        out.usernameNormalized = normalize(username);
+      }
+    }
+  }
+
+  for (const [key, label, max] of FREE_TEXT) {
+    const v = clean(input[key]);
+    if (v === undefined) continue;
+    const problem = v === null ? null : textProblem(label, v, max);
+    if (problem) errors[key] = problem;
+    else (out as Record<string, unknown>)[key] = v;
+  }
+
+  const phone = clean(input.phone);
+  if (phone !== undefined) {
+    const problem = phone === null ? null : phoneProblem(phone, origin);
+    if (problem) errors.phone = problem;
+    else out.phone = phone;
+  }
+
+  const birthdate = clean(input.birthdate);
+  if (birthdate !== undefined) {
+    const problem = birthdate === null ? null : birthdateProblem(birthdate, today);
+    if (problem) errors.birthdate = problem;
+    else out.birthdate = birthdate;
+  }
+
+  const locale = clean(input.locale);
+  if (locale !== undefined) {
+    const problem = locale === null ? null : localeProblem(locale);
+    if (problem) errors.locale = problem;
+    else out.locale = locale;
+  }
+
+  const externalId = clean(input.externalId);
+  if (externalId !== undefined) {
+    const problem = externalId === null ? null : textProblem('External id', externalId, 255);
+    if (problem) errors.externalId = problem;
+    else {
+      out.externalId = externalId;
+      out.externalIdNormalized = externalId === null ? null : normalize(externalId);
+    }
+  }
+
+  const kind = clean(input.kind);
+  if (kind !== undefined && kind !== null) {
+    const problem = kindProblem(kind);
+    if (problem) errors.kind = problem;
+    else out.kind = kind as Kind;
+  } else if (requireIdentity) {
+    out.kind = 'user';
+  }
+
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  return out;
+}

@@ -1,0 +1,83 @@
+import { DataTypes, type Sequelize } from 'sequelize';
+import { TABLE_OPTIONS, type Table } from '../db/model-types.js';
+
+export const USER_STATUSES = ['unconfirmed', 'active', 'inactive'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+export const USER_SOURCES = ['admin', 'invitation', 'registration', 'scim', 'ldap', 'csv', 'upstream', 'setup'] as const;
+export type UserSource = (typeof USER_SOURCES)[number];
+export const KINDS = ['user', 'requester'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface UserAttributes {
+  id: string;
+  username: string;
+  usernameNormalized: string;
+  email: string;
+  emailNormalized: string;
+  givenName: string | null;
+  familyName: string | null;
+  displayName: string | null;
+  phone: string | null;
+  department: string | null;
+  title: string | null;
+  employeeNumber: string | null;
+  manager: string | null;
+  gender: string | null;
+  birthdate: string | null;
+  locale: string | null;
+  externalId: string | null;
+  externalIdNormalized: string | null;
+  kind: Kind;
+  source: UserSource;
+  status: UserStatus;
+  emailVerified: boolean;
+  passwordHash: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  lastSignInAt: Date | null;
+  deactivatedAt: Date | null;
+  deactivationReason: string | null;
+}
+
+const s = (n: number) => ({ type: DataTypes.STRING(n), allowNull: true });
+
+export function defineUserModel(sequelize: Sequelize) {
+  return sequelize.define(
+    'users',
+    {
+      id: { type: DataTypes.STRING(36), primaryKey: true },
+      username: { type: DataTypes.STRING(255), allowNull: false },
+      usernameNormalized: { type: DataTypes.STRING(255), allowNull: false },
+      email: { type: DataTypes.STRING(320), allowNull: false },
+      emailNormalized: { type: DataTypes.STRING(320), allowNull: false },
+      givenName: s(255),
+      familyName: s(255),
+      displayName: s(255),
+      phone: s(64),
+      department: s(255),
+      title: s(255),
+      employeeNumber: s(64),
+      manager: s(255),
+      gender: s(32),
+      birthdate: { type: DataTypes.DATEONLY, allowNull: true },
+      locale: s(35),
+      externalId: s(255),
+      externalIdNormalized: s(255),
+      kind: { type: DataTypes.STRING(16), allowNull: false },
+      source: { type: DataTypes.STRING(16), allowNull: false },
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      emailVerified: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      passwordHash: s(255),
+      version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+      createdAt: { type: DataTypes.DATE(3), allowNull: false },
+      updatedAt: { type: DataTypes.DATE(3), allowNull: false },
+      lastSignInAt: { type: DataTypes.DATE(3), allowNull: true },
+      deactivatedAt: { type: DataTypes.DATE(3), allowNull: true },
+      deactivationReason: s(500),
+    },
+    TABLE_OPTIONS,
+  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'externalIdNormalized' | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason'>;
+}
+
+export type UserModel = ReturnType<typeof defineUserModel>;

@@ -1,0 +1,72 @@
+// The only shape of a user that leaves the users service (DESIGN.md rule 8): no password
+// hash, no normalised columns.
+import type { RoleView } from '../roles/role-service.js';
+import type { UserAttributes } from './user-model.js';
+
+export interface UserView {
+  id: string;
+  username: string;
+  email: string;
+  givenName: string | null;
+  familyName: string | null;
+  displayName: string | null;
+  name: string;
+  phone: string | null;
+  department: string | null;
+  title: string | null;
+  employeeNumber: string | null;
+  manager: string | null;
+  gender: string | null;
+  birthdate: string | null;
+  locale: string | null;
+  externalId: string | null;
+  kind: UserAttributes['kind'];
+  source: UserAttributes['source'];
+  status: UserAttributes['status'];
+  emailVerified: boolean;
+  hasPassword: boolean;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  lastSignInAt: Date | null;
+  deactivatedAt: Date | null;
+  deactivationReason: string | null;
+  roles: Array<{ id: string; name: string; builtin: string | null }>;
+}
+
+export function displayNameOf(u: Pick<UserAttributes, 'displayName' | 'givenName' | 'familyName' | 'username'>): string {
+  return u.displayName || [u.givenName, u.familyName].filter(Boolean).join(' ') || u.username;
+}
+
+export function presentUser(u: UserAttributes, roles: RoleView[]): UserView {
+  return {
+    id: u.id,
+    username: u.username,
+    email: u.email,
+    givenName: u.givenName,
+    familyName: u.familyName,
+    displayName: u.displayName,
+    name: displayNameOf(u),
+    phone: u.phone,
+    department: u.department,
+    title: u.title,
+    employeeNumber: u.employeeNumber,
+    manager: u.manager,
+    gender: u.gender,
+    birthdate: u.birthdate,
+    locale: u.locale,
+    externalId: u.externalId,
+    kind: u.kind,
+    source: u.source,
+    status: u.status,
+    emailVerified: !!u.emailVerified,
+    hasPassword: !!u.passwordHash,
+    version: u.version,
+    createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
+    lastSignInAt: u.lastSignInAt,
+    deactivatedAt: u.deactivatedAt,
+    deactivationReason: u.deactivationReason,
+    roles: roles.map((r) => ({ id: r.id, name: r.name, builtin: r.builtin })),
+  };
+}

@@ -1,0 +1,315 @@
+// Accounts (SPEC "Accounts", "Identity model"): one creation path and one reactivation
+// path for every source, each taking its seat in the same transaction; deactivation and
+// deletion end access through the AccessRevoker inside theirs. Every change is audited.
+import { Op, UniqueConstraintError } from 'sequelize';
+import type { Clock } from '../clock.js';
+import type { Context } from '../context.js';
+import type { Models } from '../db/models.js';
+import type { TransactionRunner } from '../db/transaction-runner.js';
+import { Conflict, Forbidden, InvalidTransition, NotFound, ValidationError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { AuditService } from '../audit/audit-service.js';
+import type { RoleService } from '../roles/role-service.js';
+import type { SeatService } from '../seats/seat-service.js';
+import { authorize } from '../roles/authorize.js';
+import { hashPassword } from '../passwords/password-hasher.js';
+import { passwordProblem } from '../passwords/password-policy.js';
+import type { AccessRevoker } from './access-revoker.js';
+import { profileColumns, type ProfileColumns, type ProfileInput } from './user-input.js';
+import { presentUser, type UserView } from './user-presenter.js';
+import type { UserAttributes, UserSource, UserStatus } from './user-model.js';
+import { textProblem, type Origin } from './user-validation.js';
+
+export interface CreateUserOptions {
+  source: UserSource;
+  /** Page rules or directory rules for usernames and phones. */
+  origin: Origin;
+  /** Default `active`. `inactive` (SCIM active=false) takes no seat. */
+  status?: UserStatus;
+  emailVerified?: boolean;
+  /** A plain password, checked against the policy and hashed with argon2id. */
+  password?: string | null;
+  roleIds?: string[];
+}
+
+export interface UpdateUserOptions {
+  origin: Origin;
+}
+
+type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
+
+const SEAT_HOLDING: readonly UserStatus[] = ['unconfirmed', 'active'];
+/** Fields a user may change on their own account page. */
+const SELF_EDITABLE: ReadonlyArray<keyof ProfileInput> = ['givenName', 'familyName', 'displayName', 'phone', 'locale'];
+
+export class UserService {
+  constructor(
+    private readonly models: Models,
+    private readonly roles: RoleService,
+    private readonly seats: SeatService,
+    private readonly audit: AuditService,
+    private readonly revoker: AccessRevoker,
+    private readonly clock: Clock,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  // ---- reads -------------------------------------------------------------------------
+
+  async get(id: string, ctx?: Context): Promise<UserView> {
+    const row = await this.models.User.findByPk(id, { transaction: ctx?.transaction });
+    if (!row) throw new NotFound('No such user.');
+    return this.present(row.get({ plain: true }), ctx);
+  }
+
+  async findByLogin(login: string, ctx?: Context): Promise<UserView | null> {
+    const key = login.trim().normalize('NFC').toLowerCase();
+    const row = await this.models.User.findOne({ where: { [Op.or]: [{ usernameNormalized: key }, { emailNormalized: key }] }, transaction: ctx?.transaction });
+    return row ? this.present(row.get({ plain: true }), ctx) : null;
+  }
+
+  async findByExternalId(externalId: string, ctx?: Context): Promise<UserView | null> {
+    const row = await this.models.User.findOne({ where: { externalIdNormalized: externalId.normalize('NFC').toLowerCase() }, transaction: ctx?.transaction });
+    return row ? this.present(row.get({ plain: true }), ctx) : null;
+  }
+
+  /** The stored argon2id hash, for sign-in only; never presented. */
+  async passwordHashOf(userId: string): Promise<string | null> {
+    const row = await this.models.User.findByPk(userId, { attributes: ['passwordHash'] });
+    return row?.passwordHash ?? null;
+  }
+
+  async list(options: { limit?: number; status?: UserStatus } = {}): Promise<UserView[]> {
+    const rows = await this.models.User.findAll({
+      where: options.status ? { status: options.status } : {},
+      order: [['createdAt', 'ASC'], ['id', 'ASC']],
+      limit: Math.min(options.limit ?? 100, 1000),
+    });
+    const roles = await this.roles.rolesOfUsers(rows.map((r) => r.id));
+    return rows.map((r) => presentUser(r.get({ plain: true }), roles.get(r.id)!));
+  }
+
+  // ---- creation ----------------------------------------------------------------------
+
+  /** The one creation path for every source. Takes a seat unless created inactive. */
+  async create(ctx: Context, input: ProfileInput, options: CreateUserOptions): Promise<UserView> {
+    authorize(ctx.actor, 'users.manage');
+    const status = options.status ?? 'active';
+    const columns = profileColumns(input, options.origin, this.clock.now(), true);
+    const passwordHash = await this.hashIfGiven(options.password, columns);
+    return this.seats.runTakingSeat(
+      ctx,
+      (tx) => this.insert(tx, columns, { ...options, status }, passwordHash, false),
+      { type: 'user', label: columns.username ?? columns.email ?? '' },
+    );
+  }
+
+  /** First-start setup and `create-owner`: the one account that may receive the owner role. */
+  async createOwner(ctx: Context, input: ProfileInput, password: string): Promise<UserView> {
+    const columns = profileColumns(input, 'page', this.clock.now(), true);
+    const passwordHash = await this.hashIfGiven(password, columns);
+    return this.seats.runTakingSeat(ctx, async (tx) => {
+      if (await this.roles.ownerId(tx)) throw new Conflict('An owner already exists.');
+      const owner = await this.roles.builtin('owner', tx);
+      return this.insert(tx, columns, { source: 'setup', origin: 'page', status: 'active', emailVerified: false, roleIds: [owner.id] }, passwordHash, true);
+    });
+  }
+
+  private async insert(tx: TxContext, columns: ProfileColumns, options: CreateUserOptions & { status: UserStatus }, passwordHash: string | null, allowOwner: boolean): Promise<UserView> {
+    await this.assertUnique(tx, columns);
+    if (SEAT_HOLDING.includes(options.status)) await this.seats.take(tx, columns.kind!);
+    const now = this.clock.now();
+    const id = newId();
+    await this.translateUniqueErrors(() =>
+      this.models.User.create(
+        {
+          ...columns,
+          id,
+          // profileColumns(…, requireIdentity=true) always yields these.
+          username: columns.username!,
+          usernameNormalized: columns.usernameNormalized!,
+          email: columns.email!,
+          emailNormalized: columns.emailNormalized!,
+          kind: columns.kind!,
+          source: options.source,
+          status: options.status,
+          emailVerified: options.emailVerified ?? false,
+          passwordHash,
+          createdAt: now,
+          updatedAt: now,
+          deactivatedAt: options.status === 'inactive' ? now : null,
+        },
+        { transaction: tx.transaction },
+      ),
+    );
+    const roles = await this.roles.grantOnCreate(tx, id, options.roleIds ?? [], allowOwner);
+    await this.audit.record(
+      tx,
+      'user.created',
+      { source: options.source, status: options.status, kind: columns.kind, roles: roles.map((r) => r.name) },
+      { type: 'user', id, label: columns.username },
+    );
+    return this.get(id, tx);
+  }
+
+  // ---- profile -----------------------------------------------------------------------
+
+  /**
+   * Updates profile fields. Admins (users.manage) may change everything including kind
+   * (which takes a seat in the new pool); a user may change their own names, phone, locale.
+   */
+  async update(ctx: Context, id: string, input: ProfileInput, options: UpdateUserOptions): Promise<UserView> {
+    const self = ctx.actor.userId === id;
+    const keys = Object.keys(input).filter((k) => input[k as keyof ProfileInput] !== undefined) as Array<keyof ProfileInput>;
+    if (!self || keys.some((k) => !SELF_EDITABLE.includes(k))) authorize(ctx.actor, 'users.manage');
+    const columns = profileColumns(input, options.origin, this.clock.now(), false);
+    return this.seats.runTakingSeat(ctx, async (tx) => {
+      const user = await this.lockUser(tx, id);
+      const changed = (Object.keys(columns) as Array<keyof ProfileColumns>).filter((k) => columns[k] !== user[k]);
+      if (changed.length === 0) return this.present(user, tx);
+      await this.assertUnique(tx, columns, id);
+      const kindChanged = columns.kind !== undefined && columns.kind !== user.kind;
+      if (kindChanged && SEAT_HOLDING.includes(user.status)) await this.seats.take(tx, columns.kind!);
+      await this.translateUniqueErrors(() =>
+        this.models.User.update({ ...columns, version: user.version + 1, updatedAt: this.clock.now() }, { where: { id }, transaction: tx.transaction }),
+      );
+      const visible = changed.filter((k) => !k.endsWith('Normalized'));
+      await this.audit.record(tx, 'user.updated', { fields: visible }, { type: 'user', id, label: columns.username ?? user.username });
+      if (kindChanged) await this.audit.record(tx, 'user.kind_changed', { from: user.kind, to: columns.kind }, { type: 'user', id, label: user.username });
+      return this.get(id, tx);
+    });
+  }
+
+  /** Sets a password (admin reset, invitation accept, self-service). */
+  async setPassword(ctx: Context, id: string, password: string): Promise<void> {
+    if (ctx.actor.userId !== id) authorize(ctx.actor, 'users.manage');
+    const current = await this.get(id, ctx);
+    const problem = passwordProblem(password, { email: current.email, username: current.username });
+    if (problem) throw new ValidationError({ password: problem });
+    const passwordHash = await hashPassword(password);
+    await this.transactions.run(ctx, async (tx) => {
+      const user = await this.lockUser(tx, id);
+      await this.models.User.update({ passwordHash, version: user.version + 1, updatedAt: this.clock.now() }, { where: { id }, transaction: tx.transaction });
+      await this.audit.record(tx, 'user.password_set', {}, { type: 'user', id, label: user.username });
+    });
+  }
+
+  async recordSignIn(id: string): Promise<void> {
+    await this.models.User.update({ lastSignInAt: this.clock.now() }, { where: { id } });
+  }
+
+  // ---- status transitions -------------------------------------------------------------
+
+  /** unconfirmed → active (email link or an admin's manual confirmation). */
+  async confirm(ctx: Context, id: string, options: { emailVerified: boolean }): Promise<UserView> {
+    if (ctx.actor.userId !== id) authorize(ctx.actor, 'users.manage');
+    return this.transactions.run(ctx, async (tx) => {
+      const user = await this.lockUser(tx, id);
+      if (user.status !== 'unconfirmed') throw new InvalidTransition(`Only unconfirmed accounts can be confirmed; this one is ${user.status}.`);
+      await this.models.User.update(
+        { status: 'active', emailVerified: options.emailVerified || user.emailVerified, version: user.version + 1, updatedAt: this.clock.now() },
+        { where: { id }, transaction: tx.transaction },
+      );
+      await this.audit.record(tx, 'user.confirmed', { emailVerified: options.emailVerified }, { type: 'user', id, label: user.username });
+      return this.get(id, tx);
+    });
+  }
+
+  /** active → inactive; ends every session and token in the same transaction. */
+  async deactivate(ctx: Context, id: string, reason?: string | null): Promise<UserView> {
+    authorize(ctx.actor, 'users.manage');
+    const cleanReason = reason?.trim() || null;
+    if (cleanReason) {
+      const problem = textProblem('Reason', cleanReason, 500);
+      if (problem) throw new ValidationError({ reason: problem });
+    }
+    return this.transactions.run(ctx, async (tx) => {
+      const user = await this.lockUser(tx, id);
+      if (user.status !== 'active') throw new InvalidTransition(`Only active accounts can be deactivated; this one is ${user.status}.`);
+      if (await this.roles.isOwner(id, tx)) throw new Forbidden('The owner cannot be deactivated. Transfer ownership first.');
+      const now = this.clock.now();
+      await this.models.User.update(
+        { status: 'inactive', deactivatedAt: now, deactivationReason: cleanReason, version: user.version + 1, updatedAt: now },
+        { where: { id }, transaction: tx.transaction },
+      );
+      await this.revoker.revokeAll(tx, id, 'deactivated');
+      await this.audit.record(tx, 'user.deactivated', { reason: cleanReason }, { type: 'user', id, label: user.username });
+      return this.get(id, tx);
+    });
+  }
+
+  /** The one reactivation path for every source: inactive → active, taking a seat. */
+  async reactivate(ctx: Context, id: string): Promise<UserView> {
+    authorize(ctx.actor, 'users.manage');
+    return this.seats.runTakingSeat(ctx, async (tx) => {
+      const user = await this.lockUser(tx, id);
+      if (user.status !== 'inactive') throw new InvalidTransition(`Only inactive accounts can be reactivated; this one is ${user.status}.`);
+      await this.seats.take(tx, user.kind);
+      await this.models.User.update(
+        { status: 'active', deactivatedAt: null, deactivationReason: null, version: user.version + 1, updatedAt: this.clock.now() },
+        { where: { id }, transaction: tx.transaction },
+      );
+      await this.audit.record(tx, 'user.reactivated', {}, { type: 'user', id, label: user.username });
+      return this.get(id, tx);
+    });
+  }
+
+  /** Removes the account; the audit trail keeps its id and labels ("deleted user"). */
+  async delete(ctx: Context, id: string): Promise<void> {
+    authorize(ctx.actor, 'users.manage');
+    await this.transactions.run(ctx, async (tx) => {
+      const user = await this.lockUser(tx, id);
+      if (await this.roles.isOwner(id, tx)) throw new Forbidden('The owner cannot be deleted. Transfer ownership first.');
+      await this.revoker.revokeAll(tx, id, 'deleted');
+      await this.models.UserRole.destroy({ where: { userId: id }, transaction: tx.transaction });
+      await this.models.User.destroy({ where: { id }, transaction: tx.transaction });
+      await this.audit.record(tx, 'user.deleted', { username: user.username, email: user.email, status: user.status }, { type: 'user', id, label: user.username });
+    });
+  }
+
+  // ---- helpers -----------------------------------------------------------------------
+
+  private async hashIfGiven(password: string | null | undefined, columns: ProfileColumns): Promise<string | null> {
+    if (password === undefined || password === null || password === '') return null;
+    const problem = passwordProblem(password, { email: columns.email, username: columns.username });
+    if (problem) throw new ValidationError({ password: problem });
+    return hashPassword(password);
+  }
+
+  private async lockUser(tx: TxContext, id: string): Promise<UserAttributes> {
+    const row = await this.models.User.findByPk(id, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
+    if (!row) throw new NotFound('No such user.');
+    return row.get({ plain: true });
+  }
+
+  /** Friendly uniqueness messages; the unique indexes remain the guarantee under races. */
+  private async assertUnique(ctx: Context, columns: ProfileColumns, exceptId?: string): Promise<void> {
+    const checks: Array<[keyof ProfileColumns, string, string]> = [
+      ['usernameNormalized', 'username', 'This username is already taken.'],
+      ['emailNormalized', 'email', 'An account with this email address already exists.'],
+      ['externalIdNormalized', 'externalId', 'An account with this external id already exists.'],
+    ];
+    for (const [column, field, message] of checks) {
+      const value = columns[column];
+      if (value === undefined || value === null) continue;
+      const clash = await this.models.User.findOne({ attributes: ['id'], where: { [column]: value }, transaction: ctx.transaction });
+      if (clash && clash.id !== exceptId) throw new Conflict(message, field);
+    }
+  }
+
+  private async translateUniqueErrors<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (err instanceof UniqueConstraintError) {
+        const text = JSON.stringify(err.fields ?? {}) + (err.parent?.message ?? '');
+        const field = /email/.test(text) ? 'email' : /external/.test(text) ? 'externalId' : 'username';
+        throw new Conflict(`Another account already uses this ${field === 'externalId' ? 'external id' : field}.`, field);
+      }
+      throw err;
+    }
+  }
+
+  private async present(row: UserAttributes, ctx?: Context): Promise<UserView> {
+    return presentUser(row, await this.roles.rolesOf(row.id, ctx));
+  }
+}

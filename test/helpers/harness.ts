@@ -1,0 +1,87 @@
+// describeEachDatabase: runs a suite once on SQLite and once on MariaDB (TEST_MYSQL_URL),
+// each on its own fresh database, with services wired as in production but with a fake
+// clock, an in-memory mail transport and a recording AccessRevoker. Rows are cleared
+// before every test.
+import type { Express } from 'express';
+import { loadConfig, type Config } from '../../config/index.js';
+import { FakeClock } from '../../src/clock.js';
+import type { Actor, Context } from '../../src/context.js';
+import { systemContext } from '../../src/context.js';
+import type { Database } from '../../src/db/database.js';
+import { createServices, type Services } from '../../src/services.js';
+import { createApp } from '../../src/app.js';
+import type { UserView } from '../../src/users/user-presenter.js';
+import { MemoryMailTransport } from './memory-mail.js';
+import { RecordingRevoker } from './recording-revoker.js';
+import { clearDatabase, DIALECTS, openTestDatabase, testLogger, type TestDialect } from './test-databases.js';
+
+export interface Harness {
+  dialect: TestDialect;
+  db: Database;
+  services: Services;
+  app: Express;
+  clock: FakeClock;
+  mail: MemoryMailTransport;
+  revoker: RecordingRevoker;
+  config: Readonly<Config>;
+  /** A context acting as the system (all permissions). */
+  system(): Context;
+  /** A context acting as the given user with their current permissions. */
+  as(user: Pick<UserView, 'id' | 'username'>): Promise<Context>;
+  /** A context acting with exactly these permissions. */
+  withPermissions(permissions: string[], userId?: string | null): Context;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+}
+
+export function describeEachDatabase(title: string, body: (h: Harness) => void, options: HarnessOptions = {}): void {
+  for (const dialect of DIALECTS) {
+    describe(`${title} [${dialect}]`, function () {
+      const h = {} as Harness;
+      let drop: (() => Promise<void>) | null = null;
+
+      before(async function () {
+        const opened = await openTestDatabase(this, dialect);
+        drop = opened.drop;
+        const config = loadConfig({ DATABASE_URL: opened.config.url, PUBLIC_URL: 'http://gatehouse.test', LOG_LEVEL: 'silent', MAIL_WORKER: 'false', ...options.env });
+        const logger = testLogger();
+        const clock = new FakeClock('2030-01-01T09:00:00.000Z');
+        const mail = new MemoryMailTransport();
+        const revoker = new RecordingRevoker();
+        const services = createServices(config, opened.db, logger, clock, { mailTransport: mail, accessRevoker: revoker });
+        Object.assign(h, {
+          dialect,
+          db: opened.db,
+          services,
+          app: createApp(services),
+          clock,
+          mail,
+          revoker,
+          config,
+          system: () => systemContext('system', 'test'),
+          as: async (user: Pick<UserView, 'id' | 'username'>) => ({ actor: await services.roles.actorFor(user), source: 'admin', ip: '127.0.0.1' }) as Context,
+          withPermissions: (permissions: string[], userId: string | null = null) =>
+            ({ actor: { userId, label: 'tester', permissions: new Set(permissions) } satisfies Actor, source: 'admin', ip: '127.0.0.1' }) as Context,
+        });
+      });
+
+      beforeEach(async function () {
+        if (!h.db) return;
+        await clearDatabase(h.db);
+        h.mail.sent.length = 0;
+        h.mail.failing = false;
+        h.revoker.calls.length = 0;
+        h.revoker.failWith = null;
+        h.clock.set('2030-01-01T09:00:00.000Z');
+      });
+
+      after(async function () {
+        await drop?.();
+      });
+
+      body(h);
+    });
+  }
+}
