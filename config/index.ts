@@ -87,5 +87,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   c.logLevel = read(env, spec('LOG_LEVEL', parsers.oneOf(LOG_LEVELS), () => 'info' as const), c);
   c.setupTokenTtlHours = read(env, spec('SETUP_TOKEN_TTL_HOURS', parsers.positiveInt, () => 24), c);
   c.mailWorker = read(env, spec('MAIL_WORKER', parsers.boolean, () => true), c);
+  // Frozen all the way down: a service must not change a licence limit or the database at run time.
+  Object.freeze(c.seats);
+  Object.freeze(c.database);
+  Object.freeze(c.cookieKeys);
   return Object.freeze(c as Config);
 }

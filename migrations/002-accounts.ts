@@ -56,11 +56,15 @@ export const migration: Migration = {
     await qi.addIndex('invitations', ['token_hash'], { unique: true, name: 'invitations_token_hash_unique' });
     await qi.addIndex('invitations', ['email_normalized', 'status'], { name: 'invitations_email_status' });
     await qi.addIndex('invitations', ['kind', 'status', 'expires_at'], { name: 'invitations_seat_count' });
+    // Foreign-key columns get their index by name on both dialects (MySQL would otherwise
+    // add an unnamed one of its own and SQLite none, so deleting a user would scan).
+    await qi.addIndex('invitations', ['invited_by'], { name: 'invitations_invited_by' });
 
     await qi.createTable('invitation_roles', {
       invitation_id: { ...references('invitations', 'CASCADE'), primaryKey: true },
       role_id: { ...references('roles', 'CASCADE'), primaryKey: true },
     });
+    await qi.addIndex('invitation_roles', ['role_id'], { name: 'invitation_roles_role' });
 
     await qi.createTable('seat_pools', {
       pool: { ...str(16, false), primaryKey: true },

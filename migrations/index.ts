@@ -3,6 +3,9 @@
 import type { Migration } from './columns.js';
 import { migration as foundation } from './001-foundation.js';
 import { migration as accounts } from './002-accounts.js';
+import { migration as oidc } from './003-oidc.js';
+import { migration as scim } from './004-scim.js';
+import { migration as invitations } from './005-invitations.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations];
 export type { Migration };

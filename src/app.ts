@@ -1,6 +1,8 @@
-// createApp(services): headers, request ids and logging, body parsing, CSRF, the routes,
-// and the error handler last.
-import express, { type Express } from 'express';
+// The Express application: headers, request ids and logging, the OIDC provider's
+// endpoints, body parsing, CSRF, the pages, and the error handler last.
+// buildApp(services) creates the protocol edges (async: keys come from the database);
+// createApp(services, edges) assembles what it is given.
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Services } from './services.js';
 import { requestIds } from './web/request-context.js';
@@ -8,21 +10,68 @@ import { csrfProtection } from './web/csrf.js';
 import { errorHandler } from './web/error-handler.js';
 import { healthRoutes } from './web/health-routes.js';
 import { setupRoutes } from './web/setup/setup-routes.js';
+import { invitationRoutes } from './web/invitations/accept-routes.js';
+import { registrationRoutes } from './web/registration/registration-routes.js';
 import { homeRoutes } from './web/home-page.js';
 import { NotFound } from './errors.js';
+import { createOidcEdge, ADMIN_CLIENT_ID, ADMIN_CALLBACK_PATH, SIGNED_OUT_PATH, adminClientSecret, type OidcEdge } from '../oidc/index.js';
+import { PageRelyingParty } from './web/session/page-relying-party.js';
+import { requireSession, sessionRoutes, type SessionDeps } from './web/session/session-routes.js';
+import { adminRoutes } from './web/admin/admin-routes.js';
+import { accountRoutes } from './web/account/account-routes.js';
 
-export function createApp(services: Services): Express {
+export interface Edges {
+  oidc: OidcEdge;
+  session: SessionDeps;
+}
+
+export async function buildApp(services: Services): Promise<{ app: Express; edges: Edges }> {
+  const oidc = await createOidcEdge(services);
+  const cookieKeys = await services.cookieKeys();
+  const { publicUrl } = services.config;
+  const relyingParty = new PageRelyingParty({
+    publicUrl,
+    clientId: ADMIN_CLIENT_ID,
+    clientSecret: adminClientSecret(cookieKeys),
+    callbackUrl: `${publicUrl}${ADMIN_CALLBACK_PATH}`,
+    signedOutUrl: `${publicUrl}${SIGNED_OUT_PATH}`,
+    internalUrl: () => services.runtime.internalUrl,
+  });
+  const edges: Edges = { oidc, session: { services, sessions: services.webSessions, relyingParty, cookieKeys } };
+  return { app: createApp(services, edges), edges };
+}
+
+// helmet's default CSP has form-action 'self', which makes Chromium abort the redirect to
+// a client on another origin after a sign-in or sign-out POST (DESIGN.md pitfall): the
+// sign-in pages drop it. Plain-http deployments (development) must not upgrade requests.
+function securityHeaders(publicUrl: string) {
+  const upgrade: Record<string, null> = publicUrl.startsWith('https:') ? {} : { upgradeInsecureRequests: null };
+  const strict = helmet({ contentSecurityPolicy: { directives: { ...upgrade } } });
+  const signIn = helmet({ contentSecurityPolicy: { directives: { ...upgrade, formAction: null } } });
+  return (req: Request, res: Response, next: NextFunction) => (/^\/(interaction|oidc)\//.test(req.path) ? signIn : strict)(req, res, next);
+}
+
+export function createApp(services: Services, edges?: Edges): Express {
   const app = express();
   app.disable('x-powered-by');
   // Behind a reverse proxy, X-Forwarded-* decide req.ip, req.secure and so secure cookies.
   app.set('trust proxy', services.config.trustProxy);
   app.use(requestIds(services.logger));
-  app.use(helmet());
+  app.use(securityHeaders(services.config.publicUrl));
   app.use(healthRoutes(services));
+  if (edges) app.use(edges.oidc.providerRouter);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(csrfProtection());
   app.use(homeRoutes(services));
   app.use(setupRoutes(services));
+  app.use(invitationRoutes(services));
+  app.use(registrationRoutes(services));
+  if (edges) {
+    app.use(edges.oidc.interactionRouter);
+    app.use(sessionRoutes(edges.session));
+    app.use('/admin', requireSession(edges.session), adminRoutes(services));
+    app.use('/account', requireSession(edges.session), accountRoutes(services));
+  }
   app.use((_req, _res, next) => next(new NotFound('There is no page at this address.')));
   app.use(errorHandler(services.logger));
   return app;

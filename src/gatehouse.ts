@@ -10,7 +10,9 @@ import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrator.js';
 import type { Logger } from './logger.js';
 import { createServices, type ServiceOverrides, type Services } from './services.js';
-import { createApp } from './app.js';
+import { buildApp } from './app.js';
+
+const CLEANUP_EVERY_MS = 10 * 60_000;
 
 export interface RunningGatehouse {
   services: Services;
@@ -27,19 +29,26 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
   if (setupLink) logger.info({ setupLink }, `No owner yet. Create the owner account at ${setupLink}`);
   if (config.mailWorker) services.mailWorker.start();
 
-  const app = createApp(services);
+  const { app, edges } = await buildApp(services);
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  services.runtime.internalUrl = `http://127.0.0.1:${port}`;
+  // Expired provider artifacts and page sessions are removed now and then.
+  const cleanup = setInterval(() => {
+    Promise.all([edges.oidc.cleanupExpired(), services.webSessions.deleteExpired()]).catch((err) => logger.warn({ err }, 'cleanup of expired sessions failed'));
+  }, CLEANUP_EVERY_MS);
+  cleanup.unref();
   logger.info({ port, publicUrl: config.publicUrl, database: config.database.dialect }, 'gatehouse listening');
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new connections, finishing requests in flight');
+      clearInterval(cleanup);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;

@@ -14,6 +14,22 @@ import { SeatService } from './seats/seat-service.js';
 import { UserService } from './users/user-service.js';
 import type { AccessRevoker } from './users/access-revoker.js';
 import { SetupService } from './setup/setup-service.js';
+import { ClientService } from './clients/client-service.js';
+import { SignInThrottle } from './signin/sign-in-throttle.js';
+import { SignInService } from './signin/sign-in-service.js';
+import { RevokerChain } from './users/revoker-chain.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { loadCookieKeys } from './crypto/cookie-keys.js';
+import { TotpService } from './totp/totp-service.js';
+import { WebSessionService } from './web/session/web-session-service.js';
+import { InvitationCreator } from './invitations/invitation-creator.js';
+import { InvitationAcceptance } from './invitations/invitation-acceptance.js';
+import { InvitationBulk } from './invitations/invitation-bulk.js';
+import { InvitationService } from './invitations/invitation-service.js';
+import { EmailConfirmations } from './registration/email-confirmations.js';
+import { RegistrationService } from './registration/registration-service.js';
+import { ScimTokenService } from './scim-tokens/scim-token-service.js';
+import { RoleMembershipService } from './roles/role-membership.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -29,6 +45,26 @@ export interface Services {
   seats: SeatService;
   users: UserService;
   setup: SetupService;
+  clients: ClientService;
+  signIn: SignInService;
+  /** Every AccessRevoker (OIDC artifacts, web sessions) registers here; users call them all. */
+  revokers: RevokerChain;
+  /** Encrypts secrets at rest; created on first use (it may need to store its key). */
+  secrets: () => Promise<SecretBox>;
+  /** Keys signing cookies (COOKIE_KEYS, or generated once and stored). */
+  cookieKeys: () => Promise<string[]>;
+  totp: TotpService;
+  webSessions: WebSessionService;
+  /** Facts known only once running: where this process listens (for calls to itself). */
+  runtime: { internalUrl: string | null };
+  invitations: InvitationService;
+  /** Email confirmation links (self-registration, shareable-link invitations, admin-added). */
+  emailConfirmations: EmailConfirmations;
+  registration: RegistrationService;
+  /** Bearer tokens of SCIM directories (issue 7). */
+  scimTokens: ScimTokenService;
+  /** A role's holders changed as a set (SCIM Group members). */
+  roleMembers: RoleMembershipService;
 }
 
 export interface ServiceOverrides {
@@ -36,12 +72,6 @@ export interface ServiceOverrides {
   accessRevoker?: AccessRevoker;
   mailWorkerOptions?: { pollMs?: number; baseBackoffMs?: number; maxBackoffMs?: number; maxAttempts?: number };
 }
-
-/**
- * Until the OIDC provider exists there are no sessions or tokens to end; `oidc/` replaces
- * this with the revoker that ends them.
- */
-const nothingToRevoke: AccessRevoker = { revokeAll: async () => undefined };
 
 export function createServices(config: Readonly<Config>, db: Database, logger: Logger, clock: Clock, overrides: ServiceOverrides = {}): Services {
   const models = defineModels(db.sequelize);
@@ -53,7 +83,34 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const mailWorker = new OutboxWorker(models, outbox, transport, clock, logger, { from: config.mailFrom, ...overrides.mailWorkerOptions });
   const roles = new RoleService(models, audit, clock, tx);
   const seats = new SeatService(models, config, audit, clock, tx);
-  const users = new UserService(models, roles, seats, audit, overrides.accessRevoker ?? nothingToRevoke, clock, tx);
+  const revokers = new RevokerChain();
+  if (overrides.accessRevoker) revokers.add(overrides.accessRevoker);
+  const users = new UserService(models, roles, seats, audit, revokers, clock, tx);
   const setup = new SetupService(models, users, roles, outbox, settings, audit, clock, tx, { publicUrl: config.publicUrl, tokenTtlHours: config.setupTokenTtlHours });
-  return { config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup };
+  const clients = new ClientService(models, audit, clock, tx);
+  const signIn = new SignInService(users, new SignInThrottle(models, clock), audit);
+  let secretBox: Promise<SecretBox> | null = null;
+  const secrets = () => (secretBox ??= SecretBox.create(models, clock, config.encryptionKey));
+  let keys: Promise<string[]> | null = null;
+  const cookieKeys = () => (keys ??= loadCookieKeys(models, clock, config.cookieKeys));
+  const totp = new TotpService(models, secrets, settings, roles, audit, clock, tx, new URL(config.publicUrl).host);
+  const webSessions = new WebSessionService(models, settings, clock);
+  revokers.add(webSessions);
+  // Invitations and self-registration: links from PUBLIC_URL only, never the Host header.
+  const emailConfirmations = new EmailConfirmations(models, users, outbox, settings, audit, clock, tx, config.publicUrl);
+  const invitationCreator = new InvitationCreator(models, roles, seats, outbox, settings, audit, clock, config.publicUrl);
+  const invitations = new InvitationService(
+    models, invitationCreator, roles, seats, settings, audit, clock, tx, logger,
+    new InvitationAcceptance(models, invitationCreator, users, emailConfirmations, outbox, settings, audit, clock, tx),
+    new InvitationBulk(models, invitationCreator, roles, seats, audit, clock, tx, logger),
+  );
+  const registration = new RegistrationService(models, users, roles, emailConfirmations, outbox, settings, audit, clock, tx, logger, config.publicUrl);
+  const scimTokens = new ScimTokenService(models, audit, clock, tx);
+  const roleMembers = new RoleMembershipService(models, roles, audit, clock, tx);
+  return {
+    config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions,
+    invitations, emailConfirmations, registration,
+    scimTokens, roleMembers,
+    runtime: { internalUrl: null },
+  };
 }

@@ -9,6 +9,12 @@ import { defineSettingModel } from '../settings/setting-model.js';
 import { defineSetupTokenModel } from '../setup/setup-token-model.js';
 import { defineInvitationModels } from '../invitations/invitation-model.js';
 import { defineSeatPoolModel } from '../seats/seat-pool-model.js';
+import { defineEmailConfirmationModel } from '../registration/email-confirmation-model.js';
+import { defineClientModel } from '../clients/client-model.js';
+import { defineSignInFailureModel } from '../signin/throttle-model.js';
+import { defineWebSessionModel } from '../web/session/web-session-model.js';
+import { defineRecoveryCodeModel } from '../totp/recovery-code-model.js';
+import { defineScimTokenModel } from '../scim-tokens/scim-token-model.js';
 
 export function defineModels(sequelize: Sequelize) {
   return {
@@ -20,6 +26,12 @@ export function defineModels(sequelize: Sequelize) {
     SetupToken: defineSetupTokenModel(sequelize),
     ...defineInvitationModels(sequelize),
     SeatPool: defineSeatPoolModel(sequelize),
+    EmailConfirmation: defineEmailConfirmationModel(sequelize),
+    Client: defineClientModel(sequelize),
+    SignInFailure: defineSignInFailureModel(sequelize),
+    WebSession: defineWebSessionModel(sequelize),
+    RecoveryCode: defineRecoveryCodeModel(sequelize),
+    ScimToken: defineScimTokenModel(sequelize),
     /** A read-only SQL query with named replacements, in the context's transaction if any. */
     sequelizeQuery: <T extends object>(sql: string, replacements: Record<string, unknown>, ctx?: Context): Promise<T[]> =>
       sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: ctx?.transaction }),

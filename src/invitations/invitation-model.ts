@@ -19,8 +19,25 @@ export interface InvitationAttributes {
   invitedBy: string | null;
   expiresAt: Date;
   acceptedAt: Date | null;
+  /** The account this invitation became (set when accepted). */
+  acceptedUserId: string | null;
+  /** When the invitation was last sent (created or resent). */
+  sentAt: Date | null;
+  /** The inviter's name at the time, kept readable after the inviter is deleted. */
+  invitedByLabel: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** An uploaded bulk-invitation CSV kept between its review and "Send all" (seed 003). */
+export interface InvitationBatchAttributes {
+  id: string;
+  createdBy: string | null;
+  content: string;
+  rowCount: number;
+  createdAt: Date;
+  expiresAt: Date;
+  sentAt: Date | null;
 }
 
 export function defineInvitationModels(sequelize: Sequelize) {
@@ -42,11 +59,14 @@ export function defineInvitationModels(sequelize: Sequelize) {
       invitedBy: s(36),
       expiresAt: { type: DataTypes.DATE(3), allowNull: false },
       acceptedAt: { type: DataTypes.DATE(3), allowNull: true },
+      acceptedUserId: s(36),
+      sentAt: { type: DataTypes.DATE(3), allowNull: true },
+      invitedByLabel: s(255),
       createdAt: { type: DataTypes.DATE(3), allowNull: false },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     TABLE_OPTIONS,
-  ) as Table<InvitationAttributes, 'deliveryEmail' | 'tokenHash' | 'givenName' | 'familyName' | 'message' | 'invitedBy' | 'acceptedAt'>;
+  ) as Table<InvitationAttributes, 'deliveryEmail' | 'tokenHash' | 'givenName' | 'familyName' | 'message' | 'invitedBy' | 'acceptedAt' | 'acceptedUserId' | 'sentAt' | 'invitedByLabel'>;
   const InvitationRole = sequelize.define(
     'invitation_roles',
     {
@@ -55,5 +75,18 @@ export function defineInvitationModels(sequelize: Sequelize) {
     },
     TABLE_OPTIONS,
   ) as Table<{ invitationId: string; roleId: string }>;
-  return { Invitation, InvitationRole };
+  const InvitationBatch = sequelize.define(
+    'invitation_batches',
+    {
+      id: { type: DataTypes.STRING(36), primaryKey: true },
+      createdBy: s(36),
+      content: { type: DataTypes.TEXT, allowNull: false },
+      rowCount: { type: DataTypes.INTEGER, allowNull: false },
+      createdAt: { type: DataTypes.DATE(3), allowNull: false },
+      expiresAt: { type: DataTypes.DATE(3), allowNull: false },
+      sentAt: { type: DataTypes.DATE(3), allowNull: true },
+    },
+    TABLE_OPTIONS,
+  ) as Table<InvitationBatchAttributes, 'createdBy' | 'sentAt'>;
+  return { Invitation, InvitationRole, InvitationBatch };
 }

@@ -44,7 +44,8 @@ export function createFileTransport(mailDir: string, logger: Logger): MailTransp
       const file = path.join(mailDir, `${String(mail.id).padStart(6, '0')}-${Date.now()}.eml`);
       await fs.writeFile(file, info.message);
       // Links are how a fresh install without SMTP completes invitations and resets.
-      const links = mail.text.match(LINK_PATTERN) ?? [];
+      // Sentence punctuation after a link is not part of it (a token URL would break).
+      const links = (mail.text.match(LINK_PATTERN) ?? []).map((l) => l.replace(/[.,;:!?)\]]+$/, ''));
       logger.info({ to: mail.to, subject: mail.subject, file, links }, 'mail written to file (no SMTP_URL configured)');
     },
     close: () => builder.close(),

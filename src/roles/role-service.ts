@@ -157,13 +157,17 @@ export class RoleService {
     });
   }
 
-  /** Deletes a custom role; refused while assigned unless its holders move to `reassignTo`. */
-  async delete(ctx: Context, roleId: string, options: { reassignTo?: string | null } = {}): Promise<void> {
+  /**
+   * Deletes a custom role; refused while assigned unless its holders move to `reassignTo`,
+   * or (`dropHolders`, a directory deleting the group it pushed: the group is gone there)
+   * the holders simply lose it, each loss audited.
+   */
+  async delete(ctx: Context, roleId: string, options: { reassignTo?: string | null; dropHolders?: boolean } = {}): Promise<void> {
     authorize(ctx.actor, 'roles.manage');
     await this.transactions.run(ctx, async (tx) => {
       const role = await this.editableRole(tx, roleId);
       const holders = await this.models.UserRole.findAll({ where: { roleId }, transaction: tx.transaction });
-      if (holders.length && !options.reassignTo) {
+      if (holders.length && !options.reassignTo && !options.dropHolders) {
         throw new InvalidTransition(`The role ${role.name} is held by ${holders.length} account(s). Choose a role to give them instead, then delete it.`);
       }
       if (holders.length && options.reassignTo) {
@@ -171,10 +175,18 @@ export class RoleService {
         const target = await this.get(options.reassignTo, tx);
         if (target.builtin === 'owner') throw new Forbidden('The owner role is only given by transferring ownership.');
         assertCanGrantPermissions(ctx.actor, target.permissions);
+        await this.touch(tx, [target.id]);
         const now = this.clock.now();
         for (const holder of holders) {
           await this.models.UserRole.findOrCreate({ where: { userId: holder.userId, roleId: target.id }, defaults: { userId: holder.userId, roleId: target.id, createdAt: now }, transaction: tx.transaction });
           await this.bumpUserVersion(tx, holder.userId);
+        }
+      }
+      if (holders.length && !options.reassignTo && options.dropHolders) {
+        for (const holder of holders) {
+          await this.bumpUserVersion(tx, holder.userId);
+          const user = await this.models.User.findByPk(holder.userId, { attributes: ['username'], transaction: tx.transaction });
+          await this.audit.record(tx, 'user.roles_changed', { added: [], removed: [role.name], reason: 'role deleted' }, { type: 'user', id: holder.userId, label: user?.username });
         }
       }
       await this.models.UserRole.destroy({ where: { roleId }, transaction: tx.transaction });
@@ -205,6 +217,7 @@ export class RoleService {
       for (const role of added) assertCanGrantPermissions(ctx.actor, role.permissions, role.name);
       if (added.length === 0 && removed.length === 0) return before;
       const now = this.clock.now();
+      await this.touch(tx, [...added, ...removed].map((r) => r.id));
       if (removed.length) await this.models.UserRole.destroy({ where: { userId, roleId: { [Op.in]: removed.map((r) => r.id) } }, transaction: tx.transaction });
       if (added.length) await this.models.UserRole.bulkCreate(added.map((r) => ({ userId, roleId: r.id, createdAt: now })), { transaction: tx.transaction });
       await this.bumpUserVersion(tx, userId);
@@ -227,6 +240,7 @@ export class RoleService {
     }
     if (roles.length) {
       const now = this.clock.now();
+      await this.touch(ctx, roles.map((r) => r.id));
       await this.models.UserRole.bulkCreate(roles.map((r) => ({ userId, roleId: r.id, createdAt: now })), { transaction: ctx.transaction });
     }
     return roles;
@@ -245,6 +259,7 @@ export class RoleService {
       if (target.status !== 'active') throw new InvalidTransition('Ownership can only go to an active account.');
       const from = await this.models.User.findByPk(fromUserId, { transaction: tx.transaction });
       const now = this.clock.now();
+      await this.touch(tx, [owner.id, admin.id]);
       await this.models.UserRole.destroy({ where: { userId: fromUserId, roleId: owner.id }, transaction: tx.transaction });
       await this.models.UserRole.findOrCreate({ where: { userId: fromUserId, roleId: admin.id }, defaults: { userId: fromUserId, roleId: admin.id, createdAt: now }, transaction: tx.transaction });
       await this.models.UserRole.create({ userId: toUserId, roleId: owner.id, createdAt: now }, { transaction: tx.transaction });
@@ -252,6 +267,33 @@ export class RoleService {
       await this.bumpUserVersion(tx, toUserId);
       await this.audit.record(tx, 'owner.transferred', { from: from?.username ?? fromUserId, to: target.username }, { type: 'user', id: toUserId, label: target.username });
     });
+  }
+
+  /**
+   * Records that the holders of these roles changed: each role's version (its SCIM Group
+   * ETag, RFC 7644 §3.14) and last-modified time move. Called before the links are written,
+   * so the role row's lock is taken first and parallel writers queue instead of deadlocking.
+   */
+  async touch(ctx: TxContext, roleIds: readonly string[]): Promise<void> {
+    const ids = [...new Set(roleIds)];
+    if (ids.length === 0) return;
+    await this.models.Role.increment({ version: 1 }, { where: { id: { [Op.in]: ids } }, transaction: ctx.transaction });
+    await this.models.Role.update({ updatedAt: this.clock.now() }, { where: { id: { [Op.in]: ids } }, transaction: ctx.transaction });
+  }
+
+  /** The role, its row locked for the rest of the transaction (edges check versions under it). */
+  async getForUpdate(ctx: TxContext, id: string): Promise<RoleView> {
+    const role = await this.models.Role.findByPk(id, { transaction: ctx.transaction, lock: ctx.transaction.LOCK.UPDATE });
+    if (!role) throw new NotFound('No such role.');
+    return (await this.present([role.get({ plain: true })], ctx))[0]!;
+  }
+
+  /** Roles by id, in the order asked; unknown ids are left out. */
+  async getMany(ids: readonly string[], ctx?: Context): Promise<RoleView[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.models.Role.findAll({ where: { id: { [Op.in]: [...ids] } }, transaction: ctx?.transaction });
+    const views = new Map((await this.present(rows.map((r) => r.get({ plain: true })), ctx)).map((v) => [v.id, v]));
+    return ids.map((id) => views.get(id)).filter((v): v is RoleView => !!v);
   }
 
   async isOwner(userId: string, ctx?: Context): Promise<boolean> {

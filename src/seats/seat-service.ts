@@ -2,7 +2,19 @@
 // truth: accounts that are unconfirmed or active, plus invited addresses with a live
 // invitation and no account. Every seat-taking write calls `take` inside its own
 // transaction: the pool row is locked (SELECT … FOR UPDATE; SQLite's write lock), then
-// usage is counted and written back to the row, so the limit holds across processes.
+// usage is checked and written back to the row, so the limit holds across processes.
+//
+// Counting is O(seats in use), which made every creation slow once a workspace had
+// thousands of accounts (bench:seats: 35% of the unlimited rate at 10,000). So the pool
+// row's `in_use` is kept as an upper bound of usage: every seat taken goes through `take`,
+// which raises it; seats freed (deactivation, deletion, expiry, cancellation) leave it
+// high. While the bound proves a free seat far from the limit, `take` only raises it;
+// near the limit (≥ 90%), or when the bound is unknown (-1), it counts exactly as before
+// and rewrites it. Decisions are therefore the same as exact counting as long as the
+// bound is not below usage. It is unknown while the pool is unlimited (creations then
+// skip the exclusive lock), and `setLimit` recounts it. Anything writing accounts or
+// invitations by bulk SQL must set `in_use = -1`.
+import { Op, literal } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
@@ -58,16 +70,59 @@ export class SeatService {
 
   /**
    * Takes one seat in `pool` for the write in `ctx.transaction`, or throws SeatLimitReached.
-   * Must run before the row that uses the seat is written, in the same transaction.
+   * Runs in the same transaction as that write: before it, or after it when the write is a
+   * new account named by `writtenUserId` (then counted as if not yet there).
    */
-  async take(ctx: TxContext, pool: Kind): Promise<void> {
-    const limit = await this.limit(pool, ctx);
-    if (limit.value === null) return; // unlimited: nothing to serialize
-    await this.models.SeatPool.findOne({ where: { pool }, lock: ctx.transaction.LOCK.UPDATE, transaction: ctx.transaction });
-    const { accounts, invited } = await this.count(pool, ctx);
-    const used = accounts + invited;
-    if (used >= limit.value) throw new SeatLimitReached(pool, used, limit.value);
-    await this.models.SeatPool.update({ inUse: used + 1, updatedAt: this.clock.now() }, { where: { pool }, transaction: ctx.transaction });
+  async take(ctx: TxContext, pool: Kind, options: { writtenUserId?: string } = {}): Promise<void> {
+    const t = ctx.transaction;
+    const configured = this.config.seats[pool];
+    let row = await this.poolRow(pool, ctx);
+    if ((configured ?? row.seatLimit) === null) {
+      // Unlimited: the bound is not kept, so mark it unknown (one write, then never again).
+      // The shared lock lets parallel creations proceed together, yet makes a `setLimit`
+      // (FOR UPDATE) wait for this one to commit, so its recount includes this account.
+      if (row.inUse >= 0) await this.models.SeatPool.update({ inUse: -1 }, { where: { pool, inUse: { [Op.gte]: 0 } }, transaction: t });
+      row = await this.poolRow(pool, ctx, 'SHARE');
+      if ((configured ?? row.seatLimit) === null) return;
+    }
+    if (await this.raiseBoundIfFar(ctx, pool, configured)) return;
+    // Near the limit, or the bound unknown: count exactly under the lock, as always.
+    row = await this.poolRow(pool, ctx, 'UPDATE');
+    const limit = configured ?? row.seatLimit;
+    if (limit === null) return; // made unlimited meanwhile (setLimit left the bound unknown)
+    const counts = await this.count(pool, ctx, options.writtenUserId);
+    const used = counts.accounts + counts.invited;
+    if (used >= limit) throw new SeatLimitReached(pool, used, limit);
+    await this.models.SeatPool.update({ inUse: used + 1, updatedAt: this.clock.now() }, { where: { pool }, transaction: t });
+  }
+
+  /**
+   * The fast path: one conditional write, checked by the database under its row lock (held
+   * to commit), raising a known bound that stays below 90% of the limit. In integers, so
+   * both dialects agree: (in_use + 1) * 10 <= limit * 9.
+   */
+  private async raiseBoundIfFar(ctx: TxContext, pool: Kind, configured: number | null): Promise<boolean> {
+    const limitSql = configured === null ? 'seat_limit' : String(configured);
+    const [changed] = await this.models.SeatPool.update(
+      { inUse: literal('in_use + 1') as unknown as number, updatedAt: this.clock.now() },
+      { where: { [Op.and]: [{ pool }, { inUse: { [Op.gte]: 0 } }, literal(`${limitSql} IS NOT NULL AND (in_use + 1) * 10 <= ${limitSql} * 9`)] }, transaction: ctx.transaction },
+    );
+    return changed === 1;
+  }
+
+  /**
+   * An account gave up this address (deleted, or its email changed): a live invitation to
+   * it counts again (SPEC "Identity model"), a seat taken without `take`, so the bound of
+   * that invitation's pool rises with it.
+   */
+  async addressReleased(ctx: TxContext, emailNormalized: string): Promise<void> {
+    const live = await this.models.Invitation.findAll({
+      attributes: ['kind'],
+      where: { emailNormalized, status: 'pending', expiresAt: { [Op.gt]: this.clock.now() } },
+      transaction: ctx.transaction,
+    });
+    const pools = [...new Set(live.map((i) => i.kind))];
+    if (pools.length) await this.models.SeatPool.increment('inUse', { by: 1, where: { pool: { [Op.in]: pools }, inUse: { [Op.gte]: 0 } }, transaction: ctx.transaction });
   }
 
   /**
@@ -95,9 +150,19 @@ export class SeatService {
     }
     await this.transactions.run(ctx, async (tx) => {
       const before = await this.models.SeatPool.findByPk(pool, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
-      await this.models.SeatPool.update({ seatLimit: limit, updatedAt: this.clock.now() }, { where: { pool }, transaction: tx.transaction });
+      // Under the lock every earlier creation has committed (limited ones held it, unlimited
+      // ones a shared lock), so this count is the bound's fresh start.
+      const counts = limit === null ? null : await this.count(pool, tx);
+      const inUse = counts ? counts.accounts + counts.invited : -1;
+      await this.models.SeatPool.update({ seatLimit: limit, inUse, updatedAt: this.clock.now() }, { where: { pool }, transaction: tx.transaction });
       await this.audit.record(tx, 'seats.limit_changed', { pool, from: before?.seatLimit ?? null, to: limit }, { type: 'seat_pool', id: pool, label: pool });
     });
+  }
+
+  private async poolRow(pool: Kind, ctx: TxContext, lock?: 'UPDATE' | 'SHARE') {
+    const row = await this.models.SeatPool.findByPk(pool, { transaction: ctx.transaction, ...(lock ? { lock: ctx.transaction.LOCK[lock] } : {}) });
+    if (!row) throw new Error(`Seat pool ${pool} is missing; run the migrations.`);
+    return row.get({ plain: true });
   }
 
   private async limit(pool: Kind, ctx?: Context): Promise<{ value: number | null; fromConfig: boolean }> {
@@ -107,14 +172,15 @@ export class SeatService {
     return { value: row?.seatLimit ?? null, fromConfig: false };
   }
 
-  private async count(pool: Kind, ctx?: Context): Promise<{ accounts: number; invited: number }> {
+  /** Usage from the tables of truth; `exceptUserId` counts as if that account did not exist. */
+  private async count(pool: Kind, ctx?: Context, exceptUserId = ''): Promise<{ accounts: number; invited: number }> {
     const [row] = await this.models.sequelizeQuery<{ accounts: number | string; invited: number | string }>(
       `SELECT
-         (SELECT COUNT(*) FROM users WHERE kind = :pool AND status IN ('unconfirmed', 'active')) AS accounts,
+         (SELECT COUNT(*) FROM users WHERE kind = :pool AND status IN ('unconfirmed', 'active') AND id <> :exceptUserId) AS accounts,
          (SELECT COUNT(DISTINCT i.email_normalized) FROM invitations i
            WHERE i.kind = :pool AND i.status = 'pending' AND i.expires_at > :now
-             AND NOT EXISTS (SELECT 1 FROM users u WHERE u.email_normalized = i.email_normalized)) AS invited`,
-      { pool, now: this.clock.now() },
+             AND NOT EXISTS (SELECT 1 FROM users u WHERE u.email_normalized = i.email_normalized AND u.id <> :exceptUserId)) AS invited`,
+      { pool, now: this.clock.now(), exceptUserId },
       ctx,
     );
     return { accounts: Number(row!.accounts), invited: Number(row!.invited) };

@@ -13,6 +13,21 @@ export interface Settings {
   registrationDefaultRoles: string[];
   invitationDefaultRoles: string[];
   requireEmailConfirmation: boolean;
+  /** Minutes of inactivity after which an admin/account page session ends (seed 003). */
+  sessionIdleMinutes: number;
+  /** Absolute lifetime of a sign-in session, in hours. */
+  sessionLifetimeHours: number;
+  /** TOTP requirement: nobody, everyone, or holders of the listed role ids (seed 003). */
+  totpRequired: 'off' | 'all' | 'roles';
+  totpRequiredRoleIds: string[];
+  /**
+   * How accounts provisioned by a directory (SCIM) sign in (SPEC "SCIM 2.0"): through an
+   * upstream identity provider, a set-password link mailed on creation, or the SCIM
+   * `password` attribute (hashed, never returned). The default is the one mode that works
+   * with no further setup for directories that send passwords (Okta); Entra ID never sends
+   * one, so deployments provisioning from Entra choose `upstream` or `activation_email`.
+   */
+  provisionedCredentialMode: 'upstream' | 'activation_email' | 'scim_password';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -23,6 +38,11 @@ export const DEFAULT_SETTINGS: Settings = {
   registrationDefaultRoles: ['viewer'],
   invitationDefaultRoles: ['member'],
   requireEmailConfirmation: true,
+  sessionIdleMinutes: 30,
+  sessionLifetimeHours: 12,
+  totpRequired: 'off',
+  totpRequiredRoleIds: [],
+  provisionedCredentialMode: 'scim_password',
 };
 
 export class SettingsService {

@@ -3,7 +3,7 @@
 // the owner. Once an owner exists every setup link is dead.
 import { Op } from 'sequelize';
 import { addMs, HOUR_MS, type Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import { systemActor, type Context } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { Gone, NotFound } from '../errors.js';
@@ -63,7 +63,10 @@ export class SetupService {
   /** Creates the owner with a valid token; every setup link dies in the same transaction. */
   async createOwner(ctx: Context, token: string, input: OwnerInput, password: string): Promise<UserView> {
     await this.checkToken(token);
-    return this.transactions.run(ctx, async (tx) => {
+    // The valid link is the authority: the person behind it holds no permissions yet, so
+    // the owner is created as the system (the request's ip and id still go to the audit).
+    const linkCtx: Context = { ...ctx, actor: systemActor('setup link') };
+    return this.transactions.run(linkCtx, async (tx) => {
       const now = this.clock.now();
       // Conditional update: of two parallel submissions with one link, one wins.
       const [claimed] = await this.models.SetupToken.update(

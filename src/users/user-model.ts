@@ -38,6 +38,9 @@ export interface UserAttributes {
   lastSignInAt: Date | null;
   deactivatedAt: Date | null;
   deactivationReason: string | null;
+  /** Base32 TOTP secret, encrypted at rest (src/crypto/secret-box.ts). */
+  totpSecret: string | null;
+  totpEnabledAt: Date | null;
 }
 
 const s = (n: number) => ({ type: DataTypes.STRING(n), allowNull: true });
@@ -75,9 +78,11 @@ export function defineUserModel(sequelize: Sequelize) {
       lastSignInAt: { type: DataTypes.DATE(3), allowNull: true },
       deactivatedAt: { type: DataTypes.DATE(3), allowNull: true },
       deactivationReason: s(500),
+      totpSecret: s(255),
+      totpEnabledAt: { type: DataTypes.DATE(3), allowNull: true },
     },
     TABLE_OPTIONS,
-  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'externalIdNormalized' | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason'>;
+  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'externalIdNormalized' | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt'>;
 }
 
 export type UserModel = ReturnType<typeof defineUserModel>;

@@ -25,6 +25,7 @@ export interface UserView {
   status: UserAttributes['status'];
   emailVerified: boolean;
   hasPassword: boolean;
+  totpEnabled: boolean;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -61,6 +62,7 @@ export function presentUser(u: UserAttributes, roles: RoleView[]): UserView {
     status: u.status,
     emailVerified: !!u.emailVerified,
     hasPassword: !!u.passwordHash,
+    totpEnabled: !!u.totpEnabledAt,
     version: u.version,
     createdAt: u.createdAt,
     updatedAt: u.updatedAt,

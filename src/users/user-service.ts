@@ -30,6 +30,14 @@ export interface CreateUserOptions {
   /** A plain password, checked against the policy and hashed with argon2id. */
   password?: string | null;
   roleIds?: string[];
+  /**
+   * The seat was already reserved by a live invitation that this account replaces in the
+   * same transaction (SPEC "Seats": accepting a live invitation takes no seat). The count
+   * stays right because the invitation's seat is only counted while no account has its
+   * address: the new row ends that reservation as it starts its own. Only valid inside the
+   * caller's transaction, which must mark the invitation accepted.
+   */
+  seatReserved?: boolean;
 }
 
 export interface UpdateUserOptions {
@@ -88,11 +96,26 @@ export class UserService {
     return rows.map((r) => presentUser(r.get({ plain: true }), roles.get(r.id)!));
   }
 
+  /** Accounts by id, in the order asked (a page a query chose); unknown ids are left out. */
+  async getMany(ids: readonly string[], ctx?: Context): Promise<UserView[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.models.User.findAll({ where: { id: { [Op.in]: [...ids] } }, transaction: ctx?.transaction });
+    const roles = await this.roles.rolesOfUsers(rows.map((r) => r.id), ctx);
+    const byId = new Map(rows.map((r) => [r.id, presentUser(r.get({ plain: true }), roles.get(r.id)!)]));
+    return ids.map((id) => byId.get(id)).filter((v): v is UserView => !!v);
+  }
+
+  /** The account, its row locked for the rest of the transaction (edges check versions under it). */
+  async getForUpdate(ctx: TxContext, id: string): Promise<UserView> {
+    return this.present(await this.lockUser(ctx, id), ctx);
+  }
+
   // ---- creation ----------------------------------------------------------------------
 
   /** The one creation path for every source. Takes a seat unless created inactive. */
   async create(ctx: Context, input: ProfileInput, options: CreateUserOptions): Promise<UserView> {
     authorize(ctx.actor, 'users.manage');
+    if (options.seatReserved && !ctx.transaction) throw new Error('seatReserved is only valid inside the transaction that ends the reservation');
     const status = options.status ?? 'active';
     const columns = profileColumns(input, options.origin, this.clock.now(), true);
     const passwordHash = await this.hashIfGiven(options.password, columns);
@@ -116,7 +139,6 @@ export class UserService {
 
   private async insert(tx: TxContext, columns: ProfileColumns, options: CreateUserOptions & { status: UserStatus }, passwordHash: string | null, allowOwner: boolean): Promise<UserView> {
     await this.assertUnique(tx, columns);
-    if (SEAT_HOLDING.includes(options.status)) await this.seats.take(tx, columns.kind!);
     const now = this.clock.now();
     const id = newId();
     await this.translateUniqueErrors(() =>
@@ -148,7 +170,12 @@ export class UserService {
       { source: options.source, status: options.status, kind: columns.kind, roles: roles.map((r) => r.name) },
       { type: 'user', id, label: columns.username },
     );
-    return this.get(id, tx);
+    const view = await this.get(id, tx);
+    // The seat is taken last, naming the row just written: the pool row's lock is then held
+    // only until commit, so parallel creations queue for milliseconds, not for the whole
+    // creation (bench:seats). A refusal still rolls everything above back.
+    if (SEAT_HOLDING.includes(options.status) && !options.seatReserved) await this.seats.take(tx, columns.kind!, { writtenUserId: id });
+    return view;
   }
 
   // ---- profile -----------------------------------------------------------------------
@@ -172,6 +199,7 @@ export class UserService {
       await this.translateUniqueErrors(() =>
         this.models.User.update({ ...columns, version: user.version + 1, updatedAt: this.clock.now() }, { where: { id }, transaction: tx.transaction }),
       );
+      if (columns.emailNormalized !== undefined && columns.emailNormalized !== user.emailNormalized) await this.seats.addressReleased(tx, user.emailNormalized);
       const visible = changed.filter((k) => !k.endsWith('Normalized'));
       await this.audit.record(tx, 'user.updated', { fields: visible }, { type: 'user', id, label: columns.username ?? user.username });
       if (kindChanged) await this.audit.record(tx, 'user.kind_changed', { from: user.kind, to: columns.kind }, { type: 'user', id, label: user.username });
@@ -198,6 +226,18 @@ export class UserService {
   }
 
   // ---- status transitions -------------------------------------------------------------
+
+  /** Marks the address proven (a confirmation link followed) without changing the status. */
+  async markEmailVerified(ctx: Context, id: string): Promise<UserView> {
+    if (ctx.actor.userId !== id) authorize(ctx.actor, 'users.manage');
+    return this.transactions.run(ctx, async (tx) => {
+      const user = await this.lockUser(tx, id);
+      if (user.emailVerified) return this.present(user, tx);
+      await this.models.User.update({ emailVerified: true, version: user.version + 1, updatedAt: this.clock.now() }, { where: { id }, transaction: tx.transaction });
+      await this.audit.record(tx, 'user.email_verified', {}, { type: 'user', id, label: user.username });
+      return this.get(id, tx);
+    });
+  }
 
   /** unconfirmed → active (email link or an admin's manual confirmation). */
   async confirm(ctx: Context, id: string, options: { emailVerified: boolean }): Promise<UserView> {
@@ -260,8 +300,12 @@ export class UserService {
       const user = await this.lockUser(tx, id);
       if (await this.roles.isOwner(id, tx)) throw new Forbidden('The owner cannot be deleted. Transfer ownership first.');
       await this.revoker.revokeAll(tx, id, 'deleted');
+      // The roles it held lose a holder: their SCIM Groups change version.
+      const held = await this.models.UserRole.findAll({ attributes: ['roleId'], where: { userId: id }, transaction: tx.transaction });
+      await this.roles.touch(tx, held.map((l) => l.roleId));
       await this.models.UserRole.destroy({ where: { userId: id }, transaction: tx.transaction });
       await this.models.User.destroy({ where: { id }, transaction: tx.transaction });
+      await this.seats.addressReleased(tx, user.emailNormalized);
       await this.audit.record(tx, 'user.deleted', { username: user.username, email: user.email, status: user.status }, { type: 'user', id, label: user.username });
     });
   }
@@ -301,7 +345,11 @@ export class UserService {
       return await write();
     } catch (err) {
       if (err instanceof UniqueConstraintError) {
-        const text = JSON.stringify(err.fields ?? {}) + (err.parent?.message ?? '');
+        // Only the constraint's column or index names, never the duplicate value: a username
+        // such as "email.admin" must not be reported as an email clash. SQLite gives column
+        // names as an array, MySQL an object keyed by the index name.
+        const fields = err.fields as unknown;
+        const text = (Array.isArray(fields) ? fields : Object.keys((fields as object | undefined) ?? {})).join(' ');
         const field = /email/.test(text) ? 'email' : /external/.test(text) ? 'externalId' : 'username';
         throw new Conflict(`Another account already uses this ${field === 'externalId' ? 'external id' : field}.`, field);
       }

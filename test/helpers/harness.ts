@@ -9,7 +9,9 @@ import type { Actor, Context } from '../../src/context.js';
 import { systemContext } from '../../src/context.js';
 import type { Database } from '../../src/db/database.js';
 import { createServices, type Services } from '../../src/services.js';
-import { createApp } from '../../src/app.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp, type Edges } from '../../src/app.js';
 import type { UserView } from '../../src/users/user-presenter.js';
 import { MemoryMailTransport } from './memory-mail.js';
 import { RecordingRevoker } from './recording-revoker.js';
@@ -30,10 +32,19 @@ export interface Harness {
   as(user: Pick<UserView, 'id' | 'username'>): Promise<Context>;
   /** A context acting with exactly these permissions. */
   withPermissions(permissions: string[], userId?: string | null): Context;
+  /** The protocol edges (OIDC provider, page sessions). */
+  edges: Edges;
+  /** With `serve`: the listening base URL (also PUBLIC_URL). */
+  baseUrl: string;
 }
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /**
+   * Listen on a real port and make it PUBLIC_URL (the issuer), for suites that drive the
+   * OIDC provider over HTTP with a real relying party or a browser.
+   */
+  serve?: boolean;
 }
 
 export function describeEachDatabase(title: string, body: (h: Harness) => void, options: HarnessOptions = {}): void {
@@ -41,21 +52,35 @@ export function describeEachDatabase(title: string, body: (h: Harness) => void, 
     describe(`${title} [${dialect}]`, function () {
       const h = {} as Harness;
       let drop: (() => Promise<void>) | null = null;
+      let server: http.Server | null = null;
 
       before(async function () {
         const opened = await openTestDatabase(this, dialect);
         drop = opened.drop;
-        const config = loadConfig({ DATABASE_URL: opened.config.url, PUBLIC_URL: 'http://gatehouse.test', LOG_LEVEL: 'silent', MAIL_WORKER: 'false', ...options.env });
+        let publicUrl = 'http://gatehouse.test';
+        if (options.serve) {
+          server = http.createServer();
+          await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+          publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        }
+        const config = loadConfig({ DATABASE_URL: opened.config.url, PUBLIC_URL: publicUrl, LOG_LEVEL: 'silent', MAIL_WORKER: 'false', ...options.env });
         const logger = testLogger();
         const clock = new FakeClock('2030-01-01T09:00:00.000Z');
         const mail = new MemoryMailTransport();
         const revoker = new RecordingRevoker();
         const services = createServices(config, opened.db, logger, clock, { mailTransport: mail, accessRevoker: revoker });
+        const { app, edges } = await buildApp(services);
+        if (server) {
+          server.on('request', app);
+          services.runtime.internalUrl = publicUrl;
+        }
         Object.assign(h, {
+          edges,
+          baseUrl: publicUrl,
           dialect,
           db: opened.db,
           services,
-          app: createApp(services),
+          app,
           clock,
           mail,
           revoker,
@@ -78,6 +103,10 @@ export function describeEachDatabase(title: string, body: (h: Harness) => void, 
       });
 
       after(async function () {
+        if (server) {
+          server.closeAllConnections();
+          await new Promise((resolve) => server!.close(resolve));
+        }
         await drop?.();
       });
 

@@ -72,11 +72,13 @@ export async function openTestDatabase(ctx: Mocha.Context, dialect: TestDialect,
 /** Clears every row a test may have written; keeps migrations, built-in roles and the pools. */
 export async function clearDatabase(db: Database): Promise<void> {
   const tables = (await db.sequelize.getQueryInterface().showAllTables()).map((t) => (typeof t === 'string' ? t : (t as { tableName: string }).tableName));
-  const keep = new Set([MIGRATIONS_TABLE, 'roles', 'role_permissions', 'seat_pools']);
+  // Signing keys and the internal settings (encryption and cookie keys) live as long as the suite's services.
+  const keep = new Set([MIGRATIONS_TABLE, 'roles', 'role_permissions', 'seat_pools', 'oidc_keys', 'settings']);
   await db.transactions.run({ actor: { userId: null, label: 'test', permissions: new Set() }, source: 'system', ip: null }, async ({ transaction }) => {
     const run = (sql: string) => db.sequelize.query(sql, { transaction });
     if (db.dialect === 'mysql') await run('SET FOREIGN_KEY_CHECKS = 0');
     for (const table of tables) if (!keep.has(table)) await run(`DELETE FROM ${table}`);
+    await run(`DELETE FROM settings WHERE ${db.sequelize.getQueryInterface().quoteIdentifier('key')} NOT LIKE 'internal.%'`);
     await run('DELETE FROM role_permissions WHERE role_id IN (SELECT id FROM roles WHERE builtin IS NULL)');
     await run('DELETE FROM roles WHERE builtin IS NULL');
     await run('UPDATE seat_pools SET seat_limit = NULL, in_use = 0');

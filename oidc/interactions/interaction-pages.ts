@@ -1,0 +1,93 @@
+// Pages of the sign-in interaction: sign-in form, second factor, consent. Server-rendered,
+// working without JavaScript.
+import { html, type SafeHtml } from '../../src/html.js';
+import { csrfField, field, page } from '../../src/web/layout.js';
+
+export interface LoginPageState {
+  uid: string;
+  csrfToken: string;
+  clientName: string;
+  login?: string;
+  error?: string;
+  registrationOpen?: boolean;
+  notice?: string;
+}
+
+export function loginPage(s: LoginPageState): string {
+  return page(
+    'Sign in',
+    html`<h1>Sign in</h1>
+<p>to continue to <strong>${s.clientName}</strong></p>
+${s.notice ? html`<p class="notice">${s.notice}</p>` : ''}
+${s.error ? html`<p class="error-box" role="alert">${s.error}</p>` : ''}
+<form method="post" action="/interaction/${s.uid}/login" novalidate>
+${csrfField(s.csrfToken)}
+${field({ name: 'login', label: 'Username or email', value: s.login, autocomplete: 'username', required: true })}
+${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true })}
+<button type="submit">Sign in</button>
+</form>
+<p><a href="/password/forgot">Forgot your password?</a></p>
+${s.registrationOpen ? html`<p>New here? <a href="/register">Create an account</a></p>` : ''}
+<p><a href="/interaction/${s.uid}/abort">Cancel</a></p>`,
+  );
+}
+
+export function totpPage(s: { uid: string; csrfToken: string; error?: string }): string {
+  return page(
+    'Two-step verification',
+    html`<h1>Two-step verification</h1>
+<p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
+${s.error ? html`<p class="error-box" role="alert">${s.error}</p>` : ''}
+<form method="post" action="/interaction/${s.uid}/totp" novalidate>
+${csrfField(s.csrfToken)}
+${field({ name: 'code', label: 'Code', autocomplete: 'one-time-code', required: true })}
+<button type="submit">Verify</button>
+</form>
+<p><a href="/interaction/${s.uid}/abort">Cancel</a></p>`,
+  );
+}
+
+export function totpEnrolPage(s: { uid: string; csrfToken: string; qrSvg: SafeHtml; secret: string; error?: string }): string {
+  return page(
+    'Set up two-step verification',
+    html`<h1>Set up two-step verification</h1>
+<p>Your organization requires a second step at sign-in. Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
+<div style="max-width:220px">${s.qrSvg}</div>
+<p class="hint">Or type this secret: <code>${s.secret}</code></p>
+${s.error ? html`<p class="error-box" role="alert">${s.error}</p>` : ''}
+<form method="post" action="/interaction/${s.uid}/totp-enrol" novalidate>
+${csrfField(s.csrfToken)}
+${field({ name: 'code', label: 'Code from the app', autocomplete: 'one-time-code', required: true })}
+<button type="submit">Turn on and continue</button>
+</form>`,
+  );
+}
+
+export function recoveryCodesPage(s: { continueUrl: string; codes: string[]; csrfToken: string }): string {
+  return page(
+    'Recovery codes',
+    html`<h1>Save your recovery codes</h1>
+<p>Each code signs you in once if you lose your authenticator. They are shown only now.</p>
+<pre style="font-size:1.1rem">${s.codes.join('\n')}</pre>
+<form method="post" action="${s.continueUrl}">${csrfField(s.csrfToken)}<button type="submit">I have saved them, continue</button></form>`,
+  );
+}
+
+export function consentPage(s: { uid: string; csrfToken: string; clientName: string; scopes: string[] }): string {
+  const labels: Record<string, string> = {
+    openid: 'Know who you are',
+    email: 'See your email address',
+    profile: 'See your name',
+    phone: 'See your phone number',
+    roles: 'See your roles and permissions',
+    offline_access: 'Stay signed in when you are away',
+  };
+  return page(
+    'Allow access',
+    html`<h1>Allow ${s.clientName}?</h1>
+<p><strong>${s.clientName}</strong> asks to:</p>
+<ul>${s.scopes.map((scope) => html`<li>${labels[scope] ?? scope}</li>`)}</ul>
+<form method="post" action="/interaction/${s.uid}/confirm">${csrfField(s.csrfToken)}<button type="submit">Allow</button></form>
+<p><a href="/interaction/${s.uid}/abort">Deny</a></p>`,
+  );
+}

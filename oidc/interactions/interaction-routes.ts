@@ -1,0 +1,139 @@
+// The provider's interactions: sign-in (password, then TOTP when enrolled or required),
+// consent for third-party clients, and cancel. Pages translate; SignInService and
+// TotpService decide.
+import { Router, type Request, type Response } from 'express';
+import type { Provider } from 'oidc-provider';
+import type { Services } from '../../src/services.js';
+import { contextOf } from '../../src/web/request-context.js';
+import { DomainError, ValidationError } from '../../src/errors.js';
+import { raw } from '../../src/html.js';
+import { consentPage, loginPage, recoveryCodesPage, totpEnrolPage, totpPage } from './interaction-pages.js';
+import { takeLoginTicket } from '../../src/web/session/login-ticket.js';
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+interface PendingLogin {
+  accountId: string;
+  /** Set once a required enrolment has been confirmed: recovery codes still to show. */
+  enrolled?: boolean;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+export function interactionRoutes(provider: Provider, services: Services): Router {
+  const router = Router();
+
+  const details = (req: Request, res: Response) => provider.interactionDetails(req, res);
+
+  const clientName = async (d: Details) => {
+    const client = await provider.Client.find(String(d.params.client_id));
+    return client?.clientName ?? String(d.params.client_id);
+  };
+
+  const savePending = async (d: Details, pending: PendingLogin | null) => {
+    (d as unknown as { result?: unknown }).result = pending ? { pendingLogin: pending } : undefined;
+    await d.save(Math.max(1, (d.exp ?? 0) - Math.floor(Date.now() / 1000)));
+  };
+
+  const pendingOf = (d: Details): PendingLogin | null => (d as unknown as { result?: { pendingLogin?: PendingLogin } }).result?.pendingLogin ?? null;
+
+  const finishLogin = async (req: Request, res: Response, accountId: string, amr: string[]) => {
+    await provider.interactionFinished(req, res, { login: { accountId, amr } }, { mergeWithLastSubmission: false });
+  };
+
+  /** After the password: a second step when enrolled, a forced enrolment when required. */
+  const afterPassword = async (req: Request, res: Response, d: Details, accountId: string) => {
+    if (await services.totp.isEnrolled(accountId)) {
+      await savePending(d, { accountId });
+      return res.type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken }));
+    }
+    if (await services.totp.requiredFor(accountId)) {
+      await savePending(d, { accountId });
+      const enrolment = await services.totp.startEnrolment(accountId);
+      return res.type('html').send(totpEnrolPage({ uid: d.uid, csrfToken: res.locals.csrfToken, qrSvg: raw(enrolment.qrSvg), secret: enrolment.secret }));
+    }
+    return finishLogin(req, res, accountId, ['pwd']);
+  };
+
+  router.get('/interaction/:uid', async (req, res) => {
+    const d = await details(req, res);
+    if (d.prompt.name === 'login') {
+      // An invitation just accepted signs its new account in without asking again.
+      const ticketAccount = await takeLoginTicket(req, res, services);
+      if (ticketAccount) return finishLogin(req, res, ticketAccount, ['pwd']);
+      const registrationOpen = (await services.settings.get('registrationMode')) !== 'off';
+      return res.type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), registrationOpen }));
+    }
+    if (d.prompt.name === 'consent') {
+      const scopes = String(d.params.scope ?? 'openid').split(' ').filter(Boolean);
+      return res.type('html').send(consentPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), scopes }));
+    }
+    return res.status(400).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), error: 'This sign-in step is not supported.' }));
+  });
+
+  router.post('/interaction/:uid/login', async (req, res) => {
+    const d = await details(req, res);
+    const login = str(req.body?.login);
+    try {
+      const user = await services.signIn.authenticate(contextOf(req, 'oidc'), login, str(req.body?.password));
+      await afterPassword(req, res, d, user.id);
+    } catch (err) {
+      if (!(err instanceof DomainError) || !err.expose) throw err;
+      res.status(err.status).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), login, error: err.message }));
+    }
+  });
+
+  router.post('/interaction/:uid/totp', async (req, res) => {
+    const d = await details(req, res);
+    const pending = pendingOf(d);
+    if (!pending) return res.redirect(303, `/interaction/${d.uid}`);
+    const method = await services.totp.verify(contextOf(req, 'oidc'), pending.accountId, str(req.body?.code));
+    if (!method) {
+      await services.audit.record(contextOf(req, 'oidc'), 'signin.failed', { reason: 'wrong_totp' }, { type: 'user', id: pending.accountId });
+      return res.status(401).type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken, error: 'That code is not right. Try the current code or a recovery code.' }));
+    }
+    await finishLogin(req, res, pending.accountId, ['pwd', method === 'totp' ? 'otp' : 'rc']);
+  });
+
+  router.post('/interaction/:uid/totp-enrol', async (req, res) => {
+    const d = await details(req, res);
+    const pending = pendingOf(d);
+    if (!pending) return res.redirect(303, `/interaction/${d.uid}`);
+    try {
+      const codes = await services.totp.confirmEnrolment(contextOf(req, 'oidc'), pending.accountId, str(req.body?.code));
+      await savePending(d, { accountId: pending.accountId, enrolled: true });
+      return res.type('html').send(recoveryCodesPage({ continueUrl: `/interaction/${d.uid}/continue`, codes, csrfToken: res.locals.csrfToken }));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const enrolment = await services.totp.pendingEnrolment(pending.accountId);
+      if (!enrolment) return res.redirect(303, `/interaction/${d.uid}`);
+      return res.status(400).type('html').send(totpEnrolPage({ uid: d.uid, csrfToken: res.locals.csrfToken, qrSvg: raw(enrolment.qrSvg), secret: enrolment.secret, error: err.fields.code }));
+    }
+  });
+
+  router.post('/interaction/:uid/continue', async (req, res) => {
+    const d = await details(req, res);
+    const pending = pendingOf(d);
+    if (!pending?.enrolled) return res.redirect(303, `/interaction/${d.uid}`);
+    await finishLogin(req, res, pending.accountId, ['pwd', 'otp']);
+  });
+
+  router.post('/interaction/:uid/confirm', async (req, res) => {
+    const d = await details(req, res);
+    if (d.prompt.name !== 'consent' || !d.session?.accountId) return res.redirect(303, `/interaction/${d.uid}`);
+    const grant = d.grantId ? await provider.Grant.find(d.grantId) : new provider.Grant({ accountId: d.session.accountId, clientId: String(d.params.client_id) });
+    const missing = d.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+    if (missing.missingOIDCScope) grant!.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant!.addOIDCClaims(missing.missingOIDCClaims);
+    const grantId = await grant!.save();
+    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  });
+
+  router.get('/interaction/:uid/abort', async (req, res) => {
+    await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user cancelled the sign-in.' }, { mergeWithLastSubmission: false });
+  });
+
+  return router;
+}

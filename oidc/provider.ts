@@ -1,0 +1,153 @@
+// The OpenID Connect provider: upstream oidc-provider configured per SPEC "Sign-in and the
+// OIDC provider". PKCE S256 is required for every authorization code flow, refresh tokens
+// rotate, access tokens are opaque (revocable), tokens go only to active accounts.
+import { Provider, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Services } from '../src/services.js';
+import { hashToken, safeEqual } from '../src/ids.js';
+import { html, raw } from '../src/html.js';
+import { page } from '../src/web/layout.js';
+import { createAdapterClass } from './database-adapter.js';
+import { findAccount } from './account-claims.js';
+import { ADMIN_CLIENT_ID, adminClientMetadata } from './admin-client.js';
+import type { OidcModels } from './oidc-models.js';
+import type { KeyStore } from './key-store.js';
+
+export const OIDC_PREFIX = '/oidc';
+
+export const TOKEN_TTL = {
+  AccessToken: 3600,
+  AuthorizationCode: 60,
+  ClientCredentials: 600,
+  IdToken: 3600,
+  Interaction: 3600,
+  RefreshToken: 14 * 24 * 3600,
+  Grant: 14 * 24 * 3600,
+} as const;
+
+export interface ProviderDeps {
+  services: Services;
+  oidcModels: OidcModels;
+  keyStore: KeyStore;
+  cookieKeys: string[];
+  adminClientSecret: string;
+  sessionLifetimeSeconds: number;
+}
+
+export async function createProvider(deps: ProviderDeps): Promise<Provider> {
+  const { services } = deps;
+  const { config } = services;
+  const keys = await deps.keyStore.signingKeys();
+
+  const configuration: Configuration = {
+    adapter: createAdapterClass(deps.oidcModels, services.clients, services.clock) as unknown as Configuration['adapter'],
+    clients: [adminClientMetadata(config.publicUrl, hashToken(deps.adminClientSecret))],
+    findAccount: (ctx, sub) => findAccount(services, sub),
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'given_name', 'family_name', 'locale'],
+      phone: ['phone_number'],
+      roles: ['roles', 'permissions'],
+    },
+    scopes: ['openid', 'offline_access', 'email', 'profile', 'phone', 'roles'],
+    // Scope-requested claims go into the ID token too, so apps read roles without userinfo.
+    conformIdTokenClaims: false,
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      userinfo: { enabled: true },
+      clientCredentials: { enabled: true },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = page(
+            'Sign out',
+            html`<h1>Sign out?</h1><p>You are about to sign out of ${config.publicUrl}.</p>${rawForm(form)}
+<button type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm" style="background:#6e7781">No, stay signed in</button>`,
+          );
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = page('Signed out', html`<h1>You are signed out</h1><p><a href="/">Back to the start</a></p>`);
+        },
+      },
+    },
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    jwks: { keys: keys as never },
+    cookies: { keys: deps.cookieKeys, long: { signed: true }, short: { signed: true } },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    routes: {
+      authorization: `${OIDC_PREFIX}/auth`,
+      token: `${OIDC_PREFIX}/token`,
+      userinfo: `${OIDC_PREFIX}/me`,
+      jwks: `${OIDC_PREFIX}/jwks`,
+      revocation: `${OIDC_PREFIX}/token/revocation`,
+      introspection: `${OIDC_PREFIX}/token/introspection`,
+      end_session: `${OIDC_PREFIX}/session/end`,
+      pushed_authorization_request: `${OIDC_PREFIX}/request`,
+    },
+    // Client secrets are stored hashed, so secret-derived (HS*) client assertions cannot work.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    ttl: { ...TOKEN_TTL, Session: deps.sessionLifetimeSeconds },
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    extraClientMetadata: { properties: ['first_party'] },
+    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'ES256', token_endpoint_auth_method: 'client_secret_basic' },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256', 'RS256', 'EdDSA'],
+      userinfoSigningAlgValues: ['ES256', 'RS256', 'EdDSA'],
+      introspectionSigningAlgValues: ['ES256', 'RS256', 'EdDSA'],
+      authorizationSigningAlgValues: ['ES256', 'RS256', 'EdDSA'],
+      clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+    },
+    // First-party clients skip consent: their grant covers what they ask for.
+    loadExistingGrant: async (ctx) => {
+      const existingId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
+      if (existingId) {
+        const existing = await ctx.oidc.provider.Grant.find(existingId);
+        if (existing) return existing;
+      }
+      if (!isFirstParty(ctx)) return undefined;
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
+      grant.addOIDCScope(ctx.oidc.requestParamScopes ? [...ctx.oidc.requestParamScopes].join(' ') : 'openid');
+      await grant.save();
+      return grant;
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = page(
+        'Sign-in problem',
+        html`<h1>This sign-in cannot continue</h1><p>${String(out.error_description ?? out.error)}</p>
+<p class="hint">Error: <code>${String(out.error)}</code>. Go back to the application and start again; if this keeps happening, tell your administrator.</p>`,
+      );
+    },
+  };
+
+  const provider = new Provider(config.publicUrl, configuration);
+  provider.proxy = config.trustProxy;
+
+  // Client secrets are stored as SHA-256 (shown once, never kept): compare hashes.
+  const ClientClass = provider.Client as unknown as { prototype: { compareClientSecret(this: { clientSecret?: string }, actual: string): Promise<boolean> | boolean } };
+  ClientClass.prototype.compareClientSecret = function (actual: string) {
+    return !!this.clientSecret && safeEqual(this.clientSecret, hashToken(actual ?? ''));
+  };
+
+  provider.on('server_error', (_ctx, err) => services.logger.error({ err }, 'oidc server error'));
+  provider.on('grant.error', (_ctx, err) => services.logger.info({ err: (err as Error).message }, 'oidc grant error'));
+  return provider;
+}
+
+function isFirstParty(ctx: KoaContextWithOIDC): boolean {
+  const client = ctx.oidc.client as unknown as { clientId: string; first_party?: boolean; firstParty?: boolean } | undefined;
+  return !!client && (client.clientId === ADMIN_CLIENT_ID || client.first_party === true || client.firstParty === true);
+}
+
+/** The provider builds this form (hidden xsrf and logout fields): trusted markup. */
+function rawForm(form: string) {
+  return raw(form);
+}

@@ -1,0 +1,47 @@
+// Request bodies: SCIM JSON only (RFC 7644 §3.1: application/scim+json; application/json is
+// accepted as clients send it), at most 1 MB (the Bulk maxPayloadSize, SPEC "SCIM 2.0"),
+// one JSON object. Each refusal is a SCIM error, never the app's HTML error page.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { invalidSyntax, ScimError } from '../errors.js';
+import { LIMITS } from '../urns.js';
+import { sendError } from './responses.js';
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+const ACCEPTED_TYPES = ['application/scim+json', 'application/json'];
+
+const parseJson = express.json({ type: () => true, limit: LIMITS.maxPayloadBytes, strict: false });
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+export function scimBody() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!WITH_BODY.has(req.method) || !hasBody(req)) return next();
+    if (!req.is(ACCEPTED_TYPES)) {
+      return sendError(res, new ScimError(415, null, `Send the body as application/scim+json (or application/json), not ${req.headers['content-type'] ?? 'an unnamed type'}.`));
+    }
+    parseJson(req, res, (err?: unknown) => {
+      if (err) return sendError(res, bodyError(err as { type?: string; status?: number }));
+      const body = req.body as unknown;
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        return sendError(res, invalidSyntax('The request body must be one JSON object.'));
+      }
+      next();
+    });
+  };
+}
+
+function bodyError(err: { type?: string; status?: number }): ScimError {
+  switch (err.type) {
+    case 'entity.too.large':
+      return new ScimError(413, null, `The request body exceeds the maximum payload size of ${LIMITS.maxPayloadBytes} bytes.`);
+    case 'entity.parse.failed':
+      return invalidSyntax('The request body is not valid JSON.');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new ScimError(415, null, 'Send the body as UTF-8 JSON.');
+    default:
+      return invalidSyntax('The request body could not be read.');
+  }
+}

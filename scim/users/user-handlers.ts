@@ -1,0 +1,141 @@
+// The Users endpoint (RFC 7644 §3.2-3.6): each handler maps SCIM to the accounts core and
+// back. The users service decides everything (one creation path, seats, deactivation that
+// ends access through the AccessRevoker, audit under the token's name). PUT and PATCH run in
+// one transaction: the account's row is locked and its version checked against If-Match,
+// then deactivation, attribute updates (directory rules), reactivation (which takes a seat)
+// and a password change are applied together or not at all.
+import type { Transaction } from 'sequelize';
+import type { Context } from '../../src/context.js';
+import type { UserView } from '../../src/users/user-presenter.js';
+import type { ProfileInput } from '../../src/users/user-input.js';
+import type { ScimCall } from '../context.js';
+import type { ResourceResult } from '../http/responses.js';
+import { checkIfMatch, etagOf, notModified } from '../http/preconditions.js';
+import { invalidSyntax } from '../errors.js';
+import { listResponse } from '../list/list-response.js';
+import type { AttributeParams, ListParams } from '../list/list-params.js';
+import { queryPage } from '../list/list-query.js';
+import { project, projection } from '../list/projection.js';
+import { applyUserPatch } from '../patch/apply-user-patch.js';
+import { parsePatchRequest } from '../patch/patch-request.js';
+import { coerceIn } from '../schema-validation.js';
+import { ENTERPRISE_URN, USER_URN } from '../urns.js';
+import { USER_ATTRIBUTES } from './user-attributes.js';
+import { fromScimUser, toScimUser, userLocation, type Json, type UserInput } from './user-mapper.js';
+import { normalizeUserQuirks } from './user-quirks.js';
+
+type Tx = Context & { transaction: Transaction };
+
+const PROFILE_KEYS: ReadonlyArray<keyof ProfileInput & keyof UserView> = [
+  'username', 'email', 'givenName', 'familyName', 'displayName', 'phone', 'department', 'title', 'employeeNumber', 'manager', 'locale', 'externalId', 'kind',
+];
+
+function present(call: ScimCall, user: UserView, attrs: AttributeParams): Json {
+  return project(toScimUser(user, call.baseUrl), projection(attrs, USER_URN, [ENTERPRISE_URN]));
+}
+
+function resource(call: ScimCall, user: UserView, attrs: AttributeParams, status = 200): ResourceResult {
+  return { status, body: present(call, user, attrs), etag: etagOf(user.version), ...(status === 201 ? { location: userLocation(call.baseUrl, user.id) } : {}) };
+}
+
+function requireBody(body: unknown, what: string): Json {
+  if (body === undefined) throw invalidSyntax(`${what} needs a User in the request body.`);
+  return body as Json;
+}
+
+/** Only the fields that differ, so unchanged values are not re-validated or re-audited. */
+function changedProfile(current: UserView, profile: ProfileInput): ProfileInput {
+  const changed: ProfileInput = {};
+  for (const key of PROFILE_KEYS) {
+    const v = profile[key];
+    if (v === undefined) continue;
+    const clean = typeof v === 'string' ? v.trim() || null : v;
+    if (clean !== (current[key] ?? null)) changed[key] = v;
+  }
+  return changed;
+}
+
+async function usesScimPasswords(call: ScimCall): Promise<boolean> {
+  return (await call.services.settings.get('provisionedCredentialMode')) === 'scim_password';
+}
+
+/** Applies a whole new state to a locked account, inside the caller's transaction. */
+async function applyInput(call: ScimCall, tx: Tx, current: UserView, input: UserInput): Promise<UserView> {
+  const { users } = call.services;
+  const id = current.id;
+  if (input.active === false && current.status === 'active') await users.deactivate(tx, id, 'Deactivated by the directory (SCIM active=false).');
+  const changed = changedProfile(current, input.profile);
+  if (Object.keys(changed).length) await users.update(tx, id, changed, { origin: 'directory' });
+  if (input.active === true && current.status === 'inactive') await users.reactivate(tx, id);
+  if (input.active === true && current.status === 'unconfirmed') await users.confirm(tx, id, { emailVerified: false });
+  if (input.password && (await usesScimPasswords(call))) await users.setPassword(tx, id, input.password);
+  return users.get(id, tx);
+}
+
+/** A seat-taking unit of work: a refused reactivation rolls back whole and is audited. */
+function writeTransaction<T>(call: ScimCall, id: string, work: (tx: Tx, label: { label: string }) => Promise<T>): Promise<T> {
+  const target = { type: 'user' as const, label: id };
+  return call.services.seats.runTakingSeat(call.ctx, (tx) => work(tx, target), target);
+}
+
+export async function listUsers(call: ScimCall, params: ListParams): Promise<ResourceResult> {
+  const page = await queryPage(call.services.models, call.services.db.dialect, USER_ATTRIBUTES, params);
+  const users = await call.services.users.getMany(page.ids);
+  return { status: 200, body: listResponse(users.map((u) => present(call, u, params)), page.total, params.startIndex) };
+}
+
+export async function getUser(call: ScimCall, id: string, attrs: AttributeParams, ifNoneMatch?: string): Promise<ResourceResult> {
+  const user = await call.services.users.get(id);
+  if (notModified(ifNoneMatch, user.version)) return { status: 304, etag: etagOf(user.version) };
+  return resource(call, user, attrs);
+}
+
+export async function createUser(call: ScimCall, body: unknown, attrs: AttributeParams): Promise<ResourceResult> {
+  const { doc, password } = coerceIn('User', normalizeUserQuirks(requireBody(body, 'POST')));
+  const input = fromScimUser(doc, 'create');
+  const user = await call.services.users.create(call.ctx, input.profile, {
+    source: 'scim',
+    origin: 'directory',
+    // SPEC "Seats": an account created inactive takes no seat.
+    status: input.active === false ? 'inactive' : 'active',
+    password: password && (await usesScimPasswords(call)) ? password : null,
+  });
+  return resource(call, user, attrs, 201);
+}
+
+export async function replaceUser(call: ScimCall, id: string, body: unknown, ifMatch: string | undefined, attrs: AttributeParams): Promise<ResourceResult> {
+  const { doc, password } = coerceIn('User', normalizeUserQuirks(requireBody(body, 'PUT')));
+  const input = { ...fromScimUser(doc, 'replace'), password };
+  const user = await writeTransaction(call, id, async (tx, target) => {
+    const current = await call.services.users.getForUpdate(tx, id);
+    target.label = current.username;
+    checkIfMatch(ifMatch, current.version);
+    return applyInput(call, tx, current, input);
+  });
+  return resource(call, user, attrs);
+}
+
+export async function patchUser(call: ScimCall, id: string, body: unknown, ifMatch: string | undefined, attrs: AttributeParams): Promise<ResourceResult> {
+  const ops = parsePatchRequest(body);
+  const user = await writeTransaction(call, id, async (tx, target) => {
+    const current = await call.services.users.getForUpdate(tx, id);
+    target.label = current.username;
+    checkIfMatch(ifMatch, current.version);
+    const before = toScimUser(current, call.baseUrl);
+    const after = applyUserPatch(before, ops);
+    // locale and preferredLanguage are one Gatehouse field: a change to either wins.
+    if (after.preferredLanguage !== before.preferredLanguage && after.locale === before.locale) after.locale = after.preferredLanguage;
+    const { doc, password } = coerceIn('User', after);
+    return applyInput(call, tx, current, { ...fromScimUser(doc, 'replace'), password });
+  });
+  return resource(call, user, attrs);
+}
+
+export async function deleteUser(call: ScimCall, id: string, ifMatch: string | undefined): Promise<ResourceResult> {
+  await call.services.db.transactions.run(call.ctx, async (tx) => {
+    const current = await call.services.users.getForUpdate(tx, id);
+    checkIfMatch(ifMatch, current.version);
+    await call.services.users.delete(tx, id);
+  });
+  return { status: 204 };
+}

@@ -1,0 +1,190 @@
+// Applications registered to sign users in (SPEC "Clients registered by admins"). Secrets
+// are 256-bit, shown once and stored as SHA-256; the provider compares hashes.
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Context } from '../context.js';
+import type { Models } from '../db/models.js';
+import type { TransactionRunner } from '../db/transaction-runner.js';
+import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
+import { hashToken, newToken } from '../ids.js';
+import type { AuditService } from '../audit/audit-service.js';
+import { authorize } from '../roles/authorize.js';
+import { textProblem } from '../users/user-validation.js';
+import { redirectUriProblem } from './redirect-uri.js';
+import type { ClientAttributes } from './client-model.js';
+
+export const CLIENT_TYPES = ['web', 'public', 'machine'] as const;
+export type ClientType = (typeof CLIENT_TYPES)[number];
+export const SIGNING_ALGS = ['ES256', 'RS256', 'EdDSA'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+export interface ClientInput {
+  name: string;
+  /** web: confidential (secret); public: SPA/native with PKCE and no secret; machine: client credentials only. */
+  type: ClientType;
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+  firstParty?: boolean;
+  backchannelLogoutUri?: string | null;
+  idTokenSigningAlg?: SigningAlg;
+}
+
+export interface ClientView {
+  clientId: string;
+  name: string;
+  type: ClientType;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  firstParty: boolean;
+  backchannelLogoutUri: string | null;
+  idTokenSigningAlg: SigningAlg;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface StoredMetadata {
+  type: ClientType;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  backchannel_logout_uri: string | null;
+  id_token_signed_response_alg: SigningAlg;
+}
+
+export class ClientService {
+  constructor(
+    private readonly models: Models,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async list(): Promise<ClientView[]> {
+    const rows = await this.models.Client.findAll({ order: [['createdAt', 'ASC']] });
+    return rows.map((r) => present(r.get({ plain: true })));
+  }
+
+  async get(clientId: string): Promise<ClientView> {
+    const row = await this.models.Client.findByPk(clientId);
+    if (!row) throw new NotFound('No such client.');
+    return present(row.get({ plain: true }));
+  }
+
+  /** Registers a client; the secret (web and machine clients) is returned once. */
+  async add(ctx: Context, input: ClientInput): Promise<{ client: ClientView; clientSecret: string | null }> {
+    authorize(ctx.actor, 'clients.manage');
+    const metadata = validate(input);
+    const clientId = randomBytes(12).toString('base64url');
+    const clientSecret = metadata.type === 'public' ? null : newToken();
+    const now = this.clock.now();
+    await this.transactions.run(ctx, async (tx) => {
+      await this.models.Client.create(
+        { clientId, name: input.name.trim(), metadata: JSON.stringify(metadata), secretHash: clientSecret ? hashToken(clientSecret) : null, firstParty: !!input.firstParty, createdAt: now, updatedAt: now },
+        { transaction: tx.transaction },
+      );
+      await this.audit.record(tx, 'client.created', { type: metadata.type, redirectUris: metadata.redirect_uris, firstParty: !!input.firstParty }, { type: 'client', id: clientId, label: input.name.trim() });
+    });
+    return { client: await this.get(clientId), clientSecret };
+  }
+
+  async update(ctx: Context, clientId: string, input: Partial<Omit<ClientInput, 'type'>>): Promise<ClientView> {
+    authorize(ctx.actor, 'clients.manage');
+    const current = await this.get(clientId);
+    const merged: ClientInput = {
+      name: input.name ?? current.name,
+      type: current.type,
+      redirectUris: input.redirectUris ?? current.redirectUris,
+      postLogoutRedirectUris: input.postLogoutRedirectUris ?? current.postLogoutRedirectUris,
+      firstParty: input.firstParty ?? current.firstParty,
+      backchannelLogoutUri: input.backchannelLogoutUri === undefined ? current.backchannelLogoutUri : input.backchannelLogoutUri,
+      idTokenSigningAlg: input.idTokenSigningAlg ?? current.idTokenSigningAlg,
+    };
+    const metadata = validate(merged);
+    await this.transactions.run(ctx, async (tx) => {
+      await this.models.Client.update(
+        { name: merged.name.trim(), metadata: JSON.stringify(metadata), firstParty: !!merged.firstParty, updatedAt: this.clock.now() },
+        { where: { clientId }, transaction: tx.transaction },
+      );
+      await this.audit.record(tx, 'client.updated', { redirectUris: metadata.redirect_uris, firstParty: !!merged.firstParty }, { type: 'client', id: clientId, label: merged.name });
+    });
+    return this.get(clientId);
+  }
+
+  async remove(ctx: Context, clientId: string): Promise<void> {
+    authorize(ctx.actor, 'clients.manage');
+    const current = await this.get(clientId);
+    await this.transactions.run(ctx, async (tx) => {
+      await this.models.Client.destroy({ where: { clientId }, transaction: tx.transaction });
+      await this.audit.record(tx, 'client.removed', {}, { type: 'client', id: clientId, label: current.name });
+    });
+  }
+
+  /** Metadata in oidc-provider's (RFC 7591) names; client_secret holds the secret's hash. */
+  async providerMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
+    const row = await this.models.Client.findByPk(clientId);
+    if (!row) return undefined;
+    const m = JSON.parse(row.metadata) as StoredMetadata;
+    const base = { client_id: row.clientId, client_name: row.name, first_party: row.firstParty, id_token_signed_response_alg: m.id_token_signed_response_alg };
+    if (m.type === 'machine') {
+      return { ...base, client_secret: row.secretHash, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' };
+    }
+    return {
+      ...base,
+      ...(m.type === 'web' ? { client_secret: row.secretHash, token_endpoint_auth_method: 'client_secret_basic' } : { token_endpoint_auth_method: 'none' }),
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: m.redirect_uris,
+      post_logout_redirect_uris: m.post_logout_redirect_uris,
+      ...(m.backchannel_logout_uri ? { backchannel_logout_uri: m.backchannel_logout_uri, backchannel_logout_session_required: true } : {}),
+    };
+  }
+}
+
+function validate(input: ClientInput): StoredMetadata {
+  const errors: FieldErrors = {};
+  const name = (input.name ?? '').trim();
+  if (!name) errors.name = 'Name is required.';
+  else {
+    const p = textProblem('Name', name, 255);
+    if (p) errors.name = p;
+  }
+  if (!(CLIENT_TYPES as readonly string[]).includes(input.type)) errors.type = `Type must be one of ${CLIENT_TYPES.join(', ')}.`;
+  const redirectUris = input.redirectUris ?? [];
+  const postLogout = input.postLogoutRedirectUris ?? [];
+  if (input.type !== 'machine') {
+    if (redirectUris.length === 0) errors.redirectUris = 'Add at least one redirect URI.';
+    const bad = redirectUris.map(redirectUriProblem).find(Boolean);
+    if (bad) errors.redirectUris = bad;
+    const badLogout = postLogout.map(redirectUriProblem).find(Boolean);
+    if (badLogout) errors.postLogoutRedirectUris = badLogout;
+  }
+  if (input.backchannelLogoutUri) {
+    const p = redirectUriProblem(input.backchannelLogoutUri);
+    if (p) errors.backchannelLogoutUri = p;
+  }
+  const alg = input.idTokenSigningAlg ?? 'ES256';
+  if (!(SIGNING_ALGS as readonly string[]).includes(alg)) errors.idTokenSigningAlg = `Signing algorithm must be one of ${SIGNING_ALGS.join(', ')}.`;
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  return {
+    type: input.type,
+    redirect_uris: input.type === 'machine' ? [] : redirectUris,
+    post_logout_redirect_uris: input.type === 'machine' ? [] : postLogout,
+    backchannel_logout_uri: input.backchannelLogoutUri || null,
+    id_token_signed_response_alg: alg,
+  };
+}
+
+function present(row: ClientAttributes): ClientView {
+  const m = JSON.parse(row.metadata) as StoredMetadata;
+  return {
+    clientId: row.clientId,
+    name: row.name,
+    type: m.type,
+    redirectUris: m.redirect_uris,
+    postLogoutRedirectUris: m.post_logout_redirect_uris,
+    firstParty: row.firstParty,
+    backchannelLogoutUri: m.backchannel_logout_uri,
+    idTokenSigningAlg: m.id_token_signed_response_alg,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

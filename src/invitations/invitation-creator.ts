@@ -1,0 +1,319 @@
+// What every path that writes an invitation shares (the invite form, bulk CSV, resend and
+// edit): checking roles against the grant rule, the seat reservation, the 256-bit token
+// stored as a hash, and the invitation email. One invitation is written by `createOne`
+// inside the caller's transaction; its refusals (an existing account, a full pool) are
+// thrown before anything is written, so a caller may catch them and carry on in the same
+// transaction.
+import { Op } from 'sequelize';
+import { addMs, HOUR_MS, type Clock } from '../clock.js';
+import type { Context } from '../context.js';
+import type { Models } from '../db/models.js';
+import { Forbidden, SeatLimitReached, ValidationError, type FieldErrors } from '../errors.js';
+import { hashToken, newId, newToken } from '../ids.js';
+import type { AuditService } from '../audit/audit-service.js';
+import type { Outbox } from '../mail/outbox.js';
+import { assertCanGrantPermissions, type RoleService, type RoleView } from '../roles/role-service.js';
+import type { SeatService } from '../seats/seat-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { KINDS, type Kind } from '../users/user-model.js';
+import { displayNameOf } from '../users/user-presenter.js';
+import { emailProblem, kindProblem, normalize, textProblem } from '../users/user-validation.js';
+import { AlreadyHasAccount } from './invitation-errors.js';
+import { invitationMail } from './invitation-mail.js';
+import type { InvitationAttributes } from './invitation-model.js';
+import { PUBLIC_PATHS } from '../registration/public-paths.js';
+
+export type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
+export type InvitationMethod = 'email' | 'link';
+
+/** One invitation to write: validated, roles resolved. */
+export interface PreparedInvitation {
+  email: string;
+  emailNormalized: string;
+  kind: Kind;
+  method: InvitationMethod;
+  roles: RoleView[];
+  givenName: string | null;
+  familyName: string | null;
+  message: string | null;
+  deliveryEmail: string | null;
+}
+
+export interface Inviter {
+  userId: string | null;
+  /** The name shown in the mail and on the invitations page. */
+  name: string;
+}
+
+/** Read once per request: the organization's name and the expiry setting. */
+export interface InviteEnvironment {
+  organizationName: string;
+  expiryHours: number;
+}
+
+export interface CreatedInvitation {
+  id: string;
+  email: string;
+  method: InvitationMethod;
+  /** The accept URL for a shareable link (shown once, never stored); null when mailed. */
+  link: string | null;
+  expiresAt: Date;
+}
+
+export type CreateResult = { ok: true; created: CreatedInvitation } | { ok: false; error: AlreadyHasAccount | SeatLimitReached };
+
+type InvitationCreation = Omit<InvitationAttributes, 'acceptedAt' | 'acceptedUserId'>;
+
+export const MESSAGE_MAX = 2000;
+
+export class InvitationCreator {
+  constructor(
+    private readonly models: Models,
+    private readonly roles: RoleService,
+    private readonly seats: SeatService,
+    private readonly outbox: Outbox,
+    private readonly settings: SettingsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly publicUrl: string,
+  ) {}
+
+  acceptUrl(token: string): string {
+    return `${this.publicUrl}${PUBLIC_PATHS.acceptInvitation}?token=${encodeURIComponent(token)}`;
+  }
+
+  async environment(ctx?: Context): Promise<InviteEnvironment> {
+    const [organizationName, expiryHours] = await Promise.all([this.settings.get('organizationName', ctx), this.settings.get('invitationExpiryHours', ctx)]);
+    return { organizationName, expiryHours: expiryHours > 0 ? expiryHours : 168 };
+  }
+
+  async inviterOf(ctx: Context): Promise<Inviter> {
+    if (!ctx.actor.userId) return { userId: null, name: ctx.actor.label };
+    const user = await this.models.User.findByPk(ctx.actor.userId, { transaction: ctx.transaction });
+    return { userId: ctx.actor.userId, name: user ? displayNameOf(user) : ctx.actor.label };
+  }
+
+  /**
+   * Roles an invitation may carry: they exist, none is the owner role, and the actor holds
+   * every permission in them (SPEC: nobody may grant a role or permission they do not hold).
+   */
+  async grantableRoles(ctx: Context, roleIds: readonly string[]): Promise<RoleView[]> {
+    const ids = [...new Set(roleIds.filter(Boolean))];
+    if (ids.length === 0) throw new ValidationError({ roles: 'Choose at least one role.' });
+    const all = await this.roles.list(ctx);
+    const chosen = ids.map((id) => all.find((r) => r.id === id));
+    if (chosen.some((r) => !r)) throw new ValidationError({ roles: 'One of the chosen roles does not exist (any more).' });
+    for (const role of chosen as RoleView[]) {
+      if (role.builtin === 'owner') throw new Forbidden('The owner role is only given by transferring ownership; it cannot be given by invitation.');
+      assertCanGrantPermissions(ctx.actor, role.permissions, role.name);
+    }
+    return chosen as RoleView[];
+  }
+
+  /** Checks the per-invitation fields (not the address); returns cleaned values or field errors. */
+  checkDetails(input: { kind?: string | null; givenName?: string | null; familyName?: string | null; message?: string | null; deliveryEmail?: string | null; method?: string | null }): {
+    values: Pick<PreparedInvitation, 'kind' | 'givenName' | 'familyName' | 'message' | 'deliveryEmail' | 'method'>;
+    errors: FieldErrors;
+  } {
+    const errors: FieldErrors = {};
+    const clean = (v: string | null | undefined) => (v === undefined || v === null ? null : String(v).trim() || null);
+    const kind = clean(input.kind) ?? 'user';
+    const kindError = kindProblem(kind);
+    if (kindError) errors.kind = kindError;
+    const method = clean(input.method) ?? 'email';
+    if (method !== 'email' && method !== 'link') errors.method = 'Choose how to invite: by email or with a shareable link.';
+    const givenName = clean(input.givenName);
+    const familyName = clean(input.familyName);
+    const message = clean(input.message);
+    const deliveryEmail = clean(input.deliveryEmail);
+    const problems: Array<[string, string | null]> = [
+      ['givenName', givenName && textProblem('First name', givenName, 255)],
+      ['familyName', familyName && textProblem('Last name', familyName, 255)],
+      ['message', message && textProblem('Message', message, MESSAGE_MAX)],
+      ['deliveryEmail', deliveryEmail && emailProblem(deliveryEmail)],
+    ];
+    for (const [key, problem] of problems) if (problem) errors[key] = problem;
+    return { values: { kind: kind as Kind, method: method as InvitationMethod, givenName, familyName, message, deliveryEmail }, errors };
+  }
+
+  async accountExists(ctx: Context, emailNormalized: string): Promise<boolean> {
+    return !!(await this.models.User.findOne({ attributes: ['id'], where: { emailNormalized }, transaction: ctx.transaction }));
+  }
+
+  /**
+   * Whether the address already holds a seat in the pool through another live invitation:
+   * SPEC "Identity model" counts one seat per invited address, so a second invitation to
+   * the same address in the same pool takes none.
+   */
+  async seatHeldByAnother(ctx: Context, emailNormalized: string, kind: Kind, exceptId?: string): Promise<boolean> {
+    const other = await this.models.Invitation.findOne({
+      attributes: ['id'],
+      where: {
+        emailNormalized,
+        kind,
+        status: 'pending',
+        expiresAt: { [Op.gt]: this.clock.now() },
+        ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}),
+      },
+      transaction: ctx.transaction,
+    });
+    return !!other;
+  }
+
+  /**
+   * Writes one invitation in `tx`. Throws AlreadyHasAccount or SeatLimitReached before
+   * writing anything.
+   */
+  async createOne(tx: TxContext, p: PreparedInvitation, inviter: Inviter, env: InviteEnvironment): Promise<CreatedInvitation> {
+    const [result] = await this.createMany(tx, [p], inviter, env);
+    if (!result!.ok) throw result!.error;
+    return result!.created;
+  }
+
+  /**
+   * Writes invitations in input order in `tx` (bulk CSV: a chunk per transaction). A row
+   * whose address has an account or whose pool is full is refused before anything of it is
+   * written; the others go on. Rows are inserted in batches, except that pending rows are
+   * flushed before each seat check of a limited pool, so the count always sees them.
+   */
+  async createMany(tx: TxContext, items: PreparedInvitation[], inviter: Inviter, env: InviteEnvironment): Promise<CreateResult[]> {
+    const emails = [...new Set(items.map((p) => p.emailNormalized))];
+    const now = this.clock.now();
+    const [accounts, held, limited] = await Promise.all([this.accountsAmong(tx, emails), this.liveInvitationKeys(tx, emails, now), this.limitedPools(tx)]);
+    const expiresAt = addMs(now, env.expiryHours * HOUR_MS);
+    const results: CreateResult[] = [];
+    const pending: Array<{ row: InvitationCreation; p: PreparedInvitation; token: string }> = [];
+    const flush = async () => {
+      if (!pending.length) return;
+      const batch = pending.splice(0);
+      await this.models.Invitation.bulkCreate(batch.map((b) => b.row), { transaction: tx.transaction });
+      await this.models.InvitationRole.bulkCreate(batch.flatMap((b) => b.p.roles.map((r) => ({ invitationId: b.row.id, roleId: r.id }))), { transaction: tx.transaction });
+      for (const { row, p, token } of batch) {
+        await this.deliver(tx, p, p.roles.map((r) => r.name), token, expiresAt, inviter.name, env);
+        await this.audit.record(
+          tx,
+          'invitation.created',
+          { kind: p.kind, method: p.method, roles: p.roles.map((r) => r.name), deliveryEmail: p.deliveryEmail, expiresAt: expiresAt.toISOString() },
+          { type: 'invitation', id: row.id, label: p.email },
+        );
+      }
+    };
+    for (const p of items) {
+      if (accounts.has(p.emailNormalized)) {
+        results.push({ ok: false, error: new AlreadyHasAccount(p.email) });
+        continue;
+      }
+      const key = `${p.emailNormalized} ${p.kind}`;
+      if (!held.has(key) && limited.has(p.kind)) {
+        await flush();
+        try {
+          await this.seats.take(tx, p.kind);
+        } catch (err) {
+          if (err instanceof SeatLimitReached) {
+            results.push({ ok: false, error: err });
+            continue;
+          }
+          throw err;
+        }
+      }
+      held.add(key);
+      const token = newToken();
+      const row: InvitationCreation = {
+        id: newId(),
+        email: p.email,
+        emailNormalized: p.emailNormalized,
+        deliveryEmail: p.deliveryEmail,
+        kind: p.kind,
+        status: 'pending',
+        method: p.method,
+        tokenHash: hashToken(token),
+        givenName: p.givenName,
+        familyName: p.familyName,
+        message: p.message,
+        invitedBy: inviter.userId,
+        invitedByLabel: inviter.name.slice(0, 255),
+        expiresAt,
+        sentAt: now,
+        createdAt: now,
+        updatedAt: now,
+      };
+      pending.push({ row, p, token });
+      results.push({ ok: true, created: { id: row.id, email: p.email, method: p.method, link: p.method === 'link' ? this.acceptUrl(token) : null, expiresAt } });
+    }
+    await flush();
+    return results;
+  }
+
+  private async accountsAmong(ctx: Context, emails: string[]): Promise<Set<string>> {
+    if (!emails.length) return new Set();
+    const rows = await this.models.User.findAll({ attributes: ['emailNormalized'], where: { emailNormalized: { [Op.in]: emails } }, transaction: ctx.transaction });
+    return new Set(rows.map((r) => r.emailNormalized));
+  }
+
+  /** "address kind" of live invitations to these addresses: those already hold a seat. */
+  private async liveInvitationKeys(ctx: Context, emails: string[], now: Date): Promise<Set<string>> {
+    if (!emails.length) return new Set();
+    const rows = await this.models.Invitation.findAll({
+      attributes: ['emailNormalized', 'kind'],
+      where: { emailNormalized: { [Op.in]: emails }, status: 'pending', expiresAt: { [Op.gt]: now } },
+      transaction: ctx.transaction,
+    });
+    return new Set(rows.map((r) => `${r.emailNormalized} ${r.kind}`));
+  }
+
+  /** Pools with a limit: only their seats need checking (an unlimited pool has nothing to hold). */
+  private async limitedPools(ctx: Context): Promise<Set<Kind>> {
+    const usage = await Promise.all(KINDS.map((pool) => this.seats.usage(pool, ctx)));
+    return new Set(usage.filter((u) => u.limit !== null).map((u) => u.pool));
+  }
+
+  /** A fresh token and expiry for an existing invitation (resend, address edit): the old link dies. */
+  async reissue(tx: TxContext, row: InvitationAttributes, roleNames: string[], inviterName: string, env: InviteEnvironment): Promise<{ link: string | null; expiresAt: Date }> {
+    const now = this.clock.now();
+    const token = newToken();
+    const expiresAt = addMs(now, env.expiryHours * HOUR_MS);
+    await this.models.Invitation.update(
+      { tokenHash: hashToken(token), status: 'pending', expiresAt, sentAt: now, updatedAt: now },
+      { where: { id: row.id }, transaction: tx.transaction },
+    );
+    const link = await this.deliver(tx, row, roleNames, token, expiresAt, inviterName, env);
+    return { link, expiresAt };
+  }
+
+  /** Mails the invitation (method email) or returns the link to show once (method link). */
+  private async deliver(
+    tx: TxContext,
+    row: Pick<InvitationAttributes, 'email' | 'deliveryEmail' | 'method' | 'givenName' | 'message'>,
+    roleNames: string[],
+    token: string,
+    expiresAt: Date,
+    inviterName: string,
+    env: InviteEnvironment,
+  ): Promise<string | null> {
+    const acceptUrl = this.acceptUrl(token);
+    if (row.method === 'link') return acceptUrl;
+    await this.outbox.enqueue(
+      tx,
+      row.deliveryEmail ?? row.email,
+      invitationMail({ organizationName: env.organizationName, inviterName, roleNames, message: row.message, acceptUrl, expiresAt, givenName: row.givenName }),
+    );
+    return null;
+  }
+
+  /** Role names of invitations, by invitation id. */
+  async rolesOfInvitations(ids: string[], ctx?: Context): Promise<Map<string, Array<{ id: string; name: string }>>> {
+    const result = new Map<string, Array<{ id: string; name: string }>>(ids.map((id) => [id, []]));
+    if (ids.length === 0) return result;
+    const rows = await this.models.sequelizeQuery<{ invitation_id: string; id: string; name: string }>(
+      'SELECT ir.invitation_id, r.id, r.name FROM invitation_roles ir JOIN roles r ON r.id = ir.role_id WHERE ir.invitation_id IN (:ids) ORDER BY r.name',
+      { ids },
+      ctx,
+    );
+    for (const r of rows) result.get(r.invitation_id)?.push({ id: r.id, name: r.name });
+    return result;
+  }
+
+  normalizeEmail(email: string): string {
+    return normalize(email);
+  }
+}

@@ -1,0 +1,37 @@
+import { DataTypes, type Sequelize } from 'sequelize';
+import { TABLE_OPTIONS, type Table } from '../db/model-types.js';
+
+export interface ScimTokenAttributes {
+  id: string;
+  name: string;
+  tokenHash: string;
+  tokenHint: string;
+  createdAt: Date;
+  createdBy: string | null;
+  createdByLabel: string;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  revokedAt: Date | null;
+  revokedByLabel: string | null;
+}
+
+export function defineScimTokenModel(sequelize: Sequelize) {
+  const s = (n: number) => ({ type: DataTypes.STRING(n), allowNull: true });
+  return sequelize.define(
+    'scim_tokens',
+    {
+      id: { type: DataTypes.STRING(36), primaryKey: true },
+      name: { type: DataTypes.STRING(100), allowNull: false },
+      tokenHash: { type: DataTypes.STRING(64), allowNull: false },
+      tokenHint: { type: DataTypes.STRING(16), allowNull: false },
+      createdAt: { type: DataTypes.DATE(3), allowNull: false },
+      createdBy: s(36),
+      createdByLabel: { type: DataTypes.STRING(255), allowNull: false },
+      lastUsedAt: { type: DataTypes.DATE(3), allowNull: true },
+      lastUsedIp: s(64),
+      revokedAt: { type: DataTypes.DATE(3), allowNull: true },
+      revokedByLabel: s(255),
+    },
+    TABLE_OPTIONS,
+  ) as Table<ScimTokenAttributes, 'createdBy' | 'lastUsedAt' | 'lastUsedIp' | 'revokedAt' | 'revokedByLabel'>;
+}

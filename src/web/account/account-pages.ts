@@ -1,0 +1,78 @@
+// Views of the account page.
+import { html, type SafeHtml } from '../../html.js';
+import type { UserView } from '../../users/user-presenter.js';
+import { PASSWORD_MIN, PASSWORD_RECOMMENDED } from '../../passwords/password-policy.js';
+import { csrfField, field, page } from '../layout.js';
+
+export interface AccountPageState {
+  user: UserView;
+  csrfToken: string;
+  isAdmin: boolean;
+  notice?: string;
+  profileErrors?: Record<string, string>;
+  profileValues?: { givenName: string; familyName: string; countryCode: string; phone: string };
+  passwordErrors?: Record<string, string>;
+  totpError?: string;
+}
+
+export function accountPage(s: AccountPageState): string {
+  const u = s.user;
+  const pv = s.profileValues;
+  const pe = s.profileErrors ?? {};
+  const we = s.passwordErrors ?? {};
+  return page(
+    'Your account',
+    html`<h1>Your account</h1>
+${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
+<p>Signed in as <strong>${u.username}</strong> (${u.email}).${s.isAdmin ? html` <a href="/admin">Admin pages</a>` : ''}</p>
+<form method="post" action="/auth/logout">${csrfField(s.csrfToken)}<button type="submit" style="background:#6e7781;margin-top:0">Sign out</button></form>
+
+<h2>Profile</h2>
+<form method="post" action="/account/profile" novalidate>${csrfField(s.csrfToken)}
+${field({ name: 'givenName', label: 'First name', value: pv ? pv.givenName : u.givenName, error: pe.givenName, autocomplete: 'given-name' })}
+${field({ name: 'familyName', label: 'Last name', value: pv ? pv.familyName : u.familyName, error: pe.familyName, autocomplete: 'family-name' })}
+${field({ name: 'countryCode', label: 'Country code', value: pv ? pv.countryCode : '', hint: 'For example 44 or +1. Leave empty if the number starts with +.' })}
+${field({ name: 'phone', label: 'Phone', type: 'tel', value: pv ? pv.phone : u.phone, error: pe.phone, autocomplete: 'tel' })}
+<button type="submit">Save profile</button></form>
+
+<h2>Password</h2>
+<form method="post" action="/account/password" novalidate>${csrfField(s.csrfToken)}
+${u.hasPassword ? field({ name: 'currentPassword', label: 'Current password', type: 'password', error: we.currentPassword, autocomplete: 'current-password' }) : ''}
+${field({ name: 'newPassword', label: 'New password', type: 'password', error: we.newPassword, autocomplete: 'new-password', hint: `At least ${PASSWORD_MIN} characters; ${PASSWORD_RECOMMENDED} or more is better.` })}
+${field({ name: 'newPasswordConfirmation', label: 'Repeat the new password', type: 'password', error: we.newPasswordConfirmation, autocomplete: 'new-password' })}
+<button type="submit">Change password</button></form>
+
+<h2>Two-step verification</h2>
+${s.totpError ? html`<p class="error-box" role="alert">${s.totpError}</p>` : ''}
+${u.totpEnabled
+  ? html`<p>On. Sign-in asks for a code from your authenticator app.</p>
+<form method="post" action="/account/totp/disable" novalidate>${csrfField(s.csrfToken)}
+${field({ name: 'code', label: 'Current code or recovery code', autocomplete: 'one-time-code' })}<button type="submit" style="background:#cf222e">Turn off</button></form>`
+  : html`<p>Off. Add an authenticator app so a stolen password is not enough to sign in.</p>
+<form method="post" action="/account/totp/start">${csrfField(s.csrfToken)}<button type="submit">Set up an authenticator app</button></form>`}`,
+  );
+}
+
+export function totpSetupPage(s: { csrfToken: string; qrSvg: SafeHtml; secret: string; error?: string }): string {
+  return page(
+    'Set up two-step verification',
+    html`<h1>Set up two-step verification</h1>
+<p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
+<div style="max-width:220px">${s.qrSvg}</div>
+<p class="hint">Or type this secret: <code>${s.secret}</code></p>
+${s.error ? html`<p class="error-box" role="alert">${s.error}</p>` : ''}
+<form method="post" action="/account/totp/confirm" novalidate>${csrfField(s.csrfToken)}
+${field({ name: 'code', label: 'Code from the app', autocomplete: 'one-time-code' })}<button type="submit">Turn on</button></form>
+<p><a href="/account">Cancel</a></p>`,
+  );
+}
+
+export function recoveryCodesShownPage(s: { codes: string[] }): string {
+  return page(
+    'Recovery codes',
+    html`<h1>Two-step verification is on</h1>
+<p>Save these recovery codes somewhere safe. Each signs you in once if you lose your authenticator; they are shown only now.</p>
+<pre style="font-size:1.1rem">${s.codes.join('\n')}</pre>
+<p><a href="/account">Back to your account</a></p>`,
+  );
+}

@@ -1,0 +1,99 @@
+// /account: the signed-in user's own page — profile (name, phone), password change, TOTP
+// enrolment and recovery codes. Services decide; these routes translate forms.
+import { Router, type Request, type Response } from 'express';
+import type { Services } from '../../services.js';
+import { contextOf } from '../request-context.js';
+import { DomainError, ValidationError } from '../../errors.js';
+import { raw } from '../../html.js';
+import { composePhone } from '../../users/user-validation.js';
+import { verifyPassword } from '../../passwords/password-hasher.js';
+import { accountPage, totpSetupPage, recoveryCodesShownPage, type AccountPageState } from './account-pages.js';
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+export function accountRoutes(services: Services): Router {
+  const router = Router();
+
+  const render = async (req: Request, res: Response, extra: Partial<AccountPageState> = {}, status = 200) => {
+    const user = await services.users.get(req.user!.id);
+    res.status(status).type('html').send(accountPage({ user, csrfToken: res.locals.csrfToken, isAdmin: req.actor!.permissions.size > 0, ...extra }));
+  };
+
+  router.get('/', (req, res) => render(req, res, { notice: typeof req.query.done === 'string' ? DONE[req.query.done] : undefined }));
+
+  router.post('/profile', async (req, res) => {
+    const values = { givenName: str(req.body?.givenName), familyName: str(req.body?.familyName), countryCode: str(req.body?.countryCode), phone: str(req.body?.phone) };
+    try {
+      await services.users.update(
+        contextOf(req, 'account'),
+        req.user!.id,
+        {
+          givenName: values.givenName,
+          familyName: values.familyName,
+          displayName: [values.givenName, values.familyName].filter(Boolean).join(' ') || null,
+          phone: values.phone ? composePhone(values.countryCode, values.phone) : null,
+        },
+        { origin: 'page' },
+      );
+      res.redirect(303, '/account?done=profile');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await render(req, res, { profileErrors: err.fields, profileValues: values }, 400);
+    }
+  });
+
+  router.post('/password', async (req, res) => {
+    const current = typeof req.body?.currentPassword === 'string' ? req.body.currentPassword : '';
+    const next = typeof req.body?.newPassword === 'string' ? req.body.newPassword : '';
+    const errors: Record<string, string> = {};
+    const hash = await services.users.passwordHashOf(req.user!.id);
+    if (hash && !(await verifyPassword(hash, current))) errors.currentPassword = 'Your current password is not right.';
+    if (next !== req.body?.newPasswordConfirmation) errors.newPasswordConfirmation = 'The two new passwords are not the same.';
+    try {
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      await services.users.setPassword(contextOf(req, 'account'), req.user!.id, next);
+      res.redirect(303, '/account?done=password');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const fields = { ...errors, ...err.fields };
+      if (fields.password) fields.newPassword = fields.password;
+      await render(req, res, { passwordErrors: fields }, 400);
+    }
+  });
+
+  router.post('/totp/start', async (req, res) => {
+    const enrolment = await services.totp.startEnrolment(req.user!.id);
+    res.type('html').send(totpSetupPage({ csrfToken: res.locals.csrfToken, qrSvg: raw(enrolment.qrSvg), secret: enrolment.secret }));
+  });
+
+  router.post('/totp/confirm', async (req, res) => {
+    try {
+      const codes = await services.totp.confirmEnrolment(contextOf(req, 'account'), req.user!.id, str(req.body?.code));
+      res.type('html').send(recoveryCodesShownPage({ codes }));
+    } catch (err) {
+      if (!(err instanceof DomainError) || !err.expose) throw err;
+      const enrolment = await services.totp.pendingEnrolment(req.user!.id);
+      if (!enrolment) return res.redirect(303, '/account');
+      const message = err instanceof ValidationError ? (err.fields.code ?? err.message) : err.message;
+      res.status(400).type('html').send(totpSetupPage({ csrfToken: res.locals.csrfToken, qrSvg: raw(enrolment.qrSvg), secret: enrolment.secret, error: message }));
+    }
+  });
+
+  router.post('/totp/disable', async (req, res) => {
+    const method = await services.totp.verify(contextOf(req, 'account'), req.user!.id, str(req.body?.code));
+    if (!method) return render(req, res, { totpError: 'Enter a current code (or a recovery code) to turn two-step verification off.' }, 400);
+    if (await services.totp.requiredFor(req.user!.id)) return render(req, res, { totpError: 'Your organization requires two-step verification for your account.' }, 400);
+    await services.totp.disable(contextOf(req, 'account'), req.user!.id);
+    res.redirect(303, '/account?done=totp-off');
+  });
+
+  return router;
+}
+
+const DONE: Record<string, string> = {
+  profile: 'Your profile is saved.',
+  password: 'Your password is changed.',
+  'totp-off': 'Two-step verification is off.',
+};
