@@ -39,6 +39,8 @@ export interface Config {
   setupTokenTtlHours: number;
   /** Whether the outbox worker runs in this process. */
   mailWorker: boolean;
+  /** Password of the LDAP sync's bind DN; when set it overrides the one stored on the directory settings page. */
+  ldapBindPassword: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   c.logLevel = read(env, spec('LOG_LEVEL', parsers.oneOf(LOG_LEVELS), () => 'info' as const), c);
   c.setupTokenTtlHours = read(env, spec('SETUP_TOKEN_TTL_HOURS', parsers.positiveInt, () => 24), c);
   c.mailWorker = read(env, spec('MAIL_WORKER', parsers.boolean, () => true), c);
+  c.ldapBindPassword = read(env, spec<string | null>('LDAP_BIND_PASSWORD', parsers.string, () => null), c);
   // Frozen all the way down: a service must not change a licence limit or the database at run time.
   Object.freeze(c.seats);
   Object.freeze(c.database);

@@ -1,11 +1,14 @@
 // Every migration, in order. Listed explicitly (not globbed) so the recorded names never
 // carry a .ts/.js extension and the order never depends on the file system.
 import type { Migration } from './columns.js';
+import { migration as upstream } from './007-upstream.js';
 import { migration as foundation } from './001-foundation.js';
 import { migration as accounts } from './002-accounts.js';
 import { migration as oidc } from './003-oidc.js';
 import { migration as scim } from './004-scim.js';
 import { migration as invitations } from './005-invitations.js';
+import { migration as usersList } from './006-users-list.js';
+import { migration as directory } from './008-directory.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory];
 export type { Migration };

@@ -10,6 +10,7 @@ import { createProvider, OIDC_PREFIX } from './provider.js';
 import { ProviderRevoker } from './provider-revoker.js';
 import { adminClientSecret } from './admin-client.js';
 import { interactionRoutes } from './interactions/interaction-routes.js';
+import { upstreamRoutes } from './upstream/upstream-routes.js';
 import { deleteExpiredPayloads } from './database-adapter.js';
 
 export { ADMIN_CLIENT_ID, ADMIN_CALLBACK_PATH, SIGNED_OUT_PATH, adminClientSecret } from './admin-client.js';
@@ -24,7 +25,7 @@ export interface OidcEdge {
   cleanupExpired(): Promise<number>;
 }
 
-export async function createOidcEdge(services: Services): Promise<OidcEdge> {
+export async function createOidcEdge(services: Services, options: { storage?: 'database' | 'memory' } = {}): Promise<OidcEdge> {
   const oidcModels = defineOidcModels(services.db.sequelize);
   const keyStore = new KeyStore(oidcModels, await services.secrets(), services.clock);
   const cookieKeys = await services.cookieKeys();
@@ -36,6 +37,7 @@ export async function createOidcEdge(services: Services): Promise<OidcEdge> {
     cookieKeys,
     adminClientSecret: adminClientSecret(cookieKeys),
     sessionLifetimeSeconds: Math.round((lifetimeHours * HOUR_MS) / 1000),
+    storage: options.storage,
   });
   services.revokers.add(new ProviderRevoker(provider, oidcModels, services));
   const callback = provider.callback();
@@ -46,7 +48,7 @@ export async function createOidcEdge(services: Services): Promise<OidcEdge> {
   return {
     provider,
     providerRouter,
-    interactionRouter: interactionRoutes(provider, services),
+    interactionRouter: Router().use(interactionRoutes(provider, services), upstreamRoutes(provider, services)),
     keyStore,
     cleanupExpired: () => deleteExpiredPayloads(oidcModels, services.clock),
   };

@@ -31,6 +31,8 @@ export interface ProviderDeps {
   cookieKeys: string[];
   adminClientSecret: string;
   sessionLifetimeSeconds: number;
+  /** Benchmarks only (npm run bench:oidc): 'memory' runs this same configuration on oidc-provider's built-in MemoryAdapter. */
+  storage?: 'database' | 'memory';
 }
 
 export async function createProvider(deps: ProviderDeps): Promise<Provider> {
@@ -39,7 +41,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   const keys = await deps.keyStore.signingKeys();
 
   const configuration: Configuration = {
-    adapter: createAdapterClass(deps.oidcModels, services.clients, services.clock) as unknown as Configuration['adapter'],
+    // Left undefined, oidc-provider falls back to its MemoryAdapter.
+    adapter: deps.storage === 'memory' ? undefined : (createAdapterClass(deps.oidcModels, services.clients, services.clock) as unknown as Configuration['adapter']),
     clients: [adminClientMetadata(config.publicUrl, hashToken(deps.adminClientSecret))],
     findAccount: (ctx, sub) => findAccount(services, sub),
     claims: {
@@ -54,8 +57,11 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     conformIdTokenClaims: false,
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // A client may revoke or introspect only the tokens issued to it (RFC 7009 §2.1,
+      // RFC 7662 §4): another client's token is answered as unknown (revocation does
+      // nothing, introspection says active: false), which reveals nothing about it.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => ownToken(client, token) },
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => ownToken(client, token) },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
       backchannelLogout: { enabled: true },
@@ -140,6 +146,10 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   provider.on('server_error', (_ctx, err) => services.logger.error({ err }, 'oidc server error'));
   provider.on('grant.error', (_ctx, err) => services.logger.info({ err: (err as Error).message }, 'oidc grant error'));
   return provider;
+}
+
+function ownToken(client: { clientId: string }, token: { clientId?: string }): boolean {
+  return !!token.clientId && token.clientId === client.clientId;
 }
 
 function isFirstParty(ctx: KoaContextWithOIDC): boolean {

@@ -7,11 +7,14 @@ import helmet from 'helmet';
 import type { Services } from './services.js';
 import { requestIds } from './web/request-context.js';
 import { csrfProtection } from './web/csrf.js';
+import { multipartForms } from './web/multipart-form.js';
 import { errorHandler } from './web/error-handler.js';
 import { healthRoutes } from './web/health-routes.js';
 import { setupRoutes } from './web/setup/setup-routes.js';
 import { invitationRoutes } from './web/invitations/accept-routes.js';
+import { signInAfterAccept } from './web/session/login-ticket.js';
 import { registrationRoutes } from './web/registration/registration-routes.js';
+import { reactivationRoutes } from './web/reactivation/reactivate-routes.js';
 import { homeRoutes } from './web/home-page.js';
 import { NotFound } from './errors.js';
 import { createOidcEdge, ADMIN_CLIENT_ID, ADMIN_CALLBACK_PATH, SIGNED_OUT_PATH, adminClientSecret, type OidcEdge } from '../oidc/index.js';
@@ -19,6 +22,8 @@ import { PageRelyingParty } from './web/session/page-relying-party.js';
 import { requireSession, sessionRoutes, type SessionDeps } from './web/session/session-routes.js';
 import { adminRoutes } from './web/admin/admin-routes.js';
 import { accountRoutes } from './web/account/account-routes.js';
+import { passwordResetRoutes } from './web/password/password-reset-routes.js';
+import { scimRouter } from '../scim/router.js';
 
 export interface Edges {
   oidc: OidcEdge;
@@ -59,13 +64,22 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use(requestIds(services.logger));
   app.use(securityHeaders(services.config.publicUrl));
   app.use(healthRoutes(services));
+  // SCIM 2.0 (issue 7): bearer-token JSON for directories; no cookies, so before CSRF.
+  app.use('/scim/v2', scimRouter(services));
   if (edges) app.use(edges.oidc.providerRouter);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  // CSV uploads to the directory pages are multipart (a file input works without JavaScript), read before the CSRF check.
+  app.use('/admin/directory', multipartForms({ limit: '32mb' }));
   app.use(csrfProtection());
   app.use(homeRoutes(services));
   app.use(setupRoutes(services));
-  app.use(invitationRoutes(services));
+  app.use(passwordResetRoutes(services));
+  // An accepted invitation lands signed in on the account page: the login ticket lets the
+  // provider's sign-in interaction finish without asking for the new password again.
+  app.use(invitationRoutes(services, { afterAccept: signInAfterAccept(services) }));
   app.use(registrationRoutes(services));
+  // Reactivation links an admin sent (issue 5): public, like the other emailed links.
+  app.use(reactivationRoutes(services));
   if (edges) {
     app.use(edges.oidc.interactionRouter);
     app.use(sessionRoutes(edges.session));

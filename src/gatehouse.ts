@@ -28,6 +28,8 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
   const setupLink = await services.setup.issueLinkIfNeeded(systemContext('setup'));
   if (setupLink) logger.info({ setupLink }, `No owner yet. Create the owner account at ${setupLink}`);
   if (config.mailWorker) services.mailWorker.start();
+  services.registrationSweeper.start();
+  const directorySchedule = services.directory.ldapScheduler.start(); // LDAP sync on its schedule; one runner across processes (a lease)
 
   const { app, edges } = await buildApp(services);
   const server = http.createServer(app);
@@ -53,6 +55,8 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
       server.closeIdleConnections();
       await closed;
       await services.mailWorker.stop();
+      await services.registrationSweeper.stop();
+      await directorySchedule.stop();
       await db.close();
       logger.info('shutdown complete');
     })());

@@ -22,14 +22,24 @@ import { SecretBox } from './crypto/secret-box.js';
 import { loadCookieKeys } from './crypto/cookie-keys.js';
 import { TotpService } from './totp/totp-service.js';
 import { WebSessionService } from './web/session/web-session-service.js';
+import { UpstreamService } from './upstream/upstream-service.js';
 import { InvitationCreator } from './invitations/invitation-creator.js';
 import { InvitationAcceptance } from './invitations/invitation-acceptance.js';
 import { InvitationBulk } from './invitations/invitation-bulk.js';
 import { InvitationService } from './invitations/invitation-service.js';
+import { InvitationQueries } from './invitations/invitation-queries.js';
 import { EmailConfirmations } from './registration/email-confirmations.js';
 import { RegistrationService } from './registration/registration-service.js';
+import { RegistrationSweeper } from './registration/registration-sweeper.js';
 import { ScimTokenService } from './scim-tokens/scim-token-service.js';
 import { RoleMembershipService } from './roles/role-membership.js';
+import { AuditLog } from './audit/audit-log.js';
+import { PasswordResetService } from './passwords/password-reset-service.js';
+import { createDirectoryServices, type DirectoryServices } from './directory/directory-services.js';
+import { UserDirectory } from './users/user-directory.js';
+import { UserOnboarding } from './users/user-onboarding.js';
+import { UserHistory } from './users/user-history.js';
+import { ReactivationLinks } from './users/reactivation-links.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -61,10 +71,29 @@ export interface Services {
   /** Email confirmation links (self-registration, shareable-link invitations, admin-added). */
   emailConfirmations: EmailConfirmations;
   registration: RegistrationService;
+  /** Removes expired unconfirmed self-registrations on a timer; started with the server. */
+  registrationSweeper: RegistrationSweeper;
   /** Bearer tokens of SCIM directories (issue 7). */
   scimTokens: ScimTokenService;
   /** A role's holders changed as a set (SCIM Group members). */
   roleMembers: RoleMembershipService;
+  /** Reading the audit log: filters, cursor paging, the CSV export (issue 5). */
+  auditLog: AuditLog;
+  /** Forgotten-password links (issue 4). */
+  passwordResets: PasswordResetService;
+  /** Upstream OpenID providers offered on the sign-in page (issue 8). */
+  upstream: UpstreamService;
+  // Admin users pages (issue 5).
+  /** The users list: accounts and invited addresses, search, filters, groups, keyset pages. */
+  userDirectory: UserDirectory;
+  /** "Add user": typed or random password, confirmed or not, welcome email. */
+  userOnboarding: UserOnboarding;
+  /** An account's status and role changes and recent audit events. */
+  userHistory: UserHistory;
+  /** Reactivation by emailed link (72 h; the seat is taken when it is followed). */
+  reactivationLinks: ReactivationLinks;
+  /** LDAP sync (settings, runs, schedule, directory-password sign-in) and CSV import (issue 8). */
+  directory: DirectoryServices;
 }
 
 export interface ServiceOverrides {
@@ -77,7 +106,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const models = defineModels(db.sequelize);
   const tx = db.transactions;
   const audit = new AuditService(models, clock);
-  const settings = new SettingsService(models, audit, clock);
+  const settings = new SettingsService(models, audit, clock, tx);
   const outbox = new Outbox(models, clock);
   const transport = overrides.mailTransport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createFileTransport(config.mailDir, logger));
   const mailWorker = new OutboxWorker(models, outbox, transport, clock, logger, { from: config.mailFrom, ...overrides.mailWorkerOptions });
@@ -101,16 +130,32 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const invitationCreator = new InvitationCreator(models, roles, seats, outbox, settings, audit, clock, config.publicUrl);
   const invitations = new InvitationService(
     models, invitationCreator, roles, seats, settings, audit, clock, tx, logger,
+    new InvitationQueries(models, invitationCreator, clock),
     new InvitationAcceptance(models, invitationCreator, users, emailConfirmations, outbox, settings, audit, clock, tx),
     new InvitationBulk(models, invitationCreator, roles, seats, audit, clock, tx, logger),
   );
   const registration = new RegistrationService(models, users, roles, emailConfirmations, outbox, settings, audit, clock, tx, logger, config.publicUrl);
   const scimTokens = new ScimTokenService(models, audit, clock, tx);
   const roleMembers = new RoleMembershipService(models, roles, audit, clock, tx);
+  // Forgotten password: ends every session through the revoker chain (SPEC "Sign-in").
+  const passwordResets = new PasswordResetService(models, users, revokers, outbox, settings, audit, clock, tx, config.publicUrl);
+  // LDAP sync and CSV import (issue 8): accounts only through the users service; accounts
+  // synced from LDAP sign in by a bind to the directory.
+  const directory = createDirectoryServices({ models, users, roles, seats, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
+  signIn.addExternalVerifier(directory.ldapVerifier);
   return {
     config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions,
-    invitations, emailConfirmations, registration,
+    invitations, emailConfirmations, registration, registrationSweeper: new RegistrationSweeper(registration, logger),
     scimTokens, roleMembers,
+    auditLog: new AuditLog(models, audit),
+    passwordResets,
     runtime: { internalUrl: null },
+    upstream: new UpstreamService(models, users, roles, seats, settings, registration, audit, secrets, clock, tx),
+    // Admin users pages (issue 5).
+    userDirectory: new UserDirectory(models, db, clock),
+    userOnboarding: new UserOnboarding(models, users, emailConfirmations, outbox, settings, audit, clock, tx, config.publicUrl),
+    userHistory: new UserHistory(models),
+    reactivationLinks: new ReactivationLinks(models, users, outbox, settings, audit, clock, tx, config.publicUrl),
+    directory,
   };
 }

@@ -11,6 +11,8 @@ export interface LoginPageState {
   error?: string;
   registrationOpen?: boolean;
   notice?: string;
+  /** Upstream identity providers offered as buttons. */
+  upstream?: Array<{ id: string; label: string }>;
 }
 
 export function loginPage(s: LoginPageState): string {
@@ -26,6 +28,7 @@ ${field({ name: 'login', label: 'Username or email', value: s.login, autocomplet
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true })}
 <button type="submit">Sign in</button>
 </form>
+${s.upstream?.length ? html`<p>Or sign in with</p>${s.upstream.map((u) => html`<p><a class="button" href="/interaction/${s.uid}/upstream/${u.id}">${u.label}</a></p>`)}` : ''}
 <p><a href="/password/forgot">Forgot your password?</a></p>
 ${s.registrationOpen ? html`<p>New here? <a href="/register">Create an account</a></p>` : ''}
 <p><a href="/interaction/${s.uid}/abort">Cancel</a></p>`,

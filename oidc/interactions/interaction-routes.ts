@@ -32,6 +32,12 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     return client?.clientName ?? String(d.params.client_id);
   };
 
+  /** Links on the sign-in page: registration when it is on, upstream providers. */
+  const loginOptions = async () => ({
+    registrationOpen: (await services.registration.policy()).open,
+    upstream: (await services.upstream.list({ enabledOnly: true })).map((u) => ({ id: u.id, label: u.label })),
+  });
+
   const savePending = async (d: Details, pending: PendingLogin | null) => {
     (d as unknown as { result?: unknown }).result = pending ? { pendingLogin: pending } : undefined;
     await d.save(Math.max(1, (d.exp ?? 0) - Math.floor(Date.now() / 1000)));
@@ -63,8 +69,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
       // An invitation just accepted signs its new account in without asking again.
       const ticketAccount = await takeLoginTicket(req, res, services);
       if (ticketAccount) return finishLogin(req, res, ticketAccount, ['pwd']);
-      const registrationOpen = (await services.settings.get('registrationMode')) !== 'off';
-      return res.type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), registrationOpen }));
+      return res.type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), ...(await loginOptions()) }));
     }
     if (d.prompt.name === 'consent') {
       const scopes = String(d.params.scope ?? 'openid').split(' ').filter(Boolean);
@@ -81,7 +86,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
       await afterPassword(req, res, d, user.id);
     } catch (err) {
       if (!(err instanceof DomainError) || !err.expose) throw err;
-      res.status(err.status).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), login, error: err.message }));
+      res.status(err.status).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), login, error: err.message, ...(await loginOptions()) }));
     }
   });
 

@@ -23,3 +23,16 @@ export type FilterNode =
 export function pathText(p: AttrPath): string {
   return `${p.uri ? p.uri + ':' : ''}${p.attr}${p.sub ? '.' + p.sub : ''}`;
 }
+
+/** The top-level attribute paths a filter names (value-path filters name sub-attributes). */
+export function filterPaths(node: FilterNode): AttrPath[] {
+  switch (node.type) {
+    case 'and':
+    case 'or':
+      return [...filterPaths(node.left), ...filterPaths(node.right)];
+    case 'not':
+      return filterPaths(node.filter);
+    default:
+      return [node.path];
+  }
+}

@@ -14,8 +14,8 @@
 // - gt/ge/lt/le on booleans, and co/sw/ew on booleans or dates, are invalid (400 invalidFilter).
 import type { Dialect } from '../../src/db/database.js';
 import { normalize } from '../../src/users/user-validation.js';
-import { invalidFilter } from '../errors.js';
-import { pathText, type CompareOp, type CompValue, type FilterNode } from './filter-ast.js';
+import { invalidFilter, ScimError } from '../errors.js';
+import { pathText, type AttrPath, type CompareOp, type CompValue, type FilterNode } from './filter-ast.js';
 import type { Attr, AttrTable, ColumnAttr, MultiAttr, ResourceAttributes, ScalarAttr } from './attribute-map.js';
 import { resolveTop } from './resolve-attribute.js';
 
@@ -40,8 +40,12 @@ export class SqlParams {
   }
 }
 
-export function filterToSql(node: FilterNode, resource: ResourceAttributes, dialect: Dialect, params = new SqlParams()): SqlCondition {
-  const compiler = new Compiler(resource, dialect, params);
+/**
+ * `unknownAsAbsent`: for a search across resource types (POST /.search), an attribute one
+ * type lacks is absent on its resources rather than an error (RFC 7644 §3.4.3).
+ */
+export function filterToSql(node: FilterNode, resource: ResourceAttributes, dialect: Dialect, options: { unknownAsAbsent?: boolean } = {}, params = new SqlParams()): SqlCondition {
+  const compiler = new Compiler(resource, dialect, params, !!options.unknownAsAbsent);
   return { sql: compiler.compile(node, null), replacements: params.replacements };
 }
 
@@ -50,7 +54,17 @@ class Compiler {
     private readonly resource: ResourceAttributes,
     private readonly dialect: Dialect,
     private readonly params: SqlParams,
+    private readonly unknownAsAbsent: boolean,
   ) {}
+
+  private resolve(path: AttrPath): Attr {
+    try {
+      return resolveTop(this.resource, path);
+    } catch (err) {
+      if (this.unknownAsAbsent && err instanceof ScimError && /^Unknown/.test(err.detail)) return { kind: 'const', value: null };
+      throw err;
+    }
+  }
 
   /** `element`: inside attr[...], paths name sub-attributes of that attribute's values. */
   compile(node: FilterNode, element: AttrTable | null): string {
@@ -61,7 +75,8 @@ class Compiler {
       case 'not':
         return `(NOT ${this.compile(node.filter, element)})`;
       case 'valuePath': {
-        const attr = resolveTop(this.resource, node.path);
+        const attr = this.resolve(node.path);
+        if (attr.kind === 'const') return FALSE;
         if (attr.kind !== 'multi' || node.path.sub) throw invalidFilter(`"${pathText(node.path)}[…]": value filters apply to multi-valued attributes only.`);
         return this.withinValue(attr, this.compile(node.filter, attr.subs));
       }
@@ -78,8 +93,9 @@ class Compiler {
   }
 
   private testTop(node: Extract<FilterNode, { type: 'present' | 'compare' }>): string {
-    const attr = resolveTop(this.resource, node.path);
+    const attr = this.resolve(node.path);
     const name = pathText(node.path);
+    if (attr.kind === 'const' && attr.value === null) return FALSE;
     if (attr.kind === 'complex') {
       if (!node.path.sub) {
         if (node.type === 'present') return `(${Object.values(attr.subs).map((s) => this.scalar(s as ScalarAttr, node, name)).join(' OR ')})`;

@@ -9,6 +9,8 @@ import { parseFilter } from '../filter/filter-parser.js';
 
 export interface ListParams {
   filter?: FilterNode;
+  /** Cross-type search: attributes a type lacks are absent, not an error. */
+  unknownAsAbsent?: boolean;
   startIndex: number;
   count: number;
   sortBy?: string;

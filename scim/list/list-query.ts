@@ -15,7 +15,7 @@ export interface PageOfIds {
 }
 
 export async function queryPage(models: Models, dialect: Dialect, resource: ResourceAttributes, params: ListParams, ctx?: Context): Promise<PageOfIds> {
-  const where = params.filter ? filterToSql(params.filter, resource, dialect) : { sql: '1=1', replacements: {} };
+  const where = params.filter ? filterToSql(params.filter, resource, dialect, { unknownAsAbsent: params.unknownAsAbsent }) : { sql: '1=1', replacements: {} };
   const order = sortToSql(resource, params.sortBy, params.descending, dialect);
   const [row] = await models.sequelizeQuery<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${resource.from} WHERE ${where.sql}`, where.replacements, ctx);
   const total = Number(row?.n ?? 0);

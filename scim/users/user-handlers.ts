@@ -8,6 +8,7 @@ import type { Transaction } from 'sequelize';
 import type { Context } from '../../src/context.js';
 import type { UserView } from '../../src/users/user-presenter.js';
 import type { ProfileInput } from '../../src/users/user-input.js';
+import { verifyPassword } from '../../src/passwords/password-hasher.js';
 import type { ScimCall } from '../context.js';
 import type { ResourceResult } from '../http/responses.js';
 import { checkIfMatch, etagOf, notModified } from '../http/preconditions.js';
@@ -59,6 +60,12 @@ async function usesScimPasswords(call: ScimCall): Promise<boolean> {
   return (await call.services.settings.get('provisionedCredentialMode')) === 'scim_password';
 }
 
+/** Okta repeats the password on every PUT: an unchanged one is not set (and audited) again. */
+async function samePassword(call: ScimCall, id: string, password: string): Promise<boolean> {
+  const hash = await call.services.users.passwordHashOf(id);
+  return !!hash && (await verifyPassword(hash, password));
+}
+
 /** Applies a whole new state to a locked account, inside the caller's transaction. */
 async function applyInput(call: ScimCall, tx: Tx, current: UserView, input: UserInput): Promise<UserView> {
   const { users } = call.services;
@@ -68,7 +75,7 @@ async function applyInput(call: ScimCall, tx: Tx, current: UserView, input: User
   if (Object.keys(changed).length) await users.update(tx, id, changed, { origin: 'directory' });
   if (input.active === true && current.status === 'inactive') await users.reactivate(tx, id);
   if (input.active === true && current.status === 'unconfirmed') await users.confirm(tx, id, { emailVerified: false });
-  if (input.password && (await usesScimPasswords(call))) await users.setPassword(tx, id, input.password);
+  if (input.password && (await usesScimPasswords(call)) && !(await samePassword(call, id, input.password))) await users.setPassword(tx, id, input.password);
   return users.get(id, tx);
 }
 

@@ -32,6 +32,9 @@ export const AUDIT_ACTIONS = [
   'totp.disabled',
   'totp.recovery_code_used',
   'oidc.keys_rotated',
+  'upstream.created',
+  'upstream.removed',
+  'upstream.linked',
   // Invitations and self-registration (issue 6).
   'invitation.created',
   'invitation.resent',
@@ -52,6 +55,16 @@ export const AUDIT_ACTIONS = [
   // SCIM bearer tokens (issue 7).
   'scim_token.created',
   'scim_token.revoked',
+  // Admin users pages (issue 5).
+  'user.reactivation_link_sent',
+  // Admin pages (issue 5): exporting the audit log is itself audited (who took a copy).
+  'audit.exported',
+  // LDAP sync and CSV import (issue 8).
+  'directory.settings_changed',
+  'directory.sync_completed',
+  'directory.sync_failed',
+  'directory.import_completed',
+  'directory.import_failed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,12 +1,22 @@
 // The CLI's commands: each declares its flags and runs one service call.
 import type { ParseArgsConfig } from 'node:util';
 import type { Context } from '../context.js';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Services } from '../services.js';
+import { ProgressBar } from './progress-bar.js';
+import { formatRun } from './run-report.js';
+import { DirectoryError } from '../directory/ldap-client.js';
 import { ValidationError } from '../errors.js';
 import { isKind } from '../users/user-validation.js';
 import { USER_STATUSES, type UserStatus } from '../users/user-model.js';
+import { CLIENT_TYPES, type ClientType, type SigningAlg } from '../clients/client-service.js';
+// The CLI is an edge: it may build the OIDC edge's key store (keys rotate).
+import { defineOidcModels } from '../../oidc/oidc-models.js';
+import { KeyStore, RETIRED_KEY_PUBLISH_MS } from '../../oidc/key-store.js';
 
-type Values = Record<string, string | boolean | undefined>;
+// string[] for options declared `multiple` (clients add --redirect-uri).
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 interface Command {
   usage: string;
@@ -15,7 +25,9 @@ interface Command {
   run(services: Services, ctx: Context, values: Values, positionals: string[]): Promise<string | void>;
 }
 
-const s = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+const s = (v: Values[string]) => (typeof v === 'string' ? v : undefined);
+/** A repeatable option, each occurrence possibly a comma list: every non-empty item. */
+const list = (v: Values[string]) => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -141,6 +153,150 @@ export const COMMANDS: Record<string, Command> = {
       if (!pool || !isKind(pool)) throw new ValidationError({ pool: 'Pool must be user or requester.' });
       await services.seats.setLimit(ctx, pool, parseLimit(limit));
       return `Seat limit for ${pool}: ${limit ?? 'unlimited'}`;
+    },
+  },
+
+  // SCIM bearer tokens (issue 7) until the admin page for them exists.
+  'scim-tokens create': {
+    usage: 'NAME',
+    summary: 'Create a SCIM bearer token for a directory; the token is printed once.',
+    options: {},
+    async run(services, ctx, _v, words) {
+      const { token, view } = await services.scimTokens.create(ctx, words.join(' '));
+      return `Created SCIM token "${view.name}" (id ${view.id}).\nThe token is shown only now; enter it as the directory's secret token:\n${token}`;
+    },
+  },
+
+  'scim-tokens list': {
+    usage: '',
+    summary: 'List SCIM tokens with their last use.',
+    options: {},
+    async run(services, ctx) {
+      const tokens = await services.scimTokens.list(ctx);
+      const when = (d: Date | null) => (d ? d.toISOString() : 'never');
+      return table([
+        ['ID', 'NAME', 'STARTS WITH', 'CREATED', 'LAST USED', 'STATUS'],
+        ...tokens.map((t) => [t.id, t.name, `${t.hint}…`, t.createdAt.toISOString(), when(t.lastUsedAt), t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'live']),
+      ]);
+    },
+  },
+
+  'scim-tokens revoke': {
+    usage: 'ID',
+    summary: 'Revoke a SCIM token at once.',
+    options: {},
+    async run(services, ctx, _v, [id]) {
+      if (!id) throw new ValidationError({ id: 'Name the token by its id (see scim-tokens list).' });
+      const token = await services.scimTokens.revoke(ctx, id);
+      return `Revoked SCIM token "${token.name}" (${token.id}).`;
+    },
+  },
+
+  // OIDC clients and signing keys (issue 4) until the admin pages for them exist.
+  'clients add': {
+    usage: '--name NAME --type web|public|machine --redirect-uri URI... [--post-logout-uri URI...] [--first-party] [--backchannel-logout-uri URI] [--alg ES256|RS256|EdDSA]',
+    summary: 'Register an application; its secret (web and machine clients) is printed once.',
+    options: {
+      name: { type: 'string' }, type: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-uri': { type: 'string', multiple: true },
+      'first-party': { type: 'boolean' }, 'backchannel-logout-uri': { type: 'string' }, alg: { type: 'string' },
+    },
+    async run(services, ctx, v) {
+      const type = s(v.type) ?? '';
+      if (!(CLIENT_TYPES as readonly string[]).includes(type)) throw new ValidationError({ type: `Type must be one of ${CLIENT_TYPES.join(', ')}.` });
+      const { client, clientSecret } = await services.clients.add(ctx, {
+        name: s(v.name) ?? '',
+        type: type as ClientType,
+        redirectUris: list(v['redirect-uri']),
+        postLogoutRedirectUris: list(v['post-logout-uri']),
+        firstParty: v['first-party'] === true,
+        backchannelLogoutUri: s(v['backchannel-logout-uri']) ?? null,
+        idTokenSigningAlg: (s(v.alg) as SigningAlg | undefined) ?? 'ES256',
+      });
+      return [
+        `Registered client "${client.name}" (${client.type}${client.firstParty ? ', first-party' : ''}).`,
+        `client_id:     ${client.clientId}`,
+        clientSecret
+          ? `client_secret: ${clientSecret}\nThe secret is shown only now; Gatehouse keeps only its hash.`
+          : 'client_secret: none (a public client signs in with PKCE and no secret)',
+      ].join('\n');
+    },
+  },
+
+  'clients list': {
+    usage: '',
+    summary: 'List registered applications.',
+    options: {},
+    async run(services) {
+      const clients = await services.clients.list();
+      return table([
+        ['CLIENT_ID', 'NAME', 'TYPE', 'FIRST-PARTY', 'ALG', 'REDIRECT URIS'],
+        ...clients.map((c) => [c.clientId, c.name, c.type, c.firstParty ? 'yes' : '', c.idTokenSigningAlg, c.redirectUris.join(',')]),
+      ]);
+    },
+  },
+
+  'clients remove': {
+    usage: 'CLIENT_ID',
+    summary: 'Remove an application; its tokens stop working.',
+    options: {},
+    async run(services, ctx, _v, [clientId]) {
+      if (!clientId) throw new ValidationError({ clientId: 'Name the client by its client_id (see clients list).' });
+      const client = await services.clients.get(clientId);
+      await services.clients.remove(ctx, clientId);
+      return `Removed client "${client.name}" (${clientId}).`;
+    },
+  },
+
+  'keys rotate': {
+    usage: '',
+    summary: 'New signing keys for every algorithm; the old public keys stay published 24 h.',
+    options: {},
+    async run(services, ctx) {
+      const keyStore = new KeyStore(defineOidcModels(services.db.sequelize), await services.secrets(), services.clock);
+      const { retired, added } = await keyStore.rotate();
+      await services.audit.record(ctx, 'oidc.keys_rotated', { retired, added });
+      const hours = RETIRED_KEY_PUBLISH_MS / 3_600_000;
+      return [
+        `Retired: ${retired.length ? retired.join(', ') : '(none)'}`,
+        `Added:   ${added.join(', ')}`,
+        `Running Gatehouse processes load keys at start: restart them to sign with the new keys. The retired public keys stay published for ${hours} h, so tokens they signed keep validating.`,
+      ].join('\n');
+    },
+  },
+
+  // LDAP sync and CSV import (issue 8). Progress goes to stderr; the report to stdout.
+  'directory sync': {
+    usage: '',
+    summary: 'Run the LDAP sync now (one runner at a time across processes) and print its report.',
+    options: {},
+    async run(services, ctx) {
+      const bar = new ProgressBar();
+      const run = await services.directory.ldapSync.run(ctx, {
+        trigger: 'cli',
+        onProgress: (p) => (p.phase === 'counting' ? bar.update('Counting entries', 0, 0) : bar.update(p.phase === 'deactivating' ? 'Deactivating' : 'Syncing', p.processed, p.total, `created ${p.counters.created} updated ${p.counters.updated} blocked ${p.counters.blocked} failed ${p.counters.failed}`)),
+      });
+      bar.done();
+      const report = await formatRun(services, run);
+      if (run.status !== 'completed') throw new DirectoryError(report);
+      return report;
+    },
+  },
+
+  'users import': {
+    usage: 'FILE.csv',
+    summary: 'Import accounts from a CSV file (columns as the template on /admin/directory/import); re-importing updates.',
+    options: {},
+    async run(services, ctx, _v, [file]) {
+      if (!file) throw new ValidationError({ file: 'Name the CSV file to import.' });
+      if (!fs.existsSync(file)) throw new ValidationError({ file: `No file at ${file}.` });
+      const bar = new ProgressBar();
+      const run = await services.directory.csvImport.importFile({ ...ctx, source: 'csv' }, path.basename(file), () => fs.createReadStream(file), {
+        onProgress: (p) => (p.phase === 'checking' ? bar.update('Checking rows', p.processed, 0) : bar.update('Importing', p.processed, p.total, `created ${p.counters.created} updated ${p.counters.updated} blocked ${p.counters.blocked} invalid ${p.counters.invalid}`)),
+      });
+      bar.done();
+      const report = await formatRun(services, run);
+      if (run.status !== 'completed') throw new DirectoryError(report);
+      return report;
     },
   },
 };

@@ -9,6 +9,7 @@ import { systemClock } from '../clock.js';
 import { systemContext } from '../context.js';
 import { DomainError, ValidationError } from '../errors.js';
 import { COMMANDS, HELP } from './commands.js';
+import { createOidcEdge } from '../../oidc/index.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -41,6 +42,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const services: Services = createServices(config, db, logger, systemClock);
+    // The OIDC edge registers the provider's AccessRevoker: a deactivation or deletion from
+    // the CLI must end the user's provider sessions and tokens too (SPEC: "from every path").
+    await createOidcEdge(services);
     const out = await spec.run(services, systemContext('cli', 'cli'), parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
     if (out) process.stdout.write(out.endsWith('\n') ? out : out + '\n');
     // Mail enqueued by the command is delivered by the running server's worker.

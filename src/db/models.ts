@@ -14,7 +14,12 @@ import { defineClientModel } from '../clients/client-model.js';
 import { defineSignInFailureModel } from '../signin/throttle-model.js';
 import { defineWebSessionModel } from '../web/session/web-session-model.js';
 import { defineRecoveryCodeModel } from '../totp/recovery-code-model.js';
+import { defineUpstreamModels } from '../upstream/upstream-models.js';
 import { defineScimTokenModel } from '../scim-tokens/scim-token-model.js';
+import { definePasswordResetModel } from '../passwords/password-reset-model.js';
+import { defineUserSearchTermModel } from '../users/user-search-term-model.js';
+import { defineReactivationLinkModel } from '../users/reactivation-link-model.js';
+import { defineDirectoryModels } from '../directory/directory-models.js';
 
 export function defineModels(sequelize: Sequelize) {
   return {
@@ -31,7 +36,14 @@ export function defineModels(sequelize: Sequelize) {
     SignInFailure: defineSignInFailureModel(sequelize),
     WebSession: defineWebSessionModel(sequelize),
     RecoveryCode: defineRecoveryCodeModel(sequelize),
+    ...defineUpstreamModels(sequelize),
     ScimToken: defineScimTokenModel(sequelize),
+    PasswordReset: definePasswordResetModel(sequelize),
+    // The admin users list and reactivation links (migrations/006-users-list.ts).
+    UserSearchTerm: defineUserSearchTermModel(sequelize),
+    ReactivationLink: defineReactivationLinkModel(sequelize),
+    // LDAP sync and CSV import (migrations/008-directory.ts).
+    ...defineDirectoryModels(sequelize),
     /** A read-only SQL query with named replacements, in the context's transaction if any. */
     sequelizeQuery: <T extends object>(sql: string, replacements: Record<string, unknown>, ctx?: Context): Promise<T[]> =>
       sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: ctx?.transaction }),

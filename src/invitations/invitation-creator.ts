@@ -15,7 +15,7 @@ import type { Outbox } from '../mail/outbox.js';
 import { assertCanGrantPermissions, type RoleService, type RoleView } from '../roles/role-service.js';
 import type { SeatService } from '../seats/seat-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
-import { KINDS, type Kind } from '../users/user-model.js';
+import type { Kind } from '../users/user-model.js';
 import { displayNameOf } from '../users/user-presenter.js';
 import { emailProblem, kindProblem, normalize, textProblem } from '../users/user-validation.js';
 import { AlreadyHasAccount } from './invitation-errors.js';
@@ -173,13 +173,19 @@ export class InvitationCreator {
   /**
    * Writes invitations in input order in `tx` (bulk CSV: a chunk per transaction). A row
    * whose address has an account or whose pool is full is refused before anything of it is
-   * written; the others go on. Rows are inserted in batches, except that pending rows are
-   * flushed before each seat check of a limited pool, so the count always sees them.
+   * written; the others go on. Every row that needs a seat calls `seats.take`. Rows are
+   * inserted in batches, flushed before any take that may count the pool's rows: the first
+   * take of each pool in this transaction (it may find a limit just set), and every take
+   * of a limited pool. After its first take the pool's limit cannot change until commit
+   * (take holds the pool row's lock, shared or exclusive), so an unlimited pool needs no
+   * further take in this transaction and the batch keeps growing.
    */
   async createMany(tx: TxContext, items: PreparedInvitation[], inviter: Inviter, env: InviteEnvironment): Promise<CreateResult[]> {
     const emails = [...new Set(items.map((p) => p.emailNormalized))];
     const now = this.clock.now();
-    const [accounts, held, limited] = await Promise.all([this.accountsAmong(tx, emails), this.liveInvitationKeys(tx, emails, now), this.limitedPools(tx)]);
+    const [accounts, held] = await Promise.all([this.accountsAmong(tx, emails), this.liveInvitationKeys(tx, emails, now)]);
+    /** Per pool, once taken from in this transaction: whether it has a limit. */
+    const limited = new Map<Kind, boolean>();
     const expiresAt = addMs(now, env.expiryHours * HOUR_MS);
     const results: CreateResult[] = [];
     const pending: Array<{ row: InvitationCreation; p: PreparedInvitation; token: string }> = [];
@@ -204,7 +210,9 @@ export class InvitationCreator {
         continue;
       }
       const key = `${p.emailNormalized} ${p.kind}`;
-      if (!held.has(key) && limited.has(p.kind)) {
+      // An unlimited pool already taken from here holds its row's lock until commit, so a
+      // limit cannot appear before then and a further take would return at once: skip it.
+      if (!held.has(key) && limited.get(p.kind) !== false) {
         await flush();
         try {
           await this.seats.take(tx, p.kind);
@@ -215,6 +223,7 @@ export class InvitationCreator {
           }
           throw err;
         }
+        if (!limited.has(p.kind) && items.length > 1) limited.set(p.kind, (await this.seats.usage(p.kind, tx)).limit !== null);
       }
       held.add(key);
       const token = newToken();
@@ -259,12 +268,6 @@ export class InvitationCreator {
       transaction: ctx.transaction,
     });
     return new Set(rows.map((r) => `${r.emailNormalized} ${r.kind}`));
-  }
-
-  /** Pools with a limit: only their seats need checking (an unlimited pool has nothing to hold). */
-  private async limitedPools(ctx: Context): Promise<Set<Kind>> {
-    const usage = await Promise.all(KINDS.map((pool) => this.seats.usage(pool, ctx)));
-    return new Set(usage.filter((u) => u.limit !== null).map((u) => u.pool));
   }
 
   /** A fresh token and expiry for an existing invitation (resend, address edit): the old link dies. */

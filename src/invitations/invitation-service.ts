@@ -1,9 +1,9 @@
 // Invitations (SPEC "Invitations", seeds 000–004): their own records, never shell users.
 // The invite form's rows are taken address by address in input order, each in its own
 // transaction that reserves the address's seat (src/batch.ts); the invitations page lists,
-// resends, cancels, edits and deletes them. Accepting lives in invitation-acceptance.ts and
-// bulk CSV in invitation-bulk.ts; this class is the one face the pages call.
-import { Op, type WhereOptions } from 'sequelize';
+// resends, cancels, edits and deletes them. Reading lives in invitation-queries.ts,
+// accepting in invitation-acceptance.ts and bulk CSV in invitation-bulk.ts; this class is
+// the one face the pages call.
 import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
@@ -22,8 +22,11 @@ import type { InvitationBulk } from './invitation-bulk.js';
 import { splitAddresses, parseAddress } from './invitation-addresses.js';
 import { InvitationCreator, type PreparedInvitation, type TxContext } from './invitation-creator.js';
 import { AlreadyHasAccount } from './invitation-errors.js';
-import type { InvitationAttributes, InvitationStatus } from './invitation-model.js';
-import { ARCHIVE_AFTER_MS, effectiveStatus, presentInvitation, type InvitationView } from './invitation-presenter.js';
+import type { InvitationAttributes } from './invitation-model.js';
+import { effectiveStatus, type InvitationView } from './invitation-presenter.js';
+import type { InvitationQueries, InvitationListFilter, Invitee, InviteeFilter } from './invitation-queries.js';
+
+export type { InvitationListFilter, Invitee, InviteeFilter };
 import type { Kind } from '../users/user-model.js';
 
 /** One row of the invite form ("Add invite" adds another). */
@@ -54,14 +57,6 @@ export interface InviteOutcome {
   expiresAt?: Date;
 }
 
-export interface InvitationListFilter {
-  status?: InvitationStatus | null;
-  /** Include expired invitations older than 30 days (archived, seed 003). */
-  includeArchived?: boolean;
-  limit?: number;
-  offset?: number;
-}
-
 export interface InvitationEdit {
   email?: string;
   deliveryEmail?: string | null;
@@ -82,6 +77,7 @@ export class InvitationService {
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly logger: Logger,
+    private readonly queries: InvitationQueries,
     /** Accepting by link (the public accept page). */
     readonly acceptance: InvitationAcceptance,
     /** Bulk CSV: template, review, send all. */
@@ -161,25 +157,23 @@ export class InvitationService {
 
   async list(ctx: Context, filter: InvitationListFilter = {}): Promise<{ items: InvitationView[]; total: number }> {
     authorize(ctx.actor, 'users.invite');
-    const now = this.clock.now();
-    const where = this.listWhere(filter, now);
-    const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
-    const [rows, total] = await Promise.all([
-      this.models.Invitation.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit, offset: Math.max(filter.offset ?? 0, 0) }),
-      this.models.Invitation.count({ where }),
-    ]);
-    const roles = await this.creator.rolesOfInvitations(rows.map((r) => r.id));
-    return { items: rows.map((r) => presentInvitation(r.get({ plain: true }), roles.get(r.id) ?? [], now)), total };
+    return this.queries.list(filter);
+  }
+
+  /** Invited addresses without an account, merged into the users list as Pending or Expired. */
+  async invitees(ctx: Context, filter: InviteeFilter = {}): Promise<Invitee[]> {
+    authorize(ctx.actor, 'users.view');
+    return this.queries.invitees(filter);
+  }
+
+  /** The admin navigation badge: live pending invitations. */
+  pendingCount(): Promise<number> {
+    return this.queries.pendingCount();
   }
 
   async get(ctx: Context, id: string): Promise<InvitationView> {
     authorize(ctx.actor, 'users.invite');
-    return this.view(id, ctx);
-  }
-
-  /** The admin navigation badge: live pending invitations. */
-  async pendingCount(): Promise<number> {
-    return this.models.Invitation.count({ where: { status: 'pending', expiresAt: { [Op.gt]: this.clock.now() } } });
+    return this.queries.view(id, ctx);
   }
 
   /**
@@ -199,7 +193,7 @@ export class InvitationService {
       if (status === 'expired' && !(await this.creator.seatHeldByAnother(tx, row.emailNormalized, row.kind, id))) await this.seats.take(tx, row.kind);
       const { link } = await this.creator.reissue(tx, row, roles.map((r) => r.name), inviter.name, env);
       await this.audit.record(tx, 'invitation.resent', { wasExpired: status === 'expired', method: row.method }, { type: 'invitation', id, label: row.email });
-      return { invitation: await this.view(id, tx), link };
+      return { invitation: await this.queries.view(id, tx), link };
     }, { type: 'invitation', label: `resend ${id}` });
   }
 
@@ -212,7 +206,7 @@ export class InvitationService {
       if (status !== 'pending') throw new InvalidTransition(status === 'expired' ? 'This invitation has already expired; delete it or resend it.' : `Only pending invitations can be cancelled; this one is ${status}.`);
       await this.models.Invitation.update({ status: 'cancelled', updatedAt: this.clock.now() }, { where: { id }, transaction: tx.transaction });
       await this.audit.record(tx, 'invitation.cancelled', {}, { type: 'invitation', id, label: row.email });
-      return this.view(id, tx);
+      return this.queries.view(id, tx);
     });
   }
 
@@ -292,7 +286,7 @@ export class InvitationService {
         link = (await this.creator.reissue(tx, updated, roleNames, inviter.name, env)).link;
       }
       if (changed.length) await this.audit.record(tx, 'invitation.edited', { fields: changed, resent: addressChanged && status === 'pending' }, { type: 'invitation', id, label: next.email });
-      return { invitation: await this.view(id, tx), link };
+      return { invitation: await this.queries.view(id, tx), link };
     }, { type: 'invitation', label: `edit ${id}` });
   }
 
@@ -308,13 +302,6 @@ export class InvitationService {
   }
 
   // ---- helpers ---------------------------------------------------------------------------
-
-  async view(id: string, ctx?: Context): Promise<InvitationView> {
-    const row = await this.models.Invitation.findByPk(id, { transaction: ctx?.transaction });
-    if (!row) throw new NotFound('No such invitation.');
-    const roles = (await this.creator.rolesOfInvitations([id], ctx)).get(id) ?? [];
-    return presentInvitation(row.get({ plain: true }), roles, this.clock.now());
-  }
 
   private async lock(tx: TxContext, id: string): Promise<InvitationAttributes> {
     const row = await this.models.Invitation.findByPk(id, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
@@ -340,25 +327,6 @@ export class InvitationService {
     if (kind !== row.kind || oldStillHeld) await this.seats.take(tx, kind);
   }
 
-  private listWhere(filter: InvitationListFilter, now: Date): WhereOptions<InvitationAttributes> {
-    const archiveBefore = new Date(now.getTime() - ARCHIVE_AFTER_MS);
-    const notArchived = filter.includeArchived ? {} : { expiresAt: { [Op.gt]: archiveBefore } };
-    switch (filter.status) {
-      case 'pending':
-        return { status: 'pending', expiresAt: { [Op.gt]: now } };
-      case 'expired':
-        return { [Op.and]: [{ [Op.or]: [{ status: 'expired' }, { status: 'pending', expiresAt: { [Op.lte]: now } }] }, notArchived] };
-      case 'accepted':
-      case 'cancelled':
-      case 'superseded':
-        return { status: filter.status };
-      case undefined:
-      case null:
-        return filter.includeArchived ? {} : { [Op.or]: [{ status: { [Op.in]: ['accepted', 'cancelled', 'superseded'] } }, notArchived] };
-      default:
-        throw new ValidationError({ status: 'Filter by pending, expired, accepted, cancelled or superseded.' });
-    }
-  }
 }
 
 function outcomeStatus(code: string): InviteOutcomeStatus {

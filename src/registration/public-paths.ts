@@ -1,8 +1,10 @@
 // Paths of public pages that mail links to, joined to PUBLIC_URL (never the Host header).
 // The account page sends a visitor without a session through sign-in and back.
+import { PASSWORD_PATHS } from '../passwords/password-reset-service.js';
+
 export const PUBLIC_PATHS = {
   signIn: '/account',
-  forgotPassword: '/password/forgot',
+  forgotPassword: PASSWORD_PATHS.forgot,
   acceptInvitation: '/invitations/accept',
   confirmEmail: '/register/confirm',
   resendConfirmation: '/register/resend',

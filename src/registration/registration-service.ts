@@ -28,6 +28,8 @@ export interface RegistrationInput {
   name: string;
   email: string;
   password: string;
+  /** The form's "repeat the password", checked with the other fields when given. */
+  passwordConfirmation?: string;
 }
 
 const SYSTEM = (ctx: Context, label: string): Context => ({ ...ctx, source: 'registration', actor: { userId: null, label, permissions: new Set(['*']) } });
@@ -75,6 +77,7 @@ export class RegistrationService {
     }
     const pw = passwordProblem(password, { email });
     if (pw) errors.password = pw;
+    if (input.passwordConfirmation !== undefined && input.passwordConfirmation !== password) errors.passwordConfirmation = 'The two passwords are not the same.';
     if (Object.keys(errors).length) throw new ValidationError(errors);
 
     const emailNormalized = normalize(email);

@@ -5,7 +5,7 @@
 // usage is checked and written back to the row, so the limit holds across processes.
 //
 // Counting is O(seats in use), which made every creation slow once a workspace had
-// thousands of accounts (bench:seats: 35% of the unlimited rate at 10,000). So the pool
+// thousands of accounts (bench:seats: 20–35% of the unlimited rate at 10,000). So the pool
 // row's `in_use` is kept as an upper bound of usage: every seat taken goes through `take`,
 // which raises it; seats freed (deactivation, deletion, expiry, cancellation) leave it
 // high. While the bound proves a free seat far from the limit, `take` only raises it;
@@ -84,6 +84,8 @@ export class SeatService {
       if (row.inUse >= 0) await this.models.SeatPool.update({ inUse: -1 }, { where: { pool, inUse: { [Op.gte]: 0 } }, transaction: t });
       row = await this.poolRow(pool, ctx, 'SHARE');
       if ((configured ?? row.seatLimit) === null) return;
+      // A limit was set meanwhile: the write below upgrades the shared lock, which may meet
+      // another upgrader in a deadlock; the transaction runner retries the loser.
     }
     if (await this.raiseBoundIfFar(ctx, pool, configured)) return;
     // Near the limit, or the bound unknown: count exactly under the lock, as always.
@@ -144,7 +146,8 @@ export class SeatService {
   async setLimit(ctx: Context, pool: Kind, limit: number | null): Promise<void> {
     authorize(ctx.actor, 'seats.manage');
     if (!(KINDS as readonly string[]).includes(pool)) throw new ValidationError({ pool: `Pool must be one of ${KINDS.join(', ')}.` });
-    if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0)) throw new ValidationError({ limit: 'Limit must be a whole number of 0 or more, or empty for unlimited.' });
+    // The column is a 32-bit INTEGER: larger values would fail on MySQL with a server error.
+    if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0 || limit > 1_000_000_000)) throw new ValidationError({ limit: 'Limit must be a whole number from 0 to 1,000,000,000, or empty for unlimited.' });
     if (this.config.seats[pool] !== null) {
       throw new ValidationError({ limit: `The ${pool} seat limit is set by configuration (SEATS_${pool.toUpperCase()}) and cannot be changed here.` });
     }

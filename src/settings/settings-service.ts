@@ -1,9 +1,14 @@
 // Organization settings stored as JSON values by key, with documented defaults. Only the
 // keys listed here exist; later features add theirs.
+import { Op } from 'sequelize';
 import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
+import type { TransactionRunner } from '../db/transaction-runner.js';
 import type { AuditService } from '../audit/audit-service.js';
+import { ValidationError } from '../errors.js';
+import { authorize, can } from '../roles/authorize.js';
+import { validateSettings } from './settings-validation.js';
 
 export interface Settings {
   organizationName: string;
@@ -50,6 +55,7 @@ export class SettingsService {
     private readonly models: Models,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly transactions?: TransactionRunner,
   ) {}
 
   async get<K extends keyof Settings>(key: K, ctx?: Context): Promise<Settings[K]> {
@@ -58,9 +64,58 @@ export class SettingsService {
   }
 
   async all(): Promise<Settings> {
-    const rows = await this.models.Setting.findAll();
+    // Only the organization's settings: the same table also keeps internal keys (cookie
+    // keys, the secret box's key) that must never travel with them.
+    const rows = await this.models.Setting.findAll({ where: { key: { [Op.in]: Object.keys(DEFAULT_SETTINGS) } } });
     const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value)]));
     return { ...DEFAULT_SETTINGS, ...stored } as Settings;
+  }
+
+  /**
+   * The settings page's one write: authorizes `settings.manage`, validates every given key
+   * (per-field messages; nothing is stored if any is wrong), stores the changed keys in one
+   * transaction and audits each changed key with its old and new value.
+   */
+  async update(ctx: Context, partial: Partial<Record<keyof Settings, unknown>>): Promise<Settings> {
+    authorize(ctx.actor, 'settings.manage');
+    if (!this.transactions) throw new Error('SettingsService.update needs a TransactionRunner');
+    const roles = (await this.models.Role.findAll({ attributes: ['id', 'name', 'builtin'] })).map((r) => ({ id: r.id, name: r.name, builtin: r.builtin }));
+    const current = await this.all();
+    const { values, errors } = validateSettings(partial, current, { roles });
+    await this.checkDefaultRoleGrants(ctx, values, current, errors);
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    return this.transactions.run(ctx, async (tx) => {
+      for (const [key, value] of Object.entries(values) as Array<[keyof Settings, Settings[keyof Settings]]>) {
+        const before = await this.get(key, tx);
+        if (JSON.stringify(before) === JSON.stringify(value)) continue;
+        await this.models.Setting.upsert({ key, value: JSON.stringify(value), updatedAt: this.clock.now() }, { transaction: tx.transaction });
+        await this.audit.record(tx, 'settings.changed', { key, from: before, to: value }, { type: 'setting', id: key, label: key });
+      }
+      return { ...current, ...values };
+    });
+  }
+
+  /**
+   * SPEC: nobody may grant a role they do not hold. A default role is granted to every
+   * account that registers or is invited later, so adding one follows the same rule.
+   */
+  private async checkDefaultRoleGrants(ctx: Context, values: Partial<Settings>, current: Settings, errors: Record<string, string>): Promise<void> {
+    for (const key of ['registrationDefaultRoles', 'invitationDefaultRoles'] as const) {
+      const wanted = values[key];
+      if (!wanted) continue;
+      const before = new Set(current[key].map((n) => n.toLowerCase()));
+      const added = wanted.filter((n) => !before.has(n.toLowerCase()));
+      if (added.length === 0) continue;
+      const roles = await this.models.Role.findAll({ where: { name: { [Op.in]: added } } });
+      const perms = await this.models.RolePermission.findAll({ where: { roleId: { [Op.in]: roles.map((r) => r.id) } } });
+      for (const role of roles) {
+        const missing = perms.filter((p) => p.roleId === role.id && !can(ctx.actor, p.permission)).map((p) => p.permission);
+        if (missing.length) {
+          errors[key] = `You cannot make ${role.name} a default role: it carries permissions you do not hold (${missing.join(', ')}).`;
+          break;
+        }
+      }
+    }
   }
 
   /** Callers validate and authorize; this stores and audits in the context's transaction. */

@@ -41,6 +41,8 @@ export interface UserAttributes {
   /** Base32 TOTP secret, encrypted at rest (src/crypto/secret-box.ts). */
   totpSecret: string | null;
   totpEnabledAt: Date | null;
+  /** The lower-cased display name the users list sorts by (migrations/006-users-list.ts). */
+  sortName: string;
 }
 
 const s = (n: number) => ({ type: DataTypes.STRING(n), allowNull: true });
@@ -80,9 +82,10 @@ export function defineUserModel(sequelize: Sequelize) {
       deactivationReason: s(500),
       totpSecret: s(255),
       totpEnabledAt: { type: DataTypes.DATE(3), allowNull: true },
+      sortName: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
     },
     TABLE_OPTIONS,
-  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'externalIdNormalized' | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt'>;
+  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'externalIdNormalized' | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName'>;
 }
 
 export type UserModel = ReturnType<typeof defineUserModel>;

@@ -19,6 +19,8 @@ import { profileColumns, type ProfileColumns, type ProfileInput } from './user-i
 import { presentUser, type UserView } from './user-presenter.js';
 import type { UserAttributes, UserSource, UserStatus } from './user-model.js';
 import { textProblem, type Origin } from './user-validation.js';
+import { UserSearchIndex } from './user-search-index.js';
+import { sortNameOf, type SearchableProfile } from './user-search-terms.js';
 
 export interface CreateUserOptions {
   source: UserSource;
@@ -47,6 +49,12 @@ export interface UpdateUserOptions {
 type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
 
 const SEAT_HOLDING: readonly UserStatus[] = ['unconfirmed', 'active'];
+/** Profile columns the users list searches or sorts by (user-search-terms.ts). */
+const SEARCHED: ReadonlyArray<keyof ProfileColumns> = ['username', 'email', 'givenName', 'familyName', 'displayName', 'phone'];
+
+function searchableOf(p: Partial<SearchableProfile>): SearchableProfile {
+  return { username: p.username ?? '', email: p.email ?? '', givenName: p.givenName ?? null, familyName: p.familyName ?? null, displayName: p.displayName ?? null, phone: p.phone ?? null };
+}
 /** Fields a user may change on their own account page. */
 const SELF_EDITABLE: ReadonlyArray<keyof ProfileInput> = ['givenName', 'familyName', 'displayName', 'phone', 'locale'];
 
@@ -59,7 +67,12 @@ export class UserService {
     private readonly revoker: AccessRevoker,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
-  ) {}
+  ) {
+    this.searchIndex = new UserSearchIndex(models);
+  }
+
+  /** The users list's sort name and search terms, written with every profile change. */
+  private readonly searchIndex: UserSearchIndex;
 
   // ---- reads -------------------------------------------------------------------------
 
@@ -159,10 +172,12 @@ export class UserService {
           createdAt: now,
           updatedAt: now,
           deactivatedAt: options.status === 'inactive' ? now : null,
+          sortName: sortNameOf(searchableOf(columns)),
         },
         { transaction: tx.transaction },
       ),
     );
+    await this.searchIndex.replace(tx, id, searchableOf(columns), true);
     const roles = await this.roles.grantOnCreate(tx, id, options.roleIds ?? [], allowOwner);
     await this.audit.record(
       tx,
@@ -196,9 +211,15 @@ export class UserService {
       await this.assertUnique(tx, columns, id);
       const kindChanged = columns.kind !== undefined && columns.kind !== user.kind;
       if (kindChanged && SEAT_HOLDING.includes(user.status)) await this.seats.take(tx, columns.kind!);
+      const searchable = searchableOf({ ...user, ...columns });
+      const searchChanged = SEARCHED.some((k) => changed.includes(k));
       await this.translateUniqueErrors(() =>
-        this.models.User.update({ ...columns, version: user.version + 1, updatedAt: this.clock.now() }, { where: { id }, transaction: tx.transaction }),
+        this.models.User.update(
+          { ...columns, ...(searchChanged ? { sortName: sortNameOf(searchable) } : {}), version: user.version + 1, updatedAt: this.clock.now() },
+          { where: { id }, transaction: tx.transaction },
+        ),
       );
+      if (searchChanged) await this.searchIndex.replace(tx, id, searchable);
       if (columns.emailNormalized !== undefined && columns.emailNormalized !== user.emailNormalized) await this.seats.addressReleased(tx, user.emailNormalized);
       const visible = changed.filter((k) => !k.endsWith('Normalized'));
       await this.audit.record(tx, 'user.updated', { fields: visible }, { type: 'user', id, label: columns.username ?? user.username });

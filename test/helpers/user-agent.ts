@@ -9,6 +9,7 @@ export interface Page {
 }
 
 interface Cookie {
+  host: string;
   name: string;
   value: string;
   path: string;
@@ -17,7 +18,15 @@ interface Cookie {
 export class UserAgent {
   private readonly jar = new Map<string, Cookie>();
 
-  constructor(private readonly origin: string) {}
+  private readonly followOrigins: Set<string>;
+
+  /** Redirects are followed on `origin` and on `alsoFollow` (e.g. an upstream provider). */
+  constructor(
+    private readonly origin: string,
+    options: { alsoFollow?: string[] } = {},
+  ) {
+    this.followOrigins = new Set([origin, ...(options.alsoFollow ?? [])].map((o) => new URL(o).origin));
+  }
 
   cookie(name: string): string | undefined {
     return [...this.jar.values()].find((c) => c.name === name)?.value;
@@ -62,13 +71,13 @@ export class UserAgent {
     const text = await res.text();
     if (location && res.status >= 300 && res.status < 400 && hops < 20) {
       const next = new URL(location, target);
-      if (next.origin === new URL(this.origin).origin) return this.request('GET', next.toString(), undefined, hops + 1);
+      if (this.followOrigins.has(next.origin)) return this.request('GET', next.toString(), undefined, hops + 1);
     }
     return { status: res.status, url: target.toString(), body: text, location: location ? new URL(location, target).toString() : null };
   }
 
   private cookieHeader(url: URL): string {
-    return [...this.jar.values()].filter((c) => url.pathname.startsWith(c.path)).map((c) => `${c.name}=${c.value}`).join('; ');
+    return [...this.jar.values()].filter((c) => c.host === url.host && url.pathname.startsWith(c.path)).map((c) => `${c.name}=${c.value}`).join('; ');
   }
 
   private store(res: Response, url: URL): void {
@@ -79,9 +88,9 @@ export class UserAgent {
       const value = pair!.slice(i + 1).trim();
       const path = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('path='))?.slice(5) || url.pathname.replace(/\/[^/]*$/, '') || '/';
       const expired = attrs.some((a) => /^expires=/i.test(a.trim()) && new Date(a.trim().slice(8)).getTime() < Date.now()) || attrs.some((a) => /^max-age=0/i.test(a.trim()));
-      const key = `${name}|${path}`;
+      const key = `${url.host}|${name}|${path}`;
       if (expired || value === '') this.jar.delete(key);
-      else this.jar.set(key, { name, value, path });
+      else this.jar.set(key, { host: url.host, name, value, path });
     }
   }
 }

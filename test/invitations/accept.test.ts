@@ -159,4 +159,17 @@ describeEachDatabase('invitations: accepting', (h) => {
     expect(res.status).to.equal(409);
     expect(textOf(res.text), textOf(res.text)).to.include("You already have an account");
   });
+
+  it('two invitations to one address accepted in parallel make one account; the other is refused', async () => {
+    const a = await inviteByMail('both@example.com', ['viewer']);
+    const [o] = await h.services.invitations.invite(a.inviter.ctx, [{ addresses: 'both@example.com', roleIds: [await roleId(h, 'member')], method: 'link' }]);
+    const ctx = { actor: { userId: null, label: 'anonymous', permissions: new Set<string>() }, source: 'invitation' as const, ip: null };
+    const results = await Promise.allSettled([tokenOf(a.link), tokenOf(o!.link!)].map((t) => h.services.invitations.accept(ctx, t, { password: GOOD_PASSWORD })));
+    expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+    const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+    expect(lost.reason.code).to.be.oneOf(['invitation_superseded', 'invitation_used']);
+    expect(await h.services.models.User.count({ where: { emailNormalized: 'both@example.com' } })).to.equal(1);
+    const statuses = (await h.services.models.Invitation.findAll({ where: { emailNormalized: 'both@example.com' } })).map((i) => i.status).sort();
+    expect(statuses).to.deep.equal(['accepted', 'superseded']);
+  });
 });

@@ -150,4 +150,21 @@ describeEachDatabase('invitations: the invitations page', (h) => {
     expect(await h.services.models.InvitationRole.count()).to.equal(0);
     expect(await auditEvents(h, { action: 'invitation.deleted' })).to.have.length(1);
   });
+
+  it('lists invited addresses without an account for the users list, as Pending or Expired', async () => {
+    const admin = await addAdmin(h);
+    await invite(admin, 'waiting@example.com');
+    const old = await invite(admin, 'lapsed@example.com');
+    h.clock.advance(169 * HOUR_MS);
+    await invite(admin, 'Waiting@example.com'); // a second, live one for the same address
+    await invite(admin, 'joined@example.com');
+    await addUser(h, { email: 'joined@example.com' });
+    const invitees = await h.services.invitations.invitees(admin.ctx);
+    expect(invitees.map((i) => [i.email.toLowerCase(), i.status])).to.deep.equal([
+      ['waiting@example.com', 'pending'],
+      ['lapsed@example.com', 'expired'],
+    ]);
+    expect(invitees[1]!.invitation.id).to.equal(old.invitationId);
+    expect((await h.services.invitations.invitees(admin.ctx, { status: 'expired' })).map((i) => i.email)).to.deep.equal(['lapsed@example.com']);
+  });
 });

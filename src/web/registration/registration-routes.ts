@@ -28,16 +28,12 @@ export function registrationRoutes(services: Services): Router {
     if (!policy.open) return next(new NotFound('There is no page at this address.'));
     const organizationName = await services.settings.get('organizationName');
     const values = { name: str(req.body?.name).trim(), email: str(req.body?.email).trim() };
-    const password = str(req.body?.password);
-    const errors: Record<string, string> = {};
-    if (password !== str(req.body?.passwordConfirmation)) errors.passwordConfirmation = 'The two passwords are not the same.';
     try {
-      if (Object.keys(errors).length) throw new ValidationError(errors);
-      await services.registration.register(contextOf(req, 'registration'), { ...values, password });
+      await services.registration.register(contextOf(req, 'registration'), { ...values, password: str(req.body?.password), passwordConfirmation: str(req.body?.passwordConfirmation) });
       res.type('html').send(checkEmailPage(organizationName));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      res.status(400).type('html').send(registerPage({ organizationName, csrfToken: res.locals.csrfToken, domains: policy.domains, values, errors: { ...errors, ...err.fields } }));
+      res.status(400).type('html').send(registerPage({ organizationName, csrfToken: res.locals.csrfToken, domains: policy.domains, values, errors: err.fields }));
     }
   });
 

@@ -25,3 +25,11 @@ export async function takeLoginTicket(req: Request, res: Response, services: Ser
   const user = await services.users.get(ticket.accountId).catch(() => null);
   return user?.status === 'active' ? user.id : null;
 }
+
+/** After an invitation is accepted: sign the new account in and land on the account page. */
+export function signInAfterAccept(services: Services) {
+  return async (req: Request, res: Response, user: { id: string }) => {
+    await issueLoginTicket(req, res, services, user.id);
+    res.redirect(303, '/auth/login?returnTo=/account');
+  };
+}

@@ -1,0 +1,135 @@
+// Applies one prepared CSV row in its own transaction through the users service: a new
+// account (source 'csv'; active takes a seat, inactive none), or an existing one updated,
+// deactivated or reactivated (which takes a seat), with its roles set to those the row
+// names. A refusal rolls the row back whole and later rows carry on (SPEC "Seats").
+import { Op } from 'sequelize';
+import type { Context } from '../context.js';
+import type { Models } from '../db/models.js';
+import { ValidationError } from '../errors.js';
+import type { RoleService } from '../roles/role-service.js';
+import type { SeatService } from '../seats/seat-service.js';
+import type { UserService } from '../users/user-service.js';
+import type { Kind, UserAttributes, UserStatus } from '../users/user-model.js';
+import type { PreparedRow } from './csv-import-row.js';
+import { changedProfile, sameIds } from './profile-diff.js';
+
+export interface ExistingAccount {
+  id: string;
+  status: UserStatus;
+  kind: Kind;
+  /** The account as the batch's lookup saw it: a row equal to it is skipped without a transaction. */
+  snapshot: { profile: UserAttributes; roleIds: string[]; ownerRoleId: string | null } | null;
+}
+
+/** Accounts a batch of rows refers to, by external id and by email (normalised). */
+export interface AccountIndex {
+  byExternalId: Map<string, ExistingAccount>;
+  byEmail: Map<string, ExistingAccount>;
+}
+
+export interface RowResult {
+  outcome: 'created' | 'updated' | 'reactivated' | 'deactivated' | 'unchanged';
+  userId: string;
+  message: string | null;
+}
+
+export const CSV_DEACTIVATION_REASON = 'Deactivated by a CSV import.';
+
+export class CsvRowWriter {
+  constructor(
+    private readonly models: Models,
+    private readonly users: UserService,
+    private readonly roles: RoleService,
+    private readonly seats: SeatService,
+  ) {}
+
+  /** Two queries for a whole batch of rows: the accounts it names, and their roles. */
+  async index(rows: ReadonlyArray<Pick<PreparedRow, 'emailKey' | 'externalIdKey'>>): Promise<AccountIndex> {
+    const emails = [...new Set(rows.map((r) => r.emailKey).filter((v): v is string => !!v))];
+    const externalIds = [...new Set(rows.map((r) => r.externalIdKey).filter((v): v is string => !!v))];
+    const index: AccountIndex = { byExternalId: new Map(), byEmail: new Map() };
+    if (!emails.length && !externalIds.length) return index;
+    const found = await this.models.User.findAll({
+      where: { [Op.or]: [...(emails.length ? [{ emailNormalized: { [Op.in]: emails } }] : []), ...(externalIds.length ? [{ externalIdNormalized: { [Op.in]: externalIds } }] : [])] },
+    });
+    const links = found.length ? await this.models.UserRole.findAll({ attributes: ['userId', 'roleId'], where: { userId: { [Op.in]: found.map((u) => u.id) } } }) : [];
+    const roleIds = new Map<string, string[]>(found.map((u) => [u.id, []]));
+    for (const l of links) roleIds.get(l.userId)!.push(l.roleId);
+    const owner = await this.roles.builtin('owner');
+    for (const u of found) {
+      const held = roleIds.get(u.id)!;
+      const snapshot = { profile: u.get({ plain: true }), roleIds: held, ownerRoleId: held.includes(owner.id) ? owner.id : null };
+      this.remember(index, { id: u.id, status: u.status, kind: u.kind, snapshot }, u.emailNormalized, u.externalIdNormalized);
+    }
+    return index;
+  }
+
+  /** The row's account: by external id, then by email (seed 004: re-importing updates). */
+  match(index: AccountIndex, row: Pick<PreparedRow, 'emailKey' | 'externalIdKey'>): ExistingAccount | undefined {
+    return (row.externalIdKey ? index.byExternalId.get(row.externalIdKey) : undefined) ?? (row.emailKey ? index.byEmail.get(row.emailKey) : undefined);
+  }
+
+  async apply(ctx: Context, row: PreparedRow, index: AccountIndex): Promise<RowResult> {
+    if (Object.keys(row.problems).length) throw new ValidationError(row.problems);
+    const existing = this.match(index, row);
+    if (!existing) {
+      const status = row.status === 'inactive' ? 'inactive' : 'active';
+      const user = await this.users.create(ctx, row.input, { source: 'csv', origin: 'directory', status, roleIds: row.roleIds ?? [] });
+      this.remember(index, { id: user.id, status: user.status, kind: user.kind, snapshot: null }, row.emailKey, row.externalIdKey);
+      return { outcome: 'created', userId: user.id, message: status === 'inactive' ? 'created inactive' : null };
+    }
+    if (this.unchanged(row, existing)) return { outcome: 'unchanged', userId: existing.id, message: null };
+    return this.seats.runTakingSeat(
+      ctx,
+      async (tx) => {
+        const current = await this.users.getForUpdate(tx, existing.id);
+        const changed = changedProfile(current, row.input);
+        const notes: string[] = [];
+        let outcome: RowResult['outcome'] = 'updated';
+        if (row.status === 'inactive' && current.status === 'active') {
+          await this.users.deactivate(tx, current.id, CSV_DEACTIVATION_REASON);
+          outcome = 'deactivated';
+        }
+        if (Object.keys(changed).length) {
+          await this.users.update(tx, current.id, changed, { origin: 'directory' });
+          notes.push(`changed ${Object.keys(changed).join(', ')}`);
+        }
+        if (row.status === 'active' && current.status === 'inactive') {
+          await this.users.reactivate(tx, current.id);
+          outcome = 'reactivated';
+        }
+        if (row.roleIds) {
+          // The owner keeps the owner role: only a transfer moves it.
+          const held = current.roles.map((r) => r.id);
+          const wanted = [...new Set([...row.roleIds, ...current.roles.filter((r) => r.builtin === 'owner').map((r) => r.id)])];
+          if (!sameIds(held, wanted)) {
+            await this.roles.setUserRoles(tx, current.id, wanted, 'CSV import');
+            notes.push('roles changed');
+          }
+        }
+        const after = await this.users.get(current.id, tx);
+        existing.status = after.status;
+        existing.kind = after.kind;
+        existing.snapshot = null;
+        if (outcome === 'updated' && notes.length === 0) outcome = 'unchanged';
+        return { outcome, userId: current.id, message: notes.length ? notes.join('; ') : null };
+      },
+      { type: 'user', label: row.label },
+    );
+  }
+
+  /** The row asks for nothing the account does not already have (re-importing a file). */
+  private unchanged(row: PreparedRow, existing: ExistingAccount): boolean {
+    const snap = existing.snapshot;
+    if (!snap) return false;
+    if (Object.keys(changedProfile(snap.profile, row.input)).length) return false;
+    const status = snap.profile.status;
+    if ((row.status === 'inactive' && status === 'active') || (row.status === 'active' && status === 'inactive')) return false;
+    return !row.roleIds || sameIds(snap.roleIds, [...row.roleIds, ...(snap.ownerRoleId ? [snap.ownerRoleId] : [])]);
+  }
+
+  private remember(index: AccountIndex, account: ExistingAccount, email: string | null, externalId: string | null): void {
+    if (email) index.byEmail.set(email, account);
+    if (externalId) index.byExternalId.set(externalId, account);
+  }
+}

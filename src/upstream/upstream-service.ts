@@ -1,0 +1,218 @@
+// Upstream OpenID providers (SPEC "Upstream sign-in"): configured by admins, offered on the
+// sign-in page. A returning identity is matched by its stored subject, a new one by its
+// verified email; an account is created on first sign-in only when the registration policy
+// or the provider's provisioning policy allows it, through the one creation path (seats).
+import type { Clock } from '../clock.js';
+import type { Context } from '../context.js';
+import type { Models } from '../db/models.js';
+import type { TransactionRunner } from '../db/transaction-runner.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { DomainError, NotFound, ValidationError, type FieldErrors } from '../errors.js';
+import { newId } from '../ids.js';
+import type { AuditService } from '../audit/audit-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import type { RoleService } from '../roles/role-service.js';
+import type { SeatService } from '../seats/seat-service.js';
+import type { RegistrationService } from '../registration/registration-service.js';
+import type { UserService } from '../users/user-service.js';
+import type { UserView } from '../users/user-presenter.js';
+import { AccountNotActive } from '../signin/sign-in-service.js';
+import { authorize } from '../roles/authorize.js';
+import { textProblem } from '../users/user-validation.js';
+import type { UpstreamProviderAttributes } from './upstream-models.js';
+
+export interface ClaimMapping {
+  email: string;
+  emailVerified: string;
+  givenName: string;
+  familyName: string;
+  name: string;
+}
+
+export const DEFAULT_CLAIM_MAPPING: ClaimMapping = { email: 'email', emailVerified: 'email_verified', givenName: 'given_name', familyName: 'family_name', name: 'name' };
+
+export interface UpstreamProviderInput {
+  label: string;
+  issuer: string;
+  clientId: string;
+  clientSecret?: string | null;
+  scopes?: string;
+  claimMapping?: Partial<ClaimMapping>;
+  createAccounts?: boolean;
+  enabled?: boolean;
+}
+
+export interface UpstreamProviderView {
+  id: string;
+  label: string;
+  issuer: string;
+  clientId: string;
+  hasClientSecret: boolean;
+  scopes: string;
+  claimMapping: ClaimMapping;
+  createAccounts: boolean;
+  enabled: boolean;
+}
+
+/** What the OIDC edge needs to talk to the provider (secret opened). */
+export interface UpstreamConnection extends UpstreamProviderView {
+  clientSecret: string | null;
+}
+
+export class UpstreamSignInRefused extends DomainError {
+  constructor(message: string) {
+    super('upstream_refused', message, 403);
+  }
+}
+
+export class UpstreamService {
+  constructor(
+    private readonly models: Models,
+    private readonly users: UserService,
+    private readonly roles: RoleService,
+    private readonly seats: SeatService,
+    private readonly settings: SettingsService,
+    private readonly registration: Pick<RegistrationService, 'policy'>,
+    private readonly audit: AuditService,
+    private readonly secrets: () => Promise<SecretBox>,
+    private readonly clock: Clock,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async list(options: { enabledOnly?: boolean } = {}): Promise<UpstreamProviderView[]> {
+    const rows = await this.models.UpstreamProvider.findAll({ where: options.enabledOnly ? { enabled: true } : {}, order: [['label', 'ASC']] });
+    return rows.map((r) => present(r.get({ plain: true })));
+  }
+
+  async connection(id: string): Promise<UpstreamConnection> {
+    const row = await this.models.UpstreamProvider.findByPk(id);
+    if (!row || !row.enabled) throw new NotFound('This sign-in option is not available.');
+    const plain = row.get({ plain: true });
+    return { ...present(plain), clientSecret: plain.clientSecret ? (await this.secrets()).open(plain.clientSecret) : null };
+  }
+
+  async add(ctx: Context, input: UpstreamProviderInput): Promise<UpstreamProviderView> {
+    authorize(ctx.actor, 'settings.manage');
+    const clean = validate(input);
+    const now = this.clock.now();
+    const id = newId();
+    const sealed = input.clientSecret ? (await this.secrets()).seal(input.clientSecret) : null;
+    await this.transactions.run(ctx, async (tx) => {
+      await this.models.UpstreamProvider.create({ id, ...clean, clientSecret: sealed, createdAt: now, updatedAt: now }, { transaction: tx.transaction });
+      await this.audit.record(tx, 'upstream.created', { issuer: clean.issuer, createAccounts: clean.createAccounts }, { type: 'setting', id, label: clean.label });
+    });
+    return present((await this.models.UpstreamProvider.findByPk(id))!.get({ plain: true }));
+  }
+
+  async remove(ctx: Context, id: string): Promise<void> {
+    authorize(ctx.actor, 'settings.manage');
+    await this.transactions.run(ctx, async (tx) => {
+      const row = await this.models.UpstreamProvider.findByPk(id, { transaction: tx.transaction });
+      if (!row) throw new NotFound('No such sign-in provider.');
+      await row.destroy({ transaction: tx.transaction });
+      await this.audit.record(tx, 'upstream.removed', {}, { type: 'setting', id, label: row.label });
+    });
+  }
+
+  /**
+   * The account an upstream identity signs in as: by stored subject, else by verified email
+   * (then linked), else a new account when policy allows. Inactive accounts are refused.
+   */
+  async resolveAccount(ctx: Context, providerId: string, claims: Record<string, unknown>): Promise<UserView> {
+    const provider = await this.connection(providerId);
+    const subject = String(claims.sub ?? '');
+    if (!subject) throw new UpstreamSignInRefused('The identity provider did not say who you are.');
+    const linked = await this.models.UpstreamIdentity.findOne({ where: { providerId, subject } });
+    if (linked) return this.usable(await this.users.get(linked.userId));
+
+    const m = provider.claimMapping;
+    const email = typeof claims[m.email] === 'string' ? (claims[m.email] as string) : '';
+    const verified = claims[m.emailVerified] === true || claims[m.emailVerified] === 'true';
+    if (!email || !verified) throw new UpstreamSignInRefused(`${provider.label} did not confirm an email address for you, so no account can be matched.`);
+    const system = { ...ctx, actor: { userId: null, label: `upstream:${provider.label}`, permissions: new Set(['*']) } };
+    // A refused seat rolls everything back and is audited by the seat service.
+    return this.seats.runTakingSeat(system, async (tx) => {
+      let user = await this.users.findByLogin(email, tx);
+      if (user && user.email.toLowerCase() !== email.toLowerCase()) user = null; // matched a username, not the email
+      if (!user) {
+        if (!(provider.createAccounts || (await this.registrationAllows(email)))) {
+          throw new UpstreamSignInRefused(`There is no account for ${email}. Ask an administrator to invite you.`);
+        }
+        const roleIds = await this.defaultRoleIds();
+        user = await this.users.create(
+          tx,
+          {
+            email,
+            givenName: str(claims[m.givenName]),
+            familyName: str(claims[m.familyName]),
+            displayName: str(claims[m.name]),
+          },
+          { source: 'upstream', origin: 'directory', status: 'active', emailVerified: true, roleIds },
+        );
+      }
+      await this.models.UpstreamIdentity.create({ providerId, subject, userId: user.id, createdAt: this.clock.now() }, { transaction: tx.transaction });
+      await this.audit.record(tx, 'upstream.linked', { provider: provider.label, subject }, { type: 'user', id: user.id, label: user.username });
+      return this.usable(user);
+    }, { type: 'user', label: email });
+  }
+
+  private usable(user: UserView): UserView {
+    if (user.status !== 'active') throw new AccountNotActive(user.status);
+    return user;
+  }
+
+  private async registrationAllows(email: string): Promise<boolean> {
+    const policy = await this.registration.policy();
+    return policy.open && (policy.domains === null || policy.domains.includes(email.split('@')[1]?.toLowerCase() ?? ''));
+  }
+
+  private async defaultRoleIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for (const name of await this.settings.get('registrationDefaultRoles')) {
+      const role = await this.roles.findByName(name);
+      if (role && role.builtin !== 'owner') ids.push(role.id);
+    }
+    return ids;
+  }
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() ? v.trim().slice(0, 255) : null;
+}
+
+function validate(input: UpstreamProviderInput): Omit<UpstreamProviderAttributes, 'id' | 'clientSecret' | 'createdAt' | 'updatedAt'> {
+  const errors: FieldErrors = {};
+  const label = (input.label ?? '').trim();
+  if (!label) errors.label = 'Button label is required.';
+  else if (textProblem('Label', label, 100)) errors.label = textProblem('Label', label, 100)!;
+  const issuer = (input.issuer ?? '').trim().replace(/\/+$/, '');
+  try {
+    const u = new URL(issuer);
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) errors.issuer = 'The issuer must be an https:// URL.';
+  } catch {
+    errors.issuer = 'The issuer must be an absolute URL such as https://login.microsoftonline.com/<tenant>/v2.0.';
+  }
+  const clientId = (input.clientId ?? '').trim();
+  if (!clientId) errors.clientId = 'Client id is required.';
+  const scopes = (input.scopes ?? 'openid email profile').trim();
+  if (!scopes.split(/\s+/).includes('openid')) errors.scopes = 'Scopes must include openid.';
+  const mapping = { ...DEFAULT_CLAIM_MAPPING, ...input.claimMapping };
+  if (Object.values(mapping).some((v) => !/^[A-Za-z0-9_.:/-]{1,100}$/.test(v))) errors.claimMapping = 'Claim names may contain letters, digits and _ . : / -';
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  return { label, issuer, clientId, scopes, claimMapping: JSON.stringify(mapping), createAccounts: !!input.createAccounts, enabled: input.enabled ?? true };
+}
+
+function present(row: UpstreamProviderAttributes): UpstreamProviderView {
+  return {
+    id: row.id,
+    label: row.label,
+    issuer: row.issuer,
+    clientId: row.clientId,
+    hasClientSecret: !!row.clientSecret,
+    scopes: row.scopes,
+    claimMapping: { ...DEFAULT_CLAIM_MAPPING, ...(JSON.parse(row.claimMapping) as Partial<ClaimMapping>) },
+    createAccounts: row.createAccounts,
+    enabled: row.enabled,
+  };
+}

@@ -1,0 +1,44 @@
+// What may be done to an account from its page (SPEC "Accounts", per-status actions,
+// seed 001): unconfirmed — resend confirmation, confirm manually, delete; active — edit,
+// change roles, deactivate, delete; inactive — reactivate (at once or by link), delete.
+// The owner is never deactivated or deleted, and only the owner transfers ownership.
+// Pages show only these and their routes refuse the rest; services check again.
+import type { Actor } from '../context.js';
+import { can } from '../roles/authorize.js';
+import type { UserStatus } from './user-model.js';
+
+export interface UserActions {
+  edit: boolean;
+  changeRoles: boolean;
+  deactivate: boolean;
+  reactivate: boolean;
+  reactivateByLink: boolean;
+  delete: boolean;
+  confirm: boolean;
+  resendConfirmation: boolean;
+  transferOwnership: boolean;
+}
+
+export interface ActionSubject {
+  status: UserStatus;
+  isOwner: boolean;
+  /** The viewer is looking at their own account. */
+  isSelf: boolean;
+}
+
+export function userActions(actor: Actor, subject: ActionSubject, viewerIsOwner: boolean): UserActions {
+  const manage = can(actor, 'users.manage');
+  const { status, isOwner, isSelf } = subject;
+  return {
+    edit: manage && status === 'active',
+    changeRoles: manage && status === 'active',
+    // Not one's own account from here: a slip would lock the viewer out mid-task.
+    deactivate: manage && status === 'active' && !isOwner && !isSelf,
+    reactivate: manage && status === 'inactive',
+    reactivateByLink: manage && status === 'inactive',
+    delete: manage && !isOwner && !isSelf,
+    confirm: manage && status === 'unconfirmed',
+    resendConfirmation: manage && status === 'unconfirmed',
+    transferOwnership: viewerIsOwner && !isSelf && status === 'active',
+  };
+}

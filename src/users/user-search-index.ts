@@ -1,0 +1,18 @@
+// Keeps each account's search terms (src/users/user-search-terms.ts) in step with its
+// profile, inside the transaction that writes the profile.
+import type { Context } from '../context.js';
+import type { Models } from '../db/models.js';
+import { searchTermsOf, type SearchableProfile } from './user-search-terms.js';
+
+type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
+
+export class UserSearchIndex {
+  constructor(private readonly models: Models) {}
+
+  /** Writes the account's terms; `fresh` for a new account (nothing to remove first). */
+  async replace(tx: TxContext, userId: string, profile: SearchableProfile, fresh = false): Promise<void> {
+    if (!fresh) await this.models.UserSearchTerm.destroy({ where: { userId }, transaction: tx.transaction });
+    const terms = searchTermsOf(profile);
+    if (terms.length) await this.models.UserSearchTerm.bulkCreate(terms.map((term) => ({ userId, term })), { transaction: tx.transaction });
+  }
+}

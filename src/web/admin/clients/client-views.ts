@@ -1,0 +1,109 @@
+// The Applications (OIDC clients) pages: list, add, the once-only secret, edit redirect
+// URIs and the first-party flag, and the removal confirmation.
+import { html, type SafeHtml } from '../../../html.js';
+import type { FieldErrors } from '../../../errors.js';
+import { CLIENT_TYPES, SIGNING_ALGS, type ClientType, type ClientView } from '../../../clients/client-service.js';
+import { csrfField, field } from '../../layout.js';
+import { checkbox, select, textarea } from '../../form-controls.js';
+
+const TYPE_LABELS: Record<ClientType, string> = {
+  web: 'Web application (server-side, with a secret)',
+  public: 'Single-page or native app (PKCE, no secret)',
+  machine: 'Machine to machine (client credentials)',
+};
+
+export interface ClientFormValues {
+  name: string;
+  type: string;
+  redirectUris: string;
+  postLogoutRedirectUris: string;
+  firstParty: boolean;
+  backchannelLogoutUri: string;
+  idTokenSigningAlg: string;
+}
+
+export const EMPTY_CLIENT_FORM: ClientFormValues = { name: '', type: 'web', redirectUris: '', postLogoutRedirectUris: '', firstParty: false, backchannelLogoutUri: '', idTokenSigningAlg: 'ES256' };
+
+export function clientFormValues(c: ClientView): ClientFormValues {
+  return {
+    name: c.name,
+    type: c.type,
+    redirectUris: c.redirectUris.join('\n'),
+    postLogoutRedirectUris: c.postLogoutRedirectUris.join('\n'),
+    firstParty: c.firstParty,
+    backchannelLogoutUri: c.backchannelLogoutUri ?? '',
+    idTokenSigningAlg: c.idTokenSigningAlg,
+  };
+}
+
+function errorSummary(errors: FieldErrors): SafeHtml {
+  return Object.keys(errors).length ? html`<p class="error-box" role="alert">Nothing was saved: see the messages below.</p>` : html``;
+}
+
+export function clientListBody(s: { clients: ClientView[]; notice?: string }): SafeHtml {
+  return html`<h1>Applications</h1>
+${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
+<p><a href="/admin/clients/new">Add an application</a></p>
+${s.clients.length === 0
+  ? html`<p>No applications are registered yet.</p>`
+  : html`<table><thead><tr><th>Name</th><th>Type</th><th>Client ID</th><th>Redirect URIs</th><th>First-party</th></tr></thead><tbody>
+${s.clients.map((c) => html`<tr><td><a href="/admin/clients/${encodeURIComponent(c.clientId)}">${c.name}</a></td><td>${c.type}</td><td><code>${c.clientId}</code></td><td>${c.redirectUris.join(' ')}</td><td>${c.firstParty ? 'yes' : 'no'}</td></tr>`)}
+</tbody></table>`}`;
+}
+
+function uriControls(v: ClientFormValues, errors: FieldErrors): SafeHtml {
+  return html`${textarea({ name: 'redirectUris', label: 'Redirect URIs', value: v.redirectUris, error: errors.redirectUris, hint: 'One a line; https (http only for localhost). Compared exactly.' })}
+${textarea({ name: 'postLogoutRedirectUris', label: 'Post-logout redirect URIs', value: v.postLogoutRedirectUris, error: errors.postLogoutRedirectUris, rows: 2 })}`;
+}
+
+function firstPartyControl(v: ClientFormValues): SafeHtml {
+  return checkbox({ name: 'firstParty', label: 'First-party application (users are not asked for consent)', checked: v.firstParty });
+}
+
+export function clientNewBody(s: { csrfToken: string; values: ClientFormValues; errors: FieldErrors }): SafeHtml {
+  const { values: v, errors } = s;
+  return html`<p><a href="/admin/clients">← Applications</a></p><h1>Add an application</h1>
+${errorSummary(errors)}
+<form method="post" action="/admin/clients">${csrfField(s.csrfToken)}
+${field({ name: 'name', label: 'Name', value: v.name, error: errors.name, required: true })}
+${select({ name: 'type', label: 'Type', value: v.type, error: errors.type, options: CLIENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] })) })}
+${uriControls(v, errors)}
+${firstPartyControl(v)}
+${field({ name: 'backchannelLogoutUri', label: 'Back-channel logout URI', value: v.backchannelLogoutUri, error: errors.backchannelLogoutUri, hint: 'Optional: where Gatehouse posts logout tokens when a user signs out or is deactivated.' })}
+${select({ name: 'idTokenSigningAlg', label: 'ID token signing algorithm', value: v.idTokenSigningAlg, error: errors.idTokenSigningAlg, options: SIGNING_ALGS.map((a) => ({ value: a, label: a })) })}
+<button type="submit">Add application</button></form>`;
+}
+
+export function clientCreatedBody(s: { client: ClientView; clientSecret: string | null }): SafeHtml {
+  return html`<h1>${s.client.name} is registered</h1>
+<table><tbody><tr><th>Client ID</th><td><code>${s.client.clientId}</code></td></tr>
+${s.clientSecret ? html`<tr><th>Client secret</th><td><code id="client-secret">${s.clientSecret}</code></td></tr>` : ''}</tbody></table>
+${s.clientSecret
+  ? html`<p class="warning" role="alert">Copy the secret now: it is shown only this once. Gatehouse keeps only its hash; if it is lost, remove the application and add it again.</p>`
+  : html`<p class="notice">This application has no secret: it signs in with PKCE.</p>`}
+<p><a href="/admin/clients/${encodeURIComponent(s.client.clientId)}">Application settings</a> · <a href="/admin/clients">All applications</a></p>`;
+}
+
+export function clientEditBody(s: { csrfToken: string; client: ClientView; values: ClientFormValues; errors: FieldErrors; notice?: string }): SafeHtml {
+  const { client, values: v, errors } = s;
+  const id = encodeURIComponent(client.clientId);
+  return html`<p><a href="/admin/clients">← Applications</a></p><h1>${client.name}</h1>
+${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
+<p>${TYPE_LABELS[client.type]} · client ID <code>${client.clientId}</code> · ID tokens signed with ${client.idTokenSigningAlg}</p>
+${errorSummary(errors)}
+<form method="post" action="/admin/clients/${id}">${csrfField(s.csrfToken)}
+${field({ name: 'name', label: 'Name', value: v.name, error: errors.name, required: true })}
+${client.type === 'machine' ? html`<p class="hint">Machine clients use client credentials and have no redirect URIs.</p>` : uriControls(v, errors)}
+${firstPartyControl(v)}
+<button type="submit">Save</button></form>
+<h2>Remove</h2><p><a href="/admin/clients/${id}/remove">Remove this application…</a></p>`;
+}
+
+export function clientRemoveBody(s: { csrfToken: string; client: ClientView }): SafeHtml {
+  const id = encodeURIComponent(s.client.clientId);
+  return html`<h1>Remove ${s.client.name}?</h1>
+<p>Users can no longer sign in to it through Gatehouse. Its client ID and secret stop working at once. This cannot be undone.</p>
+<form method="post" action="/admin/clients/${id}/remove">${csrfField(s.csrfToken)}
+<button type="submit" class="danger">Remove application</button></form>
+<p><a href="/admin/clients/${id}">Cancel</a></p>`;
+}

@@ -1,0 +1,77 @@
+// The Settings page: organization name, invitation expiry, self-registration (mode,
+// allowed domains, default roles, email confirmation), default roles for invitations, the
+// TOTP requirement, page-session timeouts and how provisioned users sign in.
+import { html, type SafeHtml } from '../../../html.js';
+import type { FieldErrors } from '../../../errors.js';
+import type { RoleView } from '../../../roles/role-service.js';
+import { LIMITS } from '../../../settings/settings-validation.js';
+import { csrfField, field } from '../../layout.js';
+import { checkbox, checkboxes, select, textarea } from '../../form-controls.js';
+
+/** The form's values as submitted (or as stored, on first view). */
+export interface SettingsFormValues {
+  organizationName: string;
+  invitationExpiryHours: string;
+  registrationMode: string;
+  registrationDomains: string;
+  registrationDefaultRoles: string[];
+  invitationDefaultRoles: string[];
+  requireEmailConfirmation: boolean;
+  totpRequired: string;
+  totpRequiredRoleIds: string[];
+  sessionIdleMinutes: string;
+  sessionLifetimeHours: string;
+  provisionedCredentialMode: string;
+}
+
+export interface SettingsPageState {
+  csrfToken: string;
+  values: SettingsFormValues;
+  errors: FieldErrors;
+  roles: RoleView[];
+  notice?: string;
+}
+
+const range = (k: keyof typeof LIMITS) => `${LIMITS[k].min}–${LIMITS[k].max}`;
+
+export function settingsPageBody(s: SettingsPageState): SafeHtml {
+  const { values: v, errors: e } = s;
+  const grantable = s.roles.filter((r) => r.builtin !== 'owner');
+  const byName = grantable.map((r) => ({ value: r.name, label: r.name }));
+  const byId = s.roles.map((r) => ({ value: r.id, label: r.name }));
+  return html`<h1>Settings</h1>
+${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
+${Object.keys(e).length ? html`<p class="error-box" role="alert">Nothing was saved: see the messages below.</p>` : ''}
+<form method="post" action="/admin/settings">${csrfField(s.csrfToken)}
+<h2>Organization</h2>
+${field({ name: 'organizationName', label: 'Organization name', value: v.organizationName, error: e.organizationName, required: true, hint: 'Shown on sign-in pages and in every email.' })}
+<h2>Invitations</h2>
+${field({ name: 'invitationExpiryHours', label: 'Invitation expiry (hours)', value: v.invitationExpiryHours, error: e.invitationExpiryHours, hint: `${range('invitationExpiryHours')} hours; 168 is 7 days.` })}
+${checkboxes({ name: 'invitationDefaultRoles', label: 'Default roles for invitations', options: byName, checked: v.invitationDefaultRoles, error: e.invitationDefaultRoles, hint: 'Pre-selected on the invite form.' })}
+<h2>Self-registration</h2>
+${select({ name: 'registrationMode', label: 'Registration', value: v.registrationMode, error: e.registrationMode, options: [
+  { value: 'off', label: 'Off: accounts only by invitation or an administrator' },
+  { value: 'open', label: 'Open to anyone' },
+  { value: 'domains', label: 'Only addresses at the allowed domains' },
+] })}
+${textarea({ name: 'registrationDomains', label: 'Allowed email domains', value: v.registrationDomains, error: e.registrationDomains, rows: 3, hint: 'One a line, such as example.com. Used when registration is limited to allowed domains; invitations are not limited.' })}
+${checkboxes({ name: 'registrationDefaultRoles', label: 'Default roles for self-registered users', options: byName, checked: v.registrationDefaultRoles, error: e.registrationDefaultRoles })}
+${checkbox({ name: 'requireEmailConfirmation', label: 'Require email confirmation before a self-registered account can sign in', checked: v.requireEmailConfirmation })}
+${e.requireEmailConfirmation ? html`<p class="field-error">${e.requireEmailConfirmation}</p>` : ''}
+<h2>Sign-in</h2>
+${select({ name: 'totpRequired', label: 'Two-step verification (TOTP) required for', value: v.totpRequired, error: e.totpRequired, options: [
+  { value: 'off', label: 'Nobody (optional for everyone)' },
+  { value: 'all', label: 'Everyone' },
+  { value: 'roles', label: 'Holders of the roles chosen below' },
+] })}
+${checkboxes({ name: 'totpRequiredRoleIds', label: 'Roles that must use two-step verification', options: byId, checked: v.totpRequiredRoleIds, error: e.totpRequiredRoleIds })}
+${field({ name: 'sessionIdleMinutes', label: 'Sign out after inactivity (minutes)', value: v.sessionIdleMinutes, error: e.sessionIdleMinutes, hint: `${range('sessionIdleMinutes')} minutes, for the admin and account pages.` })}
+${field({ name: 'sessionLifetimeHours', label: 'Session lifetime (hours)', value: v.sessionLifetimeHours, error: e.sessionLifetimeHours, hint: `${range('sessionLifetimeHours')} hours, however active.` })}
+<h2>Directory provisioning</h2>
+${select({ name: 'provisionedCredentialMode', label: 'Provisioned users sign in with', value: v.provisionedCredentialMode, error: e.provisionedCredentialMode, options: [
+  { value: 'upstream', label: 'An upstream identity provider' },
+  { value: 'activation_email', label: 'A password they set from an activation email' },
+  { value: 'scim_password', label: 'The password the directory sends (SCIM password attribute)' },
+] })}
+<button type="submit">Save settings</button></form>`;
+}

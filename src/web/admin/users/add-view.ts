@@ -1,0 +1,134 @@
+// "Add user" (SPEC "Accounts", seeds 002, 004): the profile, kind and roles, then either
+// the account now — typed or random password, confirmed, welcome email — or an
+// invitation instead, optionally delivered to another address (a personal email).
+// Every message sits beside its field and every value is kept on error.
+import { html, type SafeHtml } from '../../../html.js';
+import type { FieldErrors } from '../../../errors.js';
+import { PASSWORD_MIN, PASSWORD_RECOMMENDED } from '../../../passwords/password-policy.js';
+import type { RoleOption } from '../../../users/role-choices.js';
+import type { UserView } from '../../../users/user-presenter.js';
+import { checkbox, checkboxes, select, type Option } from '../../form-controls.js';
+import { csrfField, field } from '../../layout.js';
+import { KIND_LABELS, USERS_STYLE } from './user-format.js';
+
+export interface AddUserValues {
+  givenName: string;
+  familyName: string;
+  username: string;
+  email: string;
+  countryCode: string;
+  phone: string;
+  gender: string;
+  birthdate: string;
+  department: string;
+  title: string;
+  kind: string;
+  roles: string[];
+  mode: 'create' | 'invite';
+  passwordMode: 'typed' | 'random';
+  confirmed: boolean;
+  sendWelcome: boolean;
+  deliveryEmail: string;
+}
+
+export const EMPTY_VALUES: AddUserValues = {
+  givenName: '', familyName: '', username: '', email: '', countryCode: '', phone: '', gender: '', birthdate: '', department: '', title: '',
+  kind: 'user', roles: [], mode: 'create', passwordMode: 'typed', confirmed: true, sendWelcome: true, deliveryEmail: '',
+};
+
+export const GENDERS: Option[] = [
+  { value: '', label: 'Not given' },
+  { value: 'female', label: 'Female' },
+  { value: 'male', label: 'Male' },
+  { value: 'non-binary', label: 'Non-binary' },
+  { value: 'other', label: 'Other' },
+];
+
+/** The genders offered, plus a value a directory set that is not among them. */
+export function genderOptions(current: string | null): Option[] {
+  return current && !GENDERS.some((g) => g.value === current) ? [...GENDERS, { value: current, label: current }] : GENDERS;
+}
+
+export const KIND_OPTIONS: Option[] = Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }));
+
+export interface AddUserState {
+  csrfToken: string;
+  values: AddUserValues;
+  errors: FieldErrors;
+  /** A refusal that belongs to no one field (a full pool). */
+  formError?: string;
+  roles: RoleOption[];
+  canInvite: boolean;
+}
+
+function radio(name: string, value: string, label: string, checked: boolean, hint?: string): SafeHtml {
+  const id = `f-${name}-${value}`;
+  return html`<label for="${id}" style="font-weight:400"><input type="radio" id="${id}" name="${name}" value="${value}" ${checked ? html`checked` : ''}> ${label}</label>${hint ? html`<p class="hint">${hint}</p>` : ''}`;
+}
+
+/** The profile fields the add and edit forms share (seeds 002, 003, 004). */
+export function profileFields(v: Pick<AddUserValues, 'givenName' | 'familyName' | 'username' | 'email' | 'countryCode' | 'phone' | 'gender' | 'birthdate' | 'department' | 'title' | 'kind'>, e: FieldErrors, genders: Option[] = GENDERS): SafeHtml {
+  return html`${field({ name: 'givenName', label: 'First name', value: v.givenName, error: e.givenName, autocomplete: 'off' })}
+${field({ name: 'familyName', label: 'Last name', value: v.familyName, error: e.familyName, autocomplete: 'off' })}
+${field({ name: 'username', label: 'Username', value: v.username, error: e.username, autocomplete: 'off', hint: 'Letters, digits, periods, dashes and underscores; not starting or ending with a period; at least one letter. Case does not matter. Empty: the email address.' })}
+${field({ name: 'email', label: 'Email', type: 'email', value: v.email, error: e.email, autocomplete: 'off', required: true })}
+${field({ name: 'countryCode', label: 'Phone country code', value: v.countryCode, error: e.countryCode, hint: 'For example 44 or +1. Leave empty if the number starts with +.' })}
+${field({ name: 'phone', label: 'Phone number', type: 'tel', value: v.phone, error: e.phone })}
+${select({ name: 'gender', label: 'Gender', value: v.gender, options: genders, error: e.gender })}
+${field({ name: 'birthdate', label: 'Birthday', value: v.birthdate, error: e.birthdate, hint: 'As YYYY-MM-DD, for example 1990-04-30.' })}
+${field({ name: 'department', label: 'Department', value: v.department, error: e.department })}
+${field({ name: 'title', label: 'Title', value: v.title, error: e.title })}
+${select({ name: 'kind', label: 'Kind', value: v.kind, options: KIND_OPTIONS, error: e.kind, hint: 'Which seat pool the account counts in.' })}`;
+}
+
+export function addUserBody(s: AddUserState): SafeHtml {
+  const v = s.values;
+  const e = s.errors;
+  const problems = Object.keys(e).length > 0 || !!s.formError;
+  return html`${USERS_STYLE}<h1>Add user</h1>
+<p><a href="/admin/users">← Users</a></p>
+${s.formError ? html`<p class="error-box" role="alert">${s.formError}</p>` : problems ? html`<p class="error-box" role="alert">Nothing was saved: see the messages below.</p>` : ''}
+<form method="post" action="/admin/users/new" novalidate>${csrfField(s.csrfToken)}
+<h2>Profile</h2>
+${profileFields(v, e)}
+<h2>Roles</h2>
+${s.roles.length
+  ? checkboxes({ name: 'roles', label: 'Roles', options: s.roles.map((r) => ({ value: r.id, label: r.name })), checked: v.roles, error: e.roles, hint: 'Only roles whose permissions you hold yourself are offered.' })
+  : html`<p class="hint">There are no roles you can give.</p>`}
+<h2>Access</h2>
+${s.canInvite
+  ? html`<fieldset style="border:0;padding:0"><legend style="font-weight:600">How do they get access?</legend>
+${radio('mode', 'create', 'Create the account now', v.mode === 'create')}
+${radio('mode', 'invite', 'Send an invitation instead', v.mode === 'invite', 'They choose their own password. Username, phone and the other profile fields are not used; names, roles and kind are.')}</fieldset>`
+  : html`<input type="hidden" name="mode" value="create">`}
+<div id="create-options"><h3>Password</h3>
+${radio('passwordMode', 'typed', 'Type a password', v.passwordMode === 'typed')}
+${field({ name: 'password', label: 'Password', type: 'password', error: e.password, autocomplete: 'new-password', hint: `At least ${PASSWORD_MIN} characters; ${PASSWORD_RECOMMENDED} or more is better.` })}
+${field({ name: 'passwordConfirmation', label: 'Repeat the password', type: 'password', error: e.passwordConfirmation, autocomplete: 'new-password' })}
+${radio('passwordMode', 'random', 'Generate a random password', v.passwordMode === 'random', 'Shown to you once, on the next page, to hand over separately.')}
+${checkbox({ name: 'confirmed', label: 'Confirmed', checked: v.confirmed, hint: 'Unchecked: the account is unconfirmed until they follow the link we email them.' })}
+${checkbox({ name: 'sendWelcome', label: 'Send welcome email', checked: v.sendWelcome, hint: 'A link to sign in; never the password.' })}</div>
+${s.canInvite
+  ? html`<div id="invite-options"><h3>Invitation</h3>
+${field({ name: 'deliveryEmail', label: 'Send the invitation to another address (optional)', type: 'email', value: v.deliveryEmail, error: e.deliveryEmail, hint: 'For example a personal email; the account still uses the email above.' })}</div>`
+  : ''}
+<button type="submit">Add user</button></form>`;
+}
+
+export function addedBody(s: { user: UserView; generatedPassword: string | null; confirmationSent: boolean; welcomeSent: boolean }): SafeHtml {
+  return html`${USERS_STYLE}<h1>User added</h1>
+<p class="notice" role="status">${s.user.name} (<strong>${s.user.username}</strong>) was added${s.user.status === 'unconfirmed' ? ' as unconfirmed' : ''}.</p>
+${s.generatedPassword
+  ? html`<p>Their password, shown only now — copy it and hand it over separately:</p><p><code id="generated-password" style="font-size:1.25rem">${s.generatedPassword}</code></p>`
+  : ''}
+<ul>${s.confirmationSent ? html`<li>We emailed ${s.user.email} a link to confirm the address; until then they cannot sign in.</li>` : ''}
+${s.welcomeSent ? html`<li>We emailed ${s.user.email} a welcome message with a link to sign in.</li>` : ''}</ul>
+<p><a href="/admin/users/${s.user.id}">Open ${s.user.name}'s page</a> · <a href="/admin/users/new">Add another user</a> · <a href="/admin/users">Users</a></p>`;
+}
+
+export function invitedBody(s: { email: string; deliveredTo: string; expiresAt: Date | undefined }): SafeHtml {
+  return html`${USERS_STYLE}<h1>Invitation sent</h1>
+<p class="notice" role="status">We sent an invitation for ${s.email} to ${s.deliveredTo}${s.expiresAt ? html`; it expires on ${s.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.</p>
+<p>They appear in the users list as Pending until they accept.</p>
+<p><a href="/admin/invitations">Invitations</a> · <a href="/admin/users/new">Add another user</a> · <a href="/admin/users">Users</a></p>`;
+}

@@ -1,0 +1,168 @@
+// /admin/users/:id: the account's page (users.view) and its actions (users.manage; the
+// ownership transfer is the owner's). Each action is offered only when the account's
+// status allows it (src/users/user-actions.ts); the routes refuse the rest, and the
+// services check permissions and transitions again.
+import { Router, type Request, type Response } from 'express';
+import type { Services } from '../../../services.js';
+import type { Context } from '../../../context.js';
+import { InvalidTransition, ValidationError } from '../../../errors.js';
+import { can } from '../../../roles/authorize.js';
+import { allRoleOptions, canGrant } from '../../../users/role-choices.js';
+import { userActions, type UserActions } from '../../../users/user-actions.js';
+import type { ProfileInput } from '../../../users/user-input.js';
+import type { UserView } from '../../../users/user-presenter.js';
+import { listOf } from '../../form-controls.js';
+import { contextOf } from '../../request-context.js';
+import { adminPage } from '../admin-layout.js';
+import { permit, shellState } from '../admin-shell.js';
+import { refusalOf, str } from '../admin-form-errors.js';
+import { phoneOf } from './add-routes.js';
+import { profileValuesOf, userDetailBody, type DetailForm, type ProfileValues, type UserDetailState } from './detail-view.js';
+
+const NOTICES: Record<string, string> = {
+  profile: 'Profile saved.',
+  roles: 'Roles saved.',
+  deactivated: 'Deactivated: they were signed out everywhere and cannot sign in.',
+  reactivated: 'Reactivated: the account is active again.',
+  link: 'Reactivation link sent; it is valid for 72 hours. The account becomes active when they follow it.',
+  confirmed: 'Account confirmed.',
+  confirmation: 'Confirmation email sent.',
+  owner: 'Ownership transferred.',
+};
+
+/** Which action each form performs. */
+const FORM_ACTION: Record<DetailForm, keyof UserActions> = {
+  profile: 'edit',
+  roles: 'changeRoles',
+  deactivate: 'deactivate',
+  reactivate: 'reactivate',
+  'reactivation-link': 'reactivateByLink',
+  confirm: 'confirm',
+  confirmation: 'resendConfirmation',
+  delete: 'delete',
+  'transfer-ownership': 'transferOwnership',
+};
+
+const PROFILE_TEXT = ['givenName', 'familyName', 'username', 'email', 'gender', 'birthdate', 'department', 'title', 'kind'] as const;
+
+function profileValuesFrom(body: Record<string, unknown> | undefined): ProfileValues {
+  const b = body ?? {};
+  return {
+    givenName: str(b.givenName), familyName: str(b.familyName), username: str(b.username), email: str(b.email), countryCode: str(b.countryCode),
+    phone: str(b.phone), gender: str(b.gender), birthdate: str(b.birthdate), department: str(b.department), title: str(b.title), kind: str(b.kind),
+  };
+}
+
+/** Only what the admin changed: untouched directory values (a UPN username, a phone as sent) stay as they are. */
+function profileChanges(user: UserView, v: ProfileValues): ProfileInput {
+  const current = profileValuesOf(user);
+  const input: ProfileInput = {};
+  for (const key of PROFILE_TEXT) if (v[key] !== current[key]) input[key] = v[key];
+  if (v.countryCode !== '' || v.phone !== current.phone) input.phone = phoneOf(v.countryCode, v.phone);
+  return input;
+}
+
+/** Why an action the page does not offer was refused. */
+function refusal(form: DetailForm, user: UserView, isOwner: boolean, isSelf: boolean): string {
+  if (form === 'transfer-ownership') return 'Only the owner can transfer ownership, to another active account.';
+  if (isOwner && (form === 'deactivate' || form === 'delete')) return 'The owner cannot be deactivated or deleted. Transfer ownership first.';
+  if (isSelf && (form === 'deactivate' || form === 'delete')) return 'You cannot deactivate or delete your own account here.';
+  return `That is not possible while the account is ${user.status}.`;
+}
+
+export function detailRoutes(services: Services): Router {
+  const router = Router();
+
+  const load = async (req: Request) => {
+    const user = await services.users.get(String(req.params.id));
+    const ownerId = await services.roles.ownerId();
+    const actions = userActions(req.actor!, { status: user.status, isOwner: ownerId === user.id, isSelf: req.user!.id === user.id }, ownerId === req.user!.id);
+    return { user, isOwner: ownerId === user.id, actions };
+  };
+
+  const render = async (req: Request, res: Response, extra: Partial<UserDetailState> = {}, status = 200) => {
+    const ctx = contextOf(req, 'admin');
+    const { user, isOwner, actions } = await load(req);
+    const held = new Set(user.roles.map((r) => r.id));
+    const [roleOptions, lifecycle, events, shell] = await Promise.all([
+      actions.changeRoles ? allRoleOptions(services.models).then((all) => all.filter((r) => held.has(r.id) || canGrant(req.actor!, r))) : Promise.resolve([]),
+      services.userHistory.lifecycle(ctx, user.id),
+      can(req.actor!, 'audit.view') ? services.userHistory.recentEvents(ctx, user.id) : Promise.resolve(null),
+      shellState(services, req, res, '/admin/users'),
+    ]);
+    const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
+    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, roleOptions, lifecycle, events, notice, ...extra });
+    res.status(status).type('html').send(adminPage(user.name, shell, body));
+  };
+
+  router.get('/:id', permit('users.view'), (req, res) => render(req, res));
+
+  /**
+   * One action: refused unless the account's status and the viewer allow it; a refusal
+   * goes back to the page beside its form, a success redirects with a notice.
+   */
+  const act = (form: DetailForm, run: (ctx: Context, user: UserView, req: Request) => Promise<string>) =>
+    router.post(`/:id/${form}`, form === 'transfer-ownership' ? (_req, _res, next) => next() : permit('users.manage'), async (req, res) => {
+      const values = { ...(req.body ?? {}), roles: listOf(req.body?.roles) } as Record<string, unknown>;
+      try {
+        const { user, isOwner, actions } = await load(req);
+        if (!actions[FORM_ACTION[form]]) throw new InvalidTransition(refusal(form, user, isOwner, req.user!.id === user.id));
+        const done = await run(contextOf(req, 'admin'), user, req);
+        res.redirect(303, done.startsWith('/') ? done : `/admin/users/${user.id}?done=${done}`);
+      } catch (err) {
+        // A role the viewer may not give is refused beside the roles; the rest above the form.
+        const { status, fields } = refusalOf(err, form === 'roles' ? 'roles' : '_form');
+        await render(req, res, { refused: { form, errors: fields, values: form === 'profile' ? profileValuesFrom(req.body) : values } }, status);
+      }
+    });
+
+  act('profile', async (ctx, user, req) => {
+    const changes = profileChanges(user, profileValuesFrom(req.body));
+    if (Object.keys(changes).length) await services.users.update(ctx, user.id, changes, { origin: 'page' });
+    return 'profile';
+  });
+
+  act('roles', async (ctx, user, req) => {
+    await services.roles.setUserRoles(ctx, user.id, listOf(req.body?.roles), str(req.body?.reason) || null);
+    return 'roles';
+  });
+
+  act('deactivate', async (ctx, user, req) => {
+    await services.users.deactivate(ctx, user.id, str(req.body?.reason) || null);
+    return 'deactivated';
+  });
+
+  act('reactivate', async (ctx, user) => {
+    await services.users.reactivate(ctx, user.id);
+    return 'reactivated';
+  });
+
+  act('reactivation-link', async (ctx, user) => {
+    await services.reactivationLinks.send(ctx, user.id);
+    return 'link';
+  });
+
+  act('confirm', async (ctx, user) => {
+    await services.users.confirm(ctx, user.id, { emailVerified: false });
+    return 'confirmed';
+  });
+
+  act('confirmation', async (ctx, user) => {
+    await services.userOnboarding.resendConfirmation(ctx, user.id);
+    return 'confirmation';
+  });
+
+  act('transfer-ownership', async (ctx, user) => {
+    await services.roles.transferOwnership(ctx, user.id);
+    return 'owner';
+  });
+
+  act('delete', async (ctx, user, req) => {
+    const typed = str(req.body?.confirmUsername);
+    if (typed.toLowerCase() !== user.username.toLowerCase()) throw new ValidationError({ confirmUsername: `Type the username ${user.username} exactly to confirm.` });
+    await services.users.delete(ctx, user.id);
+    return '/admin/users?done=deleted';
+  });
+
+  return router;
+}

@@ -1,0 +1,134 @@
+// The users list (SPEC "Accounts", seeds 000, 001, 004): seat usage per pool, the search
+// and filter form, the total, list view or card view, group headings, next/previous.
+// Invited addresses without an account appear as Pending / Expired rows that lead to the
+// invitations page.
+import { html, type SafeHtml } from '../../../html.js';
+import type { PoolUsage } from '../../../seats/seat-service.js';
+import { DEFAULT_ORDER, type DirectoryPage, type DirectoryRow, type RoleChoice } from '../../../users/user-directory.js';
+import { select, type Option } from '../../form-controls.js';
+import { field } from '../../layout.js';
+import { day, KIND_LABELS, moment, seatBars, statusBadge, STATUS_LABELS, USERS_STYLE } from './user-format.js';
+
+export type ListView = 'list' | 'cards';
+
+export interface UserListState {
+  page: DirectoryPage;
+  pools: PoolUsage[];
+  roles: RoleChoice[];
+  view: ListView;
+  canManage: boolean;
+  canInvite: boolean;
+  notice?: string;
+  /** A query the service refused (an unknown filter value), shown instead of the rows. */
+  queryError?: string;
+}
+
+const SORT_LABELS: Record<string, string> = { name: 'Name', username: 'Username', email: 'Email', created: 'Registration date', lastActivity: 'Last activity' };
+
+/** The list's address with the query as applied, changed by `change` (cursor dropped unless given). */
+export function listUrl(s: Pick<UserListState, 'page' | 'view'>, change: Record<string, string | null> = {}): string {
+  const a = s.page.applied;
+  const params: Record<string, string | null> = {
+    q: a.search || null,
+    status: a.status,
+    role: a.roleId,
+    kind: a.kind,
+    group: a.groupBy,
+    sort: a.sort === 'name' ? null : a.sort,
+    order: a.order === DEFAULT_ORDER[a.sort] ? null : a.order,
+    size: a.limit === 25 ? null : String(a.limit),
+    view: s.view === 'list' ? null : s.view,
+    ...change,
+  };
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== '') q.set(k, v);
+  const text = q.toString();
+  return `/admin/users${text ? `?${text}` : ''}`;
+}
+
+function filterForm(s: UserListState): SafeHtml {
+  const a = s.page.applied;
+  const opts = (pairs: Array<[string, string]>, any: string): Option[] => [{ value: '', label: any }, ...pairs.map(([value, label]) => ({ value, label }))];
+  return html`<form method="get" action="/admin/users" class="filters" role="search">
+<div>${field({ name: 'q', label: 'Search', value: a.search, hint: 'Name, email or phone' })}</div>
+<div>${select({ name: 'status', label: 'Status', value: a.status, options: opts(Object.entries(STATUS_LABELS), 'Any status') })}</div>
+<div>${select({ name: 'role', label: 'Role', value: a.roleId, options: opts(s.roles.map((r) => [r.id, r.name]), 'Any role') })}</div>
+<div>${select({ name: 'kind', label: 'Kind', value: a.kind, options: opts(Object.entries(KIND_LABELS), 'Any kind') })}</div>
+<div>${select({ name: 'group', label: 'Group by', value: a.groupBy, options: opts([['department', 'Department'], ['role', 'Role']], 'No grouping') })}</div>
+<div>${select({ name: 'sort', label: 'Sort by', value: a.sort, options: Object.entries(SORT_LABELS).map(([value, label]) => ({ value, label })) })}</div>
+<div>${select({ name: 'order', label: 'Order', value: a.order === DEFAULT_ORDER[a.sort] ? '' : a.order, options: [{ value: '', label: 'Usual order' }, { value: 'asc', label: 'Ascending' }, { value: 'desc', label: 'Descending' }] })}</div>
+<div>${select({ name: 'size', label: 'Per page', value: String(a.limit), options: ['25', '50', '100'].map((v) => ({ value: v, label: v })) })}</div>
+${s.view === 'cards' ? html`<input type="hidden" name="view" value="cards">` : ''}
+<div><button type="submit">Apply</button> <a href="/admin/users${s.view === 'cards' ? '?view=cards' : ''}">Clear</a></div>
+</form>`;
+}
+
+function rowLink(r: DirectoryRow, label: SafeHtml | string): SafeHtml {
+  return r.type === 'account' ? html`<a href="/admin/users/${r.id}">${label}</a>` : html`<a href="/admin/invitations?status=${r.status}">${label}</a>`;
+}
+
+function roleNames(r: DirectoryRow): SafeHtml {
+  return r.roles.length ? html`${r.roles.map((x) => x.name).join(', ')}` : html`<span class="muted">none</span>`;
+}
+
+function registered(r: DirectoryRow): SafeHtml {
+  if (r.type === 'account') return html`${day(r.createdAt)}`;
+  return html`<span class="muted">invited ${day(r.createdAt)}${r.status === 'pending' ? html`, expires ${day(r.invitationExpiresAt)}` : ''}</span>`;
+}
+
+function groupLabel(s: UserListState, key: string | null | undefined): SafeHtml {
+  const g = s.page.groups?.find((x) => x.key === (key ?? null));
+  return html`${g?.label ?? 'Other'} <span class="muted">(${g?.count ?? 0})</span>`;
+}
+
+/** Rows with a heading row wherever the group changes (and at the top of every page). */
+function withGroups(s: UserListState, render: (r: DirectoryRow) => SafeHtml, heading: (label: SafeHtml) => SafeHtml): SafeHtml[] {
+  const out: SafeHtml[] = [];
+  s.page.rows.forEach((r, i) => {
+    if (s.page.groups && (i === 0 || r.group !== s.page.rows[i - 1]!.group)) out.push(heading(groupLabel(s, r.group)));
+    out.push(render(r));
+  });
+  return out;
+}
+
+function table(s: UserListState): SafeHtml {
+  return html`<table class="users"><thead><tr><th>Username</th><th>Name</th><th>Email</th><th>Phone</th><th>Roles</th><th>Status</th><th>Registration date</th><th>Last activity</th></tr></thead><tbody>
+${withGroups(
+  s,
+  (r) => html`<tr data-id="${r.id}"><td>${r.type === 'account' ? rowLink(r, r.username ?? '') : html`<span class="muted">—</span>`}</td><td>${rowLink(r, r.name)}</td><td>${r.email}</td><td>${r.phone ?? ''}</td>
+<td>${roleNames(r)}</td><td>${statusBadge(r.status)}</td><td>${registered(r)}</td><td>${r.lastActivityAt ? moment(r.lastActivityAt) : html`<span class="muted">never</span>`}</td></tr>`,
+  (label) => html`<tr class="group-row"><th colspan="8">${label}</th></tr>`,
+)}
+</tbody></table>`;
+}
+
+function cards(s: UserListState): SafeHtml {
+  const card = (r: DirectoryRow) => html`<li class="user-card" data-id="${r.id}"><h3>${rowLink(r, r.name)}</h3>
+<div>${statusBadge(r.status)} <span class="muted">${KIND_LABELS[r.kind] ?? r.kind}</span></div>
+${r.username ? html`<div class="muted">@${r.username}</div>` : ''}<div>${r.email}</div>${r.phone ? html`<div>${r.phone}</div>` : ''}
+${r.title || r.department ? html`<div class="muted">${[r.title, r.department].filter(Boolean).join(' · ')}</div>` : ''}
+<div class="muted">Roles: ${roleNames(r)}</div></li>`;
+  if (!s.page.groups) return html`<ul class="user-cards">${s.page.rows.map(card)}</ul>`;
+  // One card grid per group.
+  const sections: Array<{ group: string | null | undefined; rows: DirectoryRow[] }> = [];
+  for (const r of s.page.rows) {
+    if (sections.length === 0 || sections.at(-1)!.group !== r.group) sections.push({ group: r.group, rows: [] });
+    sections.at(-1)!.rows.push(r);
+  }
+  return html`${sections.map((sec) => html`<h2 class="group-heading">${groupLabel(s, sec.group)}</h2><ul class="user-cards">${sec.rows.map(card)}</ul>`)}`;
+}
+
+export function userListBody(s: UserListState): SafeHtml {
+  const p = s.page;
+  const otherView: ListView = s.view === 'cards' ? 'list' : 'cards';
+  return html`${USERS_STYLE}<h1>Users</h1>
+${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
+${seatBars(s.pools)}
+<div class="toolbar">${s.canManage ? html`<a class="button" href="/admin/users/new">Add user</a>` : ''}${s.canInvite ? html`<a href="/admin/invitations">Invite users</a>` : ''}</div>
+${filterForm(s)}
+${s.queryError ? html`<p class="error-box" role="alert">${s.queryError}</p>` : ''}
+<div class="toolbar"><strong id="total">${p.total} ${p.total === 1 ? 'person' : 'people'}</strong><span class="spacer"></span>
+<span>View: ${s.view === 'list' ? html`<strong>List</strong>` : html`<a href="${listUrl(s, { view: null })}">List</a>`} · ${s.view === 'cards' ? html`<strong>Cards</strong>` : html`<a href="${listUrl(s, { view: otherView })}" id="card-view">Cards</a>`}</span></div>
+${p.rows.length === 0 ? html`<p>No one matches.</p>` : s.view === 'cards' ? cards(s) : table(s)}
+<nav class="pager" aria-label="Pages">${p.previous ? html`<a href="${listUrl(s, { cursor: p.previous })}" rel="prev">← Previous</a>` : ''}${p.next ? html`<a href="${listUrl(s, { cursor: p.next })}" rel="next">Next →</a>` : ''}</nav>`;
+}

@@ -1,0 +1,61 @@
+// Small shared pieces of the users pages: status badges, dates, the seat bars.
+import { html, type SafeHtml } from '../../../html.js';
+import type { PoolUsage } from '../../../seats/seat-service.js';
+import type { ListStatus } from '../../../users/user-directory.js';
+
+export const STATUS_LABELS: Record<ListStatus, string> = {
+  active: 'Active',
+  unconfirmed: 'Unconfirmed',
+  inactive: 'Inactive',
+  pending: 'Pending',
+  expired: 'Expired',
+};
+
+export const KIND_LABELS: Record<string, string> = { user: 'User', requester: 'Requester' };
+
+/** Page-specific styles (the shell's style sheet covers the rest). */
+export const USERS_STYLE = html`<style>
+.status{display:inline-block;border-radius:10px;padding:0 8px;font-size:.8rem;border:1px solid #d0d7de;white-space:nowrap}
+.status-active{background:#dafbe1;border-color:#4ac26b}.status-unconfirmed{background:#fff8c5;border-color:#d4a72c}
+.status-inactive{background:#eaeef2}.status-pending{background:#ddf4ff;border-color:#54aeff}.status-expired{background:#ffebe9;border-color:#ff8182}
+.seat-pools{display:flex;gap:24px;flex-wrap:wrap;margin:8px 0 16px}.seat-pool{min-width:240px}
+.seat-bar{height:10px;background:#eaeef2;border-radius:5px;overflow:hidden;margin:4px 0}.seat-bar span{display:block;height:100%;background:#2da44e}
+.seat-pool.near .seat-bar span{background:#d4a72c}.seat-pool.over .seat-bar span{background:#cf222e}
+.filters{display:flex;flex-wrap:wrap;gap:0 12px;align-items:flex-end}.filters label{margin-top:8px}.filters select,.filters input{max-width:200px}
+.toolbar{display:flex;gap:12px;align-items:center;flex-wrap:wrap;margin:12px 0}.toolbar .spacer{flex:1}
+a.button{background:#1f883d;color:#fff;border-radius:6px;padding:6px 12px;text-decoration:none}
+.user-cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}
+.user-card{border:1px solid #d0d7de;border-radius:8px;padding:12px}.user-card h3{margin:0 0 4px;font-size:1rem}
+.muted{color:#57606a;font-size:.875rem}.group-row th{background:#f6f8fa}.pager{display:flex;gap:16px;margin-top:16px}
+section.action{border-top:1px solid #d8dee4;margin-top:24px;padding-top:8px}dl.profile{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.profile dt{font-weight:600}dl.profile dd{margin:0}
+</style>`;
+
+export function statusBadge(status: ListStatus): SafeHtml {
+  return html`<span class="status status-${status}">${STATUS_LABELS[status]}</span>`;
+}
+
+export function day(date: Date | null): string {
+  return date ? date.toISOString().slice(0, 10) : '';
+}
+
+export function moment(date: Date | null): string {
+  return date ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+}
+
+/** Usage per pool (seed 000): a bar, a warning from 90%, the over-limit notice. */
+export function seatBars(pools: PoolUsage[]): SafeHtml {
+  return html`<div class="seat-pools">${pools.map((p) => {
+    const percent = p.limit === null ? 0 : p.limit === 0 ? 100 : Math.min(100, Math.round((p.used / p.limit) * 100));
+    const state = p.overLimit ? 'over' : p.nearLimit ? 'near' : '';
+    return html`<div class="seat-pool ${state}" id="seats-${p.pool}"><strong>${KIND_LABELS[p.pool] ?? p.pool} seats</strong>
+${p.limit === null
+  ? html`<div class="muted">${p.used} in use · unlimited</div>`
+  : html`<div class="seat-bar" role="meter" aria-valuemin="0" aria-valuemax="${String(p.limit)}" aria-valuenow="${String(p.used)}" aria-label="${p.pool} seats in use"><span style="width:${String(percent)}%"></span></div>
+<div class="muted">${p.used} of ${p.limit} in use (${percent}%)</div>`}
+${p.overLimit
+  ? html`<p class="warning" role="status">Over the limit: ${p.used} of ${p.limit} ${p.pool} seats are in use. Nobody is removed; new ${p.pool} seats are blocked until use falls below the limit.</p>`
+  : p.nearLimit
+    ? html`<p class="warning" role="status">Nearly full: ${p.used} of ${p.limit} ${p.pool} seats are in use.</p>`
+    : ''}</div>`;
+  })}</div>`;
+}

@@ -1,0 +1,230 @@
+// `npm run bench:scim`: the SCIM server's speed and memory on MariaDB (issue 7), with each
+// goal compared against a baseline measured in the same run (DESIGN.md "Tests"):
+//   1. POST /Users per second vs raw single-row INSERTs into the same table through mysql2
+//      (goal: at least 10% of raw, at least 25 requests/s, p99 under 1 s — Entra's floor);
+//   2. `userName eq` lookup latency at 10,000 accounts vs at the full size (goal: ≤ 2×);
+//   3. a deep startIndex page vs the first page (goal: ≤ 3×);
+//   4. process memory while paging through every account (goal: flat — the heap retained
+//      after garbage collection grows by less than 16 MB from the first page to the last).
+// The server runs in this process, so CPU time per request (client and server together) is
+// printed too: on a machine busy with other work, rates follow the CPU share, not the code.
+// Accounts are seeded with multi-row INSERTs (not through argon2 or the services).
+//
+// Usage: TEST_MYSQL_URL=mysql://gatehouse:gatehouse@127.0.0.1:3306/gatehouse_test npm run bench:scim
+//   SCIM_BENCH_SIZE=100000   accounts at full size (CI runs it small, e.g. 2000)
+//   SCIM_BENCH_POSTS=400     POSTs (and raw INSERTs) measured
+//   SCIM_BENCH_CONCURRENCY=4 requests in flight at once, for POSTs and INSERTs alike
+//   SCIM_BENCH_LOOKUPS=300   userName lookups per measurement
+import http from 'node:http';
+import os from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import mysql from 'mysql2/promise';
+import { loadConfig } from '../../config/index.js';
+import { systemClock } from '../../src/clock.js';
+import { openDatabase } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrator.js';
+import { createLogger } from '../../src/logger.js';
+import { createServices } from '../../src/services.js';
+import { createApp } from '../../src/app.js';
+import { systemContext } from '../../src/context.js';
+import { createTestDatabaseConfig } from '../helpers/test-databases.js';
+
+const url = process.env.TEST_MYSQL_URL;
+if (!url) {
+  process.stderr.write('Set TEST_MYSQL_URL=mysql://user:pass@127.0.0.1:3306/gatehouse_test (the benchmark runs on MariaDB).\n');
+  process.exit(64);
+}
+const knob = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive whole number`);
+  return v;
+};
+const SIZE = knob('SCIM_BENCH_SIZE', 100_000);
+const SMALL = Math.min(10_000, Math.max(1, Math.floor(SIZE / 10)));
+const POSTS = knob('SCIM_BENCH_POSTS', 400);
+const CONCURRENCY = knob('SCIM_BENCH_CONCURRENCY', 4);
+const LOOKUPS = knob('SCIM_BENCH_LOOKUPS', 300);
+const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+interface Stats {
+  n: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** Process CPU time (user + system) per call, in ms. */
+  cpu: number;
+}
+
+function stats(latencies: number[], wallMs: number, cpu: NodeJS.CpuUsage): Stats {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { n: sorted.length, perSecond: (sorted.length / wallMs) * 1000, p50: at(0.5), p99: at(0.99), cpu: (cpu.user + cpu.system) / 1000 / sorted.length };
+}
+
+/** Runs `count` calls of `work(i)` with `concurrency` in flight; returns latencies and wall time. */
+async function run(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<Stats> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const t = performance.now();
+        await work(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return stats(latencies, performance.now() - started, process.cpuUsage(cpu));
+}
+
+const pad = (n: number) => String(n).padStart(7, '0');
+
+async function seed(conn: mysql.Connection, from: number, to: number): Promise<void> {
+  const base = Date.UTC(2020, 0, 1);
+  for (let start = from; start < to; start += 1000) {
+    const rows: unknown[][] = [];
+    for (let i = start; i < Math.min(to, start + 1000); i++) {
+      const name = `seed${pad(i)}@example.com`;
+      const at = new Date(base + i * 1000);
+      rows.push([randomUUID(), name, name, name, name, `Given${i}`, `Family${i}`, 'user', 'scim', 'active', 0, 1, at, at]);
+    }
+    await conn.query(
+      'INSERT INTO users (id, username, username_normalized, email, email_normalized, given_name, family_name, kind, source, status, email_verified, version, created_at, updated_at) VALUES ?',
+      [rows],
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const created = await createTestDatabaseConfig('mysql');
+  const logger = createLogger('silent');
+  const config = loadConfig({ DATABASE_URL: created.config.url, PUBLIC_URL: 'http://bench.test', LOG_LEVEL: 'silent', MAIL_WORKER: 'false' });
+  const db = await openDatabase(config.database, logger, 10_000);
+  const raw = await mysql.createConnection({ uri: created.config.url });
+  const pool = mysql.createPool({ uri: created.config.url, connectionLimit: CONCURRENCY });
+  let server: http.Server | null = null;
+  try {
+    await migrate(db);
+    const services = createServices(config, db, logger, systemClock);
+    const { token } = await services.scimTokens.create(systemContext('cli', 'bench'), 'bench');
+    server = http.createServer(createApp(services));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' };
+    const get = async (path: string) => {
+      const res = await fetch(base + path, { headers });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${text.slice(0, 300)}`);
+      return JSON.parse(text) as { totalResults: number; Resources: Array<{ id: string }> };
+    };
+    const lookup = (population: number) => async (i: number) => {
+      const n = Math.floor(((i * 7919) % population) + 0);
+      const body = await get(`/Users?filter=${encodeURIComponent(`userName eq "SEED${pad(n)}@EXAMPLE.COM"`)}`);
+      if (body.totalResults !== 1) throw new Error(`lookup of seed${pad(n)} found ${body.totalResults}`);
+    };
+
+    process.stderr.write(`seeding ${SMALL} accounts…\n`);
+    await seed(raw, 0, SMALL);
+    await lookup(SMALL)(0); // warm up
+    const lookupSmall = await run(LOOKUPS, 1, lookup(SMALL));
+
+    process.stderr.write(`seeding up to ${SIZE} accounts…\n`);
+    await seed(raw, SMALL, SIZE);
+    await raw.query('ANALYZE TABLE users');
+    await lookup(SIZE)(1);
+    const lookupFull = await run(LOOKUPS, 1, lookup(SIZE));
+
+    const pages = 30;
+    await get('/Users?startIndex=1&count=100');
+    const firstPage = await run(pages, 1, async () => void (await get('/Users?startIndex=1&count=100')));
+    const deepStart = Math.max(1, SIZE - 100);
+    const deepPage = await run(pages, 1, async () => {
+      const body = await get(`/Users?startIndex=${deepStart}&count=100`);
+      if (body.Resources.length === 0) throw new Error('deep page empty');
+    });
+
+    process.stderr.write('paging through every account…\n');
+    // Retained memory is the heap after a full collection (needs --expose-gc, as the npm
+    // script passes); without it the peak heap is all there is to report.
+    const retained = () => (global.gc ? (global.gc(), process.memoryUsage().heapUsed) : process.memoryUsage().heapUsed);
+    await get('/Users?startIndex=1&count=1000');
+    const heapStart = retained();
+    let heapRetainedMax = heapStart;
+    let heapPeak = heapStart;
+    let rssMax = process.memoryUsage().rss;
+    let seen = 0;
+    const pageWalk = performance.now();
+    for (let start = 1, page = 0; ; start += 1000, page++) {
+      const body = await get(`/Users?startIndex=${start}&count=1000`);
+      seen += body.Resources.length;
+      const m = process.memoryUsage();
+      heapPeak = Math.max(heapPeak, m.heapUsed);
+      rssMax = Math.max(rssMax, m.rss);
+      if (page % 10 === 9) heapRetainedMax = Math.max(heapRetainedMax, retained());
+      if (body.Resources.length < 1000) break;
+    }
+    const heapEnd = retained();
+    heapRetainedMax = Math.max(heapRetainedMax, heapEnd);
+    const pageWalkMs = performance.now() - pageWalk;
+    if (seen !== SIZE) throw new Error(`paged through ${seen} of ${SIZE}`);
+
+    process.stderr.write(`POST /Users ×${POSTS} and raw INSERT ×${POSTS}, ${CONCURRENCY} in flight…\n`);
+    const posts = await run(POSTS, CONCURRENCY, async (i) => {
+      const name = `post${pad(i)}@example.com`;
+      const res = await fetch(`${base}/Users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ schemas: [USER_URN], userName: name, name: { givenName: 'Post', familyName: String(i) }, emails: [{ value: name, type: 'work', primary: true }], active: true }),
+      });
+      if (res.status !== 201) throw new Error(`POST: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    });
+    const inserts = await run(POSTS, CONCURRENCY, async (i) => {
+      const name = `raw${pad(i)}@example.com`;
+      const now = new Date();
+      await pool.execute(
+        'INSERT INTO users (id, username, username_normalized, email, email_normalized, given_name, family_name, kind, source, status, email_verified, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [randomUUID(), name, name, name, name, 'Raw', String(i), 'user', 'scim', 'active', 0, 1, now, now],
+      );
+    });
+
+    const mb = (b: number) => `${(b / 1_048_576).toFixed(1)} MB`;
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    const rows: Array<[string, string, string, string]> = [
+      ['measure', 'result', 'baseline', 'goal'],
+      ['POST /Users per second', `${posts.perSecond.toFixed(1)}/s (p50 ${ms(posts.p50)}, p99 ${ms(posts.p99)})`, `raw INSERT ${inserts.perSecond.toFixed(1)}/s (p50 ${ms(inserts.p50)})`, ''],
+      ['  CPU per call', `${ms(posts.cpu)} per POST (client + server)`, `${ms(inserts.cpu)} per INSERT`, ''],
+      ['  POST vs raw INSERT', `${((posts.perSecond / inserts.perSecond) * 100).toFixed(1)}%`, '', verdict(posts.perSecond / inserts.perSecond >= 0.1, '≥ 10%')],
+      ['  POST rate, p99', `${posts.perSecond.toFixed(1)}/s, ${ms(posts.p99)}`, '', verdict(posts.perSecond >= 25 && posts.p99 < 1000, '≥ 25/s, p99 < 1 s')],
+      [`userName eq at ${SIZE}`, `p50 ${ms(lookupFull.p50)}, p99 ${ms(lookupFull.p99)}`, `at ${SMALL}: p50 ${ms(lookupSmall.p50)}, p99 ${ms(lookupSmall.p99)}`, verdict(lookupFull.p50 <= 2 * lookupSmall.p50, `≤ 2× (${(lookupFull.p50 / lookupSmall.p50).toFixed(2)}×)`)],
+      [`page at startIndex ${deepStart}`, `p50 ${ms(deepPage.p50)}, p99 ${ms(deepPage.p99)}`, `first page: p50 ${ms(firstPage.p50)}`, verdict(deepPage.p50 <= 3 * firstPage.p50, `≤ 3× (${(deepPage.p50 / firstPage.p50).toFixed(2)}×)`)],
+      [`paging all ${SIZE} (1000/page)`, `retained heap ${mb(heapStart)} → max ${mb(heapRetainedMax)}, end ${mb(heapEnd)}; peak heap ${mb(heapPeak)}, rss ${mb(rssMax)}; ${(pageWalkMs / 1000).toFixed(1)} s`, '', verdict(heapRetainedMax - heapStart < 16 * 1_048_576, `retained growth < 16 MB (${mb(heapRetainedMax - heapStart)})`)],
+    ];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    process.stdout.write(`\nSCIM benchmark on MariaDB: ${SIZE} accounts, ${CONCURRENCY} requests in flight for POSTs; ${os.cpus().length} CPUs, load average ${load}\n\n`);
+    for (const r of rows) process.stdout.write(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd() + '\n');
+  } finally {
+    server?.close();
+    await pool.end();
+    await raw.end();
+    await db.close();
+    await created.drop();
+  }
+}
+
+function verdict(ok: boolean, goal: string): string {
+  return `${ok ? 'met' : 'MISSED'}: ${goal}`;
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,359 @@
+// `npm run bench:users`: what the admin users list costs on MariaDB/MySQL with a large
+// workspace (issue 5). A fresh schema is seeded by bulk SQL (not argon2) with accounts —
+// names, departments, roles, phones, their search terms — and invitations; then, in one
+// run and interleaved, it measures:
+//   - the list query (UserDirectory.page: the rows, their roles and the total) for the
+//     first page, a page deep in the list (by cursor), and a search;
+//   - beside each, raw indexed SQL of the same page through the driver (mysql2): the same
+//     rows, their roles and the total, hand-written — the baseline;
+//   - the whole page (GET /admin/users over HTTP, signed in: shell, seat usage, filters,
+//     the list query and the HTML).
+// Goals: deep page ≤ 2× first page; list query ≤ 2× raw SQL; page render ≤ 5× raw SQL.
+//
+//   BENCH_MYSQL_URL or TEST_MYSQL_URL   server; a database <name>_bench_users_<pid> is created and dropped
+//   --size N    / BENCH_SIZE            accounts seeded (default 100000; CI runs a small size)
+//   --reps N    / BENCH_REPS            timed repetitions per measurement and round (default 20)
+//   --rounds N  / BENCH_ROUNDS          interleaved rounds; the median is reported (default 3)
+//   --check                             exit 2 when a goal is missed (CI runs without it)
+//   --explain                           print MariaDB's plan for each list query
+//   --keep                              keep the database afterwards
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import mysql from 'mysql2/promise';
+import { QueryTypes } from 'sequelize';
+import { loadConfig } from '../../config/index.js';
+import { systemClock } from '../../src/clock.js';
+import { systemContext } from '../../src/context.js';
+import { openDatabase } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrator.js';
+import { newId } from '../../src/ids.js';
+import { createLogger } from '../../src/logger.js';
+import type { MailTransport } from '../../src/mail/transport.js';
+import { createServices, type Services } from '../../src/services.js';
+import { buildApp } from '../../src/app.js';
+import { cursorAt, type DirectoryQuery } from '../../src/users/user-directory.js';
+import { DirectorySql } from '../../src/users/user-directory-sql.js';
+import { parseSearch, searchTermsOf, sortNameOf } from '../../src/users/user-search-terms.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    size: { type: 'string' },
+    reps: { type: 'string' },
+    rounds: { type: 'string' },
+    check: { type: 'boolean' },
+    explain: { type: 'boolean' },
+    keep: { type: 'boolean' },
+  },
+});
+// A benchmark is a script run by hand or by CI, not the application: it reads its knobs here.
+const env = process.env;
+const positive = (name: string, raw: string | undefined, fallback: number): number => {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of 1 or more, got "${raw}"`);
+  return n;
+};
+const SIZE = positive('--size/BENCH_SIZE', flags.size ?? env.BENCH_SIZE, 100_000);
+const REPS = positive('--reps/BENCH_REPS', flags.reps ?? env.BENCH_REPS, 20);
+const ROUNDS = positive('--rounds/BENCH_ROUNDS', flags.rounds ?? env.BENCH_ROUNDS, 3);
+const SERVER_URL = env.BENCH_MYSQL_URL || env.TEST_MYSQL_URL;
+const PAGE = 25;
+const SEARCH = 'okafor';
+const GOALS = { deepVsFirst: 2, queryVsRaw: 2, renderVsRaw: 5 };
+
+if (!SERVER_URL) {
+  process.stderr.write(
+    'bench:users needs MariaDB/MySQL: set BENCH_MYSQL_URL or TEST_MYSQL_URL,\n' +
+      '  e.g. TEST_MYSQL_URL=mysql://gatehouse:gatehouse@127.0.0.1:3306/gatehouse_test npm run bench:users\n',
+  );
+  process.exit(1);
+}
+
+const noMail: MailTransport = { send: async () => undefined, close: () => undefined };
+
+async function createSchema(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = new URL(serverUrl);
+  const name = `${base.pathname.slice(1) || 'gatehouse'}_bench_users_${process.pid}`.slice(0, 64);
+  const root = new URL(base.toString());
+  root.pathname = '/';
+  const admin = await mysql.createConnection({ uri: root.toString() });
+  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  const url = new URL(base.toString());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const conn = await mysql.createConnection({ uri: root.toString() });
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await conn.end();
+    },
+  };
+}
+
+// ---- seeding by bulk SQL ----------------------------------------------------------------
+
+const GIVEN = ['Ada', 'Ben', 'Chloé', 'Dev', 'Elif', 'Femi', 'Grace', 'Hiro', 'Ines', 'Jon', 'Kai', 'Lena', 'Mona', 'Nils', 'Omar', 'Pia', 'Quinn', 'Rosa', 'Sami', 'Tess', 'Umar', 'Vera', 'Wim', 'Xia', 'Yusuf', 'Zoe'];
+const FAMILY = Array.from({ length: 400 }, (_, i) => `${['Okafor', 'Lindqvist', 'Tanaka', 'Moreau', 'Novak', 'Haddad', 'Silva', 'Kowalski', 'Nguyen', 'Brennan'][i % 10]}${i < 10 ? '' : String.fromCharCode(97 + (i % 26)) + Math.floor(i / 26)}`);
+const DEPARTMENTS = ['Engineering', 'Sales', 'Support', 'Finance', 'Legal', 'Marketing', 'Operations', 'Research', 'People', 'Design'];
+
+async function insertRows(conn: mysql.Connection, table: string, columns: string[], rows: unknown[][], chunk = 2_000): Promise<void> {
+  for (let start = 0; start < rows.length; start += chunk) {
+    await conn.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [rows.slice(start, start + chunk)]);
+  }
+}
+
+async function seed(conn: mysql.Connection, size: number, roleIds: { admin: string; member: string; viewer: string }): Promise<void> {
+  const started = new Date('2027-01-01T00:00:00Z').getTime();
+  const span = 3 * 365 * 86_400_000;
+  const now = Date.now();
+  for (let start = 0; start < size; start += 5_000) {
+    const users: unknown[][] = [];
+    const links: unknown[][] = [];
+    const terms: unknown[][] = [];
+    for (let i = start; i < Math.min(size, start + 5_000); i++) {
+      const id = newId();
+      const givenName = GIVEN[i % GIVEN.length]!;
+      const familyName = FAMILY[(i * 7) % FAMILY.length]!;
+      const username = `${givenName.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')}.${familyName.toLowerCase()}${i}`;
+      const email = `${username}@seed.example`;
+      const phone = i % 2 ? `+4420794${String(i).padStart(5, '0').slice(-5)}` : null;
+      const status = i % 10 === 8 ? 'unconfirmed' : i % 10 === 9 ? 'inactive' : 'active';
+      const kind = i % 10 === 3 ? 'requester' : 'user';
+      const created = new Date(started + Math.floor((i / size) * span));
+      const lastSignIn = i % 10 < 7 ? new Date(now - (i % 1000) * 60_000) : null;
+      const profile = { username, email, givenName, familyName, displayName: null, phone };
+      users.push([id, username, username, email, email, givenName, familyName, phone, i % 10 === 0 ? null : DEPARTMENTS[i % DEPARTMENTS.length], kind, 'scim', status, true, 1, created, created, lastSignIn, sortNameOf(profile)]);
+      links.push([id, i % 20 === 0 ? roleIds.admin : i % 7 === 0 ? roleIds.viewer : roleIds.member, created]);
+      for (const term of searchTermsOf(profile)) terms.push([id, term]);
+    }
+    await insertRows(conn, 'users', ['id', 'username', 'username_normalized', 'email', 'email_normalized', 'given_name', 'family_name', 'phone', 'department', 'kind', 'source', 'status', 'email_verified', 'version', 'created_at', 'updated_at', 'last_sign_in_at', 'sort_name'], users);
+    await insertRows(conn, 'user_roles', ['user_id', 'role_id', 'created_at'], links);
+    await insertRows(conn, 'user_search_terms', ['user_id', 'term'], terms, 10_000);
+  }
+  // Invitations: a fiftieth of the population — live, recently expired, archived.
+  const invitations: unknown[][] = [];
+  const invitationRoles: unknown[][] = [];
+  for (let i = 0; i < Math.max(3, Math.floor(size / 50)); i++) {
+    const id = newId();
+    const email = `invitee${i}@seed.example`;
+    const expires = new Date(now + (i % 3 === 0 ? 5 : i % 3 === 1 ? -5 : -40) * 86_400_000);
+    invitations.push([id, email, email, 'user', 'pending', 'email', newId().replace(/-/g, '') + newId().replace(/-/g, ''), GIVEN[i % GIVEN.length], FAMILY[i % FAMILY.length], expires, new Date(now - 86_400_000), new Date(now - 86_400_000)]);
+    invitationRoles.push([id, roleIds.member]);
+  }
+  await insertRows(conn, 'invitations', ['id', 'email', 'email_normalized', 'kind', 'status', 'method', 'token_hash', 'given_name', 'family_name', 'expires_at', 'created_at', 'updated_at'], invitations);
+  await insertRows(conn, 'invitation_roles', ['invitation_id', 'role_id'], invitationRoles);
+  // Rows written around seats.take: the pools' usage bound is unknown (seat-service.ts).
+  await conn.query('UPDATE seat_pools SET in_use = -1');
+  await conn.query('ANALYZE TABLE users, user_roles, user_search_terms, invitations, invitation_roles');
+}
+
+// ---- the raw baseline -----------------------------------------------------------------
+
+const ACCOUNT_COLUMNS = `'account' AS row_type, u.id, u.username, u.email, u.given_name, u.family_name, u.display_name, u.phone, u.department, u.title, u.kind, u.status,
+  u.created_at, u.last_sign_in_at AS last_activity_at, NULL AS expires_at, u.sort_name AS sort_value`;
+const INVITEE_COLUMNS = `'invitee' AS row_type, i.id, NULL AS username, i.email, i.given_name, i.family_name, NULL AS display_name, NULL AS phone, NULL AS department,
+  NULL AS title, i.kind, CASE WHEN i.status = 'pending' AND i.expires_at > ? THEN 'pending' ELSE 'expired' END AS status, i.created_at, NULL AS last_activity_at, i.expires_at,
+  LOWER(COALESCE(NULLIF(TRIM(CONCAT(COALESCE(i.given_name, ''), ' ', COALESCE(i.family_name, ''))), ''), i.email)) AS sort_value`;
+const OPEN_INVITEE = `i.status IN ('pending', 'expired') AND i.expires_at > ?
+  AND NOT EXISTS (SELECT 1 FROM users ua WHERE ua.email_normalized = i.email_normalized)
+  AND NOT EXISTS (SELECT 1 FROM invitations j WHERE j.email_normalized = i.email_normalized AND j.status IN ('pending', 'expired') AND j.expires_at > ?
+    AND (j.expires_at > i.expires_at OR (j.expires_at = i.expires_at AND j.id > i.id)))`;
+const INVITEE_NAME = `LOWER(COALESCE(NULLIF(TRIM(CONCAT(COALESCE(i.given_name, ''), ' ', COALESCE(i.family_name, ''))), ''), i.email))`;
+
+interface RawPage {
+  ids: string[];
+  total: number;
+}
+
+/** The same page as the list query, hand-written: merged rows, their roles, the total. */
+async function rawPage(conn: mysql.Connection, after: { value: string; id: string } | null, search: string | null): Promise<RawPage> {
+  const now = new Date();
+  const archive = new Date(now.getTime() - 30 * 86_400_000);
+  const accKeyset = after ? 'AND u.sort_name >= ? AND (u.sort_name > ? OR (u.sort_name = ? AND u.id > ?))' : '';
+  const invKeyset = after ? `AND ${INVITEE_NAME} >= ? AND (${INVITEE_NAME} > ? OR (${INVITEE_NAME} = ? AND i.id > ?))` : '';
+  const keyParams = after ? [after.value, after.value, after.value, after.id] : [];
+  const accSearch = search ? 'AND u.id IN (SELECT t.user_id FROM user_search_terms t WHERE t.term LIKE ?)' : '';
+  const invSearch = search ? `AND (i.email_normalized LIKE ? OR i.email_normalized LIKE ? OR LOWER(i.given_name) LIKE ? OR LOWER(i.family_name) LIKE ?)` : '';
+  const accSearchParams = search ? [`${search}%`] : [];
+  const invSearchParams = search ? [`${search}%`, `%@${search}%`, `${search}%`, `${search}%`] : [];
+  const [rows] = await conn.query<mysql.RowDataPacket[]>(
+    `SELECT * FROM (
+       SELECT * FROM (SELECT ${ACCOUNT_COLUMNS} FROM users u WHERE 1 = 1 ${accSearch} ${accKeyset} ORDER BY u.sort_name, u.id LIMIT ${PAGE + 1}) a
+       UNION ALL
+       SELECT * FROM (SELECT ${INVITEE_COLUMNS} FROM invitations i WHERE ${OPEN_INVITEE} ${invSearch} ${invKeyset} ORDER BY sort_value, i.id LIMIT ${PAGE + 1}) b
+     ) m ORDER BY m.sort_value, m.id LIMIT ${PAGE + 1}`,
+    [...accSearchParams, ...keyParams, now, archive, archive, ...invSearchParams, ...keyParams],
+  );
+  const page = rows.slice(0, PAGE);
+  const accounts = page.filter((r) => r.row_type === 'account').map((r) => r.id as string);
+  const invitees = page.filter((r) => r.row_type === 'invitee').map((r) => r.id as string);
+  const [[accountCount], [inviteeCount]] = await Promise.all([
+    conn.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM users u WHERE 1 = 1 ${accSearch}`, accSearchParams),
+    conn.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM invitations i WHERE ${OPEN_INVITEE} ${invSearch}`, [archive, archive, ...invSearchParams]),
+  ]);
+  if (accounts.length) await conn.query('SELECT ur.user_id, r.id, r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id IN (?)', [accounts]);
+  if (invitees.length) await conn.query('SELECT ir.invitation_id, r.id, r.name FROM invitation_roles ir JOIN roles r ON r.id = ir.role_id WHERE ir.invitation_id IN (?)', [invitees]);
+  return { ids: page.map((r) => r.id as string), total: Number(accountCount![0]!.n) + Number(inviteeCount![0]!.n) };
+}
+
+// ---- measuring ----------------------------------------------------------------------------
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** Median milliseconds of `reps` sequential runs. */
+async function time(reps: number, run: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const started = process.hrtime.bigint();
+    await run();
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(samples);
+}
+
+async function explain(services: Services, query: DirectoryQuery, label: string): Promise<void> {
+  const now = new Date();
+  const sql = new DirectorySql('mysql', now, new Date(now.getTime() - 30 * 86_400_000));
+  const p: Record<string, unknown> = {};
+  const filters = { search: parseSearch(query.search), status: null, roleId: null, kind: null };
+  const text = sql.page(filters, null, 'name', 'asc', false, null, PAGE + 1, p)!;
+  const plan = await services.db.sequelize.query(`EXPLAIN ${text}`, { replacements: p, type: QueryTypes.SELECT });
+  process.stdout.write(`\nEXPLAIN ${label}:\n`);
+  for (const row of plan as Array<Record<string, unknown>>) process.stdout.write(`  ${row.table} type=${row.type} key=${row.key} rows=${row.rows} ${row.Extra ?? ''}\n`);
+}
+
+async function main(): Promise<number> {
+  const schema = await createSchema(SERVER_URL!);
+  const logger = createLogger('silent');
+  const config = loadConfig({ DATABASE_URL: schema.url, LOG_LEVEL: 'silent', MAIL_WORKER: 'false', PUBLIC_URL: 'http://gatehouse.bench' });
+  const db = await openDatabase(config.database, logger, 10_000);
+  const conn = await mysql.createConnection({ uri: schema.url, timezone: 'Z' });
+  let server: http.Server | null = null;
+  try {
+    await migrate(db, logger);
+    const services = createServices(config, db, logger, systemClock, { mailTransport: noMail });
+    const roleIds = {
+      admin: (await services.roles.builtin('admin')).id,
+      member: (await services.roles.builtin('member')).id,
+      viewer: (await services.roles.builtin('viewer')).id,
+    };
+    const seedStart = Date.now();
+    await seed(conn, SIZE, roleIds);
+    const seedMs = Date.now() - seedStart;
+    const [[version]] = await conn.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v');
+
+    // The signed-in admin, and the app listening on a port (a whole page over HTTP).
+    const admin = await services.users.create(systemContext('cli', 'bench'), { username: 'bench-admin', email: 'bench-admin@bench.example' }, { source: 'admin', origin: 'page', roleIds: [roleIds.admin] });
+    const session = await services.webSessions.create(admin.id, null);
+    const { app } = await buildApp(services);
+    server = http.createServer(app);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const render = async (query: string) => {
+      const res = await fetch(`${base}/admin/users${query}`, { headers: { cookie: `gh_session=${session}`, accept: 'text/html' } });
+      if (res.status !== 200) throw new Error(`GET /admin/users${query} answered ${res.status}`);
+      await res.text();
+    };
+
+    // A row 90% of the way down the list, by name: the deep page starts after it.
+    const [[deepRow]] = await conn.query<mysql.RowDataPacket[]>('SELECT sort_name, id FROM users ORDER BY sort_name, id LIMIT 1 OFFSET ?', [Math.floor(SIZE * 0.9)]);
+    const deep = { value: deepRow!.sort_name as string, id: deepRow!.id as string };
+    const deepCursor = cursorAt({}, deep);
+    const ctx = { ...systemContext('admin', 'bench'), actor: await services.roles.actorFor(admin) };
+
+    // The list query and the raw SQL must return the same page, or the comparison means nothing.
+    for (const [label, query, raw] of [
+      ['first', {}, () => rawPage(conn, null, null)],
+      ['deep', { cursor: deepCursor }, () => rawPage(conn, deep, null)],
+      ['search', { search: SEARCH }, () => rawPage(conn, null, SEARCH)],
+    ] as const) {
+      const [ours, theirs] = await Promise.all([services.userDirectory.page(ctx, query), raw()]);
+      if (ours.rows.map((r) => r.id).join() !== theirs.ids.join() || ours.total !== theirs.total) throw new Error(`${label}: the list query and the raw SQL disagree`);
+    }
+    if (flags.explain) {
+      await explain(services, {}, 'first page');
+      await explain(services, { search: SEARCH }, `search "${SEARCH}"`);
+    }
+
+    const ops: Array<[string, () => Promise<unknown>]> = [
+      ['raw/first', () => rawPage(conn, null, null)],
+      ['query/first', () => services.userDirectory.page(ctx, {})],
+      ['render/first', () => render('')],
+      ['raw/deep', () => rawPage(conn, deep, null)],
+      ['query/deep', () => services.userDirectory.page(ctx, { cursor: deepCursor })],
+      ['render/deep', () => render(`?cursor=${encodeURIComponent(deepCursor)}`)],
+      ['raw/search', () => rawPage(conn, null, SEARCH)],
+      ['query/search', () => services.userDirectory.page(ctx, { search: SEARCH })],
+      ['render/search', () => render(`?q=${SEARCH}`)],
+    ];
+    process.stdout.write(
+      `bench:users on MariaDB/MySQL ${String(version!.v)}: ${SIZE} seeded accounts (${seedMs} ms by bulk SQL), page of ${PAGE}, ` +
+        `${REPS} repetitions × ${ROUNDS} round(s), median ms\n`,
+    );
+    for (const [, run] of ops) await time(3, run); // warm-up: connections, plans, buffer pool
+    const results = new Map<string, number[]>();
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate the order so no measurement always runs first (or last).
+      for (let k = 0; k < ops.length; k++) {
+        const [name, run] = ops[(k + round) % ops.length]!;
+        results.set(name, [...(results.get(name) ?? []), await time(REPS, run)]);
+      }
+    }
+    const ms = (name: string) => median(results.get(name)!);
+
+    const rows: string[][] = [['page', 'raw SQL ms', 'list query ms', 'query / raw', 'whole page ms', 'page / raw', 'query / first page']];
+    for (const page of ['first', 'deep', 'search']) {
+      const raw = ms(`raw/${page}`);
+      const query = ms(`query/${page}`);
+      const whole = ms(`render/${page}`);
+      rows.push([
+        page === 'search' ? `search "${SEARCH}"` : page === 'deep' ? 'deep (90%, cursor)' : 'first',
+        raw.toFixed(2),
+        query.toFixed(2),
+        `${(query / raw).toFixed(2)}×`,
+        whole.toFixed(2),
+        `${(whole / raw).toFixed(2)}×`,
+        page === 'deep' ? `${(query / ms('query/first')).toFixed(2)}×` : '',
+      ]);
+    }
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    process.stdout.write('\n' + rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n') + '\n\n');
+    process.stdout.write('raw SQL: the same rows (accounts and invited addresses merged, by keyset), their roles and the total, through mysql2.\n');
+
+    const checks: Array<[string, number, number]> = [
+      ['deep page ≤ 2× first page (list query)', ms('query/deep') / ms('query/first'), GOALS.deepVsFirst],
+      ...(['first', 'deep', 'search'] as const).map((p): [string, number, number] => [`list query ≤ 2× raw SQL (${p})`, ms(`query/${p}`) / ms(`raw/${p}`), GOALS.queryVsRaw]),
+      ...(['first', 'deep', 'search'] as const).map((p): [string, number, number] => [`page render ≤ 5× raw SQL (${p})`, ms(`render/${p}`) / ms(`raw/${p}`), GOALS.renderVsRaw]),
+    ];
+    let met = true;
+    for (const [label, ratio, goal] of checks) {
+      const ok = ratio <= goal;
+      met &&= ok;
+      process.stdout.write(`goal ${label}: ${ratio.toFixed(2)}× ${ok ? 'MET' : 'MISSED'}\n`);
+    }
+    return met || !flags.check ? 0 : 2;
+  } finally {
+    if (server) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server!.close(resolve));
+    }
+    await conn.end();
+    await db.close();
+    if (flags.keep) process.stdout.write(`kept ${schema.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}\n`);
+    else await schema.drop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`bench:users failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,64 @@
+// The SCIM token commands (`npm run cli -- scim-tokens …`, until the admin page exists), as a
+// real child process against the suite's database: create prints the token once, list
+// shows last use and never the token, revoke makes the next SCIM request answer 401.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import request from 'supertest';
+import { describeEachDatabase } from '../helpers/harness.js';
+import { auditOf } from './scim-fixtures.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function cli(databaseUrl: string, varDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), DATABASE_URL: databaseUrl, VAR_DIR: varDir, LOG_LEVEL: 'warn' };
+    const child = spawn(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr: stderr.replace(/^oidc-provider WARNING: Unsupported runtime.*\n/gm, '') }));
+  });
+}
+
+describeEachDatabase('SCIM: token commands', (h) => {
+  let varDir = '';
+  before(() => (varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-scim-cli-'))));
+  after(() => fs.rmSync(varDir, { recursive: true, force: true }));
+  const run = (...args: string[]) => cli(h.config.database.url, varDir, args);
+
+  it('scim-tokens create, list, revoke', async function () {
+    this.timeout(120_000);
+    const created = await run('scim-tokens', 'create', 'Entra', 'ID');
+    expect(created.code, created.stderr).to.equal(0);
+    const token = created.stdout.trim().split('\n').pop()!;
+    expect(token).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(created.stdout).to.contain('Created SCIM token "Entra ID"');
+    await request(h.app).get('/scim/v2/Users').set('Authorization', `Bearer ${token}`).expect(200);
+
+    const listed = await run('scim-tokens', 'list');
+    expect(listed.code, listed.stderr).to.equal(0);
+    expect(listed.stdout).to.match(/NAME\s+STARTS WITH\s+CREATED\s+LAST USED\s+STATUS/);
+    expect(listed.stdout).to.contain('Entra ID');
+    expect(listed.stdout).to.contain(`${token.slice(0, 6)}…`);
+    expect(listed.stdout).not.to.contain(token);
+    expect(listed.stdout).to.contain('live');
+    expect(listed.stdout).not.to.match(/never/);
+
+    const id = (await h.services.scimTokens.list(h.withPermissions(['scim.manage'])))[0]!.id;
+    const revoked = await run('scim-tokens', 'revoke', id);
+    expect(revoked.code, revoked.stderr).to.equal(0);
+    expect(revoked.stdout).to.contain('Revoked SCIM token "Entra ID"');
+    await request(h.app).get('/scim/v2/Users').set('Authorization', `Bearer ${token}`).expect(401);
+    const again = await run('scim-tokens', 'revoke', id);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.contain('already revoked');
+    expect((await auditOf(h, 'scim_token.revoked'))[0]).to.include({ actorLabel: 'cli', source: 'cli' });
+  });
+});
