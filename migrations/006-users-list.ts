@@ -27,13 +27,13 @@ interface UserRow {
 }
 
 /** Existing accounts get their sort name and search terms (batched by id, keyset). */
-async function backfill(qi: QueryInterface): Promise<void> {
+export async function backfill(qi: QueryInterface, batch = BACKFILL_BATCH): Promise<void> {
   const sequelize = qi.sequelize;
   let after = '';
   for (;;) {
     const rows = await sequelize.query<UserRow>(
       'SELECT id, username, email, given_name, family_name, display_name, phone FROM users WHERE id > :after ORDER BY id LIMIT :limit',
-      { replacements: { after, limit: BACKFILL_BATCH }, type: QueryTypes.SELECT },
+      { replacements: { after, limit: batch }, type: QueryTypes.SELECT },
     );
     if (rows.length === 0) return;
     for (const r of rows) {

@@ -13,15 +13,16 @@ export interface ScimCall {
 }
 
 /**
- * A directory may read and manage accounts and groups (= roles); it never holds the owner's
- * seats or billing permissions, and, like anyone, can only give roles whose permissions it
- * holds (SPEC "Roles": nobody grants what they do not hold).
+ * A directory may read and manage accounts and groups (= roles). Beyond that it acts with
+ * the permissions of the admin who created its token (while that account is active), so it
+ * can fill the groups that admin could fill and no more (SPEC "Roles": nobody grants what
+ * they do not hold); it never gets the owner role, which no grant can give.
  */
 export const SCIM_PERMISSIONS: readonly string[] = ['users.view', 'users.manage', 'roles.manage'];
 
-export function scimContext(token: ScimTokenView, ip: string | null, requestId?: string): Context {
+export function scimContext(token: ScimTokenView, delegated: ReadonlySet<string>, ip: string | null, requestId?: string): Context {
   return {
-    actor: { userId: null, label: token.name, permissions: new Set(SCIM_PERMISSIONS) },
+    actor: { userId: null, label: token.name, permissions: new Set([...SCIM_PERMISSIONS, ...delegated]) },
     source: 'scim',
     ip,
     requestId,

@@ -70,6 +70,7 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   // CSV uploads to the directory pages are multipart (a file input works without JavaScript), read before the CSRF check.
   app.use('/admin/directory', multipartForms({ limit: '32mb' }));
+  app.use('/admin/invitations/bulk', multipartForms({ limit: '8mb' }));
   app.use(csrfProtection());
   app.use(homeRoutes(services));
   app.use(setupRoutes(services));

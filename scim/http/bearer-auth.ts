@@ -13,6 +13,16 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/**
+ * The token creator's current permissions while their account is active; a token created
+ * by an operator on the command line acts with the built-in Admin role's permissions.
+ */
+async function delegatedPermissions(services: Services, creatorId: string | null): Promise<ReadonlySet<string>> {
+  if (!creatorId) return new Set((await services.roles.builtin('admin')).permissions);
+  const creator = await services.users.get(creatorId).catch(() => null);
+  return creator?.status === 'active' ? services.roles.permissionsOf(creator.id) : new Set();
+}
+
 export function bearerAuth(services: Services) {
   const baseUrl = scimBaseUrl(services.config.publicUrl);
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -22,7 +32,7 @@ export function bearerAuth(services: Services) {
       if (!token) {
         return sendError(res, new ScimError(401, null, match ? 'The bearer token is not valid or has been revoked.' : 'Send a SCIM bearer token in the Authorization header.'));
       }
-      req.scim = { services, ctx: scimContext(token, req.ip ?? null, req.id), baseUrl };
+      req.scim = { services, ctx: scimContext(token, await delegatedPermissions(services, token.createdById), req.ip ?? null, req.id), baseUrl };
       next();
     } catch (err) {
       sendError(res, toScimError(err, services.logger));

@@ -12,6 +12,16 @@ export interface AuditTarget {
   label?: string;
 }
 
+/** One event for `recordMany`. */
+export interface AuditEventInput {
+  action: AuditAction;
+  details?: Record<string, unknown>;
+  target?: AuditTarget;
+}
+
+/** Rows per multi-row INSERT (details are small JSON). */
+const INSERT_CHUNK = 500;
+
 export interface AuditEventView {
   id: number;
   occurredAt: Date;
@@ -31,22 +41,36 @@ export class AuditService {
   ) {}
 
   async record(ctx: Context, action: AuditAction, details: Record<string, unknown> = {}, target?: AuditTarget): Promise<void> {
-    await this.models.AuditEvent.create(
-      {
-        occurredAt: this.clock.now(),
-        action,
-        actorId: ctx.actor.userId,
-        actorLabel: ctx.actor.label.slice(0, 255),
-        source: ctx.source,
-        ip: ctx.ip,
-        requestId: ctx.requestId ?? null,
-        targetType: target?.type ?? null,
-        targetId: target?.id ?? null,
-        targetLabel: target?.label?.slice(0, 320) ?? null,
-        details: Object.keys(details).length ? JSON.stringify(details) : null,
-      },
-      { transaction: ctx.transaction },
-    );
+    await this.models.AuditEvent.create(this.rowOf(ctx, { action, details, target }, this.clock.now()), { transaction: ctx.transaction });
+  }
+
+  /**
+   * Many events of one request in one multi-row insert per chunk (bulk invitations), in the
+   * caller's transaction, in the given order (ids ascend as the events are listed).
+   */
+  async recordMany(ctx: Context, events: ReadonlyArray<AuditEventInput>): Promise<void> {
+    if (!events.length) return;
+    const now = this.clock.now();
+    for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+      await this.models.AuditEvent.bulkCreate(events.slice(i, i + INSERT_CHUNK).map((e) => this.rowOf(ctx, e, now)), { transaction: ctx.transaction });
+    }
+  }
+
+  private rowOf(ctx: Context, e: AuditEventInput, now: Date) {
+    const details = e.details ?? {};
+    return {
+      occurredAt: now,
+      action: e.action,
+      actorId: ctx.actor.userId,
+      actorLabel: ctx.actor.label.slice(0, 255),
+      source: ctx.source,
+      ip: ctx.ip,
+      requestId: ctx.requestId ?? null,
+      targetType: e.target?.type ?? null,
+      targetId: e.target?.id ?? null,
+      targetLabel: e.target?.label?.slice(0, 320) ?? null,
+      details: Object.keys(details).length ? JSON.stringify(details) : null,
+    };
   }
 
   /** Events about one target, newest first. */

@@ -73,7 +73,13 @@ export class CsvImportService {
     const preview = await this.preview(ctx, source);
     const runId = await this.runs.create({ kind: 'csv', status: 'previewed', trigger: 'page', actorLabel: ctx.actor.label, createdBy: ctx.actor.userId, fileName, total: preview.total });
     await this.runs.progress(runId, { rows: preview.rows, counters: preview.counters, nextSeq: 0 });
-    await storeChunks(this.models, runId, typeof content === 'string' ? content : new TextDecoder('utf-8').decode(content));
+    try {
+      await storeChunks(this.models, runId, typeof content === 'string' ? content : new TextDecoder('utf-8').decode(content));
+    } catch (err) {
+      // A preview whose file is not kept whole must not be importable.
+      await this.runs.remove(runId).catch(() => undefined);
+      throw err;
+    }
     return this.runs.get(runId);
   }
 

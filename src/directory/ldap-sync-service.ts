@@ -13,7 +13,7 @@ import type { AuditService } from '../audit/audit-service.js';
 import type { RoleService } from '../roles/role-service.js';
 import { authorize } from '../roles/authorize.js';
 import { applyInOrder, type RowOutcome } from '../batch.js';
-import type { DirectoryLease } from './lease.js';
+import { LEASE_TTL_MS, type DirectoryLease } from './lease.js';
 import { DirectoryError, LdapSession, type LdapClientOptions } from './ldap-client.js';
 import { mapEntry, mappedGroups, requestedAttributes, type GroupIndex } from './ldap-mapping.js';
 import { normalizeDn } from './ldap-settings.js';
@@ -103,11 +103,17 @@ export class LdapSyncService {
     let seq = 0;
     let pending: RowRecord[] = [];
     const report = (phase: SyncProgress['phase']) => options.onProgress?.({ phase, processed, total, counters: { ...counters } });
+    // The lease is renewed on a timer too, so a slow page of entries cannot outlive it.
+    let leaseLost = false;
+    const renewal = setInterval(() => {
+      this.lease.renew(SYNC_LEASE).then((ours) => (leaseLost ||= !ours)).catch((err) => this.logger.warn({ err }, 'renewing the sync lease failed'));
+    }, LEASE_TTL_MS / 3);
+    renewal.unref();
     const flush = async () => {
       const rows = pending;
       pending = [];
       await this.runs.progress(runId, { rows, counters, processed, total, nextSeq: seq - rows.length });
-      if (!(await this.lease.renew(SYNC_LEASE))) throw new RunStopped('Another process took over the sync lease; this run stopped.');
+      if (leaseLost || !(await this.lease.renew(SYNC_LEASE))) throw new RunStopped('Another process took over the sync lease; this run stopped.');
       if (options.signal?.aborted) throw new RunStopped('The sync was stopped (Gatehouse shut down); run it again to finish.');
     };
     const record = (position: number, outcome: string, label: string | null, message: string | null) => {
@@ -180,6 +186,7 @@ export class LdapSyncService {
       await this.runs.finish(runId, stopped ? 'interrupted' : 'failed', { message, warnings, counters, processed });
       await this.audit.record(ctx, 'directory.sync_failed', { runId, trigger: options.trigger, message, ...counters });
     } finally {
+      clearInterval(renewal);
       await session?.close();
     }
     return this.runs.get(runId);

@@ -15,7 +15,7 @@ import type { TransactionRunner } from '../db/transaction-runner.js';
 import { Conflict, Gone, NotFound, SeatLimitReached, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
-import type { AuditService } from '../audit/audit-service.js';
+import type { AuditEventInput, AuditService } from '../audit/audit-service.js';
 import { authorize, can } from '../roles/authorize.js';
 import type { RoleService, RoleView } from '../roles/role-service.js';
 import type { SeatService } from '../seats/seat-service.js';
@@ -146,10 +146,13 @@ export class InvitationBulk {
         const ready = chunk.filter((row) => row.status === 'ready');
         const results = await this.creator.createMany(tx, ready.map(prepare), inviter, env);
         const byLine = new Map<number, BulkOutcome>();
+        const refusals: AuditEventInput[] = [];
         for (const [i, result] of results.entries()) {
           const row = ready[i]!;
-          byLine.set(row.line, result.ok ? sentOutcome(row, result.created.id) : await this.refusedOutcome(tx, row, result.error));
+          byLine.set(row.line, result.ok ? sentOutcome(row, result.created.id) : refusedOutcome(row, result.error, refusals));
         }
+        // Audited in the chunk's transaction, in one insert: the refusals wrote nothing else.
+        await this.audit.recordMany(tx, refusals);
         return chunk.map((row) => byLine.get(row.line) ?? refused(row));
       });
     } catch (err) {
@@ -167,15 +170,11 @@ export class InvitationBulk {
   /** One row in its own transaction (the fallback after a chunk failed unexpectedly). */
   private async sendRow(tx: TxContext, row: BulkReviewRow, p: PreparedInvitation, inviter: Inviter, env: InviteEnvironment): Promise<BulkOutcome> {
     const [result] = await this.creator.createMany(tx, [p], inviter, env);
-    return result!.ok ? sentOutcome(row, result!.created.id) : this.refusedOutcome(tx, row, result!.error);
-  }
-
-  private async refusedOutcome(tx: TxContext, row: BulkReviewRow, err: AlreadyHasAccount | SeatLimitReached): Promise<BulkOutcome> {
-    const base = { line: row.line, email: row.email };
-    if (err instanceof AlreadyHasAccount) return { ...base, status: 'already_has_account', message: err.message };
-    // Audited in the row's transaction: the refusal wrote nothing else, so it commits.
-    await this.audit.record(tx, 'seats.limit_reached', { pool: err.pool, used: err.used, limit: err.limit, attempted: row.email });
-    return { ...base, status: 'seat_limit_reached', message: err.message };
+    if (result!.ok) return sentOutcome(row, result!.created.id);
+    const refusals: AuditEventInput[] = [];
+    const outcome = refusedOutcome(row, result!.error, refusals);
+    await this.audit.recordMany(tx, refusals);
+    return outcome;
   }
 
   /**
@@ -275,6 +274,14 @@ export class InvitationBulk {
 
 function sentOutcome(row: BulkReviewRow, invitationId: string): BulkOutcome {
   return { line: row.line, email: row.email, status: 'sent', message: `Invitation sent to ${row.email}.`, invitationId };
+}
+
+/** The outcome of a row the creator refused; a full pool adds its audit event to `audit`. */
+function refusedOutcome(row: BulkReviewRow, err: AlreadyHasAccount | SeatLimitReached, audit: AuditEventInput[]): BulkOutcome {
+  const base = { line: row.line, email: row.email };
+  if (err instanceof AlreadyHasAccount) return { ...base, status: 'already_has_account', message: err.message };
+  audit.push({ action: 'seats.limit_reached', details: { pool: err.pool, used: err.used, limit: err.limit, attempted: row.email } });
+  return { ...base, status: 'seat_limit_reached', message: err.message };
 }
 
 function refused(row: BulkReviewRow): BulkOutcome {

@@ -11,6 +11,7 @@ import type { Models } from '../db/models.js';
 import { Forbidden, SeatLimitReached, ValidationError, type FieldErrors } from '../errors.js';
 import { hashToken, newId, newToken } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
+import type { MailMessage } from '../mail/mail-message.js';
 import type { Outbox } from '../mail/outbox.js';
 import { assertCanGrantPermissions, type RoleService, type RoleView } from '../roles/role-service.js';
 import type { SeatService } from '../seats/seat-service.js';
@@ -194,15 +195,18 @@ export class InvitationCreator {
       const batch = pending.splice(0);
       await this.models.Invitation.bulkCreate(batch.map((b) => b.row), { transaction: tx.transaction });
       await this.models.InvitationRole.bulkCreate(batch.flatMap((b) => b.p.roles.map((r) => ({ invitationId: b.row.id, roleId: r.id }))), { transaction: tx.transaction });
-      for (const { row, p, token } of batch) {
-        await this.deliver(tx, p, p.roles.map((r) => r.name), token, expiresAt, inviter.name, env);
-        await this.audit.record(
-          tx,
-          'invitation.created',
-          { kind: p.kind, method: p.method, roles: p.roles.map((r) => r.name), deliveryEmail: p.deliveryEmail, expiresAt: expiresAt.toISOString() },
-          { type: 'invitation', id: row.id, label: p.email },
-        );
-      }
+      // Mail and audit events as multi-row inserts too: one round trip each per batch
+      // rather than two per invitation (a 10,000-row bulk send).
+      const mails = batch.filter((b) => b.p.method === 'email').map((b) => this.mailOf(b.p, b.p.roles.map((r) => r.name), b.token, expiresAt, inviter.name, env));
+      await this.outbox.enqueueMany(tx, mails);
+      await this.audit.recordMany(
+        tx,
+        batch.map(({ row, p }) => ({
+          action: 'invitation.created' as const,
+          details: { kind: p.kind, method: p.method, roles: p.roles.map((r) => r.name), deliveryEmail: p.deliveryEmail, expiresAt: expiresAt.toISOString() },
+          target: { type: 'invitation' as const, id: row.id, label: p.email },
+        })),
+      );
     };
     for (const p of items) {
       if (accounts.has(p.emailNormalized)) {
@@ -293,14 +297,26 @@ export class InvitationCreator {
     inviterName: string,
     env: InviteEnvironment,
   ): Promise<string | null> {
-    const acceptUrl = this.acceptUrl(token);
-    if (row.method === 'link') return acceptUrl;
-    await this.outbox.enqueue(
-      tx,
-      row.deliveryEmail ?? row.email,
-      invitationMail({ organizationName: env.organizationName, inviterName, roleNames, message: row.message, acceptUrl, expiresAt, givenName: row.givenName }),
-    );
+    if (row.method === 'link') return this.acceptUrl(token);
+    const { to, message } = this.mailOf(row, roleNames, token, expiresAt, inviterName, env);
+    await this.outbox.enqueue(tx, to, message);
     return null;
+  }
+
+  /** The invitation email (seed 003), to the delivery address when there is one (seed 004). */
+  private mailOf(
+    row: Pick<InvitationAttributes, 'email' | 'deliveryEmail' | 'givenName' | 'message'>,
+    roleNames: string[],
+    token: string,
+    expiresAt: Date,
+    inviterName: string,
+    env: InviteEnvironment,
+  ): { to: string; message: MailMessage } {
+    const acceptUrl = this.acceptUrl(token);
+    return {
+      to: row.deliveryEmail ?? row.email,
+      message: invitationMail({ organizationName: env.organizationName, inviterName, roleNames, message: row.message, acceptUrl, expiresAt, givenName: row.givenName }),
+    };
   }
 
   /** Role names of invitations, by invitation id. */

@@ -20,6 +20,8 @@ export interface ScimTokenView {
   hint: string;
   createdAt: Date;
   createdBy: string;
+  /** The account that created the token: the directory acts with its permissions. */
+  createdById: string | null;
   lastUsedAt: Date | null;
   lastUsedIp: string | null;
   revokedAt: Date | null;
@@ -129,6 +131,7 @@ function present(row: ScimTokenAttributes): ScimTokenView {
     hint: row.tokenHint,
     createdAt: row.createdAt,
     createdBy: row.createdByLabel,
+    createdById: row.createdBy,
     lastUsedAt: row.lastUsedAt,
     lastUsedIp: row.lastUsedIp,
     revokedAt: row.revokedAt,

@@ -103,9 +103,11 @@ export class UserDirectory {
     const signature = signatureOf(applied);
     const cursor = decodeCursor(signature, query.cursor);
 
-    const [total, groups] = await Promise.all([this.total(sql, filters, ctx), applied.groupBy ? this.groups(sql, applied.groupBy, filters, ctx) : Promise.resolve(null)]);
+    // The total runs beside the rows; a grouped list needs its groups before it can read.
+    const total = this.total(sql, filters, ctx);
+    const groups = applied.groupBy ? await this.groups(sql, applied.groupBy, filters, ctx) : null;
     const sequence: GroupFilter[] = groups ? groups.map((g) => ({ by: applied.groupBy!, key: g.key })) : [null];
-    const { rows, more } = await this.read(sql, filters, sequence, applied.sort, applied.order, cursor, applied.limit, ctx);
+    const [{ rows, more }, count] = await Promise.all([this.read(sql, filters, sequence, applied.sort, applied.order, cursor, applied.limit, ctx), total]);
 
     if (rows.length === 0 && cursor?.direction === 'before') return this.page(ctx, { ...query, cursor: null });
     const first = rows[0];
@@ -115,7 +117,7 @@ export class UserDirectory {
     const backwards = cursor?.direction === 'before';
     const next = last && (backwards ? true : more) ? at(last, 'after') : null;
     const previous = first && (backwards ? more : !!cursor) ? at(first, 'before') : null;
-    return { rows: rows.map((r) => r.row), total, groups, next, previous, applied };
+    return { rows: rows.map((r) => r.row), total: count, groups, next, previous, applied };
   }
 
   /** Every role, for the filter and grouping (names only; no holder counts to compute). */

@@ -57,6 +57,11 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/admin/settings', permission: 'settings.manage' },
   { method: 'POST', path: '/admin/settings', permission: 'settings.manage', form: SETTINGS_FORM },
   { method: 'GET', path: '/admin/upstream', permission: 'settings.manage' },
+  { method: 'GET', path: '/admin/scim-tokens', permission: 'scim.manage' },
+  { method: 'POST', path: '/admin/scim-tokens', permission: 'scim.manage', form: { name: 'Matrix directory' } },
+  { method: 'GET', path: '/admin/directory', permission: 'directory.manage' },
+  { method: 'GET', path: '/admin/directory/ldap', permission: 'directory.manage' },
+  { method: 'GET', path: '/admin/directory/import', permission: 'directory.manage' },
   { method: 'GET', path: '/admin/audit', permission: 'audit.view' },
   { method: 'GET', path: '/admin/audit/export.csv', permission: 'audit.view' },
 ];
@@ -91,7 +96,7 @@ async function mismatches(h: Harness, who: AdminClient, permissions: ReadonlySet
 }
 
 const BUILT_INS: BuiltIn[] = ['owner', 'admin', 'member', 'viewer'];
-const SINGLE_PERMISSION_ROLES = [['audit.view'], ['clients.manage'], ['seats.manage']];
+const SINGLE_PERMISSION_ROLES = [['audit.view'], ['clients.manage'], ['seats.manage'], ['scim.manage']];
 
 describeEachDatabase('admin pages: permission matrix', (h) => {
   for (const role of BUILT_INS) {

@@ -107,6 +107,17 @@ describeEachDatabase('CSV import', (h) => {
     expect(updates.every((e) => e.source === 'csv' && e.actorLabel === 'tester')).to.equal(true);
   });
 
+  it('keeps non-ASCII text intact through the stored upload (chunks never split a character)', async () => {
+    // 16,000 characters a chunk (upload-store.ts): pad the first name until a chunk boundary
+    // falls inside an emoji (between the two halves of its surrogate pair).
+    const rows = (pad: number) => csv(`pad,pad@corp.example,${'x'.repeat(pad + 1)},,,,user,,`, ...Array.from({ length: 100 }, (_, i) => `zoe${i},zoe${i}@corp.example,Zoë,Ångström,${'😀'.repeat(100)},,user,,`));
+    let pad = 0;
+    while (!(rows(pad).charCodeAt(15_999) >= 0xd800 && rows(pad).charCodeAt(15_999) <= 0xdbff)) pad++;
+    const run = await importText(rows(pad));
+    expect([run.created, run.failed, run.invalid]).to.deep.equal([101, 0, 0]);
+    for (let i = 0; i < 100; i++) expect((await h.services.users.findByLogin(`zoe${i}`))!).to.include({ givenName: 'Zoë', familyName: 'Ångström', title: '😀'.repeat(100) });
+  });
+
   it('deactivates and reactivates by the status column, sets roles exactly, and the owner keeps the owner role', async () => {
     const owner = await h.services.users.createOwner(h.system(), { username: 'boss', email: 'boss@corp.example' }, 'correct horse battery staple 42');
     await importText(csv('ann,ann@corp.example,,,,,user,Member;Viewer,'));

@@ -3,7 +3,7 @@
 // import — template, multipart upload without JavaScript, preview, import, report — plus
 // a broken file's message and the permission.
 import { expect } from 'chai';
-import { describeEachDatabase, type Harness } from '../helpers/harness.js';
+import { describeEachDatabase } from '../helpers/harness.js';
 import { UserAgent, type Page } from '../helpers/user-agent.js';
 import { waitUntil } from '../helpers/wait.js';
 import { ROOT_DN, ROOT_PASSWORD } from '../helpers/ldap-server.js';
@@ -43,7 +43,7 @@ describeEachDatabase(
     async function upload(ua: UserAgent, page: Page, content: Buffer, fileName = 'people.csv'): Promise<Page> {
       const form = new FormData();
       form.set('_csrf', csrfOf(page));
-      form.set('file', new Blob([content], { type: 'text/csv' }), fileName);
+      form.set('file', new Blob([new Uint8Array(content)], { type: 'text/csv' }), fileName);
       form.set('text', '');
       const res = await fetch(`${h.baseUrl}/admin/directory/import`, {
         method: 'POST',
@@ -61,7 +61,6 @@ describeEachDatabase(
       const ou = await ldap.server.addOu(nextOu());
       await ldap.server.addPerson(ou, { uid: 'alice', givenName: 'Alice', sn: 'Doe', mail: 'alice@corp.example' });
       await ldap.server.addPerson(ou, { uid: 'bob', givenName: 'Bob', sn: 'Roe', mail: 'bob@corp.example' });
-      const member = await h.services.roles.builtin('member');
       const ua = await signedIn();
       const form = await ua.get('/admin/directory/ldap');
       expect(form.body).to.include('LDAP directory sync');
@@ -130,6 +129,20 @@ describeEachDatabase(
       expect(again.url).to.equal(started.url);
     });
 
+    it('shows the progress of a running run on a page that refreshes itself', async () => {
+      const ua = await signedIn();
+      const runs = h.services.directory.runs;
+      const id = await runs.create({ kind: 'csv', status: 'running', trigger: 'page', actorLabel: 'pat-admin', fileName: 'big.csv', total: 50_000 });
+      await runs.progress(id, { processed: 1200, rows: [{ position: 7, phase: 'result', outcome: 'blocked', label: 'x@corp.example', message: 'Seat limit reached: 5 of 5 user seats in use' }], nextSeq: 0 });
+      const page = await ua.get(`/admin/directory/runs/${id}`);
+      expect(page.body).to.match(/<head>[\s\S]*<meta http-equiv="refresh" content="2">[\s\S]*<\/head>/);
+      expect(page.body).to.include('Working: 1200 of 50000 rows.');
+      expect(page.body).to.include('<progress max="50000" value="1200"');
+      expect(page.body).to.include('<td>x@corp.example</td><td>Blocked by seats</td><td>Seat limit reached: 5 of 5 user seats in use</td>');
+      await runs.finish(id, 'completed', { processed: 50_000 });
+      expect((await ua.get(`/admin/directory/runs/${id}`)).body).not.to.include('http-equiv="refresh"');
+    });
+
     it('is for holders of directory.manage only', async () => {
       const ua = await signedIn('viewer');
       const page = await ua.get('/admin/directory');
@@ -139,4 +152,3 @@ describeEachDatabase(
   { serve: true },
 );
 
-export type { Harness };

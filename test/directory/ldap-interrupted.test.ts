@@ -1,7 +1,8 @@
-// A directory of a few thousand entries synced by the CLI `directory sync` as a real child
-// process (issue 8): killed midway, it leaves no half-applied account — every account it
-// created has its directory link, its mapped role and its kind, in one transaction each —
-// and the next run (another process, taking over the dead runner's lease) completes.
+// A sync by the CLI `directory sync` as a real child process, against a slapd seeded with a
+// few thousand entries (issue 8): killed midway, it leaves no half-applied account — every
+// account it created has its directory link, its mapped role and its kind, each written in
+// one transaction — and the next run (another process, taking over the dead runner's
+// lease at once) completes.
 import { expect } from 'chai';
 import { describeEachDatabase, type Harness } from '../helpers/harness.js';
 import { waitUntil } from '../helpers/wait.js';

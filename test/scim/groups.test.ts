@@ -44,12 +44,17 @@ describeEachDatabase('SCIM: groups are roles', (h) => {
     expect(await h.services.roles.ownerId()).to.equal(null);
   });
 
-  it('refuses to add members to a role carrying permissions the directory does not hold', async () => {
+  it('fills the groups its token creator could fill, and refuses roles carrying permissions beyond them', async () => {
     const ann = await newUser('ann');
+    // This token was created by an operator (no account): it acts with the Admin role's permissions.
     const admin = await h.services.roles.builtin('admin');
-    const res = await scim.patch(`/Groups/${admin.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: ann }] })).expect(403);
+    await scim.patch(`/Groups/${admin.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: ann }] })).expect(200);
+    expect((await h.services.users.get(ann)).roles.map((r) => r.name)).to.deep.equal(['Admin']);
+    const billing = await h.services.roles.create(h.system(), { name: 'Billing', permissions: ['billing.manage'] });
+    const res = await scim.patch(`/Groups/${billing.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: ann }] })).expect(403);
     expect(json(res).detail).to.match(/permissions you do not hold/);
-    expect((await h.services.users.get(ann)).roles).to.deep.equal([]);
+    expect((await h.services.users.get(ann)).roles.map((r) => r.name)).to.deep.equal(['Admin']);
+    await scim.patch(`/Groups/${admin.id}`, patchOp({ op: 'remove', path: `members[value eq "${ann}"]` })).expect(200);
     // A directory group is a role with no permissions until an admin grants some.
     const gid = json(await scim.post('/Groups', { schemas: [GROUP_URN], displayName: 'Engineering', members: [{ value: ann }] }).expect(201)).id;
     expect((await h.services.roles.get(gid)).permissions).to.deep.equal([]);

@@ -23,6 +23,7 @@ const NAV: Array<{ href: string; label: string; permission: string; badge?: bool
   { href: '/admin/clients', label: 'Applications', permission: 'clients.manage' },
   { href: '/admin/settings', label: 'Settings', permission: 'settings.manage' },
   { href: '/admin/upstream', label: 'Sign-in providers', permission: 'settings.manage' },
+  { href: '/admin/scim-tokens', label: 'SCIM', permission: 'scim.manage' },
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.view' },
 ];
 

@@ -5,6 +5,7 @@ import { html } from '../../html.js';
 import { adminPage } from './admin-layout.js';
 import { permit, shellState } from './admin-shell.js';
 import { upstreamAdminRoutes } from './upstream/upstream-routes.js';
+import { scimTokenAdminRoutes } from './scim-tokens/scim-tokens-routes.js';
 import { roleRoutes } from './roles/role-routes.js';
 import { seatRoutes } from './seats/seat-routes.js';
 import { clientRoutes } from './clients/client-routes.js';
@@ -12,10 +13,12 @@ import { settingsRoutes } from './settings/settings-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { usersRoutes } from './users/users-routes.js';
 import { directoryAdminRoutes } from './directory/directory-routes.js';
+import { invitationAdminRoutes } from './invitations/invitations-routes.js';
 
 export function adminRoutes(services: Services): Router {
   const router = Router();
   router.use('/upstream', upstreamAdminRoutes(services));
+  router.use('/scim-tokens', scimTokenAdminRoutes(services));
   router.use('/roles', roleRoutes(services));
   router.use('/seats', seatRoutes(services));
   router.use('/clients', clientRoutes(services));
@@ -23,6 +26,7 @@ export function adminRoutes(services: Services): Router {
   router.use('/audit', auditRoutes(services));
   router.use('/users', usersRoutes(services));
   router.use('/directory', directoryAdminRoutes(services));
+  router.use('/invitations', invitationAdminRoutes(services));
 
   router.get('/', permit('users.view'), async (req, res) => {
     const pools = await services.seats.allUsage();

@@ -2,14 +2,13 @@
 // permission before a route runs (authorize is still the one check: it throws Forbidden,
 // which the error handler turns into a 403 page).
 import type { NextFunction, Request, Response } from 'express';
-import { Op } from 'sequelize';
 import type { Services } from '../../services.js';
 import { authorize } from '../../roles/authorize.js';
 import type { ShellState } from './admin-layout.js';
 
 export async function shellState(services: Services, req: Request, res: Response, current: string): Promise<ShellState> {
   const [pendingInvitations, soleUserManager] = await Promise.all([
-    services.models.Invitation.count({ where: { status: 'pending', expiresAt: { [Op.gt]: services.clock.now() } } }),
+    services.invitations.pendingCount(),
     services.roles.soleUserManager(),
   ]);
   return { user: req.user!, actor: req.actor!, csrfToken: res.locals.csrfToken, pendingInvitations, soleUserManager, current };
