@@ -9,7 +9,7 @@ import type { TransactionRunner } from '../db/transaction-runner.js';
 import { Conflict, Forbidden, InvalidTransition, NotFound, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
-import { authorize, can } from './authorize.js';
+import { ALL, authorize, can } from './authorize.js';
 import { PERMISSION_PATTERN, type BuiltInRoleKey } from './permission-catalogue.js';
 import { textProblem } from '../users/user-validation.js';
 import { followRole } from '../settings/role-references.js';
@@ -84,9 +84,15 @@ export class RoleService {
     return new Set(rows.map((r) => r.permission));
   }
 
-  /** The actor a signed-in user acts as: their label and the union of their roles' permissions. */
+  /**
+   * The actor a signed-in user acts as: their label and the union of their roles'
+   * permissions. The owner holds every permission (SPEC), free-form strings included, so
+   * only the owner can introduce a permission string nobody holds yet.
+   */
   async actorFor(user: { id: string; username: string }, ctx?: Context): Promise<Actor> {
-    return { userId: user.id, label: user.username, permissions: await this.permissionsOf(user.id, ctx) };
+    const permissions = await this.permissionsOf(user.id, ctx);
+    if ((await this.ownerId(ctx)) === user.id) permissions.add(ALL);
+    return { userId: user.id, label: user.username, permissions };
   }
 
   async ownerId(ctx?: Context): Promise<string | null> {

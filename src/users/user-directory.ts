@@ -105,6 +105,7 @@ export class UserDirectory {
 
     // The total runs beside the rows; a grouped list needs its groups before it can read.
     const total = this.total(sql, filters, ctx);
+    total.catch(() => undefined); // awaited below; not "unhandled" if it fails while the groups load
     const groups = applied.groupBy ? await this.groups(sql, applied.groupBy, filters, ctx) : null;
     const sequence: GroupFilter[] = groups ? groups.map((g) => ({ by: applied.groupBy!, key: g.key })) : [null];
     const [{ rows, more }, count] = await Promise.all([this.read(sql, filters, sequence, applied.sort, applied.order, cursor, applied.limit, ctx), total]);

@@ -12,36 +12,38 @@ interface Fixtures {
   pending: string;
   ended: string;
   batchId: string;
+  memberRole: string;
 }
 
-type Call = [method: 'GET' | 'POST' | 'UPLOAD', path: (f: Fixtures) => string, form?: Form];
+type Call = [method: 'GET' | 'POST' | 'UPLOAD', path: (f: Fixtures) => string, form?: (f: Fixtures) => Form];
 
 const CALLS: Call[] = [
   ['GET', () => '/admin/invitations'],
   ['GET', () => '/admin/invitations?status=expired&archived=1'],
   ['GET', () => '/admin/invitations/new'],
-  ['POST', () => '/admin/invitations/new', { 'rows.0.addresses': 'intruder@example.com', 'rows.0.kind': 'user', 'rows.0.method': 'email', action: 'send' }],
-  ['POST', () => '/admin/invitations/new', { 'rows.0.addresses': 'intruder@example.com', action: 'add' }],
+  ['POST', () => '/admin/invitations/new', (f) => ({ ...rowFields(0, { addresses: 'intruder@example.com', roles: [f.memberRole] }), action: 'send' })],
+  ['POST', () => '/admin/invitations/new', (f) => ({ ...rowFields(0, { addresses: 'intruder@example.com', roles: [f.memberRole] }), action: 'add' })],
   ['GET', () => '/admin/invitations/bulk'],
   ['GET', () => '/admin/invitations/bulk/template.csv'],
   ['UPLOAD', () => '/admin/invitations/bulk'],
-  ['POST', (f) => `/admin/invitations/bulk/${f.batchId}/send`, {}],
-  ['POST', (f) => `/admin/invitations/${f.pending}/resend`, {}],
+  ['POST', (f) => `/admin/invitations/bulk/${f.batchId}/send`],
+  ['POST', (f) => `/admin/invitations/${f.pending}/resend`],
   ['GET', (f) => `/admin/invitations/${f.pending}/edit`],
-  ['POST', (f) => `/admin/invitations/${f.pending}/edit`, { email: 'changed@example.com', kind: 'user' }],
+  ['POST', (f) => `/admin/invitations/${f.pending}/edit`, (f) => ({ email: 'changed@example.com', kind: 'user', roles: [f.memberRole] })],
   ['GET', (f) => `/admin/invitations/${f.pending}/cancel`],
-  ['POST', (f) => `/admin/invitations/${f.pending}/cancel`, {}],
+  ['POST', (f) => `/admin/invitations/${f.pending}/cancel`],
   ['GET', (f) => `/admin/invitations/${f.ended}/delete`],
-  ['POST', (f) => `/admin/invitations/${f.ended}/delete`, {}],
+  ['POST', (f) => `/admin/invitations/${f.ended}/delete`],
 ];
 
 describeEachDatabase('admin pages: invitations need users.invite', (h: Harness) => {
   async function fixtures(admin: InviterClient): Promise<Fixtures> {
     const ctx = await h.as(admin.user);
-    const [o] = await h.services.invitations.invite(ctx, [{ addresses: 'secret-7f3e@example.com', roleIds: [await roleIdOf(h, 'member')] }]);
+    const memberRole = await roleIdOf(h, 'member');
+    const [o] = await h.services.invitations.invite(ctx, [{ addresses: 'secret-7f3e@example.com', roleIds: [memberRole] }]);
     const ended = await addInvitation(h, 'ended-7f3e@example.com', { status: 'cancelled' });
     const review = await h.services.invitations.bulk.review(ctx, 'email,role\nbulk-7f3e@example.com,Member\n');
-    return { pending: o!.invitationId!, ended, batchId: review.batchId };
+    return { pending: o!.invitationId!, ended, batchId: review.batchId, memberRole };
   }
 
   async function expectRefusedEverywhere(who: InviterClient, f: Fixtures): Promise<void> {
@@ -49,11 +51,7 @@ describeEachDatabase('admin pages: invitations need users.invite', (h: Harness) 
     for (const [method, path, form] of CALLS) {
       const url = path(f);
       const res =
-        method === 'GET'
-          ? await who.get(url)
-          : method === 'POST'
-            ? await who.post(url, { ...form, ...(form?.['rows.0.addresses'] ? rowFields(0, { addresses: 'intruder@example.com', roles: [await roleIdOf(h, 'member')] }) : {}) })
-            : await who.upload(url, { data: 'email,role\nintruder@example.com,Member\n' });
+        method === 'GET' ? await who.get(url) : method === 'POST' ? await who.post(url, form?.(f) ?? {}) : await who.upload(url, { data: 'email,role\nintruder@example.com,Member\n' });
       expect(res.status, `${method} ${url}`).to.equal(403);
       expect(res.text, `${method} ${url} shows no invitation`).to.not.match(/7f3e/);
     }

@@ -64,6 +64,11 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/admin/directory/import', permission: 'directory.manage' },
   { method: 'GET', path: '/admin/audit', permission: 'audit.view' },
   { method: 'GET', path: '/admin/audit/export.csv', permission: 'audit.view' },
+  { method: 'GET', path: '/admin/invitations', permission: 'users.invite' },
+  { method: 'GET', path: '/admin/invitations/new', permission: 'users.invite' },
+  { method: 'POST', path: '/admin/invitations/new', permission: 'users.invite', form: { 'rows.0.addresses': 'matrix.invitee@example.com', 'rows.0.kind': 'user', action: 'add' } },
+  { method: 'GET', path: '/admin/invitations/bulk', permission: 'users.invite' },
+  { method: 'GET', path: '/admin/invitations/bulk/template.csv', permission: 'users.invite' },
 ];
 
 async function fixtures(h: Harness): Promise<Fixtures> {

@@ -74,7 +74,9 @@ describeEachDatabase('invitations: the email, over real SMTP', (h) => {
     const page = await client.get(pathOf(link));
     expect(textOf(page.text)).to.include('Grace Hopper invited new@example.com to join Fluxera Labs with the roles Member, Viewer');
     const res = await client.submit(pathOf(link), '/invitations/accept', { password: GOOD_PASSWORD, passwordConfirmation: GOOD_PASSWORD, familyName: 'Star' });
-    expect(res.status).to.equal(200);
+    // Accepted: on to sign in (a login ticket) and the account page.
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal('/auth/login?returnTo=/account');
     const user = (await h.services.users.findByLogin('new@example.com'))!;
     expect(user).to.deep.include({ status: 'active', givenName: 'Nova', familyName: 'Star', emailVerified: true });
 
@@ -95,7 +97,8 @@ describeEachDatabase('invitations: the email, over real SMTP', (h) => {
     const csrf = form.text.match(/name="_csrf" value="([^"]+)"/)![1]!;
     const token = new URL(link!).searchParams.get('token')!;
     const done = await agent.agent.post('/invitations/accept').set('Host', 'evil.example').type('form').send({ _csrf: csrf, token, password: GOOD_PASSWORD, passwordConfirmation: GOOD_PASSWORD });
-    expect(done.status).to.equal(200);
+    expect(done.status).to.equal(303);
+    expect(done.headers.location).to.equal('/auth/login?returnTo=/account');
     await worker.runOnce();
     // A shareable link does not prove the mailbox: a confirmation link is mailed, from PUBLIC_URL.
     const confirmation = only('host@example.com');

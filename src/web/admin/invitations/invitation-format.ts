@@ -33,7 +33,7 @@ export const INVITATIONS_STYLE = html`<style>
 .filters{display:flex;flex-wrap:wrap;gap:0 16px;align-items:flex-end}.filters select{max-width:220px}
 a.button{background:#1f883d;color:#fff;border-radius:6px;padding:6px 12px;text-decoration:none}
 .actions form{display:inline;margin:0}.actions button{margin:0 4px 4px 0;padding:3px 10px;font-size:.875rem}.actions a{margin-right:8px}
-.muted{color:#57606a;font-size:.875rem}.pager{display:flex;gap:16px;margin-top:16px}
+.muted{color:#57606a;font-size:.875rem}td.when{white-space:nowrap}.pager{display:flex;gap:16px;margin-top:16px}
 fieldset.invite-row{border:1px solid #d0d7de;border-radius:8px;padding:8px 16px 16px;margin:16px 0}fieldset.invite-row legend{font-weight:600;padding:0 6px}
 .link-once{width:100%;font-family:ui-monospace,monospace;font-size:.875rem;padding:6px;border:1px solid #54aeff;border-radius:6px;background:#f6f8fa}
 .counts{display:flex;gap:24px;flex-wrap:wrap;margin:8px 0 16px}.counts div{min-width:120px}.counts strong{display:block;font-size:1.5rem}

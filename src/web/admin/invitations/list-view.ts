@@ -40,7 +40,7 @@ function row(s: InvitationListState, i: InvitationView): SafeHtml {
   return html`<tr data-id="${i.id}" data-status="${i.status}"><td>${i.email}${name ? html`<br><span class="muted">${name}</span>` : ''}
 ${i.deliveryEmail ? html`<br><span class="muted">sent to ${i.deliveryEmail}</span>` : ''}${i.method === 'link' ? html`<br><span class="muted">shareable link</span>` : ''}</td>
 <td>${i.roles.map((r) => r.name).join(', ')}${i.kind === 'requester' ? html`<br><span class="muted">requester</span>` : ''}</td>
-<td>${i.inviter.label ?? ''}</td><td>${moment(i.sentAt)}</td><td>${moment(i.expiresAt)}</td>
+<td>${i.inviter.label ?? ''}</td><td class="when">${moment(i.sentAt)}</td><td class="when">${moment(i.expiresAt)}</td>
 <td>${statusBadge(i.status)}${i.archived ? html` <span class="muted">archived</span>` : ''}</td>${actions(s, i)}</tr>`;
 }
 

@@ -19,8 +19,6 @@ export interface UserListState {
   canManage: boolean;
   canInvite: boolean;
   notice?: string;
-  /** A query the service refused (an unknown filter value), shown instead of the rows. */
-  queryError?: string;
 }
 
 const SORT_LABELS: Record<string, string> = { name: 'Name', username: 'Username', email: 'Email', created: 'Registration date', lastActivity: 'Last activity' };
@@ -126,7 +124,6 @@ ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 ${seatBars(s.pools)}
 <div class="toolbar">${s.canManage ? html`<a class="button" href="/admin/users/new">Add user</a>` : ''}${s.canInvite ? html`<a href="/admin/invitations">Invite users</a>` : ''}</div>
 ${filterForm(s)}
-${s.queryError ? html`<p class="error-box" role="alert">${s.queryError}</p>` : ''}
 <div class="toolbar"><strong id="total">${p.total} ${p.total === 1 ? 'person' : 'people'}</strong><span class="spacer"></span>
 <span>View: ${s.view === 'list' ? html`<strong>List</strong>` : html`<a href="${listUrl(s, { view: null })}">List</a>`} · ${s.view === 'cards' ? html`<strong>Cards</strong>` : html`<a href="${listUrl(s, { view: otherView })}" id="card-view">Cards</a>`}</span></div>
 ${p.rows.length === 0 ? html`<p>No one matches.</p>` : s.view === 'cards' ? cards(s) : table(s)}
