@@ -110,6 +110,9 @@ export class LdapSession {
 
   /** Connects and binds as the sync's bind DN (anonymous when empty). Throws DirectoryError. */
   static async open(s: LdapSettings, secret: string | null, options: LdapClientOptions = {}): Promise<LdapSession> {
+    // A DN without a password is an unauthenticated bind (RFC 4513 §5.1.2): servers accept
+    // it and then refuse the searches, which would read as an empty directory.
+    if (s.bindDn && !secret) throw new DirectoryError(`No bind password is stored for ${s.bindDn}: enter it in the directory settings (or set LDAP_BIND_PASSWORD).`);
     let client: Client | null = null;
     try {
       client = await connect(s, options);

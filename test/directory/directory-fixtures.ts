@@ -1,4 +1,4 @@
-// Helpers for the directory suites: one slapd for a whole file (started before the suites
+// Helpers for the directory suites: one slapd for a file's suites (started before the suites
 // on both databases, skipped — failing in CI — when slapd is not installed), settings that
 // point the sync at one test's own organizational unit, and short ways to run and read it.
 import type { Harness } from '../helpers/harness.js';
@@ -13,18 +13,23 @@ export interface LdapHolder {
   server: LdapTestServer;
 }
 
-/** Starts slapd before the file's suites and removes it after. */
-export function useLdapServer(options: LdapServerOptions = {}): LdapHolder {
-  const holder = {} as LdapHolder;
-  before(async function () {
-    this.timeout(60_000);
-    requireServer(this, slapdAvailable(), 'OpenLDAP slapd (apt-get install slapd ldap-utils)');
-    holder.server = await LdapTestServer.start(options);
+/**
+ * Runs `body`'s suites with one slapd, started before them and removed after (inside a
+ * describe, so a whole test run never holds more than one at a time).
+ */
+export function withLdapServer(options: LdapServerOptions, body: (ldap: LdapHolder) => void): void {
+  describe('with a real LDAP server (slapd)', function () {
+    const holder = {} as LdapHolder;
+    before(async function () {
+      this.timeout(60_000);
+      requireServer(this, slapdAvailable(), 'OpenLDAP slapd (apt-get install slapd ldap-utils)');
+      holder.server = await LdapTestServer.start(options);
+    });
+    after(async () => {
+      await holder.server?.destroy();
+    });
+    body(holder);
   });
-  after(async () => {
-    await holder.server?.destroy();
-  });
-  return holder;
 }
 
 let ouSerial = 0;

@@ -119,9 +119,17 @@ export class LdapTestServer {
     // -q: no consistency checks, fast for thousands of entries; entryUUID etc. are still added.
     run(SLAPADD, ['-q', '-n', '1', '-F', path.join(dir, 'config'), '-l', path.join(dir, 'data.ldif')]);
     const server = new LdapTestServer(dir, await freePort());
+    // A run that exits without its after hooks (process.exit, a failed hook) still leaves
+    // no slapd and no files behind.
+    process.once('exit', server.onExit);
     await server.startProcess();
     return server;
   }
+
+  private readonly onExit = () => {
+    this.child?.kill('SIGKILL');
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  };
 
   get running(): boolean {
     return this.child !== null;
@@ -146,6 +154,7 @@ export class LdapTestServer {
   /** Stops the server and removes its files. */
   async destroy(): Promise<void> {
     await this.stop();
+    process.removeListener('exit', this.onExit);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 

@@ -24,6 +24,7 @@ const NAV: Array<{ href: string; label: string; permission: string; badge?: bool
   { href: '/admin/settings', label: 'Settings', permission: 'settings.manage' },
   { href: '/admin/upstream', label: 'Sign-in providers', permission: 'settings.manage' },
   { href: '/admin/scim-tokens', label: 'SCIM', permission: 'scim.manage' },
+  { href: '/admin/directory', label: 'Directory', permission: 'directory.manage' },
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.view' },
 ];
 
