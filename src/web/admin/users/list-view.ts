@@ -122,7 +122,7 @@ export function userListBody(s: UserListState): SafeHtml {
   return html`${USERS_STYLE}<h1>Users</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 ${seatBars(s.pools)}
-<div class="toolbar">${s.canManage ? html`<a class="button" href="/admin/users/new">Add user</a>` : ''}${s.canInvite ? html`<a href="/admin/invitations">Invite users</a>` : ''}</div>
+<div class="toolbar">${s.canManage ? html`<a class="button" href="/admin/users/new">Add user</a>` : ''}${s.canInvite ? html`<a class="button" href="/admin/invitations/new">Invite users</a>` : ''}</div>
 ${filterForm(s)}
 <div class="toolbar"><strong id="total">${p.total} ${p.total === 1 ? 'person' : 'people'}</strong><span class="spacer"></span>
 <span>View: ${s.view === 'list' ? html`<strong>List</strong>` : html`<a href="${listUrl(s, { view: null })}">List</a>`} · ${s.view === 'cards' ? html`<strong>Cards</strong>` : html`<a href="${listUrl(s, { view: otherView })}" id="card-view">Cards</a>`}</span></div>
