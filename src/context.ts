@@ -21,7 +21,8 @@ export interface Context {
   transaction?: Transaction;
 }
 
-export const ALL_PERMISSIONS = Symbol('all');
+/** A context inside a transaction: what a service passes to work that must join it. */
+export type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
 
 export function systemActor(label = 'system'): Actor {
   return { userId: null, label, permissions: new Set(['*']) };

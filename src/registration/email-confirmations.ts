@@ -4,7 +4,7 @@
 // shareable link gets emailVerified. Issuing a new link kills the older ones.
 import { Op } from 'sequelize';
 import { addMs, HOUR_MS, type Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { DomainError } from '../errors.js';
@@ -39,8 +39,6 @@ const INVALID = () =>
 const USED = () => new ConfirmationLinkError('used', 'Your email address is already confirmed', 'This link has been used. Sign in with your email address and password.', 410);
 const EXPIRED = () =>
   new ConfirmationLinkError('expired', 'This confirmation link has expired', 'Links work for 24 hours. Ask for a new one on the "Resend confirmation" page; if you registered yourself, register again.', 410);
-
-type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
 
 export class EmailConfirmations {
   constructor(

@@ -5,7 +5,7 @@
 // the role carries, and every account that gains or loses the role is audited.
 import { Op } from 'sequelize';
 import type { Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { Forbidden, NotFound, ValidationError } from '../errors.js';
@@ -26,8 +26,6 @@ export interface MembershipChange {
   /** Exactly these holders afterwards (applied before `add` and `remove`). */
   set?: readonly string[];
 }
-
-type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
 
 export class RoleMembershipService {
   constructor(

@@ -3,7 +3,7 @@
 // roles and their permissions are the union. Nobody grants what they do not hold.
 import { Op } from 'sequelize';
 import type { Clock } from '../clock.js';
-import type { Actor, Context } from '../context.js';
+import type { Actor, Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { Conflict, Forbidden, InvalidTransition, NotFound, ValidationError } from '../errors.js';
@@ -25,8 +25,6 @@ export interface RoleView {
   createdAt: Date;
   updatedAt: Date;
 }
-
-type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
 
 export class RoleService {
   constructor(

@@ -17,7 +17,7 @@
 import { Op, literal } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { SeatLimitReached, ValidationError } from '../errors.js';
@@ -38,8 +38,6 @@ export interface PoolUsage {
   /** Use above the limit after it was lowered: nobody is removed, new seats are blocked. */
   overLimit: boolean;
 }
-
-type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
 
 export class SeatService {
   constructor(

@@ -4,11 +4,9 @@
 // role leaves them — otherwise a role created later under the old name would silently
 // become a default for every new account.
 import type { Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { AuditService } from '../audit/audit-service.js';
-
-type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
 
 const BY_NAME = ['registrationDefaultRoles', 'invitationDefaultRoles'] as const;
 

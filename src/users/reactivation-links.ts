@@ -6,7 +6,7 @@
 // full pool refuses it then, and the link stays usable for when a seat is free.
 import { Op } from 'sequelize';
 import { addMs, HOUR_MS, type Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { DomainError, InvalidTransition, SeatLimitReached } from '../errors.js';
@@ -40,8 +40,6 @@ const INVALID = () => new ReactivationLinkError('invalid', 'This reactivation li
 const USED = () => new ReactivationLinkError('used', 'This reactivation link has been used', 'Your account was reactivated with it. Sign in with your username and password.', 410);
 const EXPIRED = () => new ReactivationLinkError('expired', 'This reactivation link has expired', `Links work for ${REACTIVATION_TTL_HOURS} hours. Ask your administrator to send a new one.`, 410);
 const NOT_INACTIVE = () => new ReactivationLinkError('not_inactive', 'Your account is not inactive', 'There is nothing to reactivate: your account was already reactivated or removed. Try signing in.', 409);
-
-type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
 
 export class ReactivationLinks {
   constructor(

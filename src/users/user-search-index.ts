@@ -1,10 +1,8 @@
 // Keeps each account's search terms (src/users/user-search-terms.ts) in step with its
 // profile, inside the transaction that writes the profile.
-import type { Context } from '../context.js';
+import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import { searchTermsOf, type SearchableProfile } from './user-search-terms.js';
-
-type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
 
 export class UserSearchIndex {
   constructor(private readonly models: Models) {}

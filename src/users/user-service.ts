@@ -3,7 +3,7 @@
 // deletion end access through the AccessRevoker inside theirs. Every change is audited.
 import { Op, UniqueConstraintError } from 'sequelize';
 import type { Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { Conflict, Forbidden, InvalidTransition, NotFound, ValidationError } from '../errors.js';
@@ -45,8 +45,6 @@ export interface CreateUserOptions {
 export interface UpdateUserOptions {
   origin: Origin;
 }
-
-type TxContext = Context & { transaction: NonNullable<Context['transaction']> };
 
 const SEAT_HOLDING: readonly UserStatus[] = ['unconfirmed', 'active'];
 /** Profile columns the users list searches or sorts by (user-search-terms.ts). */
