@@ -16,22 +16,10 @@ export const STALE_AFTER_MS = 2 * 60_000;
 
 export type Counters = Record<RunCounter, number>;
 
-export interface RunView extends Counters {
-  id: string;
-  kind: RunKind;
+export interface RunView extends Omit<DirectoryRunAttributes, 'warnings' | 'heartbeatAt'> {
   /** `interrupted` also when a running run stopped beating (its process died). */
   status: RunStatus;
-  trigger: RunTrigger;
-  actorLabel: string;
-  createdBy: string | null;
-  fileName: string | null;
-  total: number;
-  processed: number;
-  message: string | null;
   warnings: string[];
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
 }
 
 export interface RowRecord {

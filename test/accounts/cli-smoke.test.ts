@@ -1,39 +1,13 @@
 // The operator CLI (`npm run cli`) drives the same services: a smoke run of each accounts
 // command as a real child process against the suite's database, including a refusal
 // that must exit non-zero with its message on stderr.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { auditEvents } from './account-fixtures.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(databaseUrl: string, varDir: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // A minimal environment: the CLI's configuration comes only from what is given here.
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), DATABASE_URL: databaseUrl, VAR_DIR: varDir, LOG_LEVEL: 'warn' };
-    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    // Known noise that is not the CLI's own output: npx warning about the machine's npm
-    // configuration, and oidc-provider's runtime notice on Node 20 (DESIGN.md: it works).
-    const noise = /^(npm warn |oidc-provider WARNING: Unsupported runtime).*\n/gm;
-    child.on('exit', (code) => resolve({ code, stdout, stderr: stderr.replace(noise, '') }));
-  });
-}
+import { runCli } from '../helpers/cli-process.js';
 
 describeEachDatabase('accounts: CLI smoke', (h) => {
   let varDir = '';
@@ -42,7 +16,7 @@ describeEachDatabase('accounts: CLI smoke', (h) => {
   });
   after(() => fs.rmSync(varDir, { recursive: true, force: true }));
 
-  const run = (...args: string[]) => cli(h.config.database.url, varDir, args);
+  const run = (...args: string[]) => runCli(h.config.database.url, args, { varDir });
 
   it('--help lists the commands', async () => {
     const r = await run('--help');

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { describeEachDatabase } from '../helpers/harness.js';
-import { spawnCli } from './cli-process.js';
+import { spawnCli } from '../helpers/cli-process.js';
 
 describeEachDatabase('CSV import from the CLI', (h) => {
   let dir = '';

@@ -8,7 +8,7 @@ import { describeEachDatabase, type Harness } from '../helpers/harness.js';
 import { waitUntil } from '../helpers/wait.js';
 import { SUFFIX } from '../helpers/ldap-server.js';
 import { configure, withLdapServer } from './directory-fixtures.js';
-import { spawnCli } from './cli-process.js';
+import { spawnCli } from '../helpers/cli-process.js';
 import { DirectoryLease } from '../../src/directory/lease.js';
 import { SYNC_LEASE } from '../../src/directory/ldap-sync-service.js';
 import { systemClock } from '../../src/clock.js';

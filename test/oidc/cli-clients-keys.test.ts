@@ -3,17 +3,17 @@
 // processes against the suite's database. After a rotation, a freshly started provider
 // publishes the old and the new ES256 keys and signs new ID tokens with the new one; the
 // old public key leaves the JWKS after 24 hours.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
 import { describeEachDatabase, type Harness } from '../helpers/harness.js';
 import { UserAgent } from '../helpers/user-agent.js';
+import { runCli } from '../helpers/cli-process.js';
+import { CALLBACK, PASSWORD } from '../helpers/relying-party.js';
 import { testLogger } from '../helpers/test-databases.js';
 import { loadConfig } from '../../config/index.js';
 import { FakeClock, HOUR_MS, systemClock } from '../../src/clock.js';
@@ -23,30 +23,7 @@ import { hashToken } from '../../src/ids.js';
 import { defineOidcModels } from '../../oidc/oidc-models.js';
 import { KeyStore } from '../../oidc/key-store.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PASSWORD = 'a long enough passphrase';
-const CALLBACK = 'http://127.0.0.1:9/cb';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(databaseUrl: string, varDir: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), DATABASE_URL: databaseUrl, VAR_DIR: varDir, LOG_LEVEL: 'warn' };
-    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    // npx may warn about the machine's npm configuration, and oidc-provider about Node 20
-    // (DESIGN.md: it works): neither is the CLI's output.
-    child.on('exit', (code) => resolve({ code, stdout, stderr: stderr.replace(/^npm warn .*\n/gm, '').replace(/^oidc-provider WARNING: Unsupported runtime\..*\n/gm, '') }));
-  });
-}
 
 function line(out: string, label: string): string[] {
   const found = new RegExp(`^${label}:\\s*(.*)$`, 'm').exec(out);
@@ -92,7 +69,7 @@ describeEachDatabase('OIDC: CLI clients and keys', (h) => {
   });
   after(() => fs.rmSync(varDir, { recursive: true, force: true }));
 
-  const run = (...args: string[]) => cli(h.config.database.url, varDir, args);
+  const run = (...args: string[]) => runCli(h.config.database.url, args, { varDir });
 
   it('clients add prints the id and the secret once; list shows it; remove removes it; bad input is refused', async function () {
     this.timeout(120_000);

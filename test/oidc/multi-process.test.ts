@@ -4,7 +4,6 @@
 // (interaction, session and grant live in the database, cookie keys are shared), the code
 // is exchanged on A, both sign with the same keys from the database, and a deactivation made
 // by another process (the CLI) is honoured by B: refresh refused, introspection inactive.
-import { spawn } from 'node:child_process';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,9 +16,10 @@ import { systemContext } from '../../src/context.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
 import { createServices } from '../../src/services.js';
+import { runCli } from '../helpers/cli-process.js';
 import { freePort } from '../helpers/free-port.js';
 import { requireServer } from '../helpers/require-server.js';
-import { REPO_ROOT, spawnServer, type ServerProcess } from '../helpers/server-process.js';
+import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
 import { SwitchingProxy } from '../helpers/switching-proxy.js';
 import { createTestDatabaseConfig, TEST_MYSQL_URL, testLogger } from '../helpers/test-databases.js';
 import { UserAgent } from '../helpers/user-agent.js';
@@ -37,20 +37,6 @@ async function waitReady(server: ServerProcess, port: number): Promise<void> {
   }, `gatehouse on port ${port} to be ready`, 90_000, 100);
 }
 
-/** Runs the CLI against the same database, as an operator would next to the servers. */
-function runCli(env: Record<string, string>, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli/main.ts', ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('exit', (code) => resolve({ code, out, err }));
-  });
-}
 
 async function jwksOf(port: number): Promise<Jwk[]> {
   const res = await fetch(`http://127.0.0.1:${port}/oidc/jwks`);
@@ -177,9 +163,9 @@ describe('Two Gatehouse processes on one MariaDB', function () {
     expect((await oidc.tokenIntrospection(config, refreshed.access_token)).active).to.equal(true);
 
     // Deactivated by another process on the same database (the operator's CLI).
-    const cli = await runCli(env, ['users', 'deactivate', 'alice', '--reason', 'left the company']);
-    expect(cli.code, cli.err).to.equal(0);
-    expect(cli.out).to.include('Deactivated alice');
+    const cli = await runCli(env.DATABASE_URL!, ['users', 'deactivate', 'alice', '--reason', 'left the company'], { env });
+    expect(cli.code, cli.stderr).to.equal(0);
+    expect(cli.stdout).to.include('Deactivated alice');
 
     // Process B refuses the refresh token and says the tokens are no longer active.
     const refused = await oidc.refreshTokenGrant(config, refreshed.refresh_token!).catch((e: unknown) => e as { error?: string });

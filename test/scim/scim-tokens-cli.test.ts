@@ -1,37 +1,20 @@
 // The SCIM token commands (`npm run cli -- scim-tokens …`, until the admin page exists), as a
 // real child process against the suite's database: create prints the token once, list
 // shows last use and never the token, revoke makes the next SCIM request answer 401.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import request from 'supertest';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { auditOf } from './scim-fixtures.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-function cli(databaseUrl: string, varDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), DATABASE_URL: databaseUrl, VAR_DIR: varDir, LOG_LEVEL: 'warn' };
-    const child = spawn(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr: stderr.replace(/^oidc-provider WARNING: Unsupported runtime.*\n/gm, '') }));
-  });
-}
+import { runCli } from '../helpers/cli-process.js';
 
 describeEachDatabase('SCIM: token commands', (h) => {
   let varDir = '';
   before(() => (varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-scim-cli-'))));
   after(() => fs.rmSync(varDir, { recursive: true, force: true }));
-  const run = (...args: string[]) => cli(h.config.database.url, varDir, args);
+  const run = (...args: string[]) => runCli(h.config.database.url, args, { varDir });
 
   it('scim-tokens create, list, revoke', async function () {
     this.timeout(120_000);

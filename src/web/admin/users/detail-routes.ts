@@ -17,7 +17,7 @@ import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { refusalOf, str } from '../admin-form-errors.js';
 import { phoneOf } from './add-routes.js';
-import { profileValuesOf, userDetailBody, type DetailForm, type ProfileValues, type UserDetailState } from './detail-view.js';
+import { FORM_ACTION, profileValuesOf, userDetailBody, type DetailForm, type ProfileValues, type UserDetailState } from './detail-view.js';
 
 const NOTICES: Record<string, string> = {
   profile: 'Profile saved.',
@@ -30,18 +30,6 @@ const NOTICES: Record<string, string> = {
   owner: 'Ownership transferred.',
 };
 
-/** Which action each form performs. */
-const FORM_ACTION: Record<DetailForm, keyof UserActions> = {
-  profile: 'edit',
-  roles: 'changeRoles',
-  deactivate: 'deactivate',
-  reactivate: 'reactivate',
-  'reactivation-link': 'reactivateByLink',
-  confirm: 'confirm',
-  confirmation: 'resendConfirmation',
-  delete: 'delete',
-  'transfer-ownership': 'transferOwnership',
-};
 
 const PROFILE_TEXT = ['givenName', 'familyName', 'username', 'email', 'gender', 'birthdate', 'department', 'title', 'kind'] as const;
 

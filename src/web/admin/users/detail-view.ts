@@ -235,19 +235,20 @@ ${s.events ? html`<section class="action"><h2>Recent audit events</h2>${events(s
 }
 
 /** Whether the refused form is on the page (else its messages go to the top). */
+/** Which action each form performs (routes refuse a form whose action is not allowed). */
+export const FORM_ACTION: Record<DetailForm, keyof UserActions> = {
+  profile: 'edit',
+  roles: 'changeRoles',
+  deactivate: 'deactivate',
+  reactivate: 'reactivate',
+  'reactivation-link': 'reactivateByLink',
+  confirm: 'confirm',
+  confirmation: 'resendConfirmation',
+  delete: 'delete',
+  'transfer-ownership': 'transferOwnership',
+};
+
 function formShown(s: UserDetailState): boolean {
   const f = s.refused?.form;
-  if (!f) return true;
-  const map: Record<DetailForm, keyof UserActions> = {
-    profile: 'edit',
-    roles: 'changeRoles',
-    deactivate: 'deactivate',
-    reactivate: 'reactivate',
-    'reactivation-link': 'reactivateByLink',
-    confirm: 'confirm',
-    confirmation: 'resendConfirmation',
-    delete: 'delete',
-    'transfer-ownership': 'transferOwnership',
-  };
-  return s.actions[map[f]];
+  return !f || s.actions[FORM_ACTION[f]];
 }

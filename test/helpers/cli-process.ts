@@ -16,8 +16,20 @@ export interface CliProcess {
   kill(): void;
 }
 
-export function spawnCli(databaseUrl: string, args: string[]): CliProcess {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', VAR_DIR: os.tmpdir() };
+export interface CliOptions {
+  /** VAR_DIR of the run (default: the system's temporary directory). */
+  varDir?: string;
+  /** More environment (e.g. COOKIE_KEYS shared with running servers). */
+  env?: Record<string, string>;
+}
+
+/**
+ * A minimal environment: the CLI's configuration comes only from what is given here.
+ * stderr drops known noise that is not the CLI's own output: npx's warning about the
+ * machine's npm configuration and oidc-provider's runtime notice on Node 20 (it works).
+ */
+export function spawnCli(databaseUrl: string, args: string[], options: CliOptions = {}): CliProcess {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', VAR_DIR: options.varDir ?? os.tmpdir(), ...options.env };
   const child = spawn(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
@@ -38,4 +50,11 @@ export function spawnCli(databaseUrl: string, args: string[]): CliProcess {
       }
     },
   };
+}
+
+/** Runs a CLI command to its end. */
+export async function runCli(databaseUrl: string, args: string[], options: CliOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = spawnCli(databaseUrl, args, options);
+  const { code } = await cli.exited;
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }
