@@ -3,17 +3,10 @@
 // deleted user's refresh token fails with invalid_grant.
 import type { Account } from 'oidc-provider';
 import type { Services } from '../src/services.js';
-import { NotFound } from '../src/errors.js';
 
 export async function findAccount(services: Services, sub: string): Promise<Account | undefined> {
-  let user;
-  try {
-    user = await services.users.get(sub);
-  } catch (err) {
-    if (err instanceof NotFound) return undefined;
-    throw err;
-  }
-  if (user.status !== 'active') return undefined;
+  const user = await services.users.findActiveForClaims(sub);
+  if (!user) return undefined;
   return {
     accountId: user.id,
     async claims(_use, scope) {
@@ -28,8 +21,9 @@ export async function findAccount(services: Services, sub: string): Promise<Acco
         locale: user.locale ?? undefined,
         phone_number: user.phone ?? undefined,
       };
+      // Roles are read only when the scope asks for them.
       if (scopes.has('roles')) {
-        claims.roles = user.roles.map((r) => r.name);
+        claims.roles = (await services.roles.roleRefsOf(user.id)).map((r) => r.name);
         claims.permissions = [...(await services.roles.permissionsOf(user.id))].sort();
       }
       return claims as { sub: string };

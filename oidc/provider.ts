@@ -42,7 +42,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
 
   const configuration: Configuration = {
     // Left undefined, oidc-provider falls back to its MemoryAdapter.
-    adapter: deps.storage === 'memory' ? undefined : (createAdapterClass(deps.oidcModels, services.clients, services.clock) as unknown as Configuration['adapter']),
+    adapter: deps.storage === 'memory' ? undefined : (createAdapterClass(deps.oidcModels, services.db.sql, services.clients, services.clock) as unknown as Configuration['adapter']),
     clients: [adminClientMetadata(config.publicUrl, hashToken(deps.adminClientSecret))],
     findAccount: (ctx, sub) => findAccount(services, sub),
     claims: {

@@ -103,7 +103,7 @@ export interface ServiceOverrides {
 }
 
 export function createServices(config: Readonly<Config>, db: Database, logger: Logger, clock: Clock, overrides: ServiceOverrides = {}): Services {
-  const models = defineModels(db.sequelize);
+  const models = defineModels(db.sequelize, db.sql);
   const tx = db.transactions;
   const audit = new AuditService(models, clock);
   const settings = new SettingsService(models, audit, clock, tx);

@@ -4,6 +4,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Provider } from 'oidc-provider';
 import type { Services } from '../../src/services.js';
+import type { SignInAccount } from '../../src/users/user-presenter.js';
 import { contextOf } from '../../src/web/request-context.js';
 import { DomainError, ValidationError } from '../../src/errors.js';
 import { raw } from '../../src/html.js';
@@ -50,8 +51,9 @@ export function interactionRoutes(provider: Provider, services: Services): Route
   };
 
   /** After the password: a second step when enrolled, a forced enrolment when required. */
-  const afterPassword = async (req: Request, res: Response, d: Details, accountId: string) => {
-    if (await services.totp.isEnrolled(accountId)) {
+  const afterPassword = async (req: Request, res: Response, d: Details, account: SignInAccount) => {
+    const accountId = account.id;
+    if (account.totpEnabled) {
       await savePending(d, { accountId });
       return res.type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken }));
     }
@@ -82,8 +84,8 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     const d = await details(req, res);
     const login = str(req.body?.login);
     try {
-      const user = await services.signIn.authenticate(contextOf(req, 'oidc'), login, str(req.body?.password));
-      await afterPassword(req, res, d, user.id);
+      const account = await services.signIn.authenticate(contextOf(req, 'oidc'), login, str(req.body?.password));
+      await afterPassword(req, res, d, account);
     } catch (err) {
       if (!(err instanceof DomainError) || !err.expose) throw err;
       res.status(err.status).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), login, error: err.message, ...(await loginOptions()) }));

@@ -41,7 +41,13 @@ export class AuditService {
   ) {}
 
   async record(ctx: Context, action: AuditAction, details: Record<string, unknown> = {}, target?: AuditTarget): Promise<void> {
-    await this.models.AuditEvent.create(this.rowOf(ctx, { action, details, target }, this.clock.now()), { transaction: ctx.transaction });
+    // Plain SQL: every sign-in and every provisioning call writes one (sql.ts).
+    const row = this.rowOf(ctx, { action, details, target }, this.clock.now());
+    await this.models.sql.write(
+      'INSERT INTO audit_events (occurred_at, action, actor_id, actor_label, source, ip, request_id, target_type, target_id, target_label, details) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+      [row.occurredAt, row.action, row.actorId, row.actorLabel, row.source, row.ip, row.requestId, row.targetType, row.targetId, row.targetLabel, row.details],
+      ctx,
+    );
   }
 
   /**

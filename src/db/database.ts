@@ -7,6 +7,7 @@ import type { DatabaseConfig } from '../../config/index.js';
 import type { Logger } from '../logger.js';
 import { Unavailable } from '../errors.js';
 import { TransactionRunner } from './transaction-runner.js';
+import { createSql, type Sql } from './sql.js';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -14,20 +15,23 @@ export interface Database {
   sequelize: Sequelize;
   dialect: Dialect;
   transactions: TransactionRunner;
+  /** Plain SQL for the hot paths (sql.ts). */
+  sql: Sql;
   close(): Promise<void>;
 }
 
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 function createSequelize(config: DatabaseConfig, logger: Logger): Sequelize {
-  const logging = (sql: string) => logger.trace({ sql }, 'sql');
+  // Only when SQL tracing is on: Sequelize builds each logged statement's text otherwise too.
+  const logging = logger.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql }, 'sql') : false;
   if (config.dialect === 'sqlite') {
     fs.mkdirSync(path.dirname(path.resolve(config.storage)), { recursive: true });
     const sequelize = new Sequelize({ dialect: 'sqlite', storage: config.storage, logging });
     configureSqliteConnections(sequelize);
     return sequelize;
   }
-  return new Sequelize(config.url, {
+  const sequelize = new Sequelize(config.url, {
     dialect: 'mysql',
     logging,
     timezone: '+00:00',
@@ -35,7 +39,15 @@ function createSequelize(config: DatabaseConfig, logger: Logger): Sequelize {
     dialectOptions: { charset: 'utf8mb4', dateStrings: false, connectTimeout: 5_000 },
     define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
   });
+  // READ COMMITTED for every transaction (see transaction-runner.ts), set once per pooled
+  // connection rather than by a SET statement before each transaction.
+  sequelize.addHook('afterConnect', async (connection) => {
+    await (connection as { promise(): { query(sql: string): Promise<unknown> } }).promise().query(`SET SESSION TRANSACTION ISOLATION LEVEL ${MYSQL_ISOLATION}`);
+  });
+  return sequelize;
 }
+
+export const MYSQL_ISOLATION = 'READ COMMITTED';
 
 // Sequelize opens one SQLite connection per transaction; each needs a busy timeout so a
 // reader never fails at once on another connection's write lock.
@@ -86,6 +98,7 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger, timeo
     sequelize,
     dialect,
     transactions: new TransactionRunner(sequelize, dialect, logger),
+    sql: createSql(sequelize, dialect),
     close: () => sequelize.close(),
   };
 }

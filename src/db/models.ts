@@ -1,6 +1,7 @@
 // Every table's model, bound to one Sequelize instance.
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Context } from '../context.js';
+import type { Sql } from './sql.js';
 import { defineUserModel } from '../users/user-model.js';
 import { defineRoleModels } from '../roles/role-model.js';
 import { defineAuditModel } from '../audit/audit-model.js';
@@ -21,8 +22,10 @@ import { defineUserSearchTermModel } from '../users/user-search-term-model.js';
 import { defineReactivationLinkModel } from '../users/reactivation-link-model.js';
 import { defineDirectoryModels } from '../directory/directory-models.js';
 
-export function defineModels(sequelize: Sequelize) {
+export function defineModels(sequelize: Sequelize, sql: Sql) {
   return {
+    /** Plain SQL for the hot paths (sql.ts). */
+    sql,
     User: defineUserModel(sequelize),
     ...defineRoleModels(sequelize),
     AuditEvent: defineAuditModel(sequelize),

@@ -1,8 +1,9 @@
 // The one way services open a write transaction.
 // - SQLite has one writer: write transactions are queued in-process and begin IMMEDIATE
 //   (DESIGN.md pitfall: parallel Sequelize transactions otherwise fail with SQLITE_BUSY).
-// - MySQL/MariaDB runs them under READ COMMITTED, so a count taken after locking a row sees
-//   what others committed (REPEATABLE READ would keep an older snapshot), and retries the
+// - MySQL/MariaDB runs them under READ COMMITTED (set on each connection when it opens, in
+//   database.ts), so a count taken after locking a row sees what others committed
+//   (REPEATABLE READ would keep an older snapshot), and retries the
 //   whole unit of work when InnoDB or Galera picks it as a deadlock victim.
 import { Transaction, type Sequelize } from 'sequelize';
 import type { Logger } from '../logger.js';
@@ -52,10 +53,7 @@ export class TransactionRunner {
   private async runMysql<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.sequelize.transaction(
-          { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED },
-          (t) => work(t),
-        );
+        return await this.sequelize.transaction((t) => work(t));
       } catch (err) {
         const errno = (err as { parent?: { errno?: number } }).parent?.errno;
         if (errno === undefined || !MYSQL_RETRYABLE.has(errno) || attempt >= MAX_ATTEMPTS) throw err;

@@ -5,7 +5,7 @@
 // so it counts no failure, and accounts managed in Gatehouse sign in as usual.
 import type { Models } from '../db/models.js';
 import type { ExternalPasswordVerifier } from '../signin/sign-in-service.js';
-import type { UserView } from '../users/user-presenter.js';
+import type { SignInAccount } from '../users/user-presenter.js';
 import { bindAsUser, DirectoryUnreachable, type LdapClientOptions } from './ldap-client.js';
 import type { LdapSettingsService } from './ldap-settings-service.js';
 
@@ -16,11 +16,11 @@ export class LdapPasswordVerifier implements ExternalPasswordVerifier {
     private readonly clientOptions: LdapClientOptions = {},
   ) {}
 
-  handles(user: UserView): boolean {
+  handles(user: SignInAccount): boolean {
     return user.source === 'ldap';
   }
 
-  async verify(user: UserView, password: string): Promise<boolean> {
+  async verify(user: SignInAccount, password: string): Promise<boolean> {
     const link = await this.models.LdapAccount.findByPk(user.id, { attributes: ['dn'] });
     if (!link) return false;
     const { settings, configured } = await this.settings.get();

@@ -14,6 +14,9 @@ import { PERMISSION_PATTERN, type BuiltInRoleKey } from './permission-catalogue.
 import { textProblem } from '../users/user-validation.js';
 import { followRole } from '../settings/role-references.js';
 
+/** A role as a user's roles are shown. */
+export type RoleRef = Pick<RoleView, 'id' | 'name' | 'builtin'>;
+
 export interface RoleView {
   id: string;
   name: string;
@@ -71,6 +74,27 @@ export class RoleService {
 
   async rolesOf(userId: string, ctx?: Context): Promise<RoleView[]> {
     return (await this.rolesOfUsers([userId], ctx)).get(userId)!;
+  }
+
+  /**
+   * The roles each given user holds as a user is shown (id, name, built-in key), by name, in
+   * one query: presenting a user needs neither the roles' permissions nor their holders.
+   */
+  async roleRefsOfUsers(userIds: readonly string[], ctx?: Context): Promise<Map<string, RoleRef[]>> {
+    const result = new Map<string, RoleRef[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return result;
+    const rows = await this.models.sql.select<{ user_id: string; id: string; name: string; builtin: BuiltInRoleKey | null }>(
+      `SELECT ur.user_id, r.id, r.name, r.builtin FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id IN (${userIds.map(() => '?').join(',')})`,
+      userIds,
+      ctx,
+    );
+    for (const row of rows) result.get(row.user_id)!.push({ id: row.id, name: row.name, builtin: row.builtin });
+    for (const list of result.values()) list.sort((a, b) => a.name.localeCompare(b.name));
+    return result;
+  }
+
+  async roleRefsOf(userId: string, ctx?: Context): Promise<RoleRef[]> {
+    return (await this.roleRefsOfUsers([userId], ctx)).get(userId)!;
   }
 
   async permissionsOf(userId: string, ctx?: Context): Promise<Set<string>> {

@@ -59,7 +59,8 @@ export class SettingsService {
   ) {}
 
   async get<K extends keyof Settings>(key: K, ctx?: Context): Promise<Settings[K]> {
-    const row = await this.models.Setting.findByPk(key, { transaction: ctx?.transaction });
+    // Plain SQL: sign-in pages read a setting or two on every request (sql.ts).
+    const [row] = await this.models.sql.select<{ value: string }>('SELECT `value` FROM settings WHERE `key` = ?', [key], ctx);
     return row ? (JSON.parse(row.value) as Settings[K]) : DEFAULT_SETTINGS[key];
   }
 

@@ -7,7 +7,7 @@ import { DomainError } from '../errors.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { hashPassword, verifyPassword } from '../passwords/password-hasher.js';
 import type { UserService } from '../users/user-service.js';
-import type { UserView } from '../users/user-presenter.js';
+import type { SignInAccount } from '../users/user-presenter.js';
 import { normalize } from '../users/user-validation.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 
@@ -31,8 +31,8 @@ export class AccountNotActive extends DomainError {
 
 /** A check of the password a directory holds (LDAP bind), for accounts synced from one. */
 export interface ExternalPasswordVerifier {
-  handles(user: UserView): boolean;
-  verify(user: UserView, password: string): Promise<boolean>;
+  handles(account: SignInAccount): boolean;
+  verify(account: SignInAccount, password: string): Promise<boolean>;
 }
 
 export class SignInService {
@@ -49,47 +49,43 @@ export class SignInService {
     this.external.push(verifier);
   }
 
-  /** Returns the active user whose password this is, or throws InvalidCredentials / AccountNotActive. */
-  async authenticate(ctx: Context, login: string, password: string): Promise<UserView> {
+  /** Returns the active account whose password this is, or throws InvalidCredentials / AccountNotActive. */
+  async authenticate(ctx: Context, login: string, password: string): Promise<SignInAccount> {
     const key = normalize((login ?? '').trim()).slice(0, 320);
-    const user = key ? await this.users.findByLogin(key) : null;
-    const accountKey = user ? `user:${user.id}` : `login:${key}`;
+    const found = key ? await this.users.findForSignIn(key) : null;
+    const account = found?.account ?? null;
+    const target = account ? { type: 'user' as const, id: account.id, label: account.username } : undefined;
+    const accountKey = account ? `user:${account.id}` : `login:${key}`;
     const verdict = await this.throttle.check(accountKey, ctx.ip);
     let ok = false;
-    if (!verdict.allowed || !user) {
+    if (!verdict.allowed || !found) {
       await this.burnOneHash(password);
     } else {
-      ok = await this.passwordMatches(user, password);
+      ok = await this.passwordMatches(found.account, found.passwordHash, password);
     }
     if (!ok) {
       if (verdict.allowed) await this.throttle.recordFailure(accountKey, ctx.ip);
-      await this.audit.record(
-        ctx,
-        'signin.failed',
-        { login: key, reason: !verdict.allowed ? verdict.reason : user ? 'wrong_password' : 'unknown_account' },
-        user ? { type: 'user', id: user.id, label: user.username } : undefined,
-      );
+      await this.audit.record(ctx, 'signin.failed', { login: key, reason: !verdict.allowed ? verdict.reason : account ? 'wrong_password' : 'unknown_account' }, target);
       throw new InvalidCredentials();
     }
-    await this.throttle.recordSuccess(accountKey);
-    if (user!.status !== 'active') {
-      await this.audit.record(ctx, 'signin.failed', { login: key, reason: `status_${user!.status}` }, { type: 'user', id: user!.id, label: user!.username });
-      throw new AccountNotActive(user!.status);
+    if (verdict.accountFailures > 0) await this.throttle.recordSuccess(accountKey);
+    if (account!.status !== 'active') {
+      await this.audit.record(ctx, 'signin.failed', { login: key, reason: `status_${account!.status}` }, target);
+      throw new AccountNotActive(account!.status);
     }
-    await this.users.recordSignIn(user!.id);
-    await this.audit.record({ ...ctx, actor: { userId: user!.id, label: user!.username, permissions: new Set() } }, 'signin.succeeded', { method: 'password' }, { type: 'user', id: user!.id, label: user!.username });
-    return user!;
+    await this.users.recordSignIn(account!.id);
+    await this.audit.record({ ...ctx, actor: { userId: account!.id, label: account!.username, permissions: new Set() } }, 'signin.succeeded', { method: 'password' }, target);
+    return account!;
   }
 
-  private async passwordMatches(user: UserView, password: string): Promise<boolean> {
-    const verifier = this.external.find((v) => v.handles(user));
-    if (verifier) return verifier.verify(user, password);
-    const hash = await this.users.passwordHashOf(user.id);
-    if (!hash) {
+  private async passwordMatches(account: SignInAccount, passwordHash: string | null, password: string): Promise<boolean> {
+    const verifier = this.external.find((v) => v.handles(account));
+    if (verifier) return verifier.verify(account, password);
+    if (!passwordHash) {
       await this.burnOneHash(password);
       return false;
     }
-    return verifyPassword(hash, password);
+    return verifyPassword(passwordHash, password);
   }
 
   private async burnOneHash(password: string): Promise<void> {

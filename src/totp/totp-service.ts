@@ -41,7 +41,7 @@ export class TotpService {
     if (mode === 'all') return true;
     if (mode !== 'roles') return false;
     const wanted = new Set(await this.settings.get('totpRequiredRoleIds'));
-    return (await this.roles.rolesOf(userId)).some((r) => wanted.has(r.id));
+    return (await this.roles.roleRefsOf(userId)).some((r) => wanted.has(r.id));
   }
 
   async isEnrolled(userId: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 // The only shape of a user that leaves the users service (DESIGN.md rule 8): no password
 // hash, no normalised columns.
-import type { RoleView } from '../roles/role-service.js';
+import type { RoleRef } from '../roles/role-service.js';
 import type { UserAttributes } from './user-model.js';
 
 export interface UserView {
@@ -35,11 +35,17 @@ export interface UserView {
   roles: Array<{ id: string; name: string; builtin: string | null }>;
 }
 
+/** An account as a password sign-in sees it (UserService.findForSignIn). */
+export type SignInAccount = Pick<UserView, 'id' | 'username' | 'status' | 'source'> & { totpEnabled: boolean };
+
+/** What OIDC claims are made of (UserService.findActiveForClaims). */
+export type ClaimsProfile = Pick<UserView, 'id' | 'email' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'locale' | 'phone'>;
+
 export function displayNameOf(u: Pick<UserAttributes, 'displayName' | 'givenName' | 'familyName' | 'username'>): string {
   return u.displayName || [u.givenName, u.familyName].filter(Boolean).join(' ') || u.username;
 }
 
-export function presentUser(u: UserAttributes, roles: RoleView[]): UserView {
+export function presentUser(u: UserAttributes, roles: readonly RoleRef[]): UserView {
   return {
     id: u.id,
     username: u.username,

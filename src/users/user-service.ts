@@ -16,7 +16,7 @@ import { hashPassword } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
 import type { AccessRevoker } from './access-revoker.js';
 import { profileColumns, type ProfileColumns, type ProfileInput } from './user-input.js';
-import { presentUser, type UserView } from './user-presenter.js';
+import { displayNameOf, presentUser, type ClaimsProfile, type SignInAccount, type UserView } from './user-presenter.js';
 import type { UserAttributes, UserSource, UserStatus } from './user-model.js';
 import { textProblem, type Origin } from './user-validation.js';
 import { UserSearchIndex } from './user-search-index.js';
@@ -91,6 +91,42 @@ export class UserService {
     return row ? this.present(row.get({ plain: true }), ctx) : null;
   }
 
+  /**
+   * What a password sign-in needs of the account a login names (its username, else its
+   * email), with the stored hash, in one read. The hash goes to the sign-in service only.
+   */
+  async findForSignIn(login: string): Promise<{ account: SignInAccount; passwordHash: string | null } | null> {
+    const key = login.trim().normalize('NFC').toLowerCase();
+    const [row] = await this.models.sql.select<{ id: string; username: string; status: UserStatus; source: UserSource; password_hash: string | null; totp_enabled_at: unknown }>(
+      'SELECT id, username, status, source, password_hash, totp_enabled_at FROM users WHERE username_normalized = ? OR email_normalized = ? ORDER BY CASE WHEN username_normalized = ? THEN 0 ELSE 1 END LIMIT 1',
+      [key, key, key],
+    );
+    if (!row) return null;
+    return { account: { id: row.id, username: row.username, status: row.status, source: row.source, totpEnabled: row.totp_enabled_at !== null }, passwordHash: row.password_hash };
+  }
+
+  /**
+   * The profile an OIDC token's claims are made of, in one read, for active accounts only
+   * (oidc-provider asks at every grant, refresh included); null for any other status.
+   */
+  async findActiveForClaims(id: string): Promise<ClaimsProfile | null> {
+    const [row] = await this.models.sql.select<{ id: string; username: string; status: UserStatus; email: string; email_verified: number | boolean; given_name: string | null; family_name: string | null; display_name: string | null; locale: string | null; phone: string | null }>(
+      'SELECT id, username, status, email, email_verified, given_name, family_name, display_name, locale, phone FROM users WHERE id = ?',
+      [id],
+    );
+    if (!row || row.status !== 'active') return null;
+    return {
+      id: row.id,
+      email: row.email,
+      emailVerified: !!row.email_verified,
+      name: displayNameOf({ displayName: row.display_name, givenName: row.given_name, familyName: row.family_name, username: row.username }),
+      givenName: row.given_name,
+      familyName: row.family_name,
+      locale: row.locale,
+      phone: row.phone,
+    };
+  }
+
   /** The stored argon2id hash, for sign-in only; never presented. */
   async passwordHashOf(userId: string): Promise<string | null> {
     const row = await this.models.User.findByPk(userId, { attributes: ['passwordHash'] });
@@ -103,7 +139,7 @@ export class UserService {
       order: [['createdAt', 'ASC'], ['id', 'ASC']],
       limit: Math.min(options.limit ?? 100, 1000),
     });
-    const roles = await this.roles.rolesOfUsers(rows.map((r) => r.id));
+    const roles = await this.roles.roleRefsOfUsers(rows.map((r) => r.id));
     return rows.map((r) => presentUser(r.get({ plain: true }), roles.get(r.id)!));
   }
 
@@ -111,7 +147,7 @@ export class UserService {
   async getMany(ids: readonly string[], ctx?: Context): Promise<UserView[]> {
     if (ids.length === 0) return [];
     const rows = await this.models.User.findAll({ where: { id: { [Op.in]: [...ids] } }, transaction: ctx?.transaction });
-    const roles = await this.roles.rolesOfUsers(rows.map((r) => r.id), ctx);
+    const roles = await this.roles.roleRefsOfUsers(rows.map((r) => r.id), ctx);
     const byId = new Map(rows.map((r) => [r.id, presentUser(r.get({ plain: true }), roles.get(r.id)!)]));
     return ids.map((id) => byId.get(id)).filter((v): v is UserView => !!v);
   }
@@ -241,7 +277,7 @@ export class UserService {
   }
 
   async recordSignIn(id: string): Promise<void> {
-    await this.models.User.update({ lastSignInAt: this.clock.now() }, { where: { id } });
+    await this.models.sql.write('UPDATE users SET last_sign_in_at = ? WHERE id = ?', [this.clock.now(), id]);
   }
 
   // ---- status transitions -------------------------------------------------------------
@@ -377,6 +413,6 @@ export class UserService {
   }
 
   private async present(row: UserAttributes, ctx?: Context): Promise<UserView> {
-    return presentUser(row, await this.roles.rolesOf(row.id, ctx));
+    return presentUser(row, await this.roles.roleRefsOf(row.id, ctx));
   }
 }
