@@ -39,14 +39,16 @@ export function coerceIn(kind: 'User' | 'Group', raw: Json): { doc: Json; passwo
   declareScimmyResources();
   checkSchemas(kind, raw);
   const { schemas: _schemas, ...body } = raw;
-  let instance: Record<string, unknown>;
+  let coerced: Record<string, unknown>;
   try {
-    instance = (kind === 'User' ? new SCIMMY.Schemas.User(body, 'in') : new SCIMMY.Schemas.Group(body, 'in')) as unknown as Record<string, unknown>;
+    // The schema definition's own coercion: a Schema instance would run it twice (once
+    // more through per-attribute setters) and cost ~3× the CPU per request.
+    coerced = (kind === 'User' ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group).definition.coerce(body, 'in') as Record<string, unknown>;
   } catch (err) {
     if (err instanceof TypeError) throw invalidValue(err.message);
     throw err;
   }
-  const doc = JSON.parse(JSON.stringify(instance)) as Json;
-  const password = kind === 'User' ? (instance as { password?: unknown }).password : undefined;
-  return { doc, password: typeof password === 'string' ? password : undefined };
+  // The password is write-only (RFC 7643 §4.1.1): taken out here, never echoed.
+  const { password, ...doc } = JSON.parse(JSON.stringify(coerced)) as Json;
+  return { doc, password: kind === 'User' && typeof password === 'string' ? password : undefined };
 }

@@ -17,10 +17,8 @@ declare module 'express-serve-static-core' {
  * The token creator's current permissions while their account is active; a token created
  * by an operator on the command line acts with the built-in Admin role's permissions.
  */
-async function delegatedPermissions(services: Services, creatorId: string | null): Promise<ReadonlySet<string>> {
-  if (!creatorId) return new Set((await services.roles.builtin('admin')).permissions);
-  const creator = await services.users.get(creatorId).catch(() => null);
-  return creator?.status === 'active' ? services.roles.permissionsOf(creator.id) : new Set();
+function delegatedPermissions(services: Services, creatorId: string | null): Promise<ReadonlySet<string>> {
+  return creatorId ? services.roles.permissionsOfActive(creatorId) : services.roles.builtinPermissions('admin');
 }
 
 export function bearerAuth(services: Services) {

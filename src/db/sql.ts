@@ -8,10 +8,10 @@
 // SQLite a Date becomes Sequelize's text form ('2030-01-01 09:00:00.000 +00:00') and a
 // boolean 0/1; MySQL's driver formats them itself (UTC, as the pool is configured).
 // Results are the driver's: on SQLite dates come back as that text (see `sqlDate`).
-import type { Sequelize, Transaction } from 'sequelize';
+import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
 import type { Dialect } from './database.js';
 
-type Param = string | number | boolean | Date | null | Buffer;
+export type Param = string | number | boolean | Date | null | Buffer;
 
 export interface WriteResult {
   /** Rows the statement changed (an UPDATE writing the values a row already has counts 0 on MySQL, as in Sequelize). */
@@ -85,4 +85,34 @@ export function createSql(sequelize: Sequelize, dialect: Dialect): Sql {
         ),
       ),
   };
+}
+
+/**
+ * A (multi-row) INSERT of a model's rows, named by the model's attributes and written in its
+ * column names. Every row must carry the same attributes, in the same order.
+ */
+export function insertInto(model: ModelStatic<Model>, rows: ReadonlyArray<Record<string, Param>>): { statement: string; params: Param[] } {
+  const attributes = Object.keys(rows[0]!);
+  const definitions = model.getAttributes();
+  const columns = attributes.map((a) => {
+    const definition = definitions[a];
+    if (!definition) throw new Error(`${model.name} has no attribute ${a}`);
+    return definition.field ?? a;
+  });
+  const tuple = `(${columns.map(() => '?').join(',')})`;
+  return {
+    statement: `INSERT INTO ${model.getTableName() as string} (${columns.join(', ')}) VALUES ${rows.map(() => tuple).join(',')}`,
+    params: rows.flatMap((row) => attributes.map((a) => row[a] as Param)),
+  };
+}
+
+/**
+ * The unique index (MySQL) or column (SQLite) a driver error says was violated, or null
+ * when it is another error. Only the name: MySQL's message also quotes the duplicate value.
+ */
+export function uniqueViolation(err: unknown): string | null {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === 'ER_DUP_ENTRY') return /for key '([^']+)'/.exec(e.message ?? '')?.[1] ?? '';
+  if (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test(e.message ?? '')) return /failed: (.*)$/.exec(e.message ?? '')?.[1] ?? '';
+  return null;
 }

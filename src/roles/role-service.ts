@@ -106,6 +106,24 @@ export class RoleService {
     return new Set(rows.map((r) => r.permission));
   }
 
+  /** The permissions of a built-in role, in one query. */
+  async builtinPermissions(key: BuiltInRoleKey): Promise<Set<string>> {
+    const rows = await this.models.sql.select<{ permission: string }>(
+      'SELECT rp.permission FROM roles r JOIN role_permissions rp ON rp.role_id = r.id WHERE r.builtin = ?',
+      [key],
+    );
+    return new Set(rows.map((r) => r.permission));
+  }
+
+  /** The union of a user's roles' permissions while the account is active; none otherwise. One query. */
+  async permissionsOfActive(userId: string): Promise<Set<string>> {
+    const rows = await this.models.sql.select<{ permission: string }>(
+      "SELECT DISTINCT rp.permission FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE u.id = ? AND u.status = 'active'",
+      [userId],
+    );
+    return new Set(rows.map((r) => r.permission));
+  }
+
   /**
    * The actor a signed-in user acts as: their label and the union of their roles'
    * permissions. The owner holds every permission (SPEC), free-form strings included, so

@@ -5,6 +5,7 @@ import { Op } from 'sequelize';
 import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
+import { sqlDate } from '../db/sql.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { InvalidTransition, NotFound, ValidationError } from '../errors.js';
 import { hashToken, newId, newToken } from '../ids.js';
@@ -101,13 +102,18 @@ export class ScimTokenService {
    */
   async authenticate(token: string, ip: string | null): Promise<ScimTokenView | null> {
     if (!token || token.length > MAX_TOKEN_LENGTH) return null;
-    const row = await this.models.ScimToken.findOne({ where: { tokenHash: hashToken(token), revokedAt: null } });
-    if (!row) return null;
+    // Plain SQL: every SCIM request starts here (src/db/sql.ts).
+    const [found] = await this.models.sql.select<Omit<ScimTokenAttributes, 'tokenHash'>>(
+      'SELECT id, name, token_hint AS tokenHint, created_at AS createdAt, created_by AS createdBy, created_by_label AS createdByLabel, last_used_at AS lastUsedAt, last_used_ip AS lastUsedIp, revoked_at AS revokedAt, revoked_by_label AS revokedByLabel FROM scim_tokens WHERE token_hash = ? AND revoked_at IS NULL',
+      [hashToken(token)],
+    );
+    if (!found) return null;
+    const row = { ...found, tokenHash: '', createdAt: sqlDate(found.createdAt)!, lastUsedAt: sqlDate(found.lastUsedAt), revokedAt: null };
     const now = this.clock.now();
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
       await this.recordUse(row.id, now, ip);
     }
-    return present(row.get({ plain: true }));
+    return present(row);
   }
 
   private async recordUse(id: string, now: Date, ip: string | null): Promise<void> {

@@ -14,7 +14,7 @@
 // bound is not below usage. It is unknown while the pool is unlimited (creations then
 // skip the exclusive lock), and `setLimit` recounts it. Anything writing accounts or
 // invitations by bulk SQL must set `in_use = -1`.
-import { Op, literal } from 'sequelize';
+import { Op } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../clock.js';
 import type { Context, TxContext } from '../context.js';
@@ -40,6 +40,12 @@ export interface PoolUsage {
 }
 
 export class SeatService {
+  /**
+   * Pools this process last found unlimited: a hint of which statement to try first (a
+   * shared-lock read rather than the conditional write), never trusted for a decision.
+   */
+  private readonly seenUnlimited = new Set<Kind>();
+
   constructor(
     private readonly models: Models,
     private readonly config: Pick<Config, 'seats'>,
@@ -74,22 +80,26 @@ export class SeatService {
   async take(ctx: TxContext, pool: Kind, options: { writtenUserId?: string } = {}): Promise<void> {
     const t = ctx.transaction;
     const configured = this.config.seats[pool];
-    let row = await this.poolRow(pool, ctx);
-    if ((configured ?? row.seatLimit) === null) {
-      // Unlimited: the bound is not kept, so mark it unknown (one write, then never again).
-      // The shared lock lets parallel creations proceed together, yet makes a `setLimit`
-      // (FOR UPDATE) wait for this one to commit, so its recount includes this account.
-      if (row.inUse >= 0) await this.models.SeatPool.update({ inUse: -1 }, { where: { pool, inUse: { [Op.gte]: 0 } }, transaction: t });
-      row = await this.poolRow(pool, ctx, 'SHARE');
-      if ((configured ?? row.seatLimit) === null) return;
-      // A limit was set meanwhile: the write below upgrades the shared lock, which may meet
-      // another upgrader in a deadlock; the transaction runner retries the loser.
+    if (configured === null && this.seenUnlimited.has(pool)) {
+      // Unlimited when this process last looked: one shared-lock read confirms it. The shared
+      // lock lets parallel creations proceed together, yet makes a `setLimit` (FOR UPDATE)
+      // wait for this one to commit, so its recount includes this account.
+      const row = await this.poolRow(pool, ctx, 'SHARE');
+      if (row.seatLimit === null && row.inUse < 0) return;
+      // A limit was set meanwhile: go on as for a limited pool. Its write upgrades the shared
+      // lock, which may meet another upgrader in a deadlock; the transaction runner retries.
+      this.seenUnlimited.delete(pool);
     }
     if (await this.raiseBoundIfFar(ctx, pool, configured)) return;
-    // Near the limit, or the bound unknown: count exactly under the lock, as always.
-    row = await this.poolRow(pool, ctx, 'UPDATE');
+    // Near the limit, the bound unknown, or no limit: decide under the exclusive lock.
+    const row = await this.poolRow(pool, ctx, 'UPDATE');
     const limit = configured ?? row.seatLimit;
-    if (limit === null) return; // made unlimited meanwhile (setLimit left the bound unknown)
+    if (limit === null) {
+      // Unlimited: the bound is not kept, so mark it unknown (one write, then never again).
+      if (row.inUse >= 0) await this.models.SeatPool.update({ inUse: -1 }, { where: { pool }, transaction: t });
+      this.seenUnlimited.add(pool);
+      return;
+    }
     const counts = await this.count(pool, ctx, options.writtenUserId);
     const used = counts.accounts + counts.invited;
     if (used >= limit) throw new SeatLimitReached(pool, used, limit);
@@ -103,11 +113,12 @@ export class SeatService {
    */
   private async raiseBoundIfFar(ctx: TxContext, pool: Kind, configured: number | null): Promise<boolean> {
     const limitSql = configured === null ? 'seat_limit' : String(configured);
-    const [changed] = await this.models.SeatPool.update(
-      { inUse: literal('in_use + 1') as unknown as number, updatedAt: this.clock.now() },
-      { where: { [Op.and]: [{ pool }, { inUse: { [Op.gte]: 0 } }, literal(`${limitSql} IS NOT NULL AND (in_use + 1) * 10 <= ${limitSql} * 9`)] }, transaction: ctx.transaction },
+    const { affectedRows } = await this.models.sql.write(
+      `UPDATE seat_pools SET in_use = in_use + 1, updated_at = ? WHERE pool = ? AND in_use >= 0 AND ${limitSql} IS NOT NULL AND (in_use + 1) * 10 <= ${limitSql} * 9`,
+      [this.clock.now(), pool],
+      ctx,
     );
-    return changed === 1;
+    return affectedRows === 1;
   }
 
   /**
@@ -160,10 +171,12 @@ export class SeatService {
     });
   }
 
-  private async poolRow(pool: Kind, ctx: TxContext, lock?: 'UPDATE' | 'SHARE') {
-    const row = await this.models.SeatPool.findByPk(pool, { transaction: ctx.transaction, ...(lock ? { lock: ctx.transaction.LOCK[lock] } : {}) });
+  /** The pool's row, locked (SQLite: its transaction already holds the write lock). Plain SQL: every creation reads it. */
+  private async poolRow(pool: Kind, ctx: TxContext, lock: 'UPDATE' | 'SHARE'): Promise<{ seatLimit: number | null; inUse: number }> {
+    const locking = this.models.SeatPool.sequelize!.getDialect() === 'sqlite' ? '' : lock === 'UPDATE' ? ' FOR UPDATE' : ' LOCK IN SHARE MODE';
+    const [row] = await this.models.sql.select<{ seatLimit: number | null; inUse: number }>(`SELECT seat_limit AS seatLimit, in_use AS inUse FROM seat_pools WHERE pool = ?${locking}`, [pool], ctx);
     if (!row) throw new Error(`Seat pool ${pool} is missing; run the migrations.`);
-    return row.get({ plain: true });
+    return row;
   }
 
   private async limit(pool: Kind, ctx?: Context): Promise<{ value: number | null; fromConfig: boolean }> {

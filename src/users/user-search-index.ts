@@ -2,6 +2,7 @@
 // profile, inside the transaction that writes the profile.
 import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
+import { insertInto } from '../db/sql.js';
 import { searchTermsOf, type SearchableProfile } from './user-search-terms.js';
 
 export class UserSearchIndex {
@@ -11,6 +12,8 @@ export class UserSearchIndex {
   async replace(tx: TxContext, userId: string, profile: SearchableProfile, fresh = false): Promise<void> {
     if (!fresh) await this.models.UserSearchTerm.destroy({ where: { userId }, transaction: tx.transaction });
     const terms = searchTermsOf(profile);
-    if (terms.length) await this.models.UserSearchTerm.bulkCreate(terms.map((term) => ({ userId, term })), { transaction: tx.transaction });
+    if (!terms.length) return;
+    const insert = insertInto(this.models.UserSearchTerm, terms.map((term) => ({ userId, term })));
+    await this.models.sql.write(insert.statement, insert.params, tx);
   }
 }

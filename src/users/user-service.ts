@@ -5,6 +5,7 @@ import { Op, UniqueConstraintError } from 'sequelize';
 import type { Clock } from '../clock.js';
 import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
+import { insertInto, uniqueViolation, type Param } from '../db/sql.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { Conflict, Forbidden, InvalidTransition, NotFound, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -47,6 +48,28 @@ export interface UpdateUserOptions {
 }
 
 const SEAT_HOLDING: readonly UserStatus[] = ['unconfirmed', 'active'];
+
+/** The case-insensitive unique columns, in the order a clash is reported. */
+const UNIQUE_COLUMNS = [
+  { attribute: 'usernameNormalized', column: 'username_normalized', field: 'username' },
+  { attribute: 'emailNormalized', column: 'email_normalized', field: 'email' },
+  { attribute: 'externalIdNormalized', column: 'external_id_normalized', field: 'externalId' },
+] as const;
+
+function uniqueConflict(field: (typeof UNIQUE_COLUMNS)[number]['field']): Conflict {
+  const messages = {
+    username: 'This username is already taken.',
+    email: 'An account with this email address already exists.',
+    externalId: 'An account with this external id already exists.',
+  };
+  return new Conflict(messages[field], field);
+}
+
+/** Profile fields a new account leaves empty unless given. */
+const EMPTY_PROFILE = {
+  givenName: null, familyName: null, displayName: null, phone: null, department: null, title: null, employeeNumber: null,
+  manager: null, gender: null, birthdate: null, locale: null, externalId: null, externalIdNormalized: null,
+} as const;
 /** Profile columns the users list searches or sorts by (user-search-terms.ts). */
 const SEARCHED: ReadonlyArray<keyof ProfileColumns> = ['username', 'email', 'givenName', 'familyName', 'displayName', 'phone'];
 
@@ -185,46 +208,55 @@ export class UserService {
   }
 
   private async insert(tx: TxContext, columns: ProfileColumns, options: CreateUserOptions & { status: UserStatus }, passwordHash: string | null, allowOwner: boolean): Promise<UserView> {
-    await this.assertUnique(tx, columns);
     const now = this.clock.now();
-    const id = newId();
-    await this.translateUniqueErrors(() =>
-      this.models.User.create(
-        {
-          ...columns,
-          id,
-          // profileColumns(…, requireIdentity=true) always yields these.
-          username: columns.username!,
-          usernameNormalized: columns.usernameNormalized!,
-          email: columns.email!,
-          emailNormalized: columns.emailNormalized!,
-          kind: columns.kind!,
-          source: options.source,
-          status: options.status,
-          emailVerified: options.emailVerified ?? false,
-          passwordHash,
-          createdAt: now,
-          updatedAt: now,
-          deactivatedAt: options.status === 'inactive' ? now : null,
-          sortName: sortNameOf(searchableOf(columns)),
-        },
-        { transaction: tx.transaction },
-      ),
-    );
-    await this.searchIndex.replace(tx, id, searchableOf(columns), true);
-    const roles = await this.roles.grantOnCreate(tx, id, options.roleIds ?? [], allowOwner);
+    const row: UserAttributes = {
+      ...EMPTY_PROFILE,
+      ...columns,
+      id: newId(),
+      // profileColumns(…, requireIdentity=true) always yields these.
+      username: columns.username!,
+      usernameNormalized: columns.usernameNormalized!,
+      email: columns.email!,
+      emailNormalized: columns.emailNormalized!,
+      kind: columns.kind!,
+      source: options.source,
+      status: options.status,
+      emailVerified: options.emailVerified ?? false,
+      passwordHash,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      lastSignInAt: null,
+      deactivatedAt: options.status === 'inactive' ? now : null,
+      deactivationReason: null,
+      totpSecret: null,
+      totpEnabledAt: null,
+      sortName: sortNameOf(searchableOf(columns)),
+    };
+    // No look-up first: the unique indexes answer, and their refusal becomes the same
+    // friendly Conflict the look-up gives on updates (plain SQL: every directory push and
+    // import creates through here).
+    const insert = insertInto(this.models.User, [row as unknown as Record<string, Param>]);
+    try {
+      await this.models.sql.write(insert.statement, insert.params, tx);
+    } catch (err) {
+      const index = uniqueViolation(err);
+      if (index === null) throw err;
+      throw uniqueConflict(UNIQUE_COLUMNS.find((u) => index.includes(u.column))?.field ?? 'username');
+    }
+    await this.searchIndex.replace(tx, row.id, searchableOf(columns), true);
+    const roles = await this.roles.grantOnCreate(tx, row.id, options.roleIds ?? [], allowOwner);
     await this.audit.record(
       tx,
       'user.created',
       { source: options.source, status: options.status, kind: columns.kind, roles: roles.map((r) => r.name) },
-      { type: 'user', id, label: columns.username },
+      { type: 'user', id: row.id, label: columns.username },
     );
-    const view = await this.get(id, tx);
     // The seat is taken last, naming the row just written: the pool row's lock is then held
     // only until commit, so parallel creations queue for milliseconds, not for the whole
     // creation (bench:seats). A refusal still rolls everything above back.
-    if (SEAT_HOLDING.includes(options.status) && !options.seatReserved) await this.seats.take(tx, columns.kind!, { writtenUserId: id });
-    return view;
+    if (SEAT_HOLDING.includes(options.status) && !options.seatReserved) await this.seats.take(tx, columns.kind!, { writtenUserId: row.id });
+    return presentUser(row, roles);
   }
 
   // ---- profile -----------------------------------------------------------------------
@@ -382,16 +414,11 @@ export class UserService {
 
   /** Friendly uniqueness messages; the unique indexes remain the guarantee under races. */
   private async assertUnique(ctx: Context, columns: ProfileColumns, exceptId?: string): Promise<void> {
-    const checks: Array<[keyof ProfileColumns, string, string]> = [
-      ['usernameNormalized', 'username', 'This username is already taken.'],
-      ['emailNormalized', 'email', 'An account with this email address already exists.'],
-      ['externalIdNormalized', 'externalId', 'An account with this external id already exists.'],
-    ];
-    for (const [column, field, message] of checks) {
-      const value = columns[column];
+    for (const { attribute, field } of UNIQUE_COLUMNS) {
+      const value = columns[attribute];
       if (value === undefined || value === null) continue;
-      const clash = await this.models.User.findOne({ attributes: ['id'], where: { [column]: value }, transaction: ctx.transaction });
-      if (clash && clash.id !== exceptId) throw new Conflict(message, field);
+      const clash = await this.models.User.findOne({ attributes: ['id'], where: { [attribute]: value }, transaction: ctx.transaction });
+      if (clash && clash.id !== exceptId) throw uniqueConflict(field);
     }
   }
 
@@ -405,8 +432,7 @@ export class UserService {
         // names as an array, MySQL an object keyed by the index name.
         const fields = err.fields as unknown;
         const text = (Array.isArray(fields) ? fields : Object.keys((fields as object | undefined) ?? {})).join(' ');
-        const field = /email/.test(text) ? 'email' : /external/.test(text) ? 'externalId' : 'username';
-        throw new Conflict(`Another account already uses this ${field === 'externalId' ? 'external id' : field}.`, field);
+        throw uniqueConflict(UNIQUE_COLUMNS.find((u) => text.includes(u.column))?.field ?? 'username');
       }
       throw err;
     }
