@@ -44,10 +44,37 @@ function createSequelize(config: DatabaseConfig, logger: Logger): Sequelize {
   sequelize.addHook('afterConnect', async (connection) => {
     await (connection as { promise(): { query(sql: string): Promise<unknown> } }).promise().query(`SET SESSION TRANSACTION ISOLATION LEVEL ${MYSQL_ISOLATION}`);
   });
+  frameTransactionsDirectly(sequelize);
   return sequelize;
 }
 
 export const MYSQL_ISOLATION = 'READ COMMITTED';
+
+/**
+ * MySQL: START TRANSACTION, COMMIT and ROLLBACK sent straight on the transaction's connection.
+ * Through Sequelize's query pipeline each costs as much CPU as a statement it frames, and
+ * every write unit of work has two (bench:scim). Savepoints (nested transactions) keep
+ * Sequelize's own path.
+ */
+function frameTransactionsDirectly(sequelize: Sequelize): void {
+  type Tx = Transaction & { parent?: Transaction; connection: { query(sql: string, cb: (err: Error | null) => void): void }; finished?: string };
+  const qi = sequelize.getQueryInterface() as unknown as Record<'startTransaction' | 'commitTransaction' | 'rollbackTransaction', (t: Tx, o?: object) => Promise<unknown>>;
+  const sequelizePath = { start: qi.startTransaction.bind(qi), commit: qi.commitTransaction.bind(qi), rollback: qi.rollbackTransaction.bind(qi) };
+  const send = (t: Tx, sql: string) => new Promise<void>((resolve, reject) => t.connection.query(sql, (err) => (err ? reject(err) : resolve())));
+  qi.startTransaction = (t, o) => (t.parent ? sequelizePath.start(t, o) : send(t, 'START TRANSACTION'));
+  qi.commitTransaction = (t, o) => {
+    if (t.parent) return sequelizePath.commit(t, o);
+    const sent = send(t, 'COMMIT');
+    t.finished = 'commit';
+    return sent;
+  };
+  qi.rollbackTransaction = (t, o) => {
+    if (t.parent) return sequelizePath.rollback(t, o);
+    const sent = send(t, 'ROLLBACK');
+    t.finished = 'rollback';
+    return sent;
+  };
+}
 
 // Sequelize opens one SQLite connection per transaction; each needs a busy timeout so a
 // reader never fails at once on another connection's write lock.
@@ -94,11 +121,12 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger, timeo
     await sequelize.query('PRAGMA journal_mode=WAL');
   }
   const dialect = config.dialect;
+  const transactions = new TransactionRunner(sequelize, dialect, logger);
   return {
     sequelize,
     dialect,
-    transactions: new TransactionRunner(sequelize, dialect, logger),
-    sql: createSql(sequelize, dialect),
+    transactions,
+    sql: createSql(sequelize, dialect, transactions),
     close: () => sequelize.close(),
   };
 }

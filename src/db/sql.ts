@@ -10,6 +10,7 @@
 // Results are the driver's: on SQLite dates come back as that text (see `sqlDate`).
 import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
 import type { Dialect } from './database.js';
+import type { TransactionRunner } from './transaction-runner.js';
 
 export type Param = string | number | boolean | Date | null | Buffer;
 
@@ -47,7 +48,7 @@ function sqliteValue(value: Param): unknown {
   return value;
 }
 
-export function createSql(sequelize: Sequelize, dialect: Dialect): Sql {
+export function createSql(sequelize: Sequelize, dialect: Dialect, transactions: TransactionRunner): Sql {
   const manager = (sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
 
   /** The transaction's connection, or one borrowed from the pool for this statement. */
@@ -75,15 +76,19 @@ export function createSql(sequelize: Sequelize, dialect: Dialect): Sql {
   return {
     select: <T extends object>(sql: string, params: readonly Param[], ctx?: { transaction?: Transaction | null }) =>
       withConnection(ctx?.transaction, (c) => new Promise<T[]>((resolve, reject) => (c as SqliteConnection).all(sql, params.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve(rows as T[]))))),
-    write: (sql, params, ctx) =>
-      withConnection(ctx?.transaction, (c) =>
-        new Promise<WriteResult>((resolve, reject) =>
-          (c as SqliteConnection).run(sql, params.map(sqliteValue), function (err) {
-            if (err) reject(err);
-            else resolve({ affectedRows: this.changes });
-          }),
-        ),
-      ),
+    write: (sql, params, ctx) => {
+      const write = () =>
+        withConnection(ctx?.transaction, (c) =>
+          new Promise<WriteResult>((resolve, reject) =>
+            (c as SqliteConnection).run(sql, params.map(sqliteValue), function (err) {
+              if (err) reject(err);
+              else resolve({ affectedRows: this.changes });
+            }),
+          ),
+        );
+      // Outside a transaction, behind this process's write transactions (transaction-runner.ts).
+      return ctx?.transaction ? write() : transactions.queuedWrite(write);
+    },
   };
 }
 

@@ -39,14 +39,20 @@ export class TransactionRunner {
     });
   }
 
+  /**
+   * SQLite: runs a write made outside any transaction in the same queue as the write
+   * transactions, so it never waits on this process's own write lock while holding a
+   * driver thread that the transaction holding the lock needs to finish (plain SQL, sql.ts).
+   */
+  queuedWrite<T>(write: () => Promise<T>): Promise<T> {
+    if (this.dialect !== 'sqlite') return write();
+    const result = this.queue.then(write);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
   private runNew<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
-    if (this.dialect === 'sqlite') {
-      const result = this.queue.then(() =>
-        this.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, (t) => work(t)),
-      );
-      this.queue = result.catch(() => undefined);
-      return result;
-    }
+    if (this.dialect === 'sqlite') return this.queuedWrite(() => this.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, (t) => work(t)));
     return this.runMysql(work);
   }
 
@@ -55,7 +61,8 @@ export class TransactionRunner {
       try {
         return await this.sequelize.transaction((t) => work(t));
       } catch (err) {
-        const errno = (err as { parent?: { errno?: number } }).parent?.errno;
+        // Sequelize wraps the driver's error; plain SQL (sql.ts) throws it as is.
+        const errno = (err as { parent?: { errno?: number } }).parent?.errno ?? (err as { errno?: number }).errno;
         if (errno === undefined || !MYSQL_RETRYABLE.has(errno) || attempt >= MAX_ATTEMPTS) throw err;
         this.logger.debug({ attempt, errno }, 'transaction lost a lock conflict, retrying');
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20 * attempt));

@@ -106,14 +106,24 @@ export class RoleService {
     return new Set(rows.map((r) => r.permission));
   }
 
-  /** The permissions of a built-in role, in one query. */
-  async builtinPermissions(key: BuiltInRoleKey): Promise<Set<string>> {
-    const rows = await this.models.sql.select<{ permission: string }>(
-      'SELECT rp.permission FROM roles r JOIN role_permissions rp ON rp.role_id = r.id WHERE r.builtin = ?',
-      [key],
-    );
-    return new Set(rows.map((r) => r.permission));
+  /**
+   * The permissions of a built-in role. Built-in roles cannot be changed (`editableRole`);
+   * only migrations write them, before a process starts. So each is read once per process.
+   */
+  builtinPermissions(key: BuiltInRoleKey): Promise<ReadonlySet<string>> {
+    let cached = this.builtinPermissionCache.get(key);
+    if (!cached) {
+      cached = this.models.sql
+        .select<{ permission: string }>('SELECT rp.permission FROM roles r JOIN role_permissions rp ON rp.role_id = r.id WHERE r.builtin = ?', [key])
+        .then((rows) => new Set(rows.map((r) => r.permission)));
+      // A failed read is not kept: the next caller asks again.
+      cached.catch(() => this.builtinPermissionCache.delete(key));
+      this.builtinPermissionCache.set(key, cached);
+    }
+    return cached;
   }
+
+  private readonly builtinPermissionCache = new Map<BuiltInRoleKey, Promise<ReadonlySet<string>>>();
 
   /** The union of a user's roles' permissions while the account is active; none otherwise. One query. */
   async permissionsOfActive(userId: string): Promise<Set<string>> {
