@@ -36,18 +36,26 @@ export function interactionRoutes(provider: Provider, services: Services): Route
   /** Links on the sign-in page: registration when it is on, upstream providers. */
   const loginOptions = async () => ({
     registrationOpen: (await services.registration.policy()).open,
-    upstream: (await services.upstream.list({ enabledOnly: true })).map((u) => ({ id: u.id, label: u.label })),
+    upstream: await services.upstream.signInOptions(),
   });
 
-  const savePending = async (d: Details, pending: PendingLogin | null) => {
-    (d as unknown as { result?: unknown }).result = pending ? { pendingLogin: pending } : undefined;
+  /** Stores a result on the interaction for the rest of its lifetime. */
+  const saveResult = async (d: Details, result: unknown) => {
+    (d as unknown as { result?: unknown }).result = result;
     await d.save(Math.max(1, (d.exp ?? 0) - Math.floor(Date.now() / 1000)));
   };
 
+  const savePending = (d: Details, pending: PendingLogin | null) => saveResult(d, pending ? { pendingLogin: pending } : undefined);
+
   const pendingOf = (d: Details): PendingLogin | null => (d as unknown as { result?: { pendingLogin?: PendingLogin } }).result?.pendingLogin ?? null;
 
-  const finishLogin = async (req: Request, res: Response, accountId: string, amr: string[]) => {
-    await provider.interactionFinished(req, res, { login: { accountId, amr } }, { mergeWithLastSubmission: false });
+  /**
+   * What provider.interactionFinished does (store the result, 303 to the resume URL), on the
+   * interaction this request already loaded rather than reading it again.
+   */
+  const finishLogin = async (res: Response, d: Details, accountId: string, amr: string[]) => {
+    await saveResult(d, { login: { accountId, amr } });
+    res.status(303).set('Content-Length', '0').location(d.returnTo).end();
   };
 
   /** After the password: a second step when enrolled, a forced enrolment when required. */
@@ -62,7 +70,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
       const enrolment = await services.totp.startEnrolment(accountId);
       return res.type('html').send(totpEnrolPage({ uid: d.uid, csrfToken: res.locals.csrfToken, qrSvg: raw(enrolment.qrSvg), secret: enrolment.secret }));
     }
-    return finishLogin(req, res, accountId, ['pwd']);
+    return finishLogin(res, d, accountId, ['pwd']);
   };
 
   router.get('/interaction/:uid', async (req, res) => {
@@ -70,7 +78,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     if (d.prompt.name === 'login') {
       // An invitation just accepted signs its new account in without asking again.
       const ticketAccount = await takeLoginTicket(req, res, services);
-      if (ticketAccount) return finishLogin(req, res, ticketAccount, ['pwd']);
+      if (ticketAccount) return finishLogin(res, d, ticketAccount, ['pwd']);
       return res.type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), ...(await loginOptions()) }));
     }
     if (d.prompt.name === 'consent') {
@@ -101,7 +109,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
       await services.audit.record(contextOf(req, 'oidc'), 'signin.failed', { reason: 'wrong_totp' }, { type: 'user', id: pending.accountId });
       return res.status(401).type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken, error: 'That code is not right. Try the current code or a recovery code.' }));
     }
-    await finishLogin(req, res, pending.accountId, ['pwd', method === 'totp' ? 'otp' : 'rc']);
+    await finishLogin(res, d, pending.accountId, ['pwd', method === 'totp' ? 'otp' : 'rc']);
   });
 
   router.post('/interaction/:uid/totp-enrol', async (req, res) => {
@@ -124,7 +132,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     const d = await details(req, res);
     const pending = pendingOf(d);
     if (!pending?.enrolled) return res.redirect(303, `/interaction/${d.uid}`);
-    await finishLogin(req, res, pending.accountId, ['pwd', 'otp']);
+    await finishLogin(res, d, pending.accountId, ['pwd', 'otp']);
   });
 
   router.post('/interaction/:uid/confirm', async (req, res) => {

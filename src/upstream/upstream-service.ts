@@ -79,6 +79,11 @@ export class UpstreamService {
     private readonly transactions: TransactionRunner,
   ) {}
 
+  /** The enabled sign-in options as the sign-in page links them, by label (plain SQL: every sign-in page shows them). */
+  async signInOptions(): Promise<Array<{ id: string; label: string }>> {
+    return this.models.sql.select<{ id: string; label: string }>('SELECT id, label FROM upstream_providers WHERE enabled = ? ORDER BY label ASC', [true]);
+  }
+
   async list(options: { enabledOnly?: boolean } = {}): Promise<UpstreamProviderView[]> {
     const rows = await this.models.UpstreamProvider.findAll({ where: options.enabledOnly ? { enabled: true } : {}, order: [['label', 'ASC']] });
     return rows.map((r) => present(r.get({ plain: true })));

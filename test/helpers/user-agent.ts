@@ -15,17 +15,31 @@ interface Cookie {
   path: string;
 }
 
+/** One HTTP exchange, redirects not followed: how the agent talks to servers. */
+export type Transport = (request: { method: string; url: URL; headers: Record<string, string>; body?: string }) => Promise<{ status: number; location: string | null; setCookies: string[]; body: string }>;
+
+const fetchTransport: Transport = async ({ method, url, headers, body }) => {
+  const res = await fetch(url, { method, redirect: 'manual', headers, body });
+  return { status: res.status, location: res.headers.get('location'), setCookies: res.headers.getSetCookie(), body: await res.text() };
+};
+
 export class UserAgent {
   private readonly jar = new Map<string, Cookie>();
 
   private readonly followOrigins: Set<string>;
 
-  /** Redirects are followed on `origin` and on `alsoFollow` (e.g. an upstream provider). */
+  private readonly transport: Transport;
+
+  /**
+   * Redirects are followed on `origin` and on `alsoFollow` (e.g. an upstream provider).
+   * `transport` defaults to fetch; a load generator may pass a cheaper one.
+   */
   constructor(
     private readonly origin: string,
-    options: { alsoFollow?: string[] } = {},
+    options: { alsoFollow?: string[]; transport?: Transport } = {},
   ) {
     this.followOrigins = new Set([origin, ...(options.alsoFollow ?? [])].map((o) => new URL(o).origin));
+    this.transport = options.transport ?? fetchTransport;
   }
 
   cookie(name: string): string | undefined {
@@ -60,15 +74,14 @@ export class UserAgent {
 
   private async request(method: string, url: string, body?: string, hops = 0): Promise<Page> {
     const target = new URL(url, this.origin);
-    const res = await fetch(target, {
+    const res = await this.transport({
       method,
-      redirect: 'manual',
+      url: target,
       headers: { cookie: this.cookieHeader(target), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), accept: 'text/html' },
       body,
     });
-    this.store(res, target);
-    const location = res.headers.get('location');
-    const text = await res.text();
+    this.store(res.setCookies, target);
+    const { location, body: text } = res;
     if (location && res.status >= 300 && res.status < 400 && hops < 20) {
       const next = new URL(location, target);
       if (this.followOrigins.has(next.origin)) return this.request('GET', next.toString(), undefined, hops + 1);
@@ -80,8 +93,8 @@ export class UserAgent {
     return [...this.jar.values()].filter((c) => c.host === url.host && url.pathname.startsWith(c.path)).map((c) => `${c.name}=${c.value}`).join('; ');
   }
 
-  private store(res: Response, url: URL): void {
-    for (const line of res.headers.getSetCookie()) {
+  private store(setCookies: string[], url: URL): void {
+    for (const line of setCookies) {
       const [pair, ...attrs] = line.split(';');
       const i = pair!.indexOf('=');
       const name = pair!.slice(0, i).trim();
