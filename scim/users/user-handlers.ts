@@ -56,8 +56,12 @@ function changedProfile(current: UserView, profile: ProfileInput): ProfileInput 
   return changed;
 }
 
+function credentialMode(call: ScimCall) {
+  return call.services.settings.get('provisionedCredentialMode');
+}
+
 async function usesScimPasswords(call: ScimCall): Promise<boolean> {
-  return (await call.services.settings.get('provisionedCredentialMode')) === 'scim_password';
+  return (await credentialMode(call)) === 'scim_password';
 }
 
 /** Okta repeats the password on every PUT: an unchanged one is not set (and audited) again. */
@@ -97,15 +101,22 @@ export async function getUser(call: ScimCall, id: string, attrs: AttributeParams
   return resource(call, user, attrs);
 }
 
+/**
+ * Creates the account with its credential per the setting (SPEC "SCIM 2.0"): the SCIM
+ * `password` (scim_password), a set-password link mailed in the same transaction to an
+ * account created active (activation_email), or nothing here (upstream sign-in).
+ */
 export async function createUser(call: ScimCall, body: unknown, attrs: AttributeParams): Promise<ResourceResult> {
   const { doc, password } = coerceIn('User', normalizeUserQuirks(requireBody(body, 'POST')));
   const input = fromScimUser(doc, 'create');
-  const user = await call.services.users.create(call.ctx, input.profile, {
-    source: 'scim',
-    origin: 'directory',
-    // SPEC "Seats": an account created inactive takes no seat.
-    status: input.active === false ? 'inactive' : 'active',
-    password: password && (await usesScimPasswords(call)) ? password : null,
+  const mode = await credentialMode(call);
+  // SPEC "Seats": an account created inactive takes no seat.
+  const status = input.active === false ? 'inactive' : 'active';
+  const options = { source: 'scim', origin: 'directory', status, password: password && mode === 'scim_password' ? password : null } as const;
+  const user = await writeTransaction(call, input.profile.username ?? '', async (tx) => {
+    const created = await call.services.users.create(tx, input.profile, options);
+    if (mode === 'activation_email' && created.status === 'active') await call.services.passwordResets.sendActivation(tx, created);
+    return created;
   });
   return resource(call, user, attrs, 201);
 }

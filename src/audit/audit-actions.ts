@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'signout',
   'password.reset_requested',
   'password.reset_completed',
+  'password.activation_sent',
   'totp.enrolled',
   'totp.disabled',
   'totp.recovery_code_used',

@@ -6,7 +6,7 @@
 // user's other links and ends every session and token of the user in the same transaction.
 import { Op } from 'sequelize';
 import { addMs, HOUR_MS, MINUTE_MS, type Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { DomainError, ValidationError } from '../errors.js';
@@ -14,6 +14,7 @@ import { hashToken, newToken } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { Outbox } from '../mail/outbox.js';
 import { passwordResetMail } from '../mail/templates/password-reset.js';
+import { accountActivationMail } from '../mail/templates/account-activation.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { AccessRevoker } from '../users/access-revoker.js';
 import type { UserService } from '../users/user-service.js';
@@ -23,6 +24,8 @@ import { passwordProblem } from './password-policy.js';
 
 /** SPEC "Sign-in": the link works for 30 minutes. */
 export const RESET_LINK_MINUTES = 30;
+/** A provisioned account's first set-password link (activation email) gives its owner three days. */
+export const ACTIVATION_LINK_HOURS = 72;
 /**
  * At most this many live (unused, unexpired) links per account: further requests send
  * nothing, so the form cannot be used to flood someone's mailbox. The page still answers
@@ -52,7 +55,11 @@ const ASK_AGAIN = 'Ask for a new link on the "Forgot your password?" page.';
 const INVALID = () => new ResetLinkError('invalid', 'This reset link is not valid', `Open the newest link we sent you, with nothing cut off. ${ASK_AGAIN}`, 404);
 const USED = () =>
   new ResetLinkError('used', 'This reset link has already been used', `Each link works once, and a completed reset ends every other link. If you did not change your password yourself, ${ASK_AGAIN.toLowerCase()}`, 410);
-const EXPIRED = () => new ResetLinkError('expired', 'This reset link has expired', `Links work for ${RESET_LINK_MINUTES} minutes. ${ASK_AGAIN}`, 410);
+const EXPIRED = (row: { createdAt: Date; expiresAt: Date }) => {
+  const minutes = Math.round((row.expiresAt.getTime() - row.createdAt.getTime()) / MINUTE_MS);
+  const lifetime = minutes % 60 === 0 && minutes >= 120 ? `${minutes / 60} hours` : `${minutes} minutes`;
+  return new ResetLinkError('expired', 'This reset link has expired', `Links work for ${lifetime}. ${ASK_AGAIN}`, 410);
+};
 const ACCOUNT = () => new ResetLinkError('account', 'This account cannot sign in', 'The account is not active, so its password cannot be reset. Contact your administrator.', 410);
 
 /** What request() did; never shown to the requester (the page answers the same). */
@@ -119,6 +126,31 @@ export class PasswordResetService {
     });
   }
 
+  /**
+   * Mails a new account its first set-password link (the activation email of SPEC "SCIM
+   * 2.0"), inside the transaction that creates the account, so a creation that rolls back
+   * sends nothing. The link is a reset link that lives ACTIVATION_LINK_HOURS.
+   */
+  async sendActivation(tx: TxContext, user: UserView): Promise<void> {
+    const now = this.clock.now();
+    const token = newToken();
+    const expiresAt = addMs(now, ACTIVATION_LINK_HOURS * HOUR_MS);
+    await this.models.PasswordReset.create({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt }, { transaction: tx.transaction });
+    await this.outbox.enqueue(
+      tx,
+      user.email,
+      accountActivationMail({
+        organizationName: await this.settings.get('organizationName', tx),
+        name: user.name,
+        username: user.username,
+        link: this.resetUrl(token),
+        validHours: ACTIVATION_LINK_HOURS,
+        forgotUrl: `${this.publicUrl}${PASSWORD_PATHS.forgot}`,
+      }),
+    );
+    await this.audit.record(tx, 'password.activation_sent', { expiresAt: expiresAt.toISOString() }, { type: 'user', id: user.id, label: user.username });
+  }
+
   /** Links are built from PUBLIC_URL only, never from the request's Host header. */
   resetUrl(token: string): string {
     return `${this.publicUrl}${PASSWORD_PATHS.reset}?token=${encodeURIComponent(token)}`;
@@ -150,7 +182,7 @@ export class PasswordResetService {
       );
       if (claimed !== 1) {
         const row = await this.models.PasswordReset.findByPk(hashToken(token), { transaction: tx.transaction });
-        throw row && !row.usedAt ? EXPIRED() : USED();
+        throw row && !row.usedAt ? EXPIRED(row) : USED();
       }
       const locked = await this.users.getForUpdate(tx, user.id);
       if (locked.status !== 'active') throw ACCOUNT();
@@ -171,8 +203,8 @@ export class PasswordResetService {
     return row;
   }
 
-  private assertUsable(row: { usedAt: Date | null; expiresAt: Date }): void {
+  private assertUsable(row: { usedAt: Date | null; createdAt: Date; expiresAt: Date }): void {
     if (row.usedAt) throw USED();
-    if (row.expiresAt.getTime() <= this.clock.now().getTime()) throw EXPIRED();
+    if (row.expiresAt.getTime() <= this.clock.now().getTime()) throw EXPIRED(row);
   }
 }

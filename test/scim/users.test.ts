@@ -103,6 +103,44 @@ describeEachDatabase('SCIM: users', (h) => {
     expect(await h.services.users.passwordHashOf(a.id)).to.equal(null);
   });
 
+  it('activation_email mode mails a new active account a 72-hour set-password link, in the creating transaction', async () => {
+    await h.services.settings.set(h.system(), 'provisionedCredentialMode', 'activation_email');
+    const linkOf = async (address: string) => {
+      await h.services.mailWorker.runOnce();
+      const mails = h.mail.to(address).filter((m) => m.subject.includes('Set your'));
+      const match = /http:\/\/gatehouse\.test\/password\/reset\?token=([A-Za-z0-9_%-]+)/.exec(mails.at(-1)?.text ?? '');
+      return { count: mails.length, token: match ? decodeURIComponent(match[1]!) : null, text: mails.at(-1)?.text ?? '' };
+    };
+
+    const u = await create('newcomer');
+    const mail = await linkOf('newcomer@example.com');
+    expect(mail.count).to.equal(1);
+    expect(mail.token).to.not.equal(null);
+    expect(mail.text).to.include('newcomer').and.to.include('for 72 hours');
+    expect(await auditOf(h, 'password.activation_sent')).to.have.length(1);
+    // The link sets the first password; the account then signs in with it.
+    h.clock.advance(71 * 3_600_000);
+    await h.services.passwordResets.reset(h.system(), mail.token!, 'a brand new passphrase');
+    const account = await h.services.signIn.authenticate(h.system(), 'newcomer', 'a brand new passphrase');
+    expect(account.id).to.equal(u.id);
+
+    // An account created inactive gets no link; neither does a refused creation (rolled back whole).
+    await create('dormant', { active: false });
+    expect((await linkOf('dormant@example.com')).count).to.equal(0);
+    await h.services.seats.setLimit(h.system(), 'user', 1);
+    await scim.post('/Users', user('refused')).expect(403);
+    expect((await linkOf('refused@example.com')).count).to.equal(0);
+    expect(await auditOf(h, 'password.activation_sent')).to.have.length(1);
+
+    // An unused link says how long it lived once it has expired.
+    await h.services.seats.setLimit(h.system(), 'user', null);
+    await create('late');
+    const late = await linkOf('late@example.com');
+    h.clock.advance(73 * 3_600_000);
+    const expired = await h.services.passwordResets.check(late.token!).catch((e: Error) => e);
+    expect((expired as Error).message).to.include('Links work for 72 hours.');
+  });
+
   it('returns only the requested attributes on writes, and the Location of a new user', async () => {
     const res = await scim.post('/Users?attributes=userName', user('picky', { title: 'T' })).expect(201);
     expect(json(res)).to.deep.equal({ schemas: [USER_URN], id: json(res).id, userName: 'picky' });
