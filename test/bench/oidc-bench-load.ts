@@ -3,8 +3,8 @@
 // servers being measured, and every measurement goes through this same client. It takes one
 // job at a time and answers with how many operations completed in how long.
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import { UserAgent, type Transport } from '../helpers/user-agent.js';
+import { UserAgent } from '../helpers/user-agent.js';
+import { httpTransport } from './keep-alive-transport.js';
 
 export type LoadJob =
   | { kind: 'token'; url: string; authorization: string; body: string; concurrency: number; seconds: number }
@@ -51,24 +51,6 @@ async function lanes(concurrency: number, seconds: number, once: (lane: number) 
   return { ops, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, errors };
 }
 
-
-// node:http on kept-alive connections: the same requests as fetch at about a third of the
-// client CPU, which on a small machine otherwise takes cores from the server it measures.
-const agent = new http.Agent({ keepAlive: true });
-const httpTransport: Transport = ({ method, url, headers, body }) =>
-  new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: body ? { ...headers, 'content-length': Buffer.byteLength(body).toString() } : headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const setCookie = res.headers['set-cookie'];
-        resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? null, setCookies: setCookie ?? [], body: Buffer.concat(chunks).toString('utf8') });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 
 async function postForm(url: string, authorization: string, body: string): Promise<Record<string, unknown>> {
   const res = await httpTransport({ method: 'POST', url: new URL(url), headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' }, body });
