@@ -12,7 +12,7 @@
 //
 // Usage: TEST_MYSQL_URL=mysql://gatehouse:gatehouse@127.0.0.1:3306/gatehouse_test npm run bench:scim
 //   SCIM_BENCH_SIZE=100000   accounts at full size (CI runs it small, e.g. 2000)
-//   SCIM_BENCH_POSTS=400     POSTs per round (raw INSERTs: 5× as many)
+//   SCIM_BENCH_POSTS=1000    POSTs per round (raw INSERTs: 5× as many); long rounds are steadier
 //   SCIM_BENCH_ROUNDS=5      rounds, alternating which goes first; medians reported
 //   SCIM_BENCH_CONCURRENCY=4 requests in flight at once, for POSTs and INSERTs alike
 //   SCIM_BENCH_LOOKUPS=300   userName lookups per measurement
@@ -45,7 +45,7 @@ const knob = (name: string, fallback: number) => {
 };
 const SIZE = knob('SCIM_BENCH_SIZE', 100_000);
 const SMALL = Math.min(10_000, Math.max(1, Math.floor(SIZE / 10)));
-const POSTS = knob('SCIM_BENCH_POSTS', 400);
+const POSTS = knob('SCIM_BENCH_POSTS', 1000);
 const CONCURRENCY = knob('SCIM_BENCH_CONCURRENCY', 4);
 const LOOKUPS = knob('SCIM_BENCH_LOOKUPS', 300);
 const ROUNDS = knob('SCIM_BENCH_ROUNDS', 5);
