@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { HEADER_HINT, InvalidImportFile, readHeader, type CsvColumn } from './csv-template.js';
+import { describeCsvError } from '../csv-errors.js';
 
 export interface CsvRow {
   /** Line in the file where the row ends (1 = the header). */
@@ -63,7 +64,7 @@ export async function* readAccountsCsv(source: AsyncIterable<Buffer | string>): 
       yield { line: info.lines, values, extraValues: record.slice(columns.length).some((v) => v !== '') };
     }
   } catch (err) {
-    if (err instanceof CsvError) throw new InvalidImportFile(describeCsvError(err));
+    if (err instanceof CsvError) throw new InvalidImportFile(describeCsvError(err, MAX_RECORD_BYTES));
     throw err;
   } finally {
     parser.destroy();
@@ -71,21 +72,4 @@ export async function* readAccountsCsv(source: AsyncIterable<Buffer | string>): 
   }
   if (!columns) throw new InvalidImportFile(`The file is empty. ${HEADER_HINT}`);
   if (rows === 0) throw new InvalidImportFile('The file has a header but no rows.');
-}
-
-function describeCsvError(err: CsvError): string {
-  const line = (err as CsvError & { lines?: number }).lines;
-  const where = line ? ` (line ${line})` : '';
-  switch (err.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return `A quoted value is never closed${where}: check for a missing closing quote (").`;
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'INVALID_OPENING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return `A quote (") is misplaced${where}: a value containing quotes must be wholly quoted, with inner quotes doubled ("").`;
-    case 'CSV_MAX_RECORD_SIZE':
-      return `A row is larger than ${MAX_RECORD_BYTES / 1024} kB${where}: probably a quote that is never closed.`;
-    default:
-      return `The file is not valid CSV${where}: ${err.message}`;
-  }
 }

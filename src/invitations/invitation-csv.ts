@@ -4,6 +4,7 @@
 // are left to the review. Parsed with csv-parse (RFC 4180 quoting).
 import { CsvError, parse } from 'csv-parse/sync';
 import { DomainError } from '../errors.js';
+import { describeCsvError } from '../csv-errors.js';
 
 export const CSV_HEADER = ['email', 'role', 'first name', 'last name', 'kind'] as const;
 /** Seed 003 / issue 6: 10,000-row files work; larger ones are split by the admin. */
@@ -105,18 +106,4 @@ function readHeader(cells: string[]): CsvField[] {
     if (!fields.includes(required)) throw new InvalidCsv(`The header has no "${required}" column. ${HEADER_HINT}`);
   }
   return fields;
-}
-
-function describeCsvError(err: CsvError): string {
-  const line = (err as CsvError & { lines?: number }).lines;
-  const where = line ? ` (line ${line})` : '';
-  switch (err.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return `A quoted value is never closed${where}: check for a missing closing quote (").`;
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'INVALID_OPENING_QUOTE':
-      return `A quote (") is misplaced${where}: a value containing quotes must be wholly quoted, with inner quotes doubled ("").`;
-    default:
-      return `The file is not valid CSV${where}: ${err.message}`;
-  }
 }
