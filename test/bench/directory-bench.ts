@@ -23,11 +23,11 @@ import { systemContext } from '../../src/context.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
 import { createLogger } from '../../src/logger.js';
-import type { MailTransport } from '../../src/mail/transport.js';
 import { createServices, type Services } from '../../src/services.js';
 import { DEFAULT_LDAP_SETTINGS } from '../../src/directory/ldap-settings.js';
 import { LdapTestServer, ROOT_DN, ROOT_PASSWORD, SUFFIX, slapdAvailable } from '../helpers/ldap-server.js';
 import { createTestDatabaseConfig } from '../helpers/test-databases.js';
+import { noMail, positive } from './bench-kit.js';
 
 const RERUN_GOAL = 0.2;
 const MEMORY_GOAL = 1.5;
@@ -37,12 +37,6 @@ const { values: flags } = parseArgs({
 });
 // A benchmark is a script run by hand or by CI, not the application: it reads its knobs here.
 const env = process.env;
-const positive = (name: string, raw: string | undefined, fallback: number): number => {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of 1 or more, got "${raw}"`);
-  return n;
-};
 const ENTRIES = positive('--entries/BENCH_ENTRIES', flags.entries ?? env.BENCH_ENTRIES, 10_000);
 const ROWS = positive('--rows/BENCH_ROWS', flags.rows ?? env.BENCH_ROWS, 50_000);
 const SMALL_ROWS = positive('--small-rows/BENCH_SMALL_ROWS', flags['small-rows'] ?? env.BENCH_SMALL_ROWS, Math.max(1, Math.floor(ROWS / 5)));
@@ -55,7 +49,6 @@ if (!slapdAvailable()) {
   process.exit(1);
 }
 
-const noMail: MailTransport = { send: async () => undefined, close: () => undefined };
 const gc = (globalThis as { gc?: () => void }).gc;
 const MB = 1024 * 1024;
 

@@ -29,20 +29,19 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import express, { type Express } from 'express';
-import mysql from 'mysql2/promise';
 import { loadConfig } from '../../config/index.js';
 import { systemClock } from '../../src/clock.js';
 import { systemContext } from '../../src/context.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
 import { createLogger } from '../../src/logger.js';
-import type { MailTransport } from '../../src/mail/transport.js';
 import { ARGON2_OPTIONS, hashPassword } from '../../src/passwords/password-hasher.js';
 import { createServices, type Services } from '../../src/services.js';
 import { buildApp, createApp } from '../../src/app.js';
 import { createOidcEdge } from '../../oidc/index.js';
 import { defineOidcModels } from '../../oidc/oidc-models.js';
 import type { LoadJob, LoadResult } from './oidc-bench-load.js';
+import { createBenchSchema, median, noMail, positive } from './bench-kit.js';
 
 const GOAL = 0.5;
 const PASSWORD = 'correct horse battery staple';
@@ -60,20 +59,13 @@ const { values: flags } = parseArgs({
 });
 // A benchmark is a script run by hand or by CI, not the application: it reads its knobs here.
 const env = process.env;
-const positive = (name: string, raw: string | undefined, fallback: number): number => {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!(n > 0)) throw new Error(`${name} must be a number above 0, got "${raw}"`);
-  return n;
-};
 const QUICK = !!flags.quick;
 const SIZE = Math.round(positive('--size/BENCH_SIZE', flags.size ?? env.BENCH_SIZE, QUICK ? 1_000 : 20_000));
-const SECONDS = positive('--seconds/BENCH_SECONDS', flags.seconds ?? env.BENCH_SECONDS, QUICK ? 1 : 4);
+const SECONDS = positive('--seconds/BENCH_SECONDS', flags.seconds ?? env.BENCH_SECONDS, QUICK ? 1 : 4, { fractional: true });
 const ROUNDS = Math.round(positive('--rounds/BENCH_ROUNDS', flags.rounds ?? env.BENCH_ROUNDS, QUICK ? 1 : 3));
 const CONCURRENCY = Math.round(positive('--concurrency/BENCH_CONCURRENCY', flags.concurrency ?? env.BENCH_CONCURRENCY, 8));
 const SERVER_URL = env.BENCH_MYSQL_URL || env.TEST_MYSQL_URL;
 
-const noMail: MailTransport = { send: async () => undefined, close: () => undefined };
 
 /** A fresh database: a MariaDB schema when a server URL is given, else an SQLite file. */
 async function createDatabase(): Promise<{ url: string; label: string; drop(): Promise<void> }> {
@@ -81,26 +73,8 @@ async function createDatabase(): Promise<{ url: string; label: string; drop(): P
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-oidcbench-'));
     return { url: `sqlite:${path.join(dir, 'bench.sqlite')}`, label: 'SQLite', drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
-  const base = new URL(SERVER_URL);
-  const name = `${base.pathname.slice(1) || 'gatehouse'}_oidcbench_${process.pid}`.slice(0, 64);
-  const root = new URL(base.toString());
-  root.pathname = '/';
-  const admin = await mysql.createConnection({ uri: root.toString() });
-  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const [[version]] = (await admin.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
-  await admin.end();
-  const url = new URL(base.toString());
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    label: `MariaDB/MySQL ${version.v}`,
-    drop: async () => {
-      const conn = await mysql.createConnection({ uri: root.toString() });
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await conn.end();
-    },
-  };
+  const schema = await createBenchSchema(SERVER_URL, 'oidcbench');
+  return { url: schema.url, label: `MariaDB/MySQL ${schema.version}`, drop: schema.drop };
 }
 
 /** Tokens and grants already in the table, so the adapter does not work on an empty one. */
@@ -168,10 +142,6 @@ async function hashRate(seconds: number, concurrency: number): Promise<Sample> {
   return { rate: (ops * 1000) / (performance.now() - started), serverCpu: (used.user + used.system) / 1000 / ops, clientCpu: 0 };
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 

@@ -14,7 +14,7 @@
 //   --check                             exit 2 when the goal is missed (CI runs without it)
 //   --keep                              keep the database afterwards (to EXPLAIN its queries)
 import { parseArgs } from 'node:util';
-import mysql from 'mysql2/promise';
+import { createBenchSchema, median, noMail, positive } from './bench-kit.js';
 import { QueryTypes } from 'sequelize';
 import { loadConfig } from '../../config/index.js';
 import { systemClock } from '../../src/clock.js';
@@ -23,7 +23,6 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
 import { newId } from '../../src/ids.js';
 import { createLogger } from '../../src/logger.js';
-import type { MailTransport } from '../../src/mail/transport.js';
 import { createServices, type Services } from '../../src/services.js';
 
 const GOAL = 0.7;
@@ -40,12 +39,6 @@ const { values: flags } = parseArgs({
 });
 // A benchmark is a script run by hand or by CI, not the application: it reads its knobs here.
 const env = process.env;
-const positive = (name: string, raw: string | undefined, fallback: number): number => {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of 1 or more, got "${raw}"`);
-  return n;
-};
 const SIZE = positive('--size/BENCH_SIZE', flags.size ?? env.BENCH_SIZE, 10_000);
 const OPS = positive('--ops/BENCH_OPS', flags.ops ?? env.BENCH_OPS, Math.min(300, Math.max(30, Math.round(SIZE / 30))));
 const ROUNDS = positive('--rounds/BENCH_ROUNDS', flags.rounds ?? env.BENCH_ROUNDS, 3);
@@ -60,28 +53,7 @@ if (!SERVER_URL) {
   process.exit(1);
 }
 
-const noMail: MailTransport = { send: async () => undefined, close: () => undefined };
 
-async function createSchema(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const base = new URL(serverUrl);
-  const name = `${base.pathname.slice(1) || 'gatehouse'}_bench_${process.pid}`.slice(0, 64);
-  const root = new URL(base.toString());
-  root.pathname = '/';
-  const admin = await mysql.createConnection({ uri: root.toString() });
-  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  const url = new URL(base.toString());
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const conn = await mysql.createConnection({ uri: root.toString() });
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await conn.end();
-    },
-  };
-}
 
 const USER_COLUMNS = 'id, username, username_normalized, email, email_normalized, kind, source, status, email_verified, version, created_at, updated_at';
 
@@ -162,13 +134,9 @@ async function timeCount(services: Services, times: number): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e6 / times;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function main(): Promise<number> {
-  const schema = await createSchema(SERVER_URL!);
+  const schema = await createBenchSchema(SERVER_URL!, 'bench');
   const logger = createLogger('silent');
   const config = loadConfig({ DATABASE_URL: schema.url, LOG_LEVEL: 'silent', MAIL_WORKER: 'false', PUBLIC_URL: 'http://gatehouse.bench' });
   const db = await openDatabase(config.database, logger, 10_000);

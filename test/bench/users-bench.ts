@@ -22,6 +22,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
+import { createBenchSchema, median, noMail, positive } from './bench-kit.js';
 import { QueryTypes } from 'sequelize';
 import { loadConfig } from '../../config/index.js';
 import { systemClock } from '../../src/clock.js';
@@ -30,7 +31,6 @@ import { openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
 import { newId } from '../../src/ids.js';
 import { createLogger } from '../../src/logger.js';
-import type { MailTransport } from '../../src/mail/transport.js';
 import { createServices, type Services } from '../../src/services.js';
 import { buildApp } from '../../src/app.js';
 import { cursorAt, type DirectoryQuery } from '../../src/users/user-directory.js';
@@ -49,12 +49,6 @@ const { values: flags } = parseArgs({
 });
 // A benchmark is a script run by hand or by CI, not the application: it reads its knobs here.
 const env = process.env;
-const positive = (name: string, raw: string | undefined, fallback: number): number => {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of 1 or more, got "${raw}"`);
-  return n;
-};
 const SIZE = positive('--size/BENCH_SIZE', flags.size ?? env.BENCH_SIZE, 100_000);
 const REPS = positive('--reps/BENCH_REPS', flags.reps ?? env.BENCH_REPS, 20);
 const ROUNDS = positive('--rounds/BENCH_ROUNDS', flags.rounds ?? env.BENCH_ROUNDS, 3);
@@ -71,28 +65,7 @@ if (!SERVER_URL) {
   process.exit(1);
 }
 
-const noMail: MailTransport = { send: async () => undefined, close: () => undefined };
 
-async function createSchema(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const base = new URL(serverUrl);
-  const name = `${base.pathname.slice(1) || 'gatehouse'}_bench_users_${process.pid}`.slice(0, 64);
-  const root = new URL(base.toString());
-  root.pathname = '/';
-  const admin = await mysql.createConnection({ uri: root.toString() });
-  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  const url = new URL(base.toString());
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const conn = await mysql.createConnection({ uri: root.toString() });
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await conn.end();
-    },
-  };
-}
 
 // ---- seeding by bulk SQL ----------------------------------------------------------------
 
@@ -211,10 +184,6 @@ async function rawPage(conn: mysql.Pool, after: { value: string; id: string } | 
 
 // ---- measuring ----------------------------------------------------------------------------
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** Median milliseconds of `reps` sequential runs. */
 async function time(reps: number, run: () => Promise<unknown>): Promise<number> {
@@ -239,7 +208,7 @@ async function explain(services: Services, query: DirectoryQuery, label: string)
 }
 
 async function main(): Promise<number> {
-  const schema = await createSchema(SERVER_URL!);
+  const schema = await createBenchSchema(SERVER_URL!, 'bench_users');
   const logger = createLogger('silent');
   const config = loadConfig({ DATABASE_URL: schema.url, LOG_LEVEL: 'silent', MAIL_WORKER: 'false', PUBLIC_URL: 'http://gatehouse.bench' });
   const db = await openDatabase(config.database, logger, 10_000);
