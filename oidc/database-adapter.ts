@@ -13,16 +13,16 @@ import type { ClientService } from '../src/clients/client-service.js';
 type Payload = Record<string, unknown> & { grantId?: string; userCode?: string; uid?: string; accountId?: string; consumed?: number };
 
 export function createAdapterClass(models: OidcModels, sql: Sql, clients: ClientService, clock: Clock) {
+  const upsertStatement = models.OidcPayload.sequelize!.getDialect() === 'mysql'
+    ? 'INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at, consumed_at) VALUES (?,?,?,?,?,?,?,?,NULL) ON DUPLICATE KEY UPDATE payload=VALUES(payload), grant_id=VALUES(grant_id), user_code=VALUES(user_code), uid=VALUES(uid), account_id=VALUES(account_id), expires_at=VALUES(expires_at), consumed_at=NULL'
+    : 'INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at, consumed_at) VALUES (?,?,?,?,?,?,?,?,NULL) ON CONFLICT(model, id) DO UPDATE SET payload=excluded.payload, grant_id=excluded.grant_id, user_code=excluded.user_code, uid=excluded.uid, account_id=excluded.account_id, expires_at=excluded.expires_at, consumed_at=NULL';
   return class DatabaseAdapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
       const expiresAt = expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null;
       const values = [this.model, id, JSON.stringify(payload), payload.grantId ?? null, payload.userCode ?? null, payload.uid ?? null, typeof payload.accountId === 'string' ? payload.accountId : null, expiresAt];
-      const statement = models.OidcPayload.sequelize!.getDialect() === 'mysql'
-        ? 'INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at, consumed_at) VALUES (?,?,?,?,?,?,?,?,NULL) ON DUPLICATE KEY UPDATE payload=VALUES(payload), grant_id=VALUES(grant_id), user_code=VALUES(user_code), uid=VALUES(uid), account_id=VALUES(account_id), expires_at=VALUES(expires_at), consumed_at=NULL'
-        : 'INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at, consumed_at) VALUES (?,?,?,?,?,?,?,?,NULL) ON CONFLICT(model, id) DO UPDATE SET payload=excluded.payload, grant_id=excluded.grant_id, user_code=excluded.user_code, uid=excluded.uid, account_id=excluded.account_id, expires_at=excluded.expires_at, consumed_at=NULL';
-      await sql.write(statement, values);
+      await sql.write(upsertStatement, values);
     }
 
     async find(id: string): Promise<Payload | undefined> {

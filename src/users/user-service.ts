@@ -19,7 +19,7 @@ import type { AccessRevoker } from './access-revoker.js';
 import { profileColumns, type ProfileColumns, type ProfileInput } from './user-input.js';
 import { displayNameOf, presentUser, type ClaimsProfile, type SignInAccount, type UserView } from './user-presenter.js';
 import type { UserAttributes, UserSource, UserStatus } from './user-model.js';
-import { textProblem, type Origin } from './user-validation.js';
+import { normalize, textProblem, type Origin } from './user-validation.js';
 import { UserSearchIndex } from './user-search-index.js';
 import { sortNameOf, type SearchableProfile } from './user-search-terms.js';
 
@@ -104,13 +104,13 @@ export class UserService {
   }
 
   async findByLogin(login: string, ctx?: Context): Promise<UserView | null> {
-    const key = login.trim().normalize('NFC').toLowerCase();
+    const key = normalize(login.trim());
     const row = await this.models.User.findOne({ where: { [Op.or]: [{ usernameNormalized: key }, { emailNormalized: key }] }, transaction: ctx?.transaction });
     return row ? this.present(row.get({ plain: true }), ctx) : null;
   }
 
   async findByExternalId(externalId: string, ctx?: Context): Promise<UserView | null> {
-    const row = await this.models.User.findOne({ where: { externalIdNormalized: externalId.normalize('NFC').toLowerCase() }, transaction: ctx?.transaction });
+    const row = await this.models.User.findOne({ where: { externalIdNormalized: normalize(externalId) }, transaction: ctx?.transaction });
     return row ? this.present(row.get({ plain: true }), ctx) : null;
   }
 
@@ -119,7 +119,7 @@ export class UserService {
    * email), with the stored hash, in one read. The hash goes to the sign-in service only.
    */
   async findForSignIn(login: string): Promise<{ account: SignInAccount; passwordHash: string | null } | null> {
-    const key = login.trim().normalize('NFC').toLowerCase();
+    const key = normalize(login.trim());
     const [row] = await this.models.sql.select<{ id: string; username: string; status: UserStatus; source: UserSource; password_hash: string | null; totp_enabled_at: unknown }>(
       'SELECT id, username, status, source, password_hash, totp_enabled_at FROM users WHERE username_normalized = ? OR email_normalized = ? ORDER BY CASE WHEN username_normalized = ? THEN 0 ELSE 1 END LIMIT 1',
       [key, key, key],

@@ -15,6 +15,17 @@ export function positive(name: string, raw: string | undefined, fallback: number
   return n;
 }
 
+/** The MariaDB/MySQL server a benchmark runs on (BENCH_MYSQL_URL or TEST_MYSQL_URL), or exits saying how to set it. */
+export function requireServerUrl(script: string): string {
+  const url = process.env.BENCH_MYSQL_URL || process.env.TEST_MYSQL_URL;
+  if (url) return url;
+  process.stderr.write(
+    `${script} needs MariaDB/MySQL: set BENCH_MYSQL_URL or TEST_MYSQL_URL,\n` +
+      `  e.g. TEST_MYSQL_URL=mysql://gatehouse:gatehouse@127.0.0.1:3306/gatehouse_test npm run ${script}\n`,
+  );
+  process.exit(1);
+}
+
 export const noMail: MailTransport = { send: async () => undefined, close: () => undefined };
 
 export const median = (xs: number[]): number => {

@@ -14,7 +14,7 @@
 //   --check                             exit 2 when the goal is missed (CI runs without it)
 //   --keep                              keep the database afterwards (to EXPLAIN its queries)
 import { parseArgs } from 'node:util';
-import { createBenchSchema, median, noMail, positive } from './bench-kit.js';
+import { createBenchSchema, median, noMail, positive, requireServerUrl } from './bench-kit.js';
 import { QueryTypes } from 'sequelize';
 import { loadConfig } from '../../config/index.js';
 import { systemClock } from '../../src/clock.js';
@@ -43,17 +43,7 @@ const SIZE = positive('--size/BENCH_SIZE', flags.size ?? env.BENCH_SIZE, 10_000)
 const OPS = positive('--ops/BENCH_OPS', flags.ops ?? env.BENCH_OPS, Math.min(300, Math.max(30, Math.round(SIZE / 30))));
 const ROUNDS = positive('--rounds/BENCH_ROUNDS', flags.rounds ?? env.BENCH_ROUNDS, 3);
 const CONCURRENCY = positive('--concurrency/BENCH_CONCURRENCY', flags.concurrency ?? env.BENCH_CONCURRENCY, 8);
-const SERVER_URL = env.BENCH_MYSQL_URL || env.TEST_MYSQL_URL;
-
-if (!SERVER_URL) {
-  process.stderr.write(
-    'bench:seats needs MariaDB/MySQL: set BENCH_MYSQL_URL or TEST_MYSQL_URL,\n' +
-      '  e.g. TEST_MYSQL_URL=mysql://gatehouse:gatehouse@127.0.0.1:3306/gatehouse_test npm run bench:seats\n',
-  );
-  process.exit(1);
-}
-
-
+const SERVER_URL = requireServerUrl('bench:seats');
 
 const USER_COLUMNS = 'id, username, username_normalized, email, email_normalized, kind, source, status, email_verified, version, created_at, updated_at';
 
@@ -136,7 +126,7 @@ async function timeCount(services: Services, times: number): Promise<number> {
 
 
 async function main(): Promise<number> {
-  const schema = await createBenchSchema(SERVER_URL!, 'bench');
+  const schema = await createBenchSchema(SERVER_URL, 'bench');
   const logger = createLogger('silent');
   const config = loadConfig({ DATABASE_URL: schema.url, LOG_LEVEL: 'silent', MAIL_WORKER: 'false', PUBLIC_URL: 'http://gatehouse.bench' });
   const db = await openDatabase(config.database, logger, 10_000);

@@ -22,7 +22,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { createBenchSchema, median, noMail, positive } from './bench-kit.js';
+import { createBenchSchema, median, noMail, positive, requireServerUrl } from './bench-kit.js';
 import { QueryTypes } from 'sequelize';
 import { loadConfig } from '../../config/index.js';
 import { systemClock } from '../../src/clock.js';
@@ -52,18 +52,11 @@ const env = process.env;
 const SIZE = positive('--size/BENCH_SIZE', flags.size ?? env.BENCH_SIZE, 100_000);
 const REPS = positive('--reps/BENCH_REPS', flags.reps ?? env.BENCH_REPS, 20);
 const ROUNDS = positive('--rounds/BENCH_ROUNDS', flags.rounds ?? env.BENCH_ROUNDS, 3);
-const SERVER_URL = env.BENCH_MYSQL_URL || env.TEST_MYSQL_URL;
+const SERVER_URL = requireServerUrl('bench:users');
 const PAGE = 25;
 const SEARCH = 'okafor';
 const GOALS = { deepVsFirst: 2, queryVsRaw: 2, renderVsRaw: 5 };
 
-if (!SERVER_URL) {
-  process.stderr.write(
-    'bench:users needs MariaDB/MySQL: set BENCH_MYSQL_URL or TEST_MYSQL_URL,\n' +
-      '  e.g. TEST_MYSQL_URL=mysql://gatehouse:gatehouse@127.0.0.1:3306/gatehouse_test npm run bench:users\n',
-  );
-  process.exit(1);
-}
 
 
 
@@ -208,7 +201,7 @@ async function explain(services: Services, query: DirectoryQuery, label: string)
 }
 
 async function main(): Promise<number> {
-  const schema = await createBenchSchema(SERVER_URL!, 'bench_users');
+  const schema = await createBenchSchema(SERVER_URL, 'bench_users');
   const logger = createLogger('silent');
   const config = loadConfig({ DATABASE_URL: schema.url, LOG_LEVEL: 'silent', MAIL_WORKER: 'false', PUBLIC_URL: 'http://gatehouse.bench' });
   const db = await openDatabase(config.database, logger, 10_000);
