@@ -11,6 +11,8 @@ import { OutboxWorker } from './mail/outbox-worker.js';
 import { createFileTransport, createSmtpTransport, type MailTransport } from './mail/transport.js';
 import { RoleService } from './roles/role-service.js';
 import { SeatService } from './seats/seat-service.js';
+import { DominanceRefused } from './roles/dominance.js';
+import { AccountNotices } from './users/account-notices.js';
 import { UserService } from './users/user-service.js';
 import type { AccessRevoker } from './users/access-revoker.js';
 import { SetupService } from './setup/setup-service.js';
@@ -106,6 +108,9 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const models = defineModels(db.sequelize, db.sql);
   const tx = db.transactions;
   const audit = new AuditService(models, clock);
+  tx.onFailure('audit refusals', async (ctx, err) => {
+    if (err instanceof DominanceRefused) await audit.record(ctx, 'access.refused', { change: err.change, reason: err.message }, { type: 'user', id: err.target.id, label: err.target.label });
+  });
   const settings = new SettingsService(models, audit, clock, tx);
   const outbox = new Outbox(models, clock);
   const transport = overrides.mailTransport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createFileTransport(config.mailDir, logger));
@@ -114,7 +119,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const seats = new SeatService(models, config, audit, clock, tx);
   const revokers = new RevokerChain();
   if (overrides.accessRevoker) revokers.add(overrides.accessRevoker);
-  const users = new UserService(models, roles, seats, audit, revokers, clock, tx);
+  const users = new UserService(models, roles, seats, audit, revokers, clock, tx, new AccountNotices(models, outbox, settings));
   const setup = new SetupService(models, users, roles, outbox, settings, audit, clock, tx, { publicUrl: config.publicUrl, tokenTtlHours: config.setupTokenTtlHours });
   const clients = new ClientService(models, audit, clock, tx);
   const signIn = new SignInService(users, new SignInThrottle(models, clock), audit);

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'role.deleted',
   'seats.limit_changed',
   'seats.limit_reached',
+  'access.refused',
   'settings.changed',
   'client.created',
   'client.updated',

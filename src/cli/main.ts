@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     // The OIDC edge registers the provider's AccessRevoker: a deactivation or deletion from
     // the CLI must end the user's provider sessions and tokens too (SPEC: "from every path").
     await createOidcEdge(services);
-    const out = await spec.run(services, systemContext('cli', 'cli'), parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+    const out = await spec.run(services, systemContext('cli', 'command line'), parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
     if (out) process.stdout.write(out.endsWith('\n') ? out : out + '\n');
     // Mail enqueued by the command is delivered by the running server's worker.
     return 0;

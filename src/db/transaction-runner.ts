@@ -13,8 +13,12 @@ import type { Dialect } from './database.js';
 const MYSQL_RETRYABLE = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
 const MAX_ATTEMPTS = 5;
 
+/** Told of every unit of work that failed and rolled back (after the rollback). */
+export type FailureListener = (ctx: Context, err: unknown) => Promise<void>;
+
 export class TransactionRunner {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly failureListeners = new Map<string, FailureListener>();
 
   constructor(
     private readonly sequelize: Sequelize,
@@ -25,7 +29,21 @@ export class TransactionRunner {
   /** Runs `work` in the context's transaction if it has one, else in a new one. */
   async run<T>(ctx: Context, work: (ctx: Context & { transaction: Transaction }) => Promise<T>): Promise<T> {
     if (ctx.transaction) return work(ctx as Context & { transaction: Transaction });
-    return this.runNew((transaction) => work({ ...ctx, transaction }));
+    try {
+      return await this.runNew((transaction) => work({ ...ctx, transaction }));
+    } catch (err) {
+      for (const listener of this.failureListeners.values()) await listener(ctx, err).catch((e) => this.logger.error({ err: e }, 'failure listener failed'));
+      throw err;
+    }
+  }
+
+  /**
+   * Lets a service record what a refused change leaves behind (an audit event of the
+   * refusal) outside the transaction that rolled back. One listener per name: wiring the
+   * services again over the same database replaces it.
+   */
+  onFailure(name: string, listener: FailureListener): void {
+    this.failureListeners.set(name, listener);
   }
 
   /** Registers a callback for after the transaction commits; dropped on rollback. */

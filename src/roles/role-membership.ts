@@ -73,6 +73,8 @@ export class RoleMembershipService {
       const unknown = added.filter((id) => !labels.has(id));
       if (unknown.length) throw new ValidationError({ members: `No account with id ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ' …' : ''}.` });
       if (added.length) assertCanGrantPermissions(tx.actor, role.permissions, role.name);
+      // Adding or removing a member changes that account's roles.
+      await this.roles.assertMayChangeAll(tx, [...added, ...removed], 'roles');
 
       await this.roles.touch(tx, [roleId]);
       const now = this.clock.now();

@@ -13,6 +13,7 @@ import { ALL, authorize, can } from './authorize.js';
 import { PERMISSION_PATTERN, type BuiltInRoleKey } from './permission-catalogue.js';
 import { textProblem } from '../users/user-validation.js';
 import { followRole } from '../settings/role-references.js';
+import { assertDominates, isSelf, type GuardedChange } from './dominance.js';
 
 /** A role as a user's roles are shown. */
 export type RoleRef = Pick<RoleView, 'id' | 'name' | 'builtin'>;
@@ -140,9 +141,7 @@ export class RoleService {
    * only the owner can introduce a permission string nobody holds yet.
    */
   async actorFor(user: { id: string; username: string }, ctx?: Context): Promise<Actor> {
-    const permissions = await this.permissionsOf(user.id, ctx);
-    if ((await this.ownerId(ctx)) === user.id) permissions.add(ALL);
-    return { userId: user.id, label: user.username, permissions };
+    return { userId: user.id, label: user.username, permissions: await this.effectivePermissionsOf(user.id, ctx) };
   }
 
   async ownerId(ctx?: Context): Promise<string | null> {
@@ -193,6 +192,7 @@ export class RoleService {
     return this.transactions.run(ctx, async (tx) => {
       const role = await this.editableRole(tx, roleId);
       if (role.name === name) return this.get(roleId, tx);
+      await this.assertMayChangeHolders(tx, roleId);
       await this.assertNameFree(tx, name, roleId);
       await this.models.Role.update({ name, nameNormalized: name.toLowerCase(), version: role.version + 1, updatedAt: this.clock.now() }, { where: { id: roleId }, transaction: tx.transaction });
       await this.audit.record(tx, 'role.renamed', { from: role.name, to: name }, { type: 'role', id: roleId, label: name });
@@ -212,6 +212,7 @@ export class RoleService {
       const removed = [...current].filter((p) => !permissions.includes(p));
       assertCanGrantPermissions(ctx.actor, added);
       if (added.length === 0 && removed.length === 0) return this.get(roleId, tx);
+      await this.assertMayChangeHolders(tx, roleId);
       await this.models.RolePermission.destroy({ where: { roleId }, transaction: tx.transaction });
       if (permissions.length) await this.models.RolePermission.bulkCreate(permissions.map((permission) => ({ roleId, permission })), { transaction: tx.transaction });
       await this.models.Role.update({ version: role.version + 1, updatedAt: this.clock.now() }, { where: { id: roleId }, transaction: tx.transaction });
@@ -230,6 +231,7 @@ export class RoleService {
     await this.transactions.run(ctx, async (tx) => {
       const role = await this.editableRole(tx, roleId);
       const holders = await this.models.UserRole.findAll({ where: { roleId }, transaction: tx.transaction });
+      await this.assertMayChangeAll(tx, holders.map((h) => h.userId), 'roles');
       if (holders.length && !options.reassignTo && !options.dropHolders) {
         throw new InvalidTransition(`The role ${role.name} is held by ${holders.length} account(s). Choose a role to give them instead, then delete it.`);
       }
@@ -270,6 +272,7 @@ export class RoleService {
       const user = await this.models.User.findByPk(userId, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
       if (!user) throw new NotFound('No such user.');
       const wanted = [...new Set(roleIds)];
+      await this.assertMayChange(tx, { id: userId, label: user.username }, 'roles');
       const before = await this.rolesOf(userId, tx);
       const beforeIds = new Set(before.map((r) => r.id));
       const roles = await this.resolveRoles(tx, wanted);
@@ -358,6 +361,47 @@ export class RoleService {
     const rows = await this.models.Role.findAll({ where: { id: { [Op.in]: [...ids] } }, transaction: ctx?.transaction });
     const views = new Map((await this.present(rows.map((r) => r.get({ plain: true })), ctx)).map((v) => [v.id, v]));
     return ids.map((id) => views.get(id)).filter((v): v is RoleView => !!v);
+  }
+
+  /**
+   * The dominance rule (dominance.ts) for one account, decided inside the write's
+   * transaction: callers lock the account's row first, so its roles cannot change between
+   * this check and the write. The owner counts as holding every permission.
+   */
+  async assertMayChange(tx: TxContext, target: { id: string; label: string }, change: GuardedChange): Promise<void> {
+    if (isSelf(tx.actor, target.id) || tx.actor.permissions.has(ALL)) return;
+    assertDominates(tx.actor, { ...target, permissions: await this.effectivePermissionsOf(target.id, tx) }, change);
+  }
+
+  /** The same rule for many accounts at once (a role's holders, a group's members). */
+  async assertMayChangeAll(tx: TxContext, userIds: readonly string[], change: GuardedChange): Promise<void> {
+    if (tx.actor.permissions.has(ALL) || userIds.length === 0) return;
+    const ownerId = await this.ownerId(tx);
+    const rows = await this.models.sequelizeQuery<{ id: string; username: string; permission: string | null }>(
+      'SELECT u.id, u.username, rp.permission FROM users u LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE u.id IN (:ids)',
+      { ids: [...new Set(userIds)] },
+      tx,
+    );
+    const targets = new Map<string, { id: string; label: string; permissions: Set<string> }>();
+    for (const row of rows) {
+      const t = targets.get(row.id) ?? { id: row.id, label: row.username, permissions: new Set<string>(row.id === ownerId ? [ALL] : []) };
+      if (row.permission !== null) t.permissions.add(row.permission);
+      targets.set(row.id, t);
+    }
+    for (const target of targets.values()) if (!isSelf(tx.actor, target.id)) assertDominates(tx.actor, target, change);
+  }
+
+  /** Changing a role (its name or permissions) changes the roles of every holder. */
+  private async assertMayChangeHolders(tx: TxContext, roleId: string): Promise<void> {
+    const holders = await this.models.UserRole.findAll({ attributes: ['userId'], where: { roleId }, transaction: tx.transaction });
+    await this.assertMayChangeAll(tx, holders.map((h) => h.userId), 'roles');
+  }
+
+  /** The union of the account's roles' permissions; the owner's includes ALL. */
+  async effectivePermissionsOf(userId: string, ctx?: Context): Promise<Set<string>> {
+    const permissions = await this.permissionsOf(userId, ctx);
+    if ((await this.ownerId(ctx)) === userId) permissions.add(ALL);
+    return permissions;
   }
 
   async isOwner(userId: string, ctx?: Context): Promise<boolean> {

@@ -16,6 +16,8 @@ import { authorize } from '../roles/authorize.js';
 import { hashPassword } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
 import type { AccessRevoker } from './access-revoker.js';
+import type { AccountNotices } from './account-notices.js';
+import { missingPermissions, type GuardedChange } from '../roles/dominance.js';
 import { profileColumns, type ProfileColumns, type ProfileInput } from './user-input.js';
 import { displayNameOf, presentUser, type ClaimsProfile, type SignInAccount, type UserView } from './user-presenter.js';
 import type { UserAttributes, UserSource, UserStatus } from './user-model.js';
@@ -76,6 +78,8 @@ const SEARCHED: ReadonlyArray<keyof ProfileColumns> = ['username', 'email', 'giv
 function searchableOf(p: Partial<SearchableProfile>): SearchableProfile {
   return { username: p.username ?? '', email: p.email ?? '', givenName: p.givenName ?? null, familyName: p.familyName ?? null, displayName: p.displayName ?? null, phone: p.phone ?? null };
 }
+/** Profile columns whose change the dominance rule guards. */
+const GUARDED_COLUMNS: ReadonlyArray<[keyof ProfileColumns, GuardedChange]> = [['email', 'email'], ['username', 'username'], ['kind', 'kind']];
 /** Fields a user may change on their own account page. */
 const SELF_EDITABLE: ReadonlyArray<keyof ProfileInput> = ['givenName', 'familyName', 'displayName', 'phone', 'locale'];
 
@@ -88,6 +92,7 @@ export class UserService {
     private readonly revoker: AccessRevoker,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
+    private readonly notices: AccountNotices,
   ) {
     this.searchIndex = new UserSearchIndex(models);
   }
@@ -274,6 +279,7 @@ export class UserService {
       const user = await this.lockUser(tx, id);
       const changed = (Object.keys(columns) as Array<keyof ProfileColumns>).filter((k) => columns[k] !== user[k]);
       if (changed.length === 0) return this.present(user, tx);
+      for (const [column, change] of GUARDED_COLUMNS) if (changed.includes(column)) await this.assertMayChange(tx, user, change);
       await this.assertUnique(tx, columns, id);
       const kindChanged = columns.kind !== undefined && columns.kind !== user.kind;
       if (kindChanged && SEAT_HOLDING.includes(user.status)) await this.seats.take(tx, columns.kind!);
@@ -303,6 +309,7 @@ export class UserService {
     const passwordHash = await hashPassword(password);
     await this.transactions.run(ctx, async (tx) => {
       const user = await this.lockUser(tx, id);
+      await this.assertMayChange(tx, user, 'password');
       await this.models.User.update({ passwordHash, version: user.version + 1, updatedAt: this.clock.now() }, { where: { id }, transaction: tx.transaction });
       await this.audit.record(tx, 'user.password_set', {}, { type: 'user', id, label: user.username });
     });
@@ -332,6 +339,7 @@ export class UserService {
     return this.transactions.run(ctx, async (tx) => {
       const user = await this.lockUser(tx, id);
       if (user.status !== 'unconfirmed') throw new InvalidTransition(`Only unconfirmed accounts can be confirmed; this one is ${user.status}.`);
+      await this.assertMayChange(tx, user, 'status');
       await this.models.User.update(
         { status: 'active', emailVerified: options.emailVerified || user.emailVerified, version: user.version + 1, updatedAt: this.clock.now() },
         { where: { id }, transaction: tx.transaction },
@@ -352,7 +360,12 @@ export class UserService {
     return this.transactions.run(ctx, async (tx) => {
       const user = await this.lockUser(tx, id);
       if (user.status !== 'active') throw new InvalidTransition(`Only active accounts can be deactivated; this one is ${user.status}.`);
-      if (await this.roles.isOwner(id, tx)) throw new Forbidden('The owner cannot be deactivated. Transfer ownership first.');
+      const ownerId = await this.roles.ownerId(tx);
+      if (ownerId === id) throw new Forbidden('The owner cannot be deactivated. Transfer ownership first.');
+      // Deactivation is not power: users.manage suffices, so offboarding never fails; the
+      // owner hears when the account held more than its actor.
+      const missing = missingPermissions(tx.actor, await this.roles.effectivePermissionsOf(id, tx));
+      if (missing.length && ownerId && ownerId !== tx.actor.userId) await this.notices.deactivatedByWeakerActor(tx, ownerId, user, missing);
       const now = this.clock.now();
       await this.models.User.update(
         { status: 'inactive', deactivatedAt: now, deactivationReason: cleanReason, version: user.version + 1, updatedAt: now },
@@ -370,6 +383,7 @@ export class UserService {
     return this.seats.runTakingSeat(ctx, async (tx) => {
       const user = await this.lockUser(tx, id);
       if (user.status !== 'inactive') throw new InvalidTransition(`Only inactive accounts can be reactivated; this one is ${user.status}.`);
+      await this.assertMayChange(tx, user, 'status');
       await this.seats.take(tx, user.kind);
       await this.models.User.update(
         { status: 'active', deactivatedAt: null, deactivationReason: null, version: user.version + 1, updatedAt: this.clock.now() },
@@ -386,6 +400,7 @@ export class UserService {
     await this.transactions.run(ctx, async (tx) => {
       const user = await this.lockUser(tx, id);
       if (await this.roles.isOwner(id, tx)) throw new Forbidden('The owner cannot be deleted. Transfer ownership first.');
+      await this.assertMayChange(tx, user, 'delete');
       await this.revoker.revokeAll(tx, id, 'deleted');
       // The roles it held lose a holder: their SCIM Groups change version.
       const held = await this.models.UserRole.findAll({ attributes: ['roleId'], where: { userId: id }, transaction: tx.transaction });
@@ -404,6 +419,11 @@ export class UserService {
     const problem = passwordProblem(password, { email: columns.email, username: columns.username });
     if (problem) throw new ValidationError({ password: problem });
     return hashPassword(password);
+  }
+
+  /** The dominance rule on a locked account (role-service.ts, dominance.ts). */
+  async assertMayChange(tx: TxContext, user: Pick<UserAttributes, 'id' | 'username'>, change: GuardedChange): Promise<void> {
+    await this.roles.assertMayChange(tx, { id: user.id, label: user.username }, change);
   }
 
   private async lockUser(tx: TxContext, id: string): Promise<UserAttributes> {
