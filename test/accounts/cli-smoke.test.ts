@@ -51,7 +51,7 @@ describeEachDatabase('accounts: CLI smoke', (h) => {
     expect(refused.stderr).to.equal('Seat limit reached: 1 of 1 user seats in use\n');
     expect(await h.services.users.findByLogin('bob@example.com')).to.equal(null);
     const [audited] = await auditEvents(h, { action: 'seats.limit_reached' });
-    expect(audited).to.include({ source: 'command line', actorLabel: 'cli' });
+    expect(audited).to.include({ source: 'cli', actorLabel: 'command line' });
 
     const roles = await run('roles', 'list');
     expect(roles.code).to.equal(0);
