@@ -14,6 +14,7 @@ import { SeatService } from './seats/seat-service.js';
 import { DominanceRefused } from './roles/dominance.js';
 import { AccountNotices } from './users/account-notices.js';
 import { UserService } from './users/user-service.js';
+import { DirectoryStateWriter } from './users/directory-state.js';
 import type { AccessRevoker } from './users/access-revoker.js';
 import { SetupService } from './setup/setup-service.js';
 import { ClientService } from './clients/client-service.js';
@@ -56,6 +57,8 @@ export interface Services {
   roles: RoleService;
   seats: SeatService;
   users: UserService;
+  /** The one operation through which SCIM, LDAP and CSV change an existing account. */
+  directoryState: DirectoryStateWriter;
   setup: SetupService;
   clients: ClientService;
   signIn: SignInService;
@@ -146,7 +149,8 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const passwordResets = new PasswordResetService(models, users, revokers, outbox, settings, audit, clock, tx, config.publicUrl);
   // LDAP sync and CSV import (issue 8): accounts only through the users service; accounts
   // synced from LDAP sign in by a bind to the directory.
-  const directory = createDirectoryServices({ models, users, roles, seats, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
+  const directoryState = new DirectoryStateWriter(users, roles, seats);
+  const directory = createDirectoryServices({ models, users, roles, seats, directoryState, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
   signIn.addExternalVerifier(directory.ldapVerifier);
   return {
     config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions,
@@ -162,5 +166,6 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     userHistory: new UserHistory(models),
     reactivationLinks: new ReactivationLinks(models, users, outbox, settings, audit, clock, tx, config.publicUrl),
     directory,
+    directoryState,
   };
 }

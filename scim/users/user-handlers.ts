@@ -4,11 +4,8 @@
 // one transaction: the account's row is locked and its version checked against If-Match,
 // then deactivation, attribute updates (directory rules), reactivation (which takes a seat)
 // and a password change are applied together or not at all.
-import type { Transaction } from 'sequelize';
-import type { Context } from '../../src/context.js';
 import type { UserView } from '../../src/users/user-presenter.js';
-import type { ProfileInput } from '../../src/users/user-input.js';
-import { verifyPassword } from '../../src/passwords/password-hasher.js';
+import type { DirectoryState } from '../../src/users/directory-state.js';
 import type { ScimCall } from '../context.js';
 import type { ResourceResult } from '../http/responses.js';
 import { checkIfMatch, etagOf, notModified } from '../http/preconditions.js';
@@ -25,12 +22,6 @@ import { USER_ATTRIBUTES } from './user-attributes.js';
 import { fromScimUser, toScimUser, userLocation, type Json, type UserInput } from './user-mapper.js';
 import { normalizeUserQuirks } from './user-quirks.js';
 
-type Tx = Context & { transaction: Transaction };
-
-const PROFILE_KEYS: ReadonlyArray<keyof ProfileInput & keyof UserView> = [
-  'username', 'email', 'givenName', 'familyName', 'displayName', 'phone', 'department', 'title', 'employeeNumber', 'manager', 'locale', 'externalId', 'kind',
-];
-
 function present(call: ScimCall, user: UserView, attrs: AttributeParams): Json {
   return project(toScimUser(user, call.baseUrl), projection(attrs, USER_URN, [ENTERPRISE_URN]));
 }
@@ -44,49 +35,14 @@ function requireBody(body: unknown, what: string): Json {
   return body as Json;
 }
 
-/** Only the fields that differ, so unchanged values are not re-validated or re-audited. */
-function changedProfile(current: UserView, profile: ProfileInput): ProfileInput {
-  const changed: ProfileInput = {};
-  for (const key of PROFILE_KEYS) {
-    const v = profile[key];
-    if (v === undefined) continue;
-    const clean = typeof v === 'string' ? v.trim() || null : v;
-    if (clean !== (current[key] ?? null)) changed[key] = v;
-  }
-  return changed;
-}
-
 function credentialMode(call: ScimCall) {
   return call.services.settings.get('provisionedCredentialMode');
 }
 
-async function usesScimPasswords(call: ScimCall): Promise<boolean> {
-  return (await credentialMode(call)) === 'scim_password';
-}
-
-/** Okta repeats the password on every PUT: an unchanged one is not set (and audited) again. */
-async function samePassword(call: ScimCall, id: string, password: string): Promise<boolean> {
-  const hash = await call.services.users.passwordHashOf(id);
-  return !!hash && (await verifyPassword(hash, password));
-}
-
-/** Applies a whole new state to a locked account, inside the caller's transaction. */
-async function applyInput(call: ScimCall, tx: Tx, current: UserView, input: UserInput): Promise<UserView> {
-  const { users } = call.services;
-  const id = current.id;
-  if (input.active === false && current.status === 'active') await users.deactivate(tx, id, 'Deactivated by the directory (SCIM active=false).');
-  const changed = changedProfile(current, input.profile);
-  if (Object.keys(changed).length) await users.update(tx, id, changed, { origin: 'directory' });
-  if (input.active === true && current.status === 'inactive') await users.reactivate(tx, id);
-  if (input.active === true && current.status === 'unconfirmed') await users.confirm(tx, id, { emailVerified: false });
-  if (input.password && (await usesScimPasswords(call)) && !(await samePassword(call, id, input.password))) await users.setPassword(tx, id, input.password);
-  return users.get(id, tx);
-}
-
-/** A seat-taking unit of work: a refused reactivation rolls back whole and is audited. */
-function writeTransaction<T>(call: ScimCall, id: string, work: (tx: Tx, label: { label: string }) => Promise<T>): Promise<T> {
-  const target = { type: 'user' as const, label: id };
-  return call.services.seats.runTakingSeat(call.ctx, (tx) => work(tx, target), target);
+/** The state a PUT or PATCH asks for; the SCIM `password` counts only where accounts sign in with it. */
+async function directoryState(call: ScimCall, input: UserInput, password: string | undefined): Promise<DirectoryState> {
+  const usesPassword = (await credentialMode(call)) === 'scim_password';
+  return { active: input.active, profile: input.profile, password: usesPassword ? password : undefined, deactivationReason: 'Deactivated by the directory (SCIM active=false).' };
 }
 
 export async function listUsers(call: ScimCall, params: ListParams): Promise<ResourceResult> {
@@ -113,38 +69,35 @@ export async function createUser(call: ScimCall, body: unknown, attrs: Attribute
   // SPEC "Seats": an account created inactive takes no seat.
   const status = input.active === false ? 'inactive' : 'active';
   const options = { source: 'scim', origin: 'directory', status, password: password && mode === 'scim_password' ? password : null } as const;
-  const user = await writeTransaction(call, input.profile.username ?? '', async (tx) => {
+  const target = { type: 'user' as const, label: input.profile.username ?? '' };
+  const user = await call.services.seats.runTakingSeat(call.ctx, async (tx) => {
     const created = await call.services.users.create(tx, input.profile, options);
     if (mode === 'activation_email' && created.status === 'active') await call.services.passwordResets.sendActivation(tx, created);
     return created;
-  });
+  }, target);
   return resource(call, user, attrs, 201);
 }
 
 export async function replaceUser(call: ScimCall, id: string, body: unknown, ifMatch: string | undefined, attrs: AttributeParams): Promise<ResourceResult> {
   const { doc, password } = coerceIn('User', normalizeUserQuirks(requireBody(body, 'PUT')));
-  const input = { ...fromScimUser(doc, 'replace'), password };
-  const user = await writeTransaction(call, id, async (tx, target) => {
-    const current = await call.services.users.getForUpdate(tx, id);
-    target.label = current.username;
+  const state = await directoryState(call, fromScimUser(doc, 'replace'), password);
+  const { user } = await call.services.directoryState.setState(call.ctx, id, (current) => {
     checkIfMatch(ifMatch, current.version);
-    return applyInput(call, tx, current, input);
+    return state;
   });
   return resource(call, user, attrs);
 }
 
 export async function patchUser(call: ScimCall, id: string, body: unknown, ifMatch: string | undefined, attrs: AttributeParams): Promise<ResourceResult> {
   const ops = parsePatchRequest(body);
-  const user = await writeTransaction(call, id, async (tx, target) => {
-    const current = await call.services.users.getForUpdate(tx, id);
-    target.label = current.username;
+  const { user } = await call.services.directoryState.setState(call.ctx, id, (current) => {
     checkIfMatch(ifMatch, current.version);
     const before = toScimUser(current, call.baseUrl);
     const after = applyUserPatch(before, ops);
     // locale and preferredLanguage are one Gatehouse field: a change to either wins.
     if (after.preferredLanguage !== before.preferredLanguage && after.locale === before.locale) after.locale = after.preferredLanguage;
     const { doc, password } = coerceIn('User', after);
-    return applyInput(call, tx, current, { ...fromScimUser(doc, 'replace'), password });
+    return directoryState(call, fromScimUser(doc, 'replace'), password);
   });
   return resource(call, user, attrs);
 }

@@ -11,7 +11,7 @@ import type { SeatService } from '../seats/seat-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { Kind, UserAttributes, UserStatus } from '../users/user-model.js';
 import type { PreparedRow } from './csv-import-row.js';
-import { changedProfile, sameIds } from './profile-diff.js';
+import { changedProfile, sameIds, type DirectoryStateWriter } from '../users/directory-state.js';
 
 export interface ExistingAccount {
   id: string;
@@ -40,7 +40,7 @@ export class CsvRowWriter {
     private readonly models: Models,
     private readonly users: UserService,
     private readonly roles: RoleService,
-    private readonly seats: SeatService,
+    private readonly directoryState: DirectoryStateWriter,
   ) {}
 
   /** Two queries for a whole batch of rows: the accounts it names, and their roles. */
@@ -79,43 +79,17 @@ export class CsvRowWriter {
       return { outcome: 'created', userId: user.id, message: status === 'inactive' ? 'created inactive' : null };
     }
     if (this.unchanged(row, existing)) return { outcome: 'unchanged', userId: existing.id, message: null };
-    return this.seats.runTakingSeat(
-      ctx,
-      async (tx) => {
-        const current = await this.users.getForUpdate(tx, existing.id);
-        const changed = changedProfile(current, row.input);
-        const notes: string[] = [];
-        let outcome: RowResult['outcome'] = 'updated';
-        if (row.status === 'inactive' && current.status === 'active') {
-          await this.users.deactivate(tx, current.id, CSV_DEACTIVATION_REASON);
-          outcome = 'deactivated';
-        }
-        if (Object.keys(changed).length) {
-          await this.users.update(tx, current.id, changed, { origin: 'directory' });
-          notes.push(`changed ${Object.keys(changed).join(', ')}`);
-        }
-        if (row.status === 'active' && current.status === 'inactive') {
-          await this.users.reactivate(tx, current.id);
-          outcome = 'reactivated';
-        }
-        if (row.roleIds) {
-          // The owner keeps the owner role: only a transfer moves it.
-          const held = current.roles.map((r) => r.id);
-          const wanted = [...new Set([...row.roleIds, ...current.roles.filter((r) => r.builtin === 'owner').map((r) => r.id)])];
-          if (!sameIds(held, wanted)) {
-            await this.roles.setUserRoles(tx, current.id, wanted, 'CSV import');
-            notes.push('roles changed');
-          }
-        }
-        const after = await this.users.get(current.id, tx);
-        existing.status = after.status;
-        existing.kind = after.kind;
-        existing.snapshot = null;
-        if (outcome === 'updated' && notes.length === 0) outcome = 'unchanged';
-        return { outcome, userId: current.id, message: notes.length ? notes.join('; ') : null };
-      },
-      { type: 'user', label: row.label },
-    );
+    const applied = await this.directoryState.setState(ctx, existing.id, () => ({
+      active: row.status === 'inactive' ? false : row.status === 'active' ? true : undefined,
+      profile: row.input,
+      roleIds: row.roleIds ?? undefined,
+      rolesReason: 'CSV import',
+      deactivationReason: CSV_DEACTIVATION_REASON,
+    }));
+    existing.status = applied.user.status;
+    existing.kind = applied.user.kind;
+    existing.snapshot = null;
+    return { outcome: applied.outcome, userId: existing.id, message: applied.notes.length ? applied.notes.join('; ') : null };
   }
 
   /** The row asks for nothing the account does not already have (re-importing a file). */

@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/audit-service.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { RoleService } from '../roles/role-service.js';
 import type { SeatService } from '../seats/seat-service.js';
+import type { DirectoryStateWriter } from '../users/directory-state.js';
 import type { UserService } from '../users/user-service.js';
 import { CsvImportService } from './csv-import-service.js';
 import { CsvRowWriter } from './csv-row-writer.js';
@@ -35,6 +36,8 @@ export interface DirectoryDeps {
   users: UserService;
   roles: RoleService;
   seats: SeatService;
+  /** The one door through which a directory changes an existing account. */
+  directoryState: DirectoryStateWriter;
   audit: AuditService;
   secrets: () => Promise<SecretBox>;
   clock: Clock;
@@ -48,7 +51,7 @@ export interface DirectoryDeps {
 export function createDirectoryServices(d: DirectoryDeps): DirectoryServices {
   const runs = new DirectoryRunService(d.models, d.clock);
   const ldapSettings = new LdapSettingsService(d.models, d.roles, d.audit, d.secrets, d.clock, d.transactions, d.ldapBindPassword, d.clientOptions);
-  const writer = new LdapEntryWriter(d.models, d.users, d.roles, d.seats, d.clock, d.transactions);
+  const writer = new LdapEntryWriter(d.models, d.users, d.directoryState, d.seats, d.clock, d.transactions);
   const ldapSync = new LdapSyncService(writer, ldapSettings, d.roles, runs, new DirectoryLease(d.models, d.clock), d.audit, d.clock, d.logger, d.clientOptions);
   return {
     ldapSettings,
@@ -56,6 +59,6 @@ export function createDirectoryServices(d: DirectoryDeps): DirectoryServices {
     ldapScheduler: new LdapSyncScheduler(ldapSync, ldapSettings, runs, d.clock, d.logger),
     ldapVerifier: new LdapPasswordVerifier(d.models, ldapSettings, d.clientOptions),
     runs,
-    csvImport: new CsvImportService(d.models, new CsvRowWriter(d.models, d.users, d.roles, d.seats), d.roles, d.seats, d.audit, runs, d.clock, d.logger),
+    csvImport: new CsvImportService(d.models, new CsvRowWriter(d.models, d.users, d.roles, d.directoryState), d.roles, d.seats, d.audit, runs, d.clock, d.logger),
   };
 }

@@ -14,7 +14,7 @@ import type { UserService } from '../users/user-service.js';
 import type { UserStatus } from '../users/user-model.js';
 import { normalize } from '../users/user-validation.js';
 import type { MappedEntry } from './ldap-mapping.js';
-import { changedProfile, sameIds } from './profile-diff.js';
+import type { DirectoryStateWriter } from '../users/directory-state.js';
 
 /** What the run knows of an account synced before (loaded once per run). */
 export interface KnownAccount {
@@ -47,7 +47,7 @@ export class LdapEntryWriter {
   constructor(
     private readonly models: Models,
     private readonly users: UserService,
-    private readonly roles: RoleService,
+    private readonly directoryState: DirectoryStateWriter,
     private readonly seats: SeatService,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
@@ -138,26 +138,19 @@ export class LdapEntryWriter {
       ctx,
       async (tx) => {
         const current = await this.users.getForUpdate(tx, account.id);
-        const changed = changedProfile(current, mapped.profile);
-        const notes: string[] = [];
-        if (Object.keys(changed).length) {
-          await this.users.update(tx, account.id, changed, { origin: 'directory' });
-          notes.push(`changed ${Object.keys(changed).join(', ')}`);
-        }
-        if (reactivate) {
-          await this.users.reactivate(tx, account.id);
-          notes.push('back in the directory');
-        }
         // Roles the mapping manages follow the groups; roles given by hand stay.
         const held = current.roles.map((r) => r.id);
-        const desired = [...new Set([...held.filter((id) => !managedRoleIds.has(id)), ...mapped.roleIds])];
-        if (!sameIds(held, desired)) {
-          await this.roles.setUserRoles(tx, account.id, desired, 'LDAP group mapping');
-          notes.push('roles changed');
-        }
-        const after = await this.users.get(account.id, tx);
+        const roleIds = [...new Set([...held.filter((id) => !managedRoleIds.has(id)), ...mapped.roleIds])];
+        const applied = await this.directoryState.apply(tx, current, {
+          active: reactivate ? true : undefined,
+          profile: mapped.profile,
+          roleIds,
+          rolesReason: 'LDAP group mapping',
+          deactivationReason: MISSING_REASON,
+        });
+        const notes = reactivate ? [...applied.notes, 'back in the directory'] : applied.notes;
         const now = this.clock.now();
-        await this.models.LdapAccount.upsert({ userId: account.id, dn: mapped.dn, fingerprint: mapped.fingerprint, userVersion: after.version, missingSince: null, syncedAt: now }, { transaction: tx.transaction });
+        await this.models.LdapAccount.upsert({ userId: account.id, dn: mapped.dn, fingerprint: mapped.fingerprint, userVersion: applied.user.version, missingSince: null, syncedAt: now }, { transaction: tx.transaction });
         const outcome: EntryResult['outcome'] = reactivate ? 'reactivated' : notes.length ? 'updated' : 'unchanged';
         return { outcome, userId: account.id, label: mapped.label, message: notes.length ? notes.join('; ') : null };
       },

@@ -63,6 +63,8 @@ export class ReactivationLinks {
     return this.transactions.run(ctx, async (tx) => {
       const user = await this.users.getForUpdate(tx, userId);
       if (user.status !== 'inactive') throw new InvalidTransition(`Only inactive accounts can be reactivated; this one is ${user.status}.`);
+      // The link reactivates in the admin's name: the same rule as reactivating at once.
+      await this.users.assertMayChange(tx, user, 'status');
       const now = this.clock.now();
       const token = newToken();
       const expiresAt = addMs(now, REACTIVATION_TTL_HOURS * HOUR_MS);

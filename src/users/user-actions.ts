@@ -24,20 +24,27 @@ export interface ActionSubject {
   isOwner: boolean;
   /** The viewer is looking at their own account. */
   isSelf: boolean;
+  /**
+   * The account holds permissions the viewer does not (the dominance rule): its roles,
+   * status and existence are then out of the viewer's reach, so the page does not offer them.
+   */
+  outranksViewer?: boolean;
 }
 
 export function userActions(actor: Actor, subject: ActionSubject, viewerIsOwner: boolean): UserActions {
   const manage = can(actor, 'users.manage');
   const { status, isOwner, isSelf } = subject;
+  // Deactivation is not power: it needs users.manage only, never dominance.
+  const rule = manage && !subject.outranksViewer;
   return {
     edit: manage && status === 'active',
-    changeRoles: manage && status === 'active',
+    changeRoles: rule && status === 'active',
     // Not one's own account from here: a slip would lock the viewer out mid-task.
     deactivate: manage && status === 'active' && !isOwner && !isSelf,
-    reactivate: manage && status === 'inactive',
-    reactivateByLink: manage && status === 'inactive',
-    delete: manage && !isOwner && !isSelf,
-    confirm: manage && status === 'unconfirmed',
+    reactivate: rule && status === 'inactive',
+    reactivateByLink: rule && status === 'inactive',
+    delete: rule && !isOwner && !isSelf,
+    confirm: rule && status === 'unconfirmed',
     resendConfirmation: manage && status === 'unconfirmed',
     transferOwnership: viewerIsOwner && !isSelf && status === 'active',
   };

@@ -34,7 +34,7 @@ describeEachDatabase('CSV import from the CLI', (h) => {
     expect(first.stderr).to.match(/Importing \[#{30}\] 100% 3\/3/);
     expect((await h.services.users.findByLogin('bo'))!).to.include({ kind: 'requester', source: 'csv' });
     const created = (await h.services.audit.recent(10)).filter((e) => e.action === 'user.created');
-    expect(created.map((e) => [e.actorLabel, e.source])).to.deep.equal([['cli', 'csv'], ['cli', 'csv']]);
+    expect(created.map((e) => [e.actorLabel, e.source])).to.deep.equal([['command line', 'csv'], ['command line', 'csv']]);
 
     const again = await cli('users', 'import', file);
     expect(again.code).to.equal(0);

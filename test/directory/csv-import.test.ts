@@ -118,19 +118,21 @@ describeEachDatabase('CSV import', (h) => {
     for (let i = 0; i < 100; i++) expect((await h.services.users.findByLogin(`zoe${i}`))!).to.include({ givenName: 'Zoë', familyName: 'Ångström', title: '😀'.repeat(100) });
   });
 
-  it('deactivates and reactivates by the status column, sets roles exactly, and the owner keeps the owner role', async () => {
+  it('deactivates and reactivates by the status column, sets roles exactly, and leaves the owner to the owner', async () => {
     const owner = await h.services.users.createOwner(h.system(), { username: 'boss', email: 'boss@corp.example' }, 'correct horse battery staple 42');
     await importText(csv('ann,ann@corp.example,,,,,user,Member;Viewer,'));
     const ann = (await h.services.users.findByLogin('ann'))!;
     expect(ann.roles.map((r) => r.name)).to.deep.equal(['Member', 'Viewer']);
 
     const run = await importText(csv('ann,ann@corp.example,,,,,user,Viewer,inactive', 'boss,boss@corp.example,,,,,user,Member,'));
-    expect([run.deactivated, run.updated, run.failed]).to.deep.equal([1, 1, 0]);
+    // An importing admin does not dominate the owner: that row is refused, the others apply.
+    expect([run.deactivated, run.updated, run.failed]).to.deep.equal([1, 0, 1]);
+    expect((await rows(run))[1]).to.deep.equal([3, 'failed', 'boss@corp.example', 'Only the owner can change the roles of the owner.']);
     const after = await h.services.users.get(ann.id);
     expect(after).to.include({ status: 'inactive', deactivationReason: 'Deactivated by a CSV import.' });
     expect(after.roles.map((r) => r.name)).to.deep.equal(['Viewer']);
     expect(h.revoker.calls.map((c) => c.userId)).to.deep.equal([ann.id]);
-    expect((await h.services.users.get(owner.id)).roles.map((r) => r.name)).to.deep.equal(['Member', 'Owner']);
+    expect((await h.services.users.get(owner.id)).roles.map((r) => r.name)).to.deep.equal(['Owner']);
 
     const back = await importText(csv('ann,ann@corp.example,,,,,user,,active'));
     expect(back.reactivated).to.equal(1);

@@ -42,6 +42,6 @@ describeEachDatabase('SCIM: token commands', (h) => {
     const again = await run('scim-tokens', 'revoke', id);
     expect(again.code).to.equal(1);
     expect(again.stderr).to.contain('already revoked');
-    expect((await auditOf(h, 'scim_token.revoked'))[0]).to.include({ actorLabel: 'cli', source: 'cli' });
+    expect((await auditOf(h, 'scim_token.revoked'))[0]).to.include({ actorLabel: 'command line', source: 'cli' });
   });
 });

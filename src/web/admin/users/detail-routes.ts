@@ -7,6 +7,7 @@ import type { Services } from '../../../services.js';
 import type { Context } from '../../../context.js';
 import { InvalidTransition, ValidationError } from '../../../errors.js';
 import { can } from '../../../roles/authorize.js';
+import { dominates } from '../../../roles/dominance.js';
 import { allRoleOptions, canGrant } from '../../../users/role-choices.js';
 import { userActions, type UserActions } from '../../../users/user-actions.js';
 import type { ProfileInput } from '../../../users/user-input.js';
@@ -61,16 +62,24 @@ function refusal(form: DetailForm, user: UserView, isOwner: boolean, isSelf: boo
 export function detailRoutes(services: Services): Router {
   const router = Router();
 
+  /**
+   * The account and what the page offers (`actions`). The routes gate on `allowed`, which
+   * ignores the dominance rule: the service decides that one, so its refusal is audited.
+   */
   const load = async (req: Request) => {
     const user = await services.users.get(String(req.params.id));
     const ownerId = await services.roles.ownerId();
-    const actions = userActions(req.actor!, { status: user.status, isOwner: ownerId === user.id, isSelf: req.user!.id === user.id }, ownerId === req.user!.id);
-    return { user, isOwner: ownerId === user.id, actions };
+    const isSelf = req.user!.id === user.id;
+    const subject = { status: user.status, isOwner: ownerId === user.id, isSelf };
+    const outranksViewer = !isSelf && !dominates(req.actor!, await services.roles.effectivePermissionsOf(user.id));
+    const actions = userActions(req.actor!, { ...subject, outranksViewer }, ownerId === req.user!.id);
+    const allowed = userActions(req.actor!, subject, ownerId === req.user!.id);
+    return { user, isOwner: ownerId === user.id, actions, allowed, outranksViewer };
   };
 
   const render = async (req: Request, res: Response, extra: Partial<UserDetailState> = {}, status = 200) => {
     const ctx = contextOf(req, 'admin');
-    const { user, isOwner, actions } = await load(req);
+    const { user, isOwner, actions, outranksViewer } = await load(req);
     const held = new Set(user.roles.map((r) => r.id));
     const [roleOptions, lifecycle, events, shell] = await Promise.all([
       actions.changeRoles ? allRoleOptions(services.models).then((all) => all.filter((r) => held.has(r.id) || canGrant(req.actor!, r))) : Promise.resolve([]),
@@ -79,7 +88,7 @@ export function detailRoutes(services: Services): Router {
       shellState(services, req, res, '/admin/users'),
     ]);
     const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
-    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, roleOptions, lifecycle, events, notice, ...extra });
+    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, ...extra });
     res.status(status).type('html').send(adminPage(user.name, shell, body));
   };
 
@@ -93,8 +102,8 @@ export function detailRoutes(services: Services): Router {
     router.post(`/:id/${form}`, form === 'transfer-ownership' ? (_req, _res, next) => next() : permit('users.manage'), async (req, res) => {
       const values = { ...(req.body ?? {}), roles: listOf(req.body?.roles) } as Record<string, unknown>;
       try {
-        const { user, isOwner, actions } = await load(req);
-        if (!actions[FORM_ACTION[form]]) throw new InvalidTransition(refusal(form, user, isOwner, req.user!.id === user.id));
+        const { user, isOwner, allowed } = await load(req);
+        if (!allowed[FORM_ACTION[form]]) throw new InvalidTransition(refusal(form, user, isOwner, req.user!.id === user.id));
         const done = await run(contextOf(req, 'admin'), user, req);
         res.redirect(303, done.startsWith('/') ? done : `/admin/users/${user.id}?done=${done}`);
       } catch (err) {

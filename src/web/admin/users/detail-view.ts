@@ -28,6 +28,8 @@ export interface UserDetailState {
   /** Null without audit.view. */
   events: AuditEventView[] | null;
   notice?: string;
+  /** The account holds permissions the viewer does not: say why actions are missing. */
+  outranksViewer?: boolean;
   /** The form that was refused, its messages and the values sent. */
   refused?: { form: DetailForm; errors: FieldErrors; values?: Record<string, unknown> };
 }
@@ -128,6 +130,9 @@ function actions(s: UserDetailState): SafeHtml {
   const u = s.user;
   const a = s.actions;
   const out: SafeHtml[] = [];
+  if (s.outranksViewer) {
+    out.push(html`<p class="notice" role="note">${u.username} holds permissions you do not, so only someone holding all of them can change this account's email, username, seat pool, roles or credentials, reactivate or delete it. You can still deactivate it; the owner is then told.</p>`);
+  }
   if (a.edit) {
     const e = errorsFor(s, 'profile');
     const values = s.refused?.form === 'profile' ? (s.refused.values as ProfileValues) : profileValuesOf(u);
