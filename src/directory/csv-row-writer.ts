@@ -7,7 +7,6 @@ import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
 import { ValidationError } from '../errors.js';
 import type { RoleService } from '../roles/role-service.js';
-import type { SeatService } from '../seats/seat-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { Kind, UserAttributes, UserStatus } from '../users/user-model.js';
 import type { PreparedRow } from './csv-import-row.js';

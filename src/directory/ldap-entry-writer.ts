@@ -8,7 +8,6 @@ import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { Conflict, ValidationError } from '../errors.js';
-import type { RoleService } from '../roles/role-service.js';
 import type { SeatService } from '../seats/seat-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { UserStatus } from '../users/user-model.js';
