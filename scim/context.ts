@@ -13,16 +13,13 @@ export interface ScimCall {
 }
 
 /**
- * A directory may read and manage accounts and groups (= roles). Beyond that it acts with
- * the permissions of the admin who created its token (while that account is active), so it
- * can fill the groups that admin could fill and no more (SPEC "Roles": nobody grants what
- * they do not hold); it never gets the owner role, which no grant can give.
+ * A directory acts with its token's permission set, less what the token's creator no
+ * longer holds (ScimTokenService.authenticate): it can do what its creator chose to let it
+ * do and could still do themselves (SPEC "Roles": nobody grants what they do not hold).
  */
-export const SCIM_PERMISSIONS: readonly string[] = ['users.view', 'users.manage', 'roles.manage'];
-
-export function scimContext(token: ScimTokenView, delegated: ReadonlySet<string>, ip: string | null, requestId?: string): Context {
+export function scimContext(token: ScimTokenView, permissions: ReadonlySet<string>, ip: string | null, requestId?: string): Context {
   return {
-    actor: { userId: null, label: token.name, permissions: new Set([...SCIM_PERMISSIONS, ...delegated]) },
+    actor: { userId: null, label: token.name, permissions: new Set(permissions) },
     source: 'scim',
     ip,
     requestId,

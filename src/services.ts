@@ -35,6 +35,8 @@ import { EmailConfirmations } from './registration/email-confirmations.js';
 import { RegistrationService } from './registration/registration-service.js';
 import { RegistrationSweeper } from './registration/registration-sweeper.js';
 import { ScimTokenService } from './scim-tokens/scim-token-service.js';
+import { ScimTokenNotices } from './scim-tokens/scim-token-notices.js';
+import { ScimTokenWatch } from './scim-tokens/scim-token-watch.js';
 import { RoleMembershipService } from './roles/role-membership.js';
 import { AuditLog } from './audit/audit-log.js';
 import { PasswordResetService } from './passwords/password-reset-service.js';
@@ -143,7 +145,11 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     new InvitationBulk(models, invitationCreator, roles, seats, audit, clock, tx, logger),
   );
   const registration = new RegistrationService(models, users, roles, emailConfirmations, outbox, settings, audit, clock, tx, logger, config.publicUrl);
-  const scimTokens = new ScimTokenService(models, audit, clock, tx);
+  // A token's creator losing what the token carries is noticed in the transaction that
+  // changed the creator (every such change is audited): the holders of scim.manage are mailed.
+  const scimTokenWatch = new ScimTokenWatch(models, new ScimTokenNotices(models, outbox, settings, config.publicUrl), audit, clock);
+  audit.observe('scim token creators', scimTokenWatch.observe);
+  const scimTokens = new ScimTokenService(models, audit, clock, tx, scimTokenWatch);
   const roleMembers = new RoleMembershipService(models, roles, audit, clock, tx);
   // Forgotten password: ends every session through the revoker chain (SPEC "Sign-in").
   const passwordResets = new PasswordResetService(models, users, revokers, outbox, settings, audit, clock, tx, config.publicUrl);

@@ -57,6 +57,12 @@ export const AUDIT_ACTIONS = [
   // SCIM bearer tokens (issue 7).
   'scim_token.created',
   'scim_token.revoked',
+  // A token's creator no longer covers its set; covers it again; an admin took it over; its
+  // migrated set was confirmed.
+  'scim_token.orphaned',
+  'scim_token.restored',
+  'scim_token.adopted',
+  'scim_token.reviewed',
   // Admin users pages (issue 5).
   'user.reactivation_link_sent',
   // Admin pages (issue 5): exporting the audit log is itself audited (who took a copy).

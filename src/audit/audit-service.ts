@@ -34,11 +34,25 @@ export interface AuditEventView {
   details: Record<string, unknown>;
 }
 
+/**
+ * Told of every event as it is recorded, in the same transaction: a service that reacts to
+ * changes made elsewhere (SCIM tokens to their creator's permissions) without the services
+ * making them knowing of it. An observer's failure fails the change.
+ */
+export type AuditObserver = (ctx: Context, action: AuditAction, target: AuditTarget | undefined) => Promise<void>;
+
 export class AuditService {
+  private readonly observers = new Map<string, AuditObserver>();
+
   constructor(
     private readonly models: Models,
     private readonly clock: Clock,
   ) {}
+
+  /** One observer per name. */
+  observe(name: string, observer: AuditObserver): void {
+    this.observers.set(name, observer);
+  }
 
   async record(ctx: Context, action: AuditAction, details: Record<string, unknown> = {}, target?: AuditTarget): Promise<void> {
     // Plain SQL: every sign-in and every provisioning call writes one (sql.ts).
@@ -48,6 +62,7 @@ export class AuditService {
       [row.occurredAt, row.action, row.actorId, row.actorLabel, row.source, row.ip, row.requestId, row.targetType, row.targetId, row.targetLabel, row.details],
       ctx,
     );
+    for (const observer of this.observers.values()) await observer(ctx, action, target);
   }
 
   /**
@@ -60,6 +75,7 @@ export class AuditService {
     for (let i = 0; i < events.length; i += INSERT_CHUNK) {
       await this.models.AuditEvent.bulkCreate(events.slice(i, i + INSERT_CHUNK).map((e) => this.rowOf(ctx, e, now)), { transaction: ctx.transaction });
     }
+    for (const e of events) for (const observer of this.observers.values()) await observer(ctx, e.action, e.target);
   }
 
   private rowOf(ctx: Context, e: AuditEventInput, now: Date) {

@@ -158,25 +158,28 @@ export const COMMANDS: Record<string, Command> = {
 
   // SCIM bearer tokens (issue 7) until the admin page for them exists.
   'scim-tokens create': {
-    usage: 'NAME',
-    summary: 'Create a SCIM bearer token for a directory; the token is printed once.',
-    options: {},
-    async run(services, ctx, _v, words) {
-      const { token, view } = await services.scimTokens.create(ctx, words.join(' '));
-      return `Created SCIM token "${view.name}" (id ${view.id}).\nThe token is shown only now; enter it as the directory's secret token:\n${token}`;
+    usage: 'NAME [--permissions PERMISSION,...]',
+    summary: 'Create a SCIM bearer token for a directory; the token is printed once. Default permissions: every catalogue permission but seats.manage and billing.manage.',
+    options: { permissions: { type: 'string', multiple: true } },
+    async run(services, ctx, v, words) {
+      const chosen = list(v.permissions);
+      const { token, view } = await services.scimTokens.create(ctx, words.join(' '), v.permissions === undefined ? undefined : chosen);
+      return `Created SCIM token "${view.name}" (id ${view.id}) with permissions ${view.permissions.join(', ')}.\nThe token is shown only now; enter it as the directory's secret token:\n${token}`;
     },
   },
 
   'scim-tokens list': {
     usage: '',
-    summary: 'List SCIM tokens with their last use.',
+    summary: 'List SCIM tokens with their permissions, standing and last use.',
     options: {},
     async run(services, ctx) {
       const tokens = await services.scimTokens.list(ctx);
       const when = (d: Date | null) => (d ? d.toISOString() : 'never');
+      const status = (t: (typeof tokens)[number]) =>
+        t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : t.status === 'active' ? (t.needsReview ? 'live, review permissions' : 'live') : `${t.status}: ${t.statusReason}`;
       return table([
-        ['ID', 'NAME', 'STARTS WITH', 'CREATED', 'LAST USED', 'STATUS'],
-        ...tokens.map((t) => [t.id, t.name, `${t.hint}…`, t.createdAt.toISOString(), when(t.lastUsedAt), t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'live']),
+        ['ID', 'NAME', 'STARTS WITH', 'CREATED', 'LAST USED', 'STATUS', 'PERMISSIONS'],
+        ...tokens.map((t) => [t.id, t.name, `${t.hint}…`, t.createdAt.toISOString(), when(t.lastUsedAt), status(t), t.permissions.join(',')]),
       ]);
     },
   },

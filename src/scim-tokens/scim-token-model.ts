@@ -13,6 +13,12 @@ export interface ScimTokenAttributes {
   lastUsedIp: string | null;
   revokedAt: Date | null;
   revokedByLabel: string | null;
+  /** JSON array of the token's permission set; null only before migration 009 filled it. */
+  permissions: string | null;
+  /** The set was given by a migration, not chosen by a person. */
+  needsReview: boolean;
+  /** When the holders of scim.manage were told the token's creator no longer covers it. */
+  orphanedAt: Date | null;
 }
 
 export function defineScimTokenModel(sequelize: Sequelize) {
@@ -31,7 +37,10 @@ export function defineScimTokenModel(sequelize: Sequelize) {
       lastUsedIp: s(64),
       revokedAt: { type: DataTypes.DATE(3), allowNull: true },
       revokedByLabel: s(255),
+      permissions: { type: DataTypes.TEXT, allowNull: true },
+      needsReview: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      orphanedAt: { type: DataTypes.DATE(3), allowNull: true },
     },
     TABLE_OPTIONS,
-  ) as Table<ScimTokenAttributes, 'createdBy' | 'lastUsedAt' | 'lastUsedIp' | 'revokedAt' | 'revokedByLabel'>;
+  ) as Table<ScimTokenAttributes, 'createdBy' | 'lastUsedAt' | 'lastUsedIp' | 'revokedAt' | 'revokedByLabel' | 'permissions' | 'needsReview' | 'orphanedAt'>;
 }

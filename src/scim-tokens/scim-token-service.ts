@@ -1,18 +1,24 @@
 // Bearer tokens for directories that provision over SCIM (SPEC "SCIM 2.0": created by an
 // admin, shown once, stored hashed, named, revocable, last use shown). The token's name is
-// the actor label of every SCIM write in the audit trail.
+// the actor label of every SCIM write in the audit trail. Each token carries a permission
+// set chosen at creation from what its creator holds, and acts with that set ∩ its creator's
+// current permissions (SPEC "Roles, permissions, groups"; rules in token-permissions.ts).
 import { Op } from 'sequelize';
 import type { Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import { systemContext, type Context, type TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import { sqlDate } from '../db/sql.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
-import { InvalidTransition, NotFound, ValidationError } from '../errors.js';
+import { Forbidden, InvalidTransition, NotFound, ValidationError } from '../errors.js';
 import { hashToken, newId, newToken } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
-import { authorize } from '../roles/authorize.js';
+import { authorize, can } from '../roles/authorize.js';
+import { assertCanGrantPermissions } from '../roles/role-service.js';
 import { textProblem } from '../users/user-validation.js';
 import type { ScimTokenAttributes } from './scim-token-model.js';
+import type { ScimTokenWatch } from './scim-token-watch.js';
+import { creatorsNow } from './token-creators.js';
+import { defaultPermissions, normalizeSet, parseSet, standingOf, stoppedDetail, type TokenState } from './token-permissions.js';
 
 export interface ScimTokenView {
   id: string;
@@ -21,18 +27,33 @@ export interface ScimTokenView {
   hint: string;
   createdAt: Date;
   createdBy: string;
-  /** The account that created the token: the directory acts with its permissions. */
+  /** The account that created (or adopted) the token; null: the command line. */
   createdById: string | null;
   lastUsedAt: Date | null;
   lastUsedIp: string | null;
   revokedAt: Date | null;
   revokedBy: string | null;
+  /** The permission set chosen at creation. */
+  permissions: string[];
+  /** The set was given by the migration that introduced sets: someone should confirm it. */
+  needsReview: boolean;
+  /** active | orphaned (acts with less than its set) | stopped (refused) | revoked. */
+  status: TokenState | 'revoked';
+  /** What the token acts with now. */
+  effectivePermissions: string[];
+  /** Why it is orphaned or stopped; null otherwise. */
+  statusReason: string | null;
 }
+
+/** A request's token: what it acts with, or why it is refused. */
+export type ScimTokenAuthentication = { token: ScimTokenView; permissions: ReadonlySet<string> } | { stopped: string };
 
 /** Last use is written at most this often per token, not on every request. */
 const LAST_USE_RESOLUTION_MS = 60_000;
 const HINT_LENGTH = 6;
 const MAX_TOKEN_LENGTH = 512;
+const COLUMNS =
+  'id, name, token_hint AS tokenHint, created_at AS createdAt, created_by AS createdBy, created_by_label AS createdByLabel, last_used_at AS lastUsedAt, last_used_ip AS lastUsedIp, revoked_at AS revokedAt, revoked_by_label AS revokedByLabel, permissions, needs_review AS needsReview, orphaned_at AS orphanedAt';
 
 export class ScimTokenService {
   constructor(
@@ -40,14 +61,20 @@ export class ScimTokenService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
+    private readonly watch: ScimTokenWatch,
   ) {}
 
-  /** Creates a token; the returned `token` is the only time it exists in plain text. */
-  async create(ctx: Context, name: string): Promise<{ token: string; view: ScimTokenView }> {
+  /**
+   * Creates a token carrying `permissions` (default: all the creator holds but seats and
+   * billing); the returned `token` is the only time it exists in plain text.
+   */
+  async create(ctx: Context, name: string, permissions?: readonly string[]): Promise<{ token: string; view: ScimTokenView }> {
     authorize(ctx.actor, 'scim.manage');
     const clean = (name ?? '').trim();
     const problem = clean ? textProblem('Name', clean, 100) : 'Name is required.';
     if (problem) throw new ValidationError({ name: problem });
+    const set = normalizeSet(permissions ?? defaultPermissions(ctx.actor));
+    assertCanGrantPermissions(ctx.actor, set);
     const token = newToken();
     return this.transactions.run(ctx, async (tx) => {
       // Names label audit events, so two live tokens never share one.
@@ -65,20 +92,21 @@ export class ScimTokenService {
           createdAt: this.clock.now(),
           createdBy: ctx.actor.userId,
           createdByLabel: ctx.actor.label.slice(0, 255),
+          permissions: JSON.stringify(set),
+          needsReview: false,
         },
         { transaction: tx.transaction },
       );
-      await this.audit.record(tx, 'scim_token.created', { name: clean }, { type: 'scim_token', id, label: clean });
-      const row = await this.models.ScimToken.findByPk(id, { transaction: tx.transaction });
-      return { token, view: present(row!.get({ plain: true })) };
+      await this.audit.record(tx, 'scim_token.created', { name: clean, permissions: set }, { type: 'scim_token', id, label: clean });
+      return { token, view: await this.view(tx, id) };
     });
   }
 
-  /** Every token, live ones first, newest first. */
+  /** Every token with its set and standing, live ones first, newest first. */
   async list(ctx: Context): Promise<ScimTokenView[]> {
     authorize(ctx.actor, 'scim.manage');
-    const rows = await this.models.ScimToken.findAll({ order: [['createdAt', 'DESC'], ['id', 'ASC']], transaction: ctx.transaction });
-    const views = rows.map((r) => present(r.get({ plain: true })));
+    const rows = (await this.models.ScimToken.findAll({ order: [['createdAt', 'DESC'], ['id', 'ASC']], transaction: ctx.transaction })).map((r) => r.get({ plain: true }));
+    const views = await this.present(rows, ctx);
     return [...views.filter((v) => !v.revokedAt), ...views.filter((v) => v.revokedAt)];
   }
 
@@ -86,34 +114,116 @@ export class ScimTokenService {
   async revoke(ctx: Context, id: string): Promise<ScimTokenView> {
     authorize(ctx.actor, 'scim.manage');
     return this.transactions.run(ctx, async (tx) => {
-      const row = await this.models.ScimToken.findByPk(id, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
-      if (!row) throw new NotFound('No such SCIM token.');
-      if (row.revokedAt) throw new InvalidTransition(`The token "${row.name}" is already revoked.`);
+      const row = await this.locked(tx, id);
       await this.models.ScimToken.update({ revokedAt: this.clock.now(), revokedByLabel: ctx.actor.label.slice(0, 255) }, { where: { id }, transaction: tx.transaction });
       await this.audit.record(tx, 'scim_token.revoked', { name: row.name }, { type: 'scim_token', id, label: row.name });
-      const after = await this.models.ScimToken.findByPk(id, { transaction: tx.transaction });
-      return present(after!.get({ plain: true }));
+      return this.view(tx, id);
     });
   }
 
   /**
-   * The live token matching `token`, or null. Looked up by its hash (the hash is the
-   * index key, so no comparison leaks timing about stored tokens). Records the use.
+   * An administrator holding scim.manage and the token's whole set becomes its creator, so an
+   * orphaned or stopped token acts with its full set again; the secret does not change, so
+   * the directory keeps working without being reconfigured.
    */
-  async authenticate(token: string, ip: string | null): Promise<ScimTokenView | null> {
+  async adopt(ctx: Context, id: string): Promise<ScimTokenView> {
+    authorize(ctx.actor, 'scim.manage');
+    return this.transactions.run(ctx, async (tx) => {
+      const row = await this.locked(tx, id);
+      const [view] = await this.present([row], tx);
+      if (view!.status === 'active') throw new InvalidTransition(`The token "${row.name}" is not orphaned: it acts with its whole set under ${view!.createdBy}.`);
+      const missing = view!.permissions.filter((p) => !can(ctx.actor, p));
+      if (missing.length) throw new Forbidden(`To adopt the token "${row.name}" you must hold every permission of its set; you do not hold ${missing.join(', ')}.`);
+      await this.models.ScimToken.update(
+        { createdBy: ctx.actor.userId, createdByLabel: ctx.actor.label.slice(0, 255), orphanedAt: null, needsReview: false },
+        { where: { id }, transaction: tx.transaction },
+      );
+      await this.audit.record(tx, 'scim_token.adopted', { from: row.createdByLabel, reason: view!.statusReason, permissions: view!.permissions }, { type: 'scim_token', id, label: row.name });
+      return this.view(tx, id);
+    });
+  }
+
+  /**
+   * Confirms a migrated set, optionally narrowed to `keep` (never widened). The reviewer
+   * vouches for what remains, so must hold it.
+   */
+  async confirmReview(ctx: Context, id: string, keep?: readonly string[]): Promise<ScimTokenView> {
+    authorize(ctx.actor, 'scim.manage');
+    return this.transactions.run(ctx, async (tx) => {
+      const row = await this.locked(tx, id);
+      if (!row.needsReview) throw new InvalidTransition(`The permissions of the token "${row.name}" need no review.`);
+      const current = parseSet(row.permissions);
+      const set = keep === undefined ? current : normalizeSet(keep);
+      const added = set.filter((p) => !current.includes(p));
+      if (added.length) throw new ValidationError({ permissions: `A review can only remove permissions; ${added.join(', ')} is not in the token's set.` });
+      assertCanGrantPermissions(ctx.actor, set);
+      await this.models.ScimToken.update({ permissions: JSON.stringify(set), needsReview: false }, { where: { id }, transaction: tx.transaction });
+      await this.audit.record(tx, 'scim_token.reviewed', { removed: current.filter((p) => !set.includes(p)), permissions: set }, { type: 'scim_token', id, label: row.name });
+      return this.view(tx, id);
+    });
+  }
+
+  /**
+   * The live token matching `token` and what it acts with, why it is refused, or null when
+   * no live token matches. Looked up by its hash (the hash is the index key, so no
+   * comparison leaks timing about stored tokens). Records the use.
+   */
+  async authenticate(token: string, ip: string | null): Promise<ScimTokenAuthentication | null> {
     if (!token || token.length > MAX_TOKEN_LENGTH) return null;
     // Plain SQL: every SCIM request starts here (src/db/sql.ts).
-    const [found] = await this.models.sql.select<Omit<ScimTokenAttributes, 'tokenHash'>>(
-      'SELECT id, name, token_hint AS tokenHint, created_at AS createdAt, created_by AS createdBy, created_by_label AS createdByLabel, last_used_at AS lastUsedAt, last_used_ip AS lastUsedIp, revoked_at AS revokedAt, revoked_by_label AS revokedByLabel FROM scim_tokens WHERE token_hash = ? AND revoked_at IS NULL',
-      [hashToken(token)],
-    );
+    const [found] = await this.models.sql.select<Omit<ScimTokenAttributes, 'tokenHash'>>(`SELECT ${COLUMNS} FROM scim_tokens WHERE token_hash = ? AND revoked_at IS NULL`, [hashToken(token)]);
     if (!found) return null;
-    const row = { ...found, tokenHash: '', createdAt: sqlDate(found.createdAt)!, lastUsedAt: sqlDate(found.lastUsedAt), revokedAt: null };
+    const row = { ...found, tokenHash: '', createdAt: sqlDate(found.createdAt)!, lastUsedAt: sqlDate(found.lastUsedAt), orphanedAt: sqlDate(found.orphanedAt), revokedAt: null, needsReview: !!found.needsReview };
+    const [view] = await this.present([row]);
+    // The change that orphaned the token normally noticed it already (ScimTokenWatch); one
+    // made some other way is noticed here, by the first request to meet it.
+    if ((view!.status !== 'active') !== (row.orphanedAt !== null)) {
+      await this.transactions.run(systemContext('scim', 'SCIM token check'), (tx) => this.watch.reconcile(tx, { tokenIds: [row.id] }));
+    }
     const now = this.clock.now();
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
       await this.recordUse(row.id, now, ip);
     }
-    return present(row);
+    if (view!.status === 'stopped') return { stopped: stoppedDetail(view!.name, view!.statusReason) };
+    return { token: view!, permissions: new Set(view!.effectivePermissions) };
+  }
+
+  private async locked(tx: TxContext, id: string) {
+    const row = await this.models.ScimToken.findByPk(id, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
+    if (!row) throw new NotFound('No such SCIM token.');
+    if (row.revokedAt) throw new InvalidTransition(`The token "${row.name}" is already revoked.`);
+    return row.get({ plain: true });
+  }
+
+  private async view(tx: TxContext, id: string): Promise<ScimTokenView> {
+    const row = await this.models.ScimToken.findByPk(id, { transaction: tx.transaction });
+    return (await this.present([row!.get({ plain: true })], tx))[0]!;
+  }
+
+  /** Views with each live token's standing against its creator as the account is now. */
+  private async present(rows: ScimTokenAttributes[], ctx?: Context): Promise<ScimTokenView[]> {
+    const creatorIds = rows.filter((r) => !r.revokedAt && r.createdBy).map((r) => r.createdBy!);
+    const creators = await creatorsNow(this.models, creatorIds, ctx);
+    return rows.map((row) => {
+      const permissions = parseSet(row.permissions);
+      const base = {
+        id: row.id,
+        name: row.name,
+        hint: row.tokenHint,
+        createdAt: row.createdAt,
+        createdBy: row.createdByLabel,
+        createdById: row.createdBy,
+        lastUsedAt: row.lastUsedAt,
+        lastUsedIp: row.lastUsedIp,
+        revokedAt: row.revokedAt,
+        revokedBy: row.revokedByLabel,
+        permissions,
+        needsReview: !!row.needsReview,
+      };
+      if (row.revokedAt) return { ...base, status: 'revoked' as const, effectivePermissions: [], statusReason: null };
+      const standing = standingOf({ name: row.name, createdBy: row.createdByLabel, createdById: row.createdBy, permissions }, row.createdBy ? (creators.get(row.createdBy) ?? null) : null);
+      return { ...base, status: standing.state, effectivePermissions: standing.effective, statusReason: standing.reason };
+    });
   }
 
   private async recordUse(id: string, now: Date, ip: string | null): Promise<void> {
@@ -128,19 +238,4 @@ export class ScimTokenService {
       // The last-use stamp is informational: failing to write it must not refuse a valid token.
     }
   }
-}
-
-function present(row: ScimTokenAttributes): ScimTokenView {
-  return {
-    id: row.id,
-    name: row.name,
-    hint: row.tokenHint,
-    createdAt: row.createdAt,
-    createdBy: row.createdByLabel,
-    createdById: row.createdBy,
-    lastUsedAt: row.lastUsedAt,
-    lastUsedIp: row.lastUsedIp,
-    revokedAt: row.revokedAt,
-    revokedBy: row.revokedByLabel,
-  };
 }

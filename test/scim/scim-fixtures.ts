@@ -13,8 +13,13 @@ export const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
 export const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 export const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 
-export async function createToken(h: Harness, name = 'Entra ID provisioning'): Promise<string> {
-  const { token } = await h.services.scimTokens.create(h.withPermissions(['scim.manage']), name);
+/**
+ * A token as an operator makes one on the command line: no creator account, so it acts with
+ * its set — by default every catalogue permission but seats.manage and billing.manage, which
+ * are the built-in Admin role's.
+ */
+export async function createToken(h: Harness, name = 'Entra ID provisioning', permissions?: string[]): Promise<string> {
+  const { token } = await h.services.scimTokens.create(h.system(), name, permissions);
   return token;
 }
 

@@ -23,6 +23,8 @@ describeEachDatabase('SCIM: token commands', (h) => {
     const token = created.stdout.trim().split('\n').pop()!;
     expect(token).to.match(/^[A-Za-z0-9_-]{43}$/);
     expect(created.stdout).to.contain('Created SCIM token "Entra ID"');
+    expect(created.stdout).to.contain('users.manage, users.view');
+    expect(created.stdout).not.to.match(/seats\.manage|billing\.manage/);
     await request(h.app).get('/scim/v2/Users').set('Authorization', `Bearer ${token}`).expect(200);
 
     const listed = await run('scim-tokens', 'list');
@@ -43,5 +45,22 @@ describeEachDatabase('SCIM: token commands', (h) => {
     expect(again.code).to.equal(1);
     expect(again.stderr).to.contain('already revoked');
     expect((await auditOf(h, 'scim_token.revoked'))[0]).to.include({ actorLabel: 'command line', source: 'cli' });
+  });
+
+  it('scim-tokens create --permissions chooses the set; without it, every permission but seats and billing', async function () {
+    this.timeout(120_000);
+    const created = await run('scim-tokens', 'create', 'Reader', '--permissions', 'users.view, scim.manage');
+    expect(created.code, created.stderr).to.equal(0);
+    expect(created.stdout).to.contain('with permissions scim.manage, users.view');
+    const token = created.stdout.trim().split('\n').pop()!;
+    const refused = await request(h.app).post('/scim/v2/Users').set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/scim+json')
+      .send(JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ann' }));
+    expect(refused.status).to.equal(403);
+    const listed = await run('scim-tokens', 'list');
+    expect(listed.stdout).to.match(/PERMISSIONS/);
+    expect(listed.stdout).to.contain('scim.manage,users.view');
+    const bad = await run('scim-tokens', 'create', 'Bad', '--permissions', 'not a permission');
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.contain('not a valid permission');
   });
 });
