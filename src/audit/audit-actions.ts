@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   'upstream.created',
   'upstream.removed',
   'upstream.linked',
+  'upstream.link_refused',
   // Invitations and self-registration (issue 6).
   'invitation.created',
   'invitation.resent',

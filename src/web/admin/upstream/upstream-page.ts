@@ -11,6 +11,7 @@ export interface UpstreamFormValues {
   scopes?: string;
   emailClaim?: string;
   createAccounts?: boolean;
+  enforcesSecondFactor?: boolean;
 }
 
 export function upstreamBody(s: { providers: UpstreamProviderView[]; csrfToken: string; callbackUrl: string; values?: UpstreamFormValues; errors?: Record<string, string>; notice?: string }) {
@@ -19,12 +20,12 @@ export function upstreamBody(s: { providers: UpstreamProviderView[]; csrfToken: 
   return html`<h1>Sign in with another provider</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 <p>Offer your company's identity provider (for example Entra ID) on the sign-in page. Register this redirect URI there: <code>${s.callbackUrl}</code></p>
-<table><thead><tr><th>Button</th><th>Issuer</th><th>Client id</th><th>Creates accounts</th><th></th></tr></thead><tbody>
+<table><thead><tr><th>Button</th><th>Issuer</th><th>Client id</th><th>Creates accounts</th><th>Second factor</th><th></th></tr></thead><tbody>
 ${s.providers.map(
-  (p) => html`<tr><td>${p.label}</td><td>${p.issuer}</td><td>${p.clientId}</td><td>${p.createAccounts ? 'yes' : 'no (existing accounts and open registration only)'}</td>
+  (p) => html`<tr><td>${p.label}</td><td>${p.issuer}</td><td>${p.clientId}</td><td>${p.createAccounts ? 'yes' : 'no (existing accounts and open registration only)'}</td><td>${p.enforcesSecondFactor ? 'enforced by the provider' : 'asked by Gatehouse'}</td>
 <td><form method="post" action="/admin/upstream/${p.id}/remove">${csrfField(s.csrfToken)}<button class="danger" type="submit" style="margin:0">Remove</button></form></td></tr>`,
 )}
-${s.providers.length === 0 ? html`<tr><td colspan="5">None yet.</td></tr>` : ''}
+${s.providers.length === 0 ? html`<tr><td colspan="6">None yet.</td></tr>` : ''}
 </tbody></table>
 <h2>Add a provider</h2>
 <form method="post" action="/admin/upstream" novalidate>${csrfField(s.csrfToken)}
@@ -35,5 +36,7 @@ ${field({ name: 'clientSecret', label: 'Client secret', type: 'password', error:
 ${field({ name: 'scopes', label: 'Scopes', value: v.scopes ?? 'openid email profile', error: e.scopes })}
 ${field({ name: 'emailClaim', label: 'Email claim', value: v.emailClaim ?? 'email', error: e.claimMapping })}
 ${checkbox({ name: 'createAccounts', label: 'Create an account at first sign-in (seats permitting)', checked: !!v.createAccounts, hint: 'Otherwise only existing accounts, matched by verified email, and open self-registration may sign in.' })}
+${checkbox({ name: 'enforcesSecondFactor', label: 'This provider enforces a second factor', checked: !!v.enforcesSecondFactor, hint: "Only when the provider itself asks everyone for a second factor: Gatehouse then does not ask for its own after this provider's sign-in." })}
+<p class="hint">An existing account is linked by email only when you could manage that account yourself, never the owner's; an account holding permissions is linked only after its holder enters their Gatehouse password.</p>
 <button type="submit">Add provider</button></form>`;
 }

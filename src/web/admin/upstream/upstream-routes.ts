@@ -20,12 +20,12 @@ export function upstreamAdminRoutes(services: Services): Router {
 
   router.post('/', permit('settings.manage'), async (req, res) => {
     const values: UpstreamFormValues = {
-      label: str(req.body?.label), issuer: str(req.body?.issuer), clientId: str(req.body?.clientId), scopes: str(req.body?.scopes), emailClaim: str(req.body?.emailClaim), createAccounts: req.body?.createAccounts === 'on',
+      label: str(req.body?.label), issuer: str(req.body?.issuer), clientId: str(req.body?.clientId), scopes: str(req.body?.scopes), emailClaim: str(req.body?.emailClaim), createAccounts: req.body?.createAccounts === 'on', enforcesSecondFactor: req.body?.enforcesSecondFactor === 'on',
     };
     try {
       await services.upstream.add(contextOf(req, 'admin'), {
         label: values.label!, issuer: values.issuer!, clientId: values.clientId!, clientSecret: str(req.body?.clientSecret) || null,
-        scopes: values.scopes, claimMapping: values.emailClaim ? { email: values.emailClaim } : undefined, createAccounts: values.createAccounts,
+        scopes: values.scopes, claimMapping: values.emailClaim ? { email: values.emailClaim } : undefined, createAccounts: values.createAccounts, enforcesSecondFactor: values.enforcesSecondFactor,
       });
       res.redirect(303, '/admin/upstream?done=1');
     } catch (err) {
