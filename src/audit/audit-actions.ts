@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'totp.recovery_code_used',
   'oidc.keys_rotated',
   'upstream.created',
+  'upstream.changed',
   'upstream.removed',
   'upstream.linked',
   'upstream.link_refused',

@@ -63,6 +63,12 @@ export interface UpstreamConnection extends UpstreamProviderView {
   clientSecret: string | null;
 }
 
+/**
+ * What decides which identity the provider asserts and how far Gatehouse trusts it: turning
+ * on enforcesSecondFactor drops Gatehouse's own second step for its linked accounts.
+ */
+const SIGN_IN_FIELDS: ReadonlyArray<keyof UpstreamProviderAttributes> = ['issuer', 'clientId', 'scopes', 'claimMapping', 'enforcesSecondFactor'];
+
 export class UpstreamSignInRefused extends DomainError {
   constructor(message: string) {
     super('upstream_refused', message, 403);
@@ -134,6 +140,39 @@ export class UpstreamService {
       await this.audit.record(tx, 'upstream.created', { issuer: clean.issuer, createAccounts: clean.createAccounts, enforcesSecondFactor: clean.enforcesSecondFactor }, { type: 'setting', id, label: clean.label });
     });
     return present((await this.models.UpstreamProvider.findByPk(id))!.get({ plain: true }));
+  }
+
+  /**
+   * Saves a provider's settings. What decides who the provider signs in as (issuer, client,
+   * secret, scopes, claim mapping) and whether Gatehouse asks for its own second factor
+   * afterwards is changed only by an actor who could change every account linked to the
+   * provider. The actor becomes its configurer: linking by email is bounded by them.
+   */
+  async update(ctx: Context, id: string, input: UpstreamProviderInput): Promise<UpstreamProviderView> {
+    authorize(ctx.actor, 'settings.manage');
+    const clean = validate(input);
+    const sealed = input.clientSecret ? (await this.secrets()).seal(input.clientSecret) : null;
+    await this.transactions.run(ctx, async (tx) => {
+      const row = await this.models.UpstreamProvider.findByPk(id, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
+      if (!row) throw new NotFound('No such sign-in provider.');
+      const before = row.get({ plain: true });
+      if (input.enabled === undefined) clean.enabled = before.enabled;
+      const changed = (Object.keys(clean) as Array<keyof typeof clean>).filter((k) => before[k] !== clean[k]);
+      const signInChange = changed.some((k) => SIGN_IN_FIELDS.includes(k) && !(k === 'enforcesSecondFactor' && !clean.enforcesSecondFactor)) || sealed !== null;
+      if (signInChange) {
+        const linked = await this.models.UpstreamIdentity.findAll({ attributes: ['userId'], where: { providerId: id }, transaction: tx.transaction });
+        await this.roles.assertMayChangeAll(tx, linked.map((l) => l.userId), 'identity_link');
+      }
+      await row.update({ ...clean, ...(sealed ? { clientSecret: sealed } : {}), configuredBy: ctx.actor.userId, updatedAt: this.clock.now() }, { transaction: tx.transaction });
+      await this.audit.record(tx, 'upstream.changed', { fields: [...changed, ...(sealed ? ['clientSecret'] : [])] }, { type: 'setting', id, label: clean.label });
+    });
+    return present((await this.models.UpstreamProvider.findByPk(id))!.get({ plain: true }));
+  }
+
+  async get(id: string): Promise<UpstreamProviderView> {
+    const row = await this.models.UpstreamProvider.findByPk(id);
+    if (!row) throw new NotFound('No such sign-in provider.');
+    return present(row.get({ plain: true }));
   }
 
   async remove(ctx: Context, id: string): Promise<void> {

@@ -153,6 +153,37 @@ describeEachDatabase(
       expect(trusted.page.location, trusted.page.body.slice(0, 400)).to.match(APP_CALLBACK);
       expect(await amrOf(trusted.page.location!)).to.deep.equal(['fed', 'mfa']);
     });
+
+    it('changes who a provider signs in as (issuer, client, claims, second factor) only for an actor dominating every linked account', async () => {
+      const providerId = await addProvider(await signIn(h, await addWithRole(h, 'admin')));
+      const linked = await addWithRole(h, 'admin');
+      await h.services.models.UpstreamIdentity.create({ providerId, subject: 'sub-linked', userId: linked.id, createdAt: h.clock.now() });
+      const provider = await h.services.upstream.get(providerId);
+      const fields = { label: provider.label, issuer: provider.issuer, clientId: provider.clientId, scopes: provider.scopes, emailClaim: 'email' };
+
+      const weak = await asCustom(h, ['settings.manage']);
+      const page = await weak.get(`/admin/upstream/${providerId}`);
+      expect(page.status).to.equal(200);
+      expect(page.text).to.include('A secret is stored (encrypted). Leave empty to keep it.');
+      const changes: Array<Record<string, string>> = [{ issuer: 'https://login.attacker.example' }, { clientId: 'other' }, { emailClaim: 'preferred_username' }, { enforcesSecondFactor: 'on' }, { clientSecret: 'new secret' }];
+      for (const change of changes) {
+        const res = await weak.post(`/admin/upstream/${providerId}`, { ...fields, ...change });
+        expect(res.status, JSON.stringify(change)).to.equal(403);
+        expect(res.text).to.include('only someone who could manage every account linked to it may change them');
+      }
+      expect(await h.services.upstream.get(providerId)).to.deep.equal(provider);
+      const refused = (await auditOf(h, 'access.refused')).filter((e) => e.target?.id === linked.id);
+      expect(refused).to.have.length(changes.length);
+
+      // The label alone is not who it signs in as; saving makes the saver its configurer.
+      expect((await weak.post(`/admin/upstream/${providerId}`, { ...fields, label: 'Contoso (new name)' })).status).to.equal(303);
+      expect(await h.services.upstream.get(providerId)).to.include({ label: 'Contoso (new name)', configuredBy: weak.user!.id, issuer: provider.issuer });
+
+      const peer = await signIn(h, await addWithRole(h, 'admin'));
+      expect((await peer.post(`/admin/upstream/${providerId}`, { ...fields, label: 'Contoso (new name)', issuer: 'https://login2.contoso.example', enforcesSecondFactor: 'on' })).status).to.equal(303);
+      expect(await h.services.upstream.get(providerId)).to.include({ issuer: 'https://login2.contoso.example', enforcesSecondFactor: true, configuredBy: peer.user!.id });
+      expect((await auditOf(h, 'upstream.changed'))[0]?.details.fields).to.have.members(['issuer', 'enforcesSecondFactor']);
+    });
   },
   { serve: true },
 );
