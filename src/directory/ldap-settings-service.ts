@@ -11,9 +11,9 @@ import { ValidationError } from '../errors.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { RoleService } from '../roles/role-service.js';
-import { authorize } from '../roles/authorize.js';
+import { authorize, can } from '../roles/authorize.js';
 import { DirectoryError, LdapSession, type LdapClientOptions } from './ldap-client.js';
-import { ldapSettingsProblems, parseStoredSettings, type LdapSettings } from './ldap-settings.js';
+import { ldapSettingsProblems, normalizeDn, parseStoredSettings, type LdapSettings } from './ldap-settings.js';
 
 const ROW = 'default';
 
@@ -86,6 +86,14 @@ export class LdapSettingsService {
     const errors = ldapSettingsProblems(settings, roles);
     if (bindSecret && this.configuredSecret !== null) errors.bindSecret = 'The bind password is set by configuration (LDAP_BIND_PASSWORD) and cannot be changed here.';
     if (bindSecret && bindSecret.length > 1024) errors.bindSecret = 'The bind password must be at most 1024 characters.';
+    // A group mapping gives its role to every member the directory names: nobody maps a
+    // role carrying permissions they do not hold (mappings already saved stay as they are).
+    const saved = (await this.get()).settings.groupRoles;
+    settings.groupRoles.forEach((g, i) => {
+      if (errors[`groupRole_${i}`] || saved.some((s) => s.roleId === g.roleId && normalizeDn(s.groupDn) === normalizeDn(g.groupDn))) return;
+      const missing = roles.find((r) => r.id === g.roleId)?.permissions.filter((p) => !can(ctx.actor, p)) ?? [];
+      if (missing.length) errors[`groupRole_${i}`] = `You cannot map a group to this role: it carries permissions you do not hold (${missing.join(', ')}).`;
+    });
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const sealed = bindSecret ? (await this.secrets()).seal(bindSecret) : null;
     await this.transactions.run(ctx, async (tx) => {

