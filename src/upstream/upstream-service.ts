@@ -159,10 +159,7 @@ export class UpstreamService {
       if (input.enabled === undefined) clean.enabled = before.enabled;
       const changed = (Object.keys(clean) as Array<keyof typeof clean>).filter((k) => before[k] !== clean[k]);
       const signInChange = changed.some((k) => SIGN_IN_FIELDS.includes(k) && !(k === 'enforcesSecondFactor' && !clean.enforcesSecondFactor)) || sealed !== null;
-      if (signInChange) {
-        const linked = await this.models.UpstreamIdentity.findAll({ attributes: ['userId'], where: { providerId: id }, transaction: tx.transaction });
-        await this.roles.assertMayChangeAll(tx, linked.map((l) => l.userId), 'identity_link');
-      }
+      if (signInChange) await this.assertMayChangeLinked(tx, id);
       await row.update({ ...clean, ...(sealed ? { clientSecret: sealed } : {}), configuredBy: ctx.actor.userId, updatedAt: this.clock.now() }, { transaction: tx.transaction });
       await this.audit.record(tx, 'upstream.changed', { fields: [...changed, ...(sealed ? ['clientSecret'] : [])] }, { type: 'setting', id, label: clean.label });
     });
@@ -178,8 +175,10 @@ export class UpstreamService {
   async remove(ctx: Context, id: string): Promise<void> {
     authorize(ctx.actor, 'settings.manage');
     await this.transactions.run(ctx, async (tx) => {
-      const row = await this.models.UpstreamProvider.findByPk(id, { transaction: tx.transaction });
+      const row = await this.models.UpstreamProvider.findByPk(id, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
       if (!row) throw new NotFound('No such sign-in provider.');
+      // Removing it unlinks the identities of its accounts: a change to their credentials.
+      await this.assertMayChangeLinked(tx, id);
       await row.destroy({ transaction: tx.transaction });
       await this.audit.record(tx, 'upstream.removed', {}, { type: 'setting', id, label: row.label });
     });
@@ -272,6 +271,12 @@ export class UpstreamService {
   private async link(tx: TxContext, provider: UpstreamConnection, subject: string, user: UserView, confirmedWith: 'password' | null): Promise<void> {
     await this.models.UpstreamIdentity.create({ providerId: provider.id, subject, userId: user.id, createdAt: this.clock.now() }, { transaction: tx.transaction });
     await this.audit.record(tx, 'upstream.linked', { provider: provider.label, subject, confirmedWith }, { type: 'user', id: user.id, label: user.username });
+  }
+
+  /** The dominance rule over every account linked to the provider. */
+  private async assertMayChangeLinked(tx: TxContext, providerId: string): Promise<void> {
+    const linked = await this.models.UpstreamIdentity.findAll({ attributes: ['userId'], where: { providerId }, transaction: tx.transaction });
+    await this.roles.assertMayChangeAll(tx, linked.map((l) => l.userId), 'identity_link');
   }
 
   /** Upstream sign-in acts as the system (no account signed in yet), named after the provider. */

@@ -154,7 +154,7 @@ describeEachDatabase(
       expect(await amrOf(trusted.page.location!)).to.deep.equal(['fed', 'mfa']);
     });
 
-    it('changes who a provider signs in as (issuer, client, claims, second factor) only for an actor dominating every linked account', async () => {
+    it('changes who a provider signs in as (issuer, client, claims, second factor), or removes it, only for an actor dominating every linked account', async () => {
       const providerId = await addProvider(await signIn(h, await addWithRole(h, 'admin')));
       const linked = await addWithRole(h, 'admin');
       await h.services.models.UpstreamIdentity.create({ providerId, subject: 'sub-linked', userId: linked.id, createdAt: h.clock.now() });
@@ -175,6 +175,12 @@ describeEachDatabase(
       const refused = (await auditOf(h, 'access.refused')).filter((e) => e.target?.id === linked.id);
       expect(refused).to.have.length(changes.length);
 
+      // Nor remove it (that unlinks the accounts signing in with it).
+      const removal = await weak.post(`/admin/upstream/${providerId}/remove`);
+      expect(removal.status).to.equal(403);
+      expect(removal.text).to.include('only someone who could manage every one of them may remove it');
+      expect(await linksOf(providerId)).to.equal(1);
+
       // The label alone is not who it signs in as; saving makes the saver its configurer.
       expect((await weak.post(`/admin/upstream/${providerId}`, { ...fields, label: 'Contoso (new name)' })).status).to.equal(303);
       expect(await h.services.upstream.get(providerId)).to.include({ label: 'Contoso (new name)', configuredBy: weak.user!.id, issuer: provider.issuer });
@@ -183,6 +189,8 @@ describeEachDatabase(
       expect((await peer.post(`/admin/upstream/${providerId}`, { ...fields, label: 'Contoso (new name)', issuer: 'https://login2.contoso.example', enforcesSecondFactor: 'on' })).status).to.equal(303);
       expect(await h.services.upstream.get(providerId)).to.include({ issuer: 'https://login2.contoso.example', enforcesSecondFactor: true, configuredBy: peer.user!.id });
       expect((await auditOf(h, 'upstream.changed'))[0]?.details.fields).to.have.members(['issuer', 'enforcesSecondFactor']);
+      expect((await peer.post(`/admin/upstream/${providerId}/remove`)).status).to.equal(303);
+      expect(await linksOf(providerId)).to.equal(0);
     });
   },
   { serve: true },

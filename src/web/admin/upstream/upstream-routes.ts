@@ -66,8 +66,15 @@ export function upstreamAdminRoutes(services: Services): Router {
   });
 
   router.post('/:id/remove', permit('settings.manage'), async (req, res) => {
-    await services.upstream.remove(contextOf(req, 'admin'), String(req.params.id));
-    res.redirect(303, '/admin/upstream?done=1');
+    try {
+      await services.upstream.remove(contextOf(req, 'admin'), String(req.params.id));
+      res.redirect(303, '/admin/upstream?done=1');
+    } catch (err) {
+      if (!(err instanceof DominanceRefused)) throw err;
+      const provider = await services.upstream.get(String(req.params.id));
+      const refusal = `Removing ${provider.label} unlinks the accounts that sign in with it, so only someone who could manage every one of them may remove it. ${err.message}`;
+      res.status(403).type('html').send(adminPage(provider.label, await shellState(services, req, res, '/admin/upstream'), upstreamEditBody({ provider, csrfToken: res.locals.csrfToken, refusal })));
+    }
   });
 
   return router;
