@@ -96,6 +96,12 @@ describeEachDatabase(
       expect(await linksOf(providerId)).to.equal(1);
       page = (await startUpstreamSignIn(h, idp, providerId, 'sub-plain')).page;
       expect(page.location).to.match(APP_CALLBACK);
+      // Deleted, the configurer stays recorded: still no linking.
+      await h.services.users.delete(h.system(), configurer.user!.id);
+      page = (await startUpstreamSignIn(h, idp, providerId, 'sub-other')).page;
+      expect(page.status).to.equal(403);
+      expect(page.body).to.include('no longer links accounts by email address');
+      expect(await linksOf(providerId)).to.equal(1);
     });
 
     it("asks for a permission-holding member's Gatehouse password before the first link, then no more", async () => {
