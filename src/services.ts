@@ -165,7 +165,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     auditLog: new AuditLog(models, audit),
     passwordResets,
     runtime: { internalUrl: null },
-    upstream: new UpstreamService(models, users, roles, seats, settings, registration, audit, secrets, clock, tx),
+    upstream: new UpstreamService(models, users, roles, seats, settings, registration, audit, secrets, clock, tx, signIn),
     // Admin users pages (issue 5).
     userDirectory: new UserDirectory(models, db, clock),
     userOnboarding: new UserOnboarding(models, users, emailConfirmations, outbox, settings, audit, clock, tx, config.publicUrl),

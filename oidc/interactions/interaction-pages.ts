@@ -94,3 +94,19 @@ export function consentPage(s: { uid: string; csrfToken: string; clientName: str
 <p><a href="/interaction/${s.uid}/abort">Deny</a></p>`,
   );
 }
+
+/** Before an upstream identity is first linked to an account holding permissions. */
+export function upstreamLinkPage(s: { uid: string; csrfToken: string; providerLabel: string; email: string; error?: string }): string {
+  return page(
+    "Confirm it's you",
+    html`<h1>Confirm it's you</h1>
+<p>Confirm it's you: enter your Gatehouse password to link ${s.providerLabel} to your account (${s.email}). You are asked once; afterwards ${s.providerLabel} signs you in directly.</p>
+${s.error ? html`<p class="error-box" role="alert">${s.error}</p>` : ''}
+<form method="post" action="/interaction/${s.uid}/upstream-link" novalidate>
+${csrfField(s.csrfToken)}
+${field({ name: 'password', label: 'Gatehouse password', type: 'password', autocomplete: 'current-password', required: true })}
+<button type="submit">Link and continue</button>
+</form>
+<p><a href="/interaction/${s.uid}/abort">Cancel</a></p>`,
+  );
+}

@@ -1,23 +1,15 @@
-// The provider's interactions: sign-in (password, then TOTP when enrolled or required),
+// The provider's interactions: sign-in (password or upstream, then TOTP when enrolled or required),
 // consent for third-party clients, and cancel. Pages translate; SignInService and
 // TotpService decide.
 import { Router, type Request, type Response } from 'express';
 import type { Provider } from 'oidc-provider';
 import type { Services } from '../../src/services.js';
-import type { SignInAccount } from '../../src/users/user-presenter.js';
 import { contextOf } from '../../src/web/request-context.js';
 import { DomainError, ValidationError } from '../../src/errors.js';
 import { raw } from '../../src/html.js';
 import { consentPage, loginPage, recoveryCodesPage, totpEnrolPage, totpPage } from './interaction-pages.js';
+import { afterFirstFactor, finishLogin, pendingOf, savePending, type Details } from './second-step.js';
 import { takeLoginTicket } from '../../src/web/session/login-ticket.js';
-
-type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
-
-interface PendingLogin {
-  accountId: string;
-  /** Set once a required enrolment has been confirmed: recovery codes still to show. */
-  enrolled?: boolean;
-}
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -39,40 +31,6 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     upstream: await services.upstream.signInOptions(),
   });
 
-  /** Stores a result on the interaction for the rest of its lifetime. */
-  const saveResult = async (d: Details, result: unknown) => {
-    (d as unknown as { result?: unknown }).result = result;
-    await d.save(Math.max(1, (d.exp ?? 0) - Math.floor(Date.now() / 1000)));
-  };
-
-  const savePending = (d: Details, pending: PendingLogin | null) => saveResult(d, pending ? { pendingLogin: pending } : undefined);
-
-  const pendingOf = (d: Details): PendingLogin | null => (d as unknown as { result?: { pendingLogin?: PendingLogin } }).result?.pendingLogin ?? null;
-
-  /**
-   * What provider.interactionFinished does (store the result, 303 to the resume URL), on the
-   * interaction this request already loaded rather than reading it again.
-   */
-  const finishLogin = async (res: Response, d: Details, accountId: string, amr: string[]) => {
-    await saveResult(d, { login: { accountId, amr } });
-    res.status(303).set('Content-Length', '0').location(d.returnTo).end();
-  };
-
-  /** After the password: a second step when enrolled, a forced enrolment when required. */
-  const afterPassword = async (req: Request, res: Response, d: Details, account: SignInAccount) => {
-    const accountId = account.id;
-    if (account.totpEnabled) {
-      await savePending(d, { accountId });
-      return res.type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken }));
-    }
-    if (await services.totp.requiredFor(accountId)) {
-      await savePending(d, { accountId });
-      const enrolment = await services.totp.startEnrolment(accountId);
-      return res.type('html').send(totpEnrolPage({ uid: d.uid, csrfToken: res.locals.csrfToken, qrSvg: raw(enrolment.qrSvg), secret: enrolment.secret }));
-    }
-    return finishLogin(res, d, accountId, ['pwd']);
-  };
-
   router.get('/interaction/:uid', async (req, res) => {
     const d = await details(req, res);
     if (d.prompt.name === 'login') {
@@ -93,7 +51,8 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     const login = str(req.body?.login);
     try {
       const account = await services.signIn.authenticate(contextOf(req, 'oidc'), login, str(req.body?.password));
-      await afterPassword(req, res, d, account);
+      // After the password: a second step when enrolled, a forced enrolment when required.
+      await afterFirstFactor(services, res, d, account, 'pwd');
     } catch (err) {
       if (!(err instanceof DomainError) || !err.expose) throw err;
       res.status(err.status).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), login, error: err.message, ...(await loginOptions()) }));
@@ -109,7 +68,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
       await services.audit.record(contextOf(req, 'oidc'), 'signin.failed', { reason: 'wrong_totp' }, { type: 'user', id: pending.accountId });
       return res.status(401).type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken, error: 'That code is not right. Try the current code or a recovery code.' }));
     }
-    await finishLogin(res, d, pending.accountId, ['pwd', method === 'totp' ? 'otp' : 'rc']);
+    await finishLogin(res, d, pending.accountId, [pending.first ?? 'pwd', method === 'totp' ? 'otp' : 'rc']);
   });
 
   router.post('/interaction/:uid/totp-enrol', async (req, res) => {
@@ -118,7 +77,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     if (!pending) return res.redirect(303, `/interaction/${d.uid}`);
     try {
       const codes = await services.totp.confirmEnrolment(contextOf(req, 'oidc'), pending.accountId, str(req.body?.code));
-      await savePending(d, { accountId: pending.accountId, enrolled: true });
+      await savePending(d, { accountId: pending.accountId, first: pending.first, enrolled: true });
       return res.type('html').send(recoveryCodesPage({ continueUrl: `/interaction/${d.uid}/continue`, codes, csrfToken: res.locals.csrfToken }));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
@@ -132,7 +91,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     const d = await details(req, res);
     const pending = pendingOf(d);
     if (!pending?.enrolled) return res.redirect(303, `/interaction/${d.uid}`);
-    await finishLogin(res, d, pending.accountId, ['pwd', 'otp']);
+    await finishLogin(res, d, pending.accountId, [pending.first ?? 'pwd', 'otp']);
   });
 
   router.post('/interaction/:uid/confirm', async (req, res) => {

@@ -1,6 +1,8 @@
 // Upstream sign-in (SPEC "Upstream sign-in"): from our sign-in page to an upstream OpenID
 // provider with openid-client (PKCE, state, nonce) and back. UpstreamService decides which
-// account the identity signs in as; the interaction then finishes like a password sign-in.
+// account the identity signs in as (asking for the account's password before a first link
+// of an account holding permissions); the interaction then goes on like a password sign-in,
+// second factor included, unless the provider is trusted to enforce one itself.
 import { Router, type Request, type Response } from 'express';
 import * as oidc from 'openid-client';
 import type { Provider } from 'oidc-provider';
@@ -12,11 +14,20 @@ import { page } from '../../src/web/layout.js';
 import { readCookie } from '../../src/web/cookies.js';
 import { contextOf } from '../../src/web/request-context.js';
 import { signValue, verifyValue } from '../../src/web/session/signed-cookie.js';
-import type { UpstreamConnection } from '../../src/upstream/upstream-service.js';
+import { UpstreamLinkPasswordWrong, type PendingLink, type UpstreamConnection } from '../../src/upstream/upstream-service.js';
+import { upstreamLinkPage } from '../interactions/interaction-pages.js';
+import { afterFirstFactor, finishLogin, type Details } from '../interactions/second-step.js';
 
 const START_COOKIE = 'gh_upstream';
 const RESULT_COOKIE = 'gh_upstream_result';
+const LINK_COOKIE = 'gh_upstream_link';
 const TTL_MS = 10 * MINUTE_MS;
+
+interface Result {
+  uid: string;
+  accountId: string;
+  providerId: string;
+}
 
 interface Started {
   uid: string;
@@ -97,8 +108,15 @@ export function upstreamRoutes(provider: Provider, services: Services): Router {
       return problem(res, 400, 'The identity provider did not confirm the sign-in.', started.uid);
     }
     try {
-      const user = await services.upstream.resolveAccount(contextOf(req, 'upstream'), started.providerId, claims);
-      res.cookie(RESULT_COOKIE, signValue({ uid: started.uid, accountId: user.id }, await services.cookieKeys(), addMs(services.clock.now(), 2 * MINUTE_MS)), {
+      const outcome = await services.upstream.resolveAccount(contextOf(req, 'upstream'), started.providerId, claims);
+      if (outcome.pending) {
+        res.cookie(LINK_COOKIE, signValue({ uid: started.uid, pending: outcome.pending }, await services.cookieKeys(), addMs(services.clock.now(), TTL_MS)), {
+          httpOnly: true, sameSite: 'lax', secure: req.secure, path: `/interaction/${started.uid}`, maxAge: TTL_MS,
+        });
+        return res.redirect(303, `/interaction/${started.uid}/upstream-link`);
+      }
+      const result: Result = { uid: started.uid, accountId: outcome.user.id, providerId: started.providerId };
+      res.cookie(RESULT_COOKIE, signValue(result, await services.cookieKeys(), addMs(services.clock.now(), 2 * MINUTE_MS)), {
         httpOnly: true, sameSite: 'lax', secure: req.secure, path: `/interaction/${started.uid}`, maxAge: 2 * MINUTE_MS,
       });
       res.redirect(303, `/interaction/${started.uid}/upstream-done`);
@@ -108,12 +126,50 @@ export function upstreamRoutes(provider: Provider, services: Services): Router {
     }
   });
 
+  /** Signed in by the provider: Gatehouse's own second step, unless the provider enforces one. */
+  const complete = async (res: Response, d: Details, accountId: string, providerId: string) => {
+    const connection = await services.upstream.connection(providerId);
+    if (connection.enforcesSecondFactor) return finishLogin(res, d, accountId, ['fed', 'mfa']);
+    await afterFirstFactor(services, res, d, await services.users.get(accountId), 'fed');
+  };
+
+  const pendingLink = async (req: Request, uid: string) => {
+    const link = verifyValue<{ uid: string; pending: PendingLink }>(readCookie(req, LINK_COOKIE), await services.cookieKeys(), services.clock.now());
+    return link && link.uid === uid ? link.pending : null;
+  };
+
+  router.get('/interaction/:uid/upstream-link', async (req, res) => {
+    const d = await provider.interactionDetails(req, res);
+    const pending = await pendingLink(req, d.uid);
+    if (!pending) return res.redirect(303, `/interaction/${d.uid}`);
+    res.type('html').send(upstreamLinkPage({ uid: d.uid, csrfToken: res.locals.csrfToken, providerLabel: pending.providerLabel, email: pending.email }));
+  });
+
+  router.post('/interaction/:uid/upstream-link', async (req, res) => {
+    const d = await provider.interactionDetails(req, res);
+    const pending = await pendingLink(req, d.uid);
+    if (!pending) return res.redirect(303, `/interaction/${d.uid}`);
+    const password = typeof req.body?.password === 'string' ? req.body.password : '';
+    try {
+      const user = await services.upstream.confirmLink(contextOf(req, 'upstream'), pending, password);
+      res.clearCookie(LINK_COOKIE, { path: `/interaction/${d.uid}` });
+      await complete(res, d, user.id, pending.providerId);
+    } catch (err) {
+      if (err instanceof UpstreamLinkPasswordWrong) {
+        return res.status(401).type('html').send(upstreamLinkPage({ uid: d.uid, csrfToken: res.locals.csrfToken, providerLabel: pending.providerLabel, email: pending.email, error: err.message }));
+      }
+      if (!(err instanceof DomainError) || !err.expose) throw err;
+      res.clearCookie(LINK_COOKIE, { path: `/interaction/${d.uid}` });
+      return problem(res, err.status, err.message, d.uid);
+    }
+  });
+
   router.get('/interaction/:uid/upstream-done', async (req, res) => {
-    const details = await provider.interactionDetails(req, res);
-    const result = verifyValue<{ uid: string; accountId: string }>(readCookie(req, RESULT_COOKIE), await services.cookieKeys(), services.clock.now());
-    res.clearCookie(RESULT_COOKIE, { path: `/interaction/${details.uid}` });
-    if (!result || result.uid !== details.uid) return res.redirect(303, `/interaction/${details.uid}`);
-    await provider.interactionFinished(req, res, { login: { accountId: result.accountId, amr: ['fed'] } }, { mergeWithLastSubmission: false });
+    const d = await provider.interactionDetails(req, res);
+    const result = verifyValue<Result>(readCookie(req, RESULT_COOKIE), await services.cookieKeys(), services.clock.now());
+    res.clearCookie(RESULT_COOKIE, { path: `/interaction/${d.uid}` });
+    if (!result || result.uid !== d.uid) return res.redirect(303, `/interaction/${d.uid}`);
+    await complete(res, d, result.accountId, result.providerId);
   });
 
   return router;

@@ -35,8 +35,10 @@ export const AUDIT_ACTIONS = [
   'totp.recovery_code_used',
   'oidc.keys_rotated',
   'upstream.created',
+  'upstream.changed',
   'upstream.removed',
   'upstream.linked',
+  'upstream.link_refused',
   // Invitations and self-registration (issue 6).
   'invitation.created',
   'invitation.resent',

@@ -6,6 +6,8 @@ export interface LdapConfigAttributes {
   id: string;
   settings: string;
   bindSecret: string | null;
+  /** Who last saved the settings (null: never saved from the page). */
+  configuredBy: string | null;
   updatedAt: Date;
 }
 
@@ -75,10 +77,11 @@ export function defineDirectoryModels(sequelize: Sequelize) {
       id: { type: DataTypes.STRING(16), primaryKey: true },
       settings: { type: DataTypes.TEXT, allowNull: false },
       bindSecret: { type: DataTypes.TEXT, allowNull: true },
+      configuredBy: { type: DataTypes.STRING(36), allowNull: true },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     TABLE_OPTIONS,
-  ) as Table<LdapConfigAttributes, 'bindSecret'>;
+  ) as Table<LdapConfigAttributes, 'bindSecret' | 'configuredBy'>;
 
   const LdapAccount = sequelize.define(
     'ldap_accounts',

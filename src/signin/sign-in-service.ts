@@ -78,6 +78,30 @@ export class SignInService {
     return account!;
   }
 
+  /**
+   * Whether `password` is the account's own Gatehouse password (or its directory's, for
+   * accounts synced from one): a signed-in step asking "is it you?" before a sensitive
+   * change. Throttled and audited like a sign-in, on the same account counters, so it
+   * cannot be used to guess a password faster than the sign-in form allows.
+   */
+  async confirmPassword(ctx: Context, accountId: string, password: string, step: string): Promise<boolean> {
+    const user = await this.users.get(accountId);
+    const found = await this.users.findForSignIn(user.username);
+    const target = { type: 'user' as const, id: user.id, label: user.username };
+    const accountKey = `user:${user.id}`;
+    const verdict = await this.throttle.check(accountKey, ctx.ip);
+    let ok = false;
+    if (!verdict.allowed || !found || found.account.id !== user.id) await this.burnOneHash(password);
+    else ok = await this.passwordMatches(found.account, found.passwordHash, password);
+    if (!ok) {
+      if (verdict.allowed) await this.throttle.recordFailure(accountKey, ctx.ip);
+      await this.audit.record(ctx, 'signin.failed', { login: user.username, step, reason: verdict.allowed ? 'wrong_password' : verdict.reason }, target);
+      return false;
+    }
+    if (verdict.accountFailures > 0) await this.throttle.recordSuccess(accountKey);
+    return true;
+  }
+
   private async passwordMatches(account: SignInAccount, passwordHash: string | null, password: string): Promise<boolean> {
     const verifier = this.external.find((v) => v.handles(account));
     if (verifier) return verifier.verify(account, password);

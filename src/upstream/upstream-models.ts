@@ -11,6 +11,10 @@ export interface UpstreamProviderAttributes {
   claimMapping: string;
   createAccounts: boolean;
   enabled: boolean;
+  /** The admin whose permissions bound linking by email; null: no acting account (command line). */
+  configuredBy: string | null;
+  /** The provider asks for a second factor itself: Gatehouse does not ask again. */
+  enforcesSecondFactor: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -35,11 +39,13 @@ export function defineUpstreamModels(sequelize: Sequelize) {
       claimMapping: { type: DataTypes.TEXT, allowNull: false },
       createAccounts: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       enabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      configuredBy: { type: DataTypes.STRING(36), allowNull: true },
+      enforcesSecondFactor: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       createdAt: { type: DataTypes.DATE(3), allowNull: false },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     TABLE_OPTIONS,
-  ) as Table<UpstreamProviderAttributes, 'clientSecret' | 'createAccounts' | 'enabled'>;
+  ) as Table<UpstreamProviderAttributes, 'clientSecret' | 'createAccounts' | 'enabled' | 'configuredBy' | 'enforcesSecondFactor'>;
   const UpstreamIdentity = sequelize.define(
     'upstream_identities',
     {

@@ -10,6 +10,7 @@ import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { InvalidImportFile } from '../../../directory/csv-template.js';
 import { SyncAlreadyRunning } from '../../../directory/ldap-sync-service.js';
+import { DominanceRefused } from '../../../roles/dominance.js';
 import { importFormBody, overviewBody, previewBody } from './directory-pages.js';
 import { ldapSettingsBody, settingsFromForm, type LdapSettingsPageState } from './ldap-settings-page.js';
 import { refreshHead, ROWS_PER_PAGE, runReportBody } from './run-report-page.js';
@@ -53,6 +54,10 @@ export function directoryAdminRoutes(services: Services): Router {
       await directory.ldapSettings.save(ctx, input);
       res.redirect(303, `${HERE}/ldap?saved=1`);
     } catch (err) {
+      if (err instanceof DominanceRefused) {
+        const refusal = `The directory's connection, bind and mapping decide who signs in as its accounts, so only someone who could manage every one of them may change them. ${err.message}`;
+        return settingsPage(req, res, { values, refusal }, 403);
+      }
       if (!(err instanceof ValidationError)) throw err;
       await settingsPage(req, res, { values, errors: err.fields }, 400);
     }

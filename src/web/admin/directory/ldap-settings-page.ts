@@ -61,6 +61,8 @@ export interface LdapSettingsPageState {
   values?: LdapSettings;
   errors?: Record<string, string>;
   notice?: string;
+  /** Why the save or test was refused (403). */
+  refusal?: string;
   test?: { ok: boolean; message: string };
 }
 
@@ -72,6 +74,7 @@ export function ldapSettingsBody(s: LdapSettingsPageState): SafeHtml {
   return html`<h1>LDAP directory sync</h1>
 <p><a href="/admin/directory">← Directory</a></p>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
+${s.refusal ? html`<p class="error-box" role="alert">${s.refusal}</p>` : ''}
 ${s.test ? html`<p class="${s.test.ok ? 'notice' : 'error-box'}" role="status"><strong>${s.test.ok ? 'Connection works.' : 'Connection failed.'}</strong> ${s.test.message}</p>` : ''}
 ${Object.keys(e).length ? html`<p class="error-box" role="alert">Some fields need attention; see the messages below.</p>` : ''}
 <form method="post" action="/admin/directory/ldap" novalidate>${csrfField(s.csrfToken)}

@@ -1,0 +1,58 @@
+// After the first factor (a password, or an upstream provider's sign-in): the second step
+// when the account has TOTP turned on, a forced enrolment when its roles require one, else
+// the interaction finishes. Shared by password and upstream sign-in, so signing in through
+// another provider never skips Gatehouse's own second factor (unless that provider is
+// trusted to enforce one itself; the caller decides that).
+import type { Response } from 'express';
+import type { Provider } from 'oidc-provider';
+import type { Services } from '../../src/services.js';
+import { raw } from '../../src/html.js';
+import { totpEnrolPage, totpPage } from './interaction-pages.js';
+
+export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** How the first factor was given, as an RFC 8176 amr value. */
+export type FirstFactor = 'pwd' | 'fed';
+
+export interface PendingLogin {
+  accountId: string;
+  /** Absent on interactions stored before upstream sign-in asked for a second factor. */
+  first?: FirstFactor;
+  /** Set once a required enrolment has been confirmed: recovery codes still to show. */
+  enrolled?: boolean;
+}
+
+/** Stores a result on the interaction for the rest of its lifetime. */
+export async function saveResult(d: Details, result: unknown): Promise<void> {
+  (d as unknown as { result?: unknown }).result = result;
+  await d.save(Math.max(1, (d.exp ?? 0) - Math.floor(Date.now() / 1000)));
+}
+
+export const savePending = (d: Details, pending: PendingLogin | null) => saveResult(d, pending ? { pendingLogin: pending } : undefined);
+
+export const pendingOf = (d: Details): PendingLogin | null => (d as unknown as { result?: { pendingLogin?: PendingLogin } }).result?.pendingLogin ?? null;
+
+/**
+ * What provider.interactionFinished does (store the result, 303 to the resume URL), on the
+ * interaction this request already loaded rather than reading it again.
+ */
+export async function finishLogin(res: Response, d: Details, accountId: string, amr: string[]): Promise<void> {
+  await saveResult(d, { login: { accountId, amr } });
+  res.status(303).set('Content-Length', '0').location(d.returnTo).end();
+}
+
+export async function afterFirstFactor(services: Services, res: Response, d: Details, account: { id: string; totpEnabled: boolean }, first: FirstFactor): Promise<void> {
+  const accountId = account.id;
+  if (account.totpEnabled) {
+    await savePending(d, { accountId, first });
+    res.type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken }));
+    return;
+  }
+  if (await services.totp.requiredFor(accountId)) {
+    await savePending(d, { accountId, first });
+    const enrolment = await services.totp.startEnrolment(accountId);
+    res.type('html').send(totpEnrolPage({ uid: d.uid, csrfToken: res.locals.csrfToken, qrSvg: raw(enrolment.qrSvg), secret: enrolment.secret }));
+    return;
+  }
+  await finishLogin(res, d, accountId, [first]);
+}
