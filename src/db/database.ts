@@ -31,7 +31,9 @@ function createSequelize(config: DatabaseConfig, logger: Logger, timeouts: Datab
   const logging = logger.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql }, 'sql') : false;
   if (config.dialect === 'sqlite') {
     fs.mkdirSync(path.dirname(path.resolve(config.storage)), { recursive: true });
-    const sequelize = new Sequelize({ dialect: 'sqlite', storage: config.storage, logging });
+    // Sequelize by default repeats a statement 5 times on SQLITE_BUSY, each after a full busy
+    // timeout: one wait is the bound.
+    const sequelize = new Sequelize({ dialect: 'sqlite', storage: config.storage, logging, retry: { max: 1 } });
     configureSqliteConnections(sequelize, timeouts.statementMs);
     return sequelize;
   }
@@ -47,9 +49,15 @@ function createSequelize(config: DatabaseConfig, logger: Logger, timeouts: Datab
   });
   // READ COMMITTED for every transaction (see transaction-runner.ts), set once per pooled
   // connection rather than by a SET statement before each transaction.
+  // The lock wait bound is the server's side of the statement timeout: a statement waiting
+  // for a row lock ends there with 1205 and its transaction rolls back, releasing its locks,
+  // where a connection the client dropped would hold them until InnoDB's 50 s default.
+  const lockWaitSeconds = Math.max(1, Math.floor(timeouts.statementMs / 1000));
   sequelize.addHook('afterConnect', async (connection) => {
     boundStatements(connection as Parameters<typeof boundStatements>[0], timeouts.statementMs);
-    await (connection as { promise(): { query(sql: string): Promise<unknown> } }).promise().query(`SET SESSION TRANSACTION ISOLATION LEVEL ${MYSQL_ISOLATION}`);
+    const session = (connection as { promise(): { query(sql: string): Promise<unknown> } }).promise();
+    await session.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${MYSQL_ISOLATION}`);
+    await session.query(`SET SESSION innodb_lock_wait_timeout = ${lockWaitSeconds}`);
   });
   frameTransactionsDirectly(sequelize);
   return sequelize;
