@@ -8,7 +8,7 @@ import { html, raw } from '../src/html.js';
 import { page } from '../src/web/layout.js';
 import { createAdapterClass } from './database-adapter.js';
 import { findAccount } from './account-claims.js';
-import { toOidcError, translatingUnavailable } from './unavailable.js';
+import { retryAfterOn503, toOidcError, translatingUnavailable } from './unavailable.js';
 import { ADMIN_CLIENT_ID, adminClientMetadata } from './admin-client.js';
 import type { OidcModels } from './oidc-models.js';
 import type { KeyStore } from './key-store.js';
@@ -144,6 +144,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     return !!this.clientSecret && safeEqual(this.clientSecret, hashToken(actual ?? ''));
   };
 
+  provider.use(retryAfterOn503);
   provider.on('server_error', (_ctx, err) => services.logger.error({ err }, 'oidc server error'));
   provider.on('grant.error', (_ctx, err) => services.logger.info({ err: (err as Error).message }, 'oidc grant error'));
   return provider;

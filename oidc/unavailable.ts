@@ -35,3 +35,9 @@ export function translatingUnavailable<C extends new (...args: any[]) => object>
   }
   return translating;
 }
+
+/** Provider middleware: a 503 (set by the provider's error handler) tells when to try again. */
+export async function retryAfterOn503(ctx: { status: number; set(name: string, value: string): void }, next: () => Promise<unknown>): Promise<void> {
+  await next();
+  if (ctx.status === 503) ctx.set('Retry-After', String(DatabaseUnavailable.retryAfterSeconds));
+}

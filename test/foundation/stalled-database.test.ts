@@ -120,6 +120,7 @@ describe('a stalled or dropped MariaDB connection', function () {
     expectCleanScim503(scimAnswer.res);
     expect(oidcAnswer.res.status).to.equal(503);
     expect(oidcAnswer.res.body).to.deep.include({ error: 'temporarily_unavailable' });
+    expect(oidcAnswer.res.headers['retry-after']).to.equal('5');
     expect(oidcAnswer.res.text).not.to.match(/ECONNRESET|PROTOCOL|\bat .*\.(ts|js):\d+/);
     expect(ready.res.status).to.equal(503);
     expect(ready.res.body).to.deep.equal({ status: 'not ready', reason: 'database unreachable' });
