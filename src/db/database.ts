@@ -47,12 +47,12 @@ function createSequelize(config: DatabaseConfig, logger: Logger, timeouts: Datab
     dialectOptions: { charset: 'utf8mb4', dateStrings: false, connectTimeout: Math.min(5_000, timeouts.acquireMs) },
     define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
   });
-  // READ COMMITTED for every transaction (see transaction-runner.ts), set once per pooled
-  // connection rather than by a SET statement before each transaction.
   // The lock wait bound is the server's side of the statement timeout: a statement waiting
   // for a row lock ends there with 1205 and its transaction rolls back, releasing its locks,
   // where a connection the client dropped would hold them until InnoDB's 50 s default.
   const lockWaitSeconds = Math.max(1, Math.floor(timeouts.statementMs / 1000));
+  // Both, and READ COMMITTED for every transaction (see transaction-runner.ts), set once per
+  // pooled connection rather than by a SET statement before each transaction.
   sequelize.addHook('afterConnect', async (connection) => {
     boundStatements(connection as Parameters<typeof boundStatements>[0], timeouts.statementMs);
     const session = (connection as { promise(): { query(sql: string): Promise<unknown> } }).promise();
@@ -72,7 +72,7 @@ export const MYSQL_ISOLATION = 'READ COMMITTED';
  * Sequelize's own path.
  */
 function frameTransactionsDirectly(sequelize: Sequelize): void {
-  type Tx = Transaction & { parent?: Transaction; connection: { query(sql: string, cb: (err: Error | null) => void): void }; finished?: string };
+  type Tx = Transaction & { parent?: Transaction; connection: { query(sql: string, cb: (err: Error | null) => void): void; _closing?: boolean; _fatalError?: unknown }; finished?: string };
   const qi = sequelize.getQueryInterface() as unknown as Record<'startTransaction' | 'commitTransaction' | 'rollbackTransaction', (t: Tx, o?: object) => Promise<unknown>>;
   const sequelizePath = { start: qi.startTransaction.bind(qi), commit: qi.commitTransaction.bind(qi), rollback: qi.rollbackTransaction.bind(qi) };
   const send = (t: Tx, sql: string) => new Promise<void>((resolve, reject) => t.connection.query(sql, (err) => (err ? reject(err) : resolve())));
@@ -85,7 +85,9 @@ function frameTransactionsDirectly(sequelize: Sequelize): void {
   };
   qi.rollbackTransaction = (t, o) => {
     if (t.parent) return sequelizePath.rollback(t, o);
-    const sent = send(t, 'ROLLBACK');
+    // A connection already closed (a statement timed out, the server went away) took its
+    // transaction with it: the server rolls back, and the pool drops the connection.
+    const sent = t.connection._closing || t.connection._fatalError ? Promise.resolve() : send(t, 'ROLLBACK');
     t.finished = 'rollback';
     return sent;
   };

@@ -136,6 +136,19 @@ describe('a stalled or dropped MariaDB connection', function () {
     expect(token.body.error).to.equal('invalid_client');
   });
 
+  it('more requests than pooled connections: the ones waiting for a connection answer 503 too, then all recover', async () => {
+    await scimGet(gatehouse, '/Users').expect(200);
+    proxy.stall();
+    const answers = await Promise.all(Array.from({ length: 14 }, () => timed(scimGet(gatehouse, '/Users'))));
+    for (const answer of answers) {
+      expectCleanScim503(answer.res);
+      expect(answer.ms).to.be.below(LIVENESS_MS);
+    }
+    proxy.resume();
+    const after = await Promise.all(Array.from({ length: 14 }, () => scimGet(gatehouse, '/Users')));
+    expect(after.map((r) => r.status)).to.deep.equal(Array(14).fill(200));
+  });
+
   it('/readyz answers 503 within 2 s even when a statement may wait far longer', async function () {
     const patient = await openDatabase(gatehouse.services.config.database, testLogger(), 5_000, { statementMs: 30_000, acquireMs: 30_000 });
     try {
