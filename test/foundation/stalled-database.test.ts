@@ -203,6 +203,20 @@ describe('a stalled or dropped MariaDB connection', function () {
     await scimGet(gatehouse, '/Users').expect(200);
   });
 
+  it('a connection reset while COMMIT is on its way answers 503 and is not retried either', async () => {
+    await scimGet(gatehouse, '/Users').expect(200);
+    proxy.countFrom();
+    proxy.stallAfterSending('COMMIT');
+    const answer = scimPost(gatehouse, 'commit.reset').then((r) => r);
+    await waitUntil(() => proxy.count('COMMIT') === 1, 'COMMIT to reach the server');
+    proxy.reset();
+    proxy.resume();
+    expectCleanScim503(await answer);
+    expect(proxy.count('START TRANSACTION'), 'transactions begun').to.equal(1);
+    expect(proxy.count('COMMIT'), 'COMMITs sent').to.equal(1);
+    await scimGet(gatehouse, '/Users').expect(200);
+  });
+
   it('a row lock held past the bound answers 503 and is not retried (only deadlocks are)', async () => {
     await scimGet(gatehouse, '/Users').expect(200);
     const holder = await mysql.createConnection({ uri: direct.config.url });
