@@ -10,6 +10,11 @@ export type DatabaseConfig =
   | { dialect: 'sqlite'; storage: string; url: string }
   | { dialect: 'mysql'; url: string };
 
+export interface DatabaseTimeouts {
+  statementMs: number;
+  acquireMs: number;
+}
+
 export interface Config {
   /** TCP port the HTTP server listens on. */
   port: number;
@@ -20,6 +25,12 @@ export interface Config {
   database: DatabaseConfig;
   /** How long start-up keeps retrying an unreachable database. */
   databaseConnectTimeoutMs: number;
+  /**
+   * Bounds on waiting for the database while serving: one statement's answer (MySQL) or
+   * another process's write lock (SQLite), and a free pooled connection. Past them a
+   * request answers 503 instead of hanging.
+   */
+  databaseTimeouts: DatabaseTimeouts;
   /** smtp:// or smtps:// URL; absent means mail is written as .eml files to mailDir. */
   smtpUrl: string | null;
   mailFrom: string;
@@ -76,6 +87,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     c,
   );
   c.databaseConnectTimeoutMs = read(env, spec('DATABASE_CONNECT_TIMEOUT_MS', parsers.nonNegativeInt, () => 30_000), c);
+  c.databaseTimeouts = {
+    statementMs: read(env, spec('DATABASE_STATEMENT_TIMEOUT_MS', parsers.positiveInt, () => 5_000), c),
+    acquireMs: read(env, spec('DATABASE_ACQUIRE_TIMEOUT_MS', parsers.positiveInt, () => 5_000), c),
+  };
   c.smtpUrl = read(env, spec<string | null>('SMTP_URL', parsers.smtpUrl, () => null), c);
   c.mailFrom = read(env, spec('MAIL_FROM', parsers.mailbox, () => 'Gatehouse <no-reply@localhost>'), c);
   c.mailDir = read(env, spec('MAIL_DIR', parsers.string, () => path.join(c.varDir!, 'mail')), c);
@@ -93,6 +108,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   // Frozen all the way down: a service must not change a licence limit or the database at run time.
   Object.freeze(c.seats);
   Object.freeze(c.database);
+  Object.freeze(c.databaseTimeouts);
   Object.freeze(c.cookieKeys);
   return Object.freeze(c as Config);
 }

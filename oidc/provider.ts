@@ -8,6 +8,7 @@ import { html, raw } from '../src/html.js';
 import { page } from '../src/web/layout.js';
 import { createAdapterClass } from './database-adapter.js';
 import { findAccount } from './account-claims.js';
+import { retryAfterOn503, toOidcError, translatingUnavailable } from './unavailable.js';
 import { ADMIN_CLIENT_ID, adminClientMetadata } from './admin-client.js';
 import type { OidcModels } from './oidc-models.js';
 import type { KeyStore } from './key-store.js';
@@ -42,9 +43,9 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
 
   const configuration: Configuration = {
     // Left undefined, oidc-provider falls back to its MemoryAdapter.
-    adapter: deps.storage === 'memory' ? undefined : (createAdapterClass(deps.oidcModels, services.db.sql, services.clients, services.clock) as unknown as Configuration['adapter']),
+    adapter: deps.storage === 'memory' ? undefined : (translatingUnavailable(createAdapterClass(deps.oidcModels, services.db.sql, services.clients, services.clock), services.logger) as unknown as Configuration['adapter']),
     clients: [adminClientMetadata(config.publicUrl, hashToken(deps.adminClientSecret))],
-    findAccount: (ctx, sub) => findAccount(services, sub),
+    findAccount: (ctx, sub) => findAccount(services, sub).catch((err) => Promise.reject(toOidcError(err, services.logger))),
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
@@ -143,6 +144,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     return !!this.clientSecret && safeEqual(this.clientSecret, hashToken(actual ?? ''));
   };
 
+  provider.use(retryAfterOn503);
   provider.on('server_error', (_ctx, err) => services.logger.error({ err }, 'oidc server error'));
   provider.on('grant.error', (_ctx, err) => services.logger.info({ err: (err as Error).message }, 'oidc grant error'));
   return provider;

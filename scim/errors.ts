@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { BaseError as SequelizeBaseError, ConnectionError, TimeoutError, UniqueConstraintError } from 'sequelize';
 import SCIMMY from 'scimmy';
-import { Conflict, DomainError, Forbidden, InvalidTransition, NotFound, SeatLimitReached, Unauthorized, ValidationError } from '../src/errors.js';
+import { Conflict, DatabaseUnavailable, DomainError, Forbidden, InvalidTransition, NotFound, SeatLimitReached, Unauthorized, ValidationError } from '../src/errors.js';
+import { translateDatabaseError } from '../src/db/unavailable.js';
 import type { Logger } from '../src/logger.js';
 import { ERROR_URN } from './urns.js';
 
@@ -43,8 +44,10 @@ export const noTarget = (detail: string) => new ScimError(400, 'noTarget', detai
 export const mutability = (detail: string) => new ScimError(400, 'mutability', detail);
 
 /** Maps any thrown value to the SCIM error the client sees. */
-export function toScimError(err: unknown, logger: Logger): ScimError {
-  if (err instanceof ScimError) return err;
+export function toScimError(thrown: unknown, logger: Logger): ScimError {
+  if (thrown instanceof ScimError) return thrown;
+  const err = translateDatabaseError(thrown);
+  if (err instanceof DatabaseUnavailable) logger.warn({ err: err.cause ?? err }, 'SCIM request failed: database unavailable');
   if (err instanceof SCIMMY.Types.Error) return new ScimError(Number(err.status) || 400, (err.scimType as ScimType) ?? null, err.message);
   if (err instanceof SeatLimitReached) return new ScimError(403, null, err.message);
   if (err instanceof ValidationError) return new ScimError(400, 'invalidValue', err.message);

@@ -87,3 +87,16 @@ export class Unavailable extends DomainError {
     super('unavailable', message, 503, false);
   }
 }
+
+/**
+ * The database did not answer in time, or the connection to it broke (src/db/unavailable.ts
+ * recognizes which driver errors those are). The message says only that: the driver's
+ * text stays in the log. `DatabaseUnavailable.retryAfterSeconds` is what edges put in Retry-After.
+ */
+export class DatabaseUnavailable extends DomainError {
+  static readonly retryAfterSeconds = 5;
+  constructor(cause?: unknown) {
+    super('unavailable', 'The service is temporarily unavailable. Try again in a few seconds.', 503, true);
+    if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
+  }
+}

@@ -22,7 +22,7 @@ export interface RunningGatehouse {
 }
 
 export async function startGatehouse(config: Readonly<Config>, logger: Logger, options: { clock?: Clock; overrides?: ServiceOverrides } = {}): Promise<RunningGatehouse> {
-  const db = await openDatabase(config.database, logger, config.databaseConnectTimeoutMs);
+  const db = await openDatabase(config.database, logger, config.databaseConnectTimeoutMs, config.databaseTimeouts);
   await migrate(db, logger);
   const services = createServices(config, db, logger, options.clock ?? systemClock, options.overrides);
   const setupLink = await services.setup.issueLinkIfNeeded(systemContext('setup'));

@@ -2,6 +2,7 @@
 // resource, Location on create (RFC 7644 §3.3), and error bodies.
 import type { Response } from 'express';
 import { errorBody, type ScimError } from '../errors.js';
+import { DatabaseUnavailable } from '../../src/errors.js';
 import { SCIM_CONTENT_TYPE } from '../urns.js';
 
 export interface ResourceResult {
@@ -28,5 +29,6 @@ export function sendResult(res: Response, result: ResourceResult): void {
 
 export function sendError(res: Response, err: ScimError): void {
   if (err.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="Gatehouse SCIM"');
+  if (err.status === 503) res.setHeader('Retry-After', String(DatabaseUnavailable.retryAfterSeconds));
   sendResult(res, { status: err.status, body: errorBody(err) });
 }

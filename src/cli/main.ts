@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   // Logs go to stderr so command output on stdout stays machine-readable.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, undefined);
-  const db = await openDatabase(config.database, logger, config.databaseConnectTimeoutMs);
+  const db = await openDatabase(config.database, logger, config.databaseConnectTimeoutMs, config.databaseTimeouts);
   try {
     const applied = await migrate(db, logger);
     if (key === 'migrate') {

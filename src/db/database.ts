@@ -3,11 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
-import type { DatabaseConfig } from '../../config/index.js';
+import type { DatabaseConfig, DatabaseTimeouts } from '../../config/index.js';
 import type { Logger } from '../logger.js';
 import { Unavailable } from '../errors.js';
 import { TransactionRunner } from './transaction-runner.js';
 import { createSql, type Sql } from './sql.js';
+import { boundStatements, withoutStatementTimeout } from './statement-timeout.js';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -17,32 +18,46 @@ export interface Database {
   transactions: TransactionRunner;
   /** Plain SQL for the hot paths (sql.ts). */
   sql: Sql;
+  /** Runs `work` with no statement timeout (migrations: a schema change may take minutes). */
+  unbounded<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+/** The configuration's defaults (DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_ACQUIRE_TIMEOUT_MS). */
+export const DEFAULT_TIMEOUTS: DatabaseTimeouts = { statementMs: 5_000, acquireMs: 5_000 };
 
-function createSequelize(config: DatabaseConfig, logger: Logger): Sequelize {
+function createSequelize(config: DatabaseConfig, logger: Logger, timeouts: DatabaseTimeouts): Sequelize {
   // Only when SQL tracing is on: Sequelize builds each logged statement's text otherwise too.
   const logging = logger.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql }, 'sql') : false;
   if (config.dialect === 'sqlite') {
     fs.mkdirSync(path.dirname(path.resolve(config.storage)), { recursive: true });
-    const sequelize = new Sequelize({ dialect: 'sqlite', storage: config.storage, logging });
-    configureSqliteConnections(sequelize);
+    // Sequelize by default repeats a statement 5 times on SQLITE_BUSY, each after a full busy
+    // timeout: one wait is the bound.
+    const sequelize = new Sequelize({ dialect: 'sqlite', storage: config.storage, logging, retry: { max: 1 } });
+    configureSqliteConnections(sequelize, timeouts.statementMs);
     return sequelize;
   }
   const sequelize = new Sequelize(config.url, {
     dialect: 'mysql',
     logging,
     timezone: '+00:00',
-    pool: { max: 10, min: 0, idle: 10_000, acquire: 30_000 },
-    dialectOptions: { charset: 'utf8mb4', dateStrings: false, connectTimeout: 5_000 },
+    // A request waits at most `acquire` for a connection (all busy, or the server not
+    // accepting new ones) and then answers 503 rather than queueing without end.
+    pool: { max: 10, min: 0, idle: 10_000, acquire: timeouts.acquireMs },
+    dialectOptions: { charset: 'utf8mb4', dateStrings: false, connectTimeout: Math.min(5_000, timeouts.acquireMs) },
     define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
   });
-  // READ COMMITTED for every transaction (see transaction-runner.ts), set once per pooled
-  // connection rather than by a SET statement before each transaction.
+  // The lock wait bound is the server's side of the statement timeout: a statement waiting
+  // for a row lock ends there with 1205 and its transaction rolls back, releasing its locks,
+  // where a connection the client dropped would hold them until InnoDB's 50 s default.
+  const lockWaitSeconds = Math.max(1, Math.floor(timeouts.statementMs / 1000));
+  // Both, and READ COMMITTED for every transaction (see transaction-runner.ts), set once per
+  // pooled connection rather than by a SET statement before each transaction.
   sequelize.addHook('afterConnect', async (connection) => {
-    await (connection as { promise(): { query(sql: string): Promise<unknown> } }).promise().query(`SET SESSION TRANSACTION ISOLATION LEVEL ${MYSQL_ISOLATION}`);
+    boundStatements(connection as Parameters<typeof boundStatements>[0], timeouts.statementMs);
+    const session = (connection as { promise(): { query(sql: string): Promise<unknown> } }).promise();
+    await session.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${MYSQL_ISOLATION}`);
+    await session.query(`SET SESSION innodb_lock_wait_timeout = ${lockWaitSeconds}`);
   });
   frameTransactionsDirectly(sequelize);
   return sequelize;
@@ -57,7 +72,7 @@ export const MYSQL_ISOLATION = 'READ COMMITTED';
  * Sequelize's own path.
  */
 function frameTransactionsDirectly(sequelize: Sequelize): void {
-  type Tx = Transaction & { parent?: Transaction; connection: { query(sql: string, cb: (err: Error | null) => void): void }; finished?: string };
+  type Tx = Transaction & { parent?: Transaction; connection: { query(sql: string, cb: (err: Error | null) => void): void; _closing?: boolean; _fatalError?: unknown }; finished?: string };
   const qi = sequelize.getQueryInterface() as unknown as Record<'startTransaction' | 'commitTransaction' | 'rollbackTransaction', (t: Tx, o?: object) => Promise<unknown>>;
   const sequelizePath = { start: qi.startTransaction.bind(qi), commit: qi.commitTransaction.bind(qi), rollback: qi.rollbackTransaction.bind(qi) };
   const send = (t: Tx, sql: string) => new Promise<void>((resolve, reject) => t.connection.query(sql, (err) => (err ? reject(err) : resolve())));
@@ -70,22 +85,26 @@ function frameTransactionsDirectly(sequelize: Sequelize): void {
   };
   qi.rollbackTransaction = (t, o) => {
     if (t.parent) return sequelizePath.rollback(t, o);
-    const sent = send(t, 'ROLLBACK');
+    // A connection already closed (a statement timed out, the server went away) took its
+    // transaction with it: the server rolls back, and the pool drops the connection.
+    const sent = t.connection._closing || t.connection._fatalError ? Promise.resolve() : send(t, 'ROLLBACK');
     t.finished = 'rollback';
     return sent;
   };
 }
 
 // Sequelize opens one SQLite connection per transaction; each needs a busy timeout so a
-// reader never fails at once on another connection's write lock.
-function configureSqliteConnections(sequelize: Sequelize): void {
+// reader never fails at once on another connection's write lock, and a bounded one so a
+// lock another process keeps (a stuck CLI, a backup) fails the request with SQLITE_BUSY
+// (503) instead of holding it.
+function configureSqliteConnections(sequelize: Sequelize, busyTimeoutMs: number): void {
   const manager = (sequelize as unknown as { connectionManager: { getConnection: (o?: unknown) => Promise<unknown> } }).connectionManager;
   const configured = new WeakSet<object>();
   const original = manager.getConnection.bind(manager);
   manager.getConnection = async (options?: unknown) => {
     const connection = (await original(options)) as { configure(option: 'busyTimeout', ms: number): void };
     if (!configured.has(connection)) {
-      connection.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
+      connection.configure('busyTimeout', busyTimeoutMs);
       configured.add(connection);
     }
     return connection;
@@ -96,9 +115,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Connects, retrying with back-off until `timeoutMs` has passed; then fails clearly. */
-export async function openDatabase(config: DatabaseConfig, logger: Logger, timeoutMs: number): Promise<Database> {
-  const sequelize = createSequelize(config, logger);
+/**
+ * Connects, retrying with back-off until `timeoutMs` has passed; then fails clearly.
+ * `timeouts` bound every later wait on the database.
+ */
+export async function openDatabase(config: DatabaseConfig, logger: Logger, timeoutMs: number, timeouts: DatabaseTimeouts = DEFAULT_TIMEOUTS): Promise<Database> {
+  const sequelize = createSequelize(config, logger, timeouts);
   const deadline = Date.now() + timeoutMs;
   let delay = 250;
   for (let attempt = 1; ; attempt++) {
@@ -127,6 +149,7 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger, timeo
     dialect,
     transactions,
     sql: createSql(sequelize, dialect, transactions),
+    unbounded: withoutStatementTimeout,
     close: () => sequelize.close(),
   };
 }

@@ -24,7 +24,7 @@ function createUmzug(db: Database, logger?: Logger): Umzug<QueryInterface> {
 }
 
 export async function migrate(db: Database, logger?: Logger): Promise<string[]> {
-  const applied = await createUmzug(db, logger).up();
+  const applied = await db.unbounded(() => createUmzug(db, logger).up());
   return applied.map((m) => m.name);
 }
 

@@ -3,14 +3,21 @@
 //   (DESIGN.md pitfall: parallel Sequelize transactions otherwise fail with SQLITE_BUSY).
 // - MySQL/MariaDB runs them under READ COMMITTED (set on each connection when it opens, in
 //   database.ts), so a count taken after locking a row sees what others committed
-//   (REPEATABLE READ would keep an older snapshot), and retries the
-//   whole unit of work when InnoDB or Galera picks it as a deadlock victim.
+//   (REPEATABLE READ would keep an older snapshot), and retries the whole unit of work
+//   only when the server says it was picked as a deadlock victim (1213) before COMMIT was
+//   sent. Anything else fails at once: a lock wait or statement timeout means the
+//   database is struggling (more attempts add load), and a failure once COMMIT is on its
+//   way leaves the outcome unknown (the work may have committed; doing it again could
+//   apply it twice).
+// A failure because the database is not answering (a timeout, a lost connection, SQLite's
+// lock held past the busy timeout) leaves as DatabaseUnavailable (unavailable.ts): 503.
 import { Transaction, type Sequelize } from 'sequelize';
 import type { Logger } from '../logger.js';
 import type { Context } from '../context.js';
 import type { Dialect } from './database.js';
+import { translateDatabaseError } from './unavailable.js';
 
-const MYSQL_RETRYABLE = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
+const ER_LOCK_DEADLOCK = 1213;
 const MAX_ATTEMPTS = 5;
 
 /** Told of every unit of work that failed and rolled back (after the rollback). */
@@ -33,7 +40,7 @@ export class TransactionRunner {
       return await this.runNew((transaction) => work({ ...ctx, transaction }));
     } catch (err) {
       for (const listener of this.failureListeners.values()) await listener(ctx, err).catch((e) => this.logger.error({ err: e }, 'failure listener failed'));
-      throw err;
+      throw translateDatabaseError(err);
     }
   }
 
@@ -76,12 +83,19 @@ export class TransactionRunner {
 
   private async runMysql<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      // Set once the work is done: Sequelize commits right after the callback resolves.
+      let committing = false;
       try {
-        return await this.sequelize.transaction((t) => work(t));
+        return await this.sequelize.transaction(async (t) => {
+          const result = await work(t);
+          committing = true;
+          return result;
+        });
       } catch (err) {
         // Sequelize wraps the driver's error; plain SQL (sql.ts) throws it as is.
         const errno = (err as { parent?: { errno?: number } }).parent?.errno ?? (err as { errno?: number }).errno;
-        if (errno === undefined || !MYSQL_RETRYABLE.has(errno) || attempt >= MAX_ATTEMPTS) throw err;
+        if (committing) this.logger.warn({ err }, 'transaction failed at COMMIT: outcome unknown, not retried');
+        if (committing || errno !== ER_LOCK_DEADLOCK || attempt >= MAX_ATTEMPTS) throw err;
         this.logger.debug({ attempt, errno }, 'transaction lost a lock conflict, retrying');
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20 * attempt));
       }

@@ -1,9 +1,12 @@
 // The one Express error handler. Exposed errors (DomainError with expose, or HTTP errors
 // such as a malformed body) answer with their message; anything else answers with a
 // generic message and an error id that is logged with the error, never a stack trace.
+// A database that does not answer in time (or whose connection broke) is 503 with
+// Retry-After, whatever layer the driver's error came through.
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { DomainError, ValidationError } from '../errors.js';
+import { DatabaseUnavailable, DomainError, ValidationError } from '../errors.js';
+import { translateDatabaseError } from '../db/unavailable.js';
 import { html } from '../html.js';
 import type { Logger } from '../logger.js';
 import { page } from './layout.js';
@@ -20,6 +23,7 @@ export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const { status, code, message, fields } = describe(err, logger);
+    if (status === 503) res.set('Retry-After', String(DatabaseUnavailable.retryAfterSeconds));
     const prefersHtml = req.accepts(['json', 'html']) === 'html';
     res.status(status);
     if (prefersHtml) {
@@ -30,7 +34,9 @@ export function errorHandler(logger: Logger) {
   };
 }
 
-export function describe(err: unknown, logger: Logger): { status: number; code: string; message: string; fields?: Record<string, string> } {
+export function describe(thrown: unknown, logger: Logger): { status: number; code: string; message: string; fields?: Record<string, string> } {
+  const err = translateDatabaseError(thrown);
+  if (err instanceof DatabaseUnavailable) logger.warn({ err: err.cause ?? err }, 'database unavailable');
   if (err instanceof DomainError && err.expose) {
     return { status: err.status, code: err.code, message: err.message, fields: err instanceof ValidationError ? err.fields : undefined };
   }

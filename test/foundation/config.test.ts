@@ -29,6 +29,8 @@ describe('configuration', () => {
       ['LOG_LEVEL', 'loud', /one of fatal, error, warn, info, debug, trace, silent/],
       ['TRUST_PROXY', 'maybe', /true or false/],
       ['MAIL_FROM', 'bad', /mail address/],
+      ['DATABASE_STATEMENT_TIMEOUT_MS', '0', /whole number of 1 or more/],
+      ['DATABASE_ACQUIRE_TIMEOUT_MS', '5s', /whole number of 1 or more/],
     ];
     for (const [key, value, expects] of cases) {
       it(`${key}=${value}`, () => {
@@ -68,6 +70,7 @@ describe('configuration', () => {
       expect(c.trustProxy).to.equal(false);
       expect(c.mailWorker).to.equal(true);
       expect(c.setupTokenTtlHours).to.equal(24);
+      expect(c.databaseTimeouts).to.deep.equal({ statementMs: 5_000, acquireMs: 5_000 });
     });
 
     it('derive PUBLIC_URL from PORT and take blank values as unset', () => {
@@ -83,7 +86,10 @@ describe('configuration', () => {
         TRUST_PROXY: 'yes',
         COOKIE_KEYS: `${'a'.repeat(32)}, ${'b'.repeat(40)}`,
         ENCRYPTION_KEY: 'ab'.repeat(32),
+        DATABASE_STATEMENT_TIMEOUT_MS: '1500',
+        DATABASE_ACQUIRE_TIMEOUT_MS: '2500',
       });
+      expect(c.databaseTimeouts).to.deep.equal({ statementMs: 1_500, acquireMs: 2_500 });
       expect(c.publicUrl).to.equal('https://id.example.com');
       expect(c.database).to.include({ dialect: 'mysql', url: 'mysql://gatehouse:pw@db:3306/gatehouse' });
       expect(c.seats.user).to.equal(25);
@@ -97,6 +103,7 @@ describe('configuration', () => {
     expect(Object.isFrozen(c)).to.equal(true);
     expect(Object.isFrozen(c.seats)).to.equal(true);
     expect(Object.isFrozen(c.database)).to.equal(true);
+    expect(Object.isFrozen(c.databaseTimeouts)).to.equal(true);
     expect(Object.isFrozen(c.cookieKeys)).to.equal(true);
     // ES modules are strict: writing to a frozen object throws rather than being ignored.
     expect(() => ((c as { port: number }).port = 1)).to.throw(TypeError);

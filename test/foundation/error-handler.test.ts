@@ -4,6 +4,8 @@
 import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
+import { DatabaseError } from 'sequelize';
+import { StatementTimeout } from '../../src/db/statement-timeout.js';
 import { Conflict, NotFound, Unavailable, ValidationError } from '../../src/errors.js';
 import { errorHandler } from '../../src/web/error-handler.js';
 import { requestIds } from '../../src/web/request-context.js';
@@ -32,6 +34,12 @@ function appWithThrowingRoutes(logs: LogCapture) {
   });
   app.get('/unavailable', () => {
     throw new Unavailable(INTERNAL);
+  });
+  app.get('/database-reset', () => {
+    throw new DatabaseError(Object.assign(new Error(`read ECONNRESET ${INTERNAL}`), { code: 'ECONNRESET', fatal: true, sql: 'SELECT 1' }));
+  });
+  app.get('/database-timeout', async () => {
+    throw new StatementTimeout(1000);
   });
   app.post('/json', (_req, res) => res.json({ ok: true }));
   app.use((_req, _res, next) => next(new NotFound('There is no page at this address.')));
@@ -91,6 +99,19 @@ describe('error handler', () => {
     expect(res.text).not.to.include('hunter2');
     expect(logs.withMessage('unexpected error')[0].errorId).to.equal(errorIdIn(res.body.message));
   });
+
+  for (const path of ['/database-reset', '/database-timeout']) {
+    it(`answers a database that is not answering (${path}) with 503, Retry-After and a clean message, never 500`, async () => {
+      const res = await request(app).get(path).set('Accept', 'application/json').expect(503).expect('Retry-After', '5');
+      expect(res.body).to.deep.equal({ error: 'unavailable', message: 'The service is temporarily unavailable. Try again in a few seconds.' });
+      const page = await request(app).get(path).set('Accept', 'text/html').expect(503).expect('Content-Type', /html/);
+      expect(page.text).to.include('temporarily unavailable');
+      for (const text of [res.text, page.text]) expect(text).not.to.match(/hunter2|ECONNRESET|did not answer|\bat .*\.(ts|js):\d+/);
+      // The driver's error is in the log, as a warning (the service is degraded, not broken).
+      expect(logs.withMessage('database unavailable')).to.have.length(2);
+      expect(logs.withMessage('unexpected error')).to.have.length(0);
+    });
+  }
 
   it('answers a malformed body with 400 and the parser’s message', async () => {
     const res = await request(app).post('/json').set('Content-Type', 'application/json').set('Accept', 'application/json').send('{"broken":').expect(400);
