@@ -17,6 +17,8 @@ export interface UserActions {
   confirm: boolean;
   resendConfirmation: boolean;
   transferOwnership: boolean;
+  /** Remove a lost authenticator (someone else's account, TOTP on). */
+  resetSecondFactor: boolean;
 }
 
 export interface ActionSubject {
@@ -24,6 +26,8 @@ export interface ActionSubject {
   isOwner: boolean;
   /** The viewer is looking at their own account. */
   isSelf: boolean;
+  /** Two-step verification is on (there is a second factor to reset). */
+  totpEnabled?: boolean;
 }
 
 export function userActions(actor: Actor, subject: ActionSubject, viewerIsOwner: boolean): UserActions {
@@ -40,5 +44,7 @@ export function userActions(actor: Actor, subject: ActionSubject, viewerIsOwner:
     confirm: manage && status === 'unconfirmed',
     resendConfirmation: manage && status === 'unconfirmed',
     transferOwnership: viewerIsOwner && !isSelf && status === 'active',
+    // One's own is turned off from the account page, which asks for nothing more.
+    resetSecondFactor: manage && status === 'active' && !isSelf && !!subject.totpEnabled,
   };
 }

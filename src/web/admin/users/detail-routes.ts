@@ -28,6 +28,7 @@ const NOTICES: Record<string, string> = {
   confirmed: 'Account confirmed.',
   confirmation: 'Confirmation email sent.',
   owner: 'Ownership transferred.',
+  'second-factor': 'Two-step verification reset: they were signed out everywhere and can set it up again after signing in with their password.',
 };
 
 
@@ -64,7 +65,7 @@ export function detailRoutes(services: Services): Router {
   const load = async (req: Request) => {
     const user = await services.users.get(String(req.params.id));
     const ownerId = await services.roles.ownerId();
-    const actions = userActions(req.actor!, { status: user.status, isOwner: ownerId === user.id, isSelf: req.user!.id === user.id }, ownerId === req.user!.id);
+    const actions = userActions(req.actor!, { status: user.status, isOwner: ownerId === user.id, isSelf: req.user!.id === user.id, totpEnabled: user.totpEnabled }, ownerId === req.user!.id);
     return { user, isOwner: ownerId === user.id, actions };
   };
 
@@ -143,6 +144,11 @@ export function detailRoutes(services: Services): Router {
   act('transfer-ownership', async (ctx, user) => {
     await services.roles.transferOwnership(ctx, user.id);
     return 'owner';
+  });
+
+  act('second-factor', async (ctx, user) => {
+    await services.totp.resetByAdmin(ctx, user.id);
+    return 'second-factor';
   });
 
   act('delete', async (ctx, user, req) => {
