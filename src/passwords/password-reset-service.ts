@@ -23,6 +23,7 @@ import type { UserService } from '../users/user-service.js';
 import { displayNameOf, type UserView } from '../users/user-presenter.js';
 import { emailProblem, normalize } from '../users/user-validation.js';
 import { passwordProblem } from './password-policy.js';
+import { EqualTiming } from '../equal-timing.js';
 
 /** SPEC "Sign-in": the link works for 30 minutes. */
 export const RESET_LINK_MINUTES = 30;
@@ -82,6 +83,9 @@ export class PasswordResetService {
     private readonly notices: AccountNotices,
   ) {}
 
+  /** Every outcome answers after about as long as the slowest (equal-timing.ts). */
+  private readonly timing = new EqualTiming();
+
   /**
    * Mails a reset link to the active account with this address. An unknown address gets
    * one notice instead, so both answers cost the same work (one mail) and take the same
@@ -95,6 +99,13 @@ export class PasswordResetService {
     const address = String(email ?? '').trim();
     const problem = emailProblem(address);
     if (problem) throw new ValidationError({ email: problem });
+    const started = this.timing.start();
+    const outcome = await this.requestLink(ctx, address);
+    await this.timing.settle(outcome, started);
+    return outcome;
+  }
+
+  private requestLink(ctx: Context, address: string): Promise<ResetRequestOutcome> {
     return this.transactions.run(ctx, async (tx) => {
       const now = this.clock.now();
       const user = await this.models.User.findOne({ attributes: ['id', 'status', 'username', 'email', 'emailVerified', 'displayName', 'givenName', 'familyName'], where: { emailNormalized: normalize(address) }, transaction: tx.transaction });
