@@ -109,7 +109,7 @@ export class AccountNotices {
           subject: `A password reset was asked for your ${organizationName} account`,
           greeting: `Hello ${user.username},`,
           paragraphs: [
-            `Someone asked to reset the password of your account ${user.username}. The reset goes to ${user.email}, the address ${change.changedByLabel} set in place of ${change.oldEmail}.`,
+            `Someone asked to reset the password of your account ${user.username}. Reset links go to ${user.email} once it is confirmed: the address ${change.changedByLabel} set in place of ${change.oldEmail}.`,
             `If that was not you, use the link below within ${EMAIL_CHANGE_WATCH_DAYS} days: it puts ${change.oldEmail} back and signs everyone out of the account.`,
           ],
           action: { label: "It wasn't me: restore my address", url: link },
