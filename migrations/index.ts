@@ -10,7 +10,8 @@ import { migration as invitations } from './005-invitations.js';
 import { migration as usersList } from './006-users-list.js';
 import { migration as directory } from './008-directory.js';
 import { migration as scimTokenPermissions } from './009-scim-token-permissions.js';
+import { migration as emailChanges } from './010-email-changes.js';
 import { migration as signInSourceOwners } from './011-sign-in-source-owners.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, signInSourceOwners];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners];
 export type { Migration };

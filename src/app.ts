@@ -15,6 +15,7 @@ import { invitationRoutes } from './web/invitations/accept-routes.js';
 import { signInAfterAccept } from './web/session/login-ticket.js';
 import { registrationRoutes } from './web/registration/registration-routes.js';
 import { reactivationRoutes } from './web/reactivation/reactivate-routes.js';
+import { emailRestoreRoutes } from './web/email-restore/restore-routes.js';
 import { homeRoutes } from './web/home-page.js';
 import { NotFound } from './errors.js';
 import { createOidcEdge, ADMIN_CLIENT_ID, ADMIN_CALLBACK_PATH, SIGNED_OUT_PATH, adminClientSecret, type OidcEdge } from '../oidc/index.js';
@@ -81,6 +82,8 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use(registrationRoutes(services));
   // Reactivation links an admin sent (issue 5): public, like the other emailed links.
   app.use(reactivationRoutes(services));
+  // "It wasn't me" links to an address someone else replaced: public too.
+  app.use(emailRestoreRoutes(services));
   if (edges) {
     app.use(edges.oidc.interactionRouter);
     app.use(sessionRoutes(edges.session));

@@ -45,6 +45,8 @@ import { UserDirectory } from './users/user-directory.js';
 import { UserOnboarding } from './users/user-onboarding.js';
 import { UserHistory } from './users/user-history.js';
 import { ReactivationLinks } from './users/reactivation-links.js';
+import { EmailChanges } from './users/email-changes.js';
+import { EmailRestoreLinks } from './users/email-restore-links.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -99,6 +101,8 @@ export interface Services {
   userHistory: UserHistory;
   /** Reactivation by emailed link (72 h; the seat is taken when it is followed). */
   reactivationLinks: ReactivationLinks;
+  /** "It wasn't me" links to an address someone else replaced (restore it, sign everyone out). */
+  emailRestoreLinks: EmailRestoreLinks;
   /** LDAP sync (settings, runs, schedule, directory-password sign-in) and CSV import (issue 8). */
   directory: DirectoryServices;
 }
@@ -124,7 +128,9 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const seats = new SeatService(models, config, audit, clock, tx);
   const revokers = new RevokerChain();
   if (overrides.accessRevoker) revokers.add(overrides.accessRevoker);
-  const users = new UserService(models, roles, seats, audit, revokers, clock, tx, new AccountNotices(models, outbox, settings));
+  const emailChanges = new EmailChanges(models, clock, config.publicUrl);
+  const notices = new AccountNotices(models, outbox, settings, emailChanges);
+  const users = new UserService(models, roles, seats, audit, revokers, clock, tx, notices);
   const setup = new SetupService(models, users, roles, outbox, settings, audit, clock, tx, { publicUrl: config.publicUrl, tokenTtlHours: config.setupTokenTtlHours });
   const clients = new ClientService(models, audit, clock, tx);
   const signIn = new SignInService(users, new SignInThrottle(models, clock), audit);
@@ -132,7 +138,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const secrets = () => (secretBox ??= SecretBox.create(models, clock, config.encryptionKey));
   let keys: Promise<string[]> | null = null;
   const cookieKeys = () => (keys ??= loadCookieKeys(models, clock, config.cookieKeys));
-  const totp = new TotpService(models, secrets, settings, roles, audit, clock, tx, new URL(config.publicUrl).host);
+  const totp = new TotpService(models, secrets, settings, roles, users, audit, clock, tx, new URL(config.publicUrl).host);
   const webSessions = new WebSessionService(models, settings, clock);
   revokers.add(webSessions);
   // Invitations and self-registration: links from PUBLIC_URL only, never the Host header.
@@ -152,7 +158,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const scimTokens = new ScimTokenService(models, audit, clock, tx, scimTokenWatch);
   const roleMembers = new RoleMembershipService(models, roles, audit, clock, tx);
   // Forgotten password: ends every session through the revoker chain (SPEC "Sign-in").
-  const passwordResets = new PasswordResetService(models, users, revokers, outbox, settings, audit, clock, tx, config.publicUrl);
+  const passwordResets = new PasswordResetService(models, users, revokers, outbox, settings, audit, clock, tx, config.publicUrl, emailChanges, notices);
   // LDAP sync and CSV import (issue 8): accounts only through the users service; accounts
   // synced from LDAP sign in by a bind to the directory.
   const directoryState = new DirectoryStateWriter(users, roles, seats);
@@ -171,6 +177,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     userOnboarding: new UserOnboarding(models, users, emailConfirmations, outbox, settings, audit, clock, tx, config.publicUrl),
     userHistory: new UserHistory(models),
     reactivationLinks: new ReactivationLinks(models, users, outbox, settings, audit, clock, tx, config.publicUrl),
+    emailRestoreLinks: new EmailRestoreLinks(emailChanges, users, tx),
     directory,
     directoryState,
   };

@@ -75,6 +75,10 @@ export const AUDIT_ACTIONS = [
   'directory.sync_failed',
   'directory.import_completed',
   'directory.import_failed',
+  // Changes by someone else, announced (email restore links, admin second-factor reset).
+  'user.email_changed',
+  'user.email_restored',
+  'totp.reset',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

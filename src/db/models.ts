@@ -21,6 +21,7 @@ import { definePasswordResetModel } from '../passwords/password-reset-model.js';
 import { defineUserSearchTermModel } from '../users/user-search-term-model.js';
 import { defineReactivationLinkModel } from '../users/reactivation-link-model.js';
 import { defineDirectoryModels } from '../directory/directory-models.js';
+import { defineEmailChangeModel } from '../users/email-change-model.js';
 
 export function defineModels(sequelize: Sequelize, sql: Sql) {
   return {
@@ -47,6 +48,8 @@ export function defineModels(sequelize: Sequelize, sql: Sql) {
     ReactivationLink: defineReactivationLinkModel(sequelize),
     // LDAP sync and CSV import (migrations/008-directory.ts).
     ...defineDirectoryModels(sequelize),
+    // Email changes by someone else and their "it wasn't me" links (migrations/010-email-changes.ts).
+    EmailChange: defineEmailChangeModel(sequelize),
     /** A read-only SQL query with named replacements, in the context's transaction if any. */
     sequelizeQuery: <T extends object>(sql: string, replacements: Record<string, unknown>, ctx?: Context): Promise<T[]> =>
       sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: ctx?.transaction }),

@@ -13,14 +13,17 @@ import { DomainError, ValidationError } from '../errors.js';
 import { hashToken, newToken } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { Outbox } from '../mail/outbox.js';
-import { passwordResetMail } from '../mail/templates/password-reset.js';
+import { passwordResetMail, passwordResetNoAccountMail, passwordResetUnconfirmedMail } from '../mail/templates/password-reset.js';
 import { accountActivationMail } from '../mail/templates/account-activation.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { AccessRevoker } from '../users/access-revoker.js';
+import type { AccountNotices } from '../users/account-notices.js';
+import type { EmailChanges } from '../users/email-changes.js';
 import type { UserService } from '../users/user-service.js';
 import { displayNameOf, type UserView } from '../users/user-presenter.js';
 import { emailProblem, normalize } from '../users/user-validation.js';
 import { passwordProblem } from './password-policy.js';
+import { EqualTiming } from '../equal-timing.js';
 
 /** SPEC "Sign-in": the link works for 30 minutes. */
 export const RESET_LINK_MINUTES = 30;
@@ -63,7 +66,7 @@ const EXPIRED = (row: { createdAt: Date; expiresAt: Date }) => {
 const ACCOUNT = () => new ResetLinkError('account', 'This account cannot sign in', 'The account is not active, so its password cannot be reset. Contact your administrator.', 410);
 
 /** What request() did; never shown to the requester (the page answers the same). */
-export type ResetRequestOutcome = 'sent' | 'no_account' | 'not_active' | 'too_many_links';
+export type ResetRequestOutcome = 'sent' | 'no_account' | 'not_active' | 'too_many_links' | 'unverified';
 
 export class PasswordResetService {
   constructor(
@@ -76,29 +79,57 @@ export class PasswordResetService {
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly publicUrl: string,
+    private readonly emailChanges: EmailChanges,
+    private readonly notices: AccountNotices,
   ) {}
 
+  /** Every outcome answers after about as long as the slowest (equal-timing.ts). */
+  private readonly timing = new EqualTiming();
+
   /**
-   * Mails a reset link to the active account with this address. Unknown addresses get
-   * nothing; inactive and unconfirmed accounts get nothing either (they cannot sign in, and
-   * the page points unconfirmed ones to "resend confirmation"). Every request is audited
-   * with its outcome. Only a malformed address is refused (that reveals nothing).
+   * Mails a reset link to the active account with this address. An unknown address gets
+   * one notice instead, so both answers cost the same work (one mail) and take the same
+   * time; inactive and unconfirmed accounts get nothing (they cannot sign in, and the page
+   * points unconfirmed ones to "resend confirmation"). An address someone else set and
+   * nobody confirmed never gets a link; and for a week after someone else changed the
+   * email, the old address hears of every request. Every request is audited with its
+   * outcome. Only a malformed address is refused (that reveals nothing).
    */
   async request(ctx: Context, email: string): Promise<ResetRequestOutcome> {
     const address = String(email ?? '').trim();
     const problem = emailProblem(address);
     if (problem) throw new ValidationError({ email: problem });
+    const started = this.timing.start();
+    const outcome = await this.requestLink(ctx, address);
+    await this.timing.settle(outcome, started);
+    return outcome;
+  }
+
+  private requestLink(ctx: Context, address: string): Promise<ResetRequestOutcome> {
     return this.transactions.run(ctx, async (tx) => {
       const now = this.clock.now();
-      const user = await this.models.User.findOne({ attributes: ['id', 'status', 'username', 'email', 'displayName', 'givenName', 'familyName'], where: { emailNormalized: normalize(address) }, transaction: tx.transaction });
+      const user = await this.models.User.findOne({ attributes: ['id', 'status', 'username', 'email', 'emailVerified', 'displayName', 'givenName', 'familyName'], where: { emailNormalized: normalize(address) }, transaction: tx.transaction });
       if (!user) {
-        await this.audit.record(tx, 'password.reset_requested', { outcome: 'no_account', email: address });
+        // At most MAX_LIVE_LINKS such notices per address per link lifetime: the form must not flood a mailbox.
+        const recent = await this.models.MailOutbox.count({ where: { toAddress: address, template: 'password-reset-no-account', createdAt: { [Op.gt]: addMs(now, -RESET_LINK_MINUTES * MINUTE_MS) } }, transaction: tx.transaction });
+        if (recent < MAX_LIVE_LINKS) {
+          const organizationName = await this.settings.get('organizationName', tx);
+          await this.outbox.enqueue(tx, address, passwordResetNoAccountMail({ organizationName, address, signInUrl: `${this.publicUrl}/account` }));
+        }
+        await this.audit.record(tx, 'password.reset_requested', { outcome: 'no_account', email: address, noticed: recent < MAX_LIVE_LINKS });
         return 'no_account';
       }
       const target = { type: 'user' as const, id: user.id, label: user.username };
       if (user.status !== 'active') {
         await this.audit.record(tx, 'password.reset_requested', { outcome: 'not_active', status: user.status }, target);
         return 'not_active';
+      }
+      if (!user.emailVerified && (await this.emailChanges.setBySomeoneElse(tx, user))) {
+        const organizationName = await this.settings.get('organizationName', tx);
+        await this.outbox.enqueue(tx, user.email, passwordResetUnconfirmedMail({ organizationName, name: displayNameOf(user), confirmUrl: `${this.publicUrl}/register/resend` }));
+        await this.notices.passwordResetAsked(tx, user);
+        await this.audit.record(tx, 'password.reset_requested', { outcome: 'unverified' }, target);
+        return 'unverified';
       }
       await this.models.PasswordReset.destroy({ where: { userId: user.id, expiresAt: { [Op.lt]: addMs(now, -KEEP_DEAD_LINKS_MS) } }, transaction: tx.transaction });
       const live = await this.models.PasswordReset.count({ where: { userId: user.id, usedAt: null, expiresAt: { [Op.gt]: now } }, transaction: tx.transaction });
@@ -121,6 +152,7 @@ export class PasswordResetService {
           forgotUrl: `${this.publicUrl}${PASSWORD_PATHS.forgot}`,
         }),
       );
+      await this.notices.passwordResetAsked(tx, user);
       await this.audit.record(tx, 'password.reset_requested', { outcome: 'sent', expiresAt: expiresAt.toISOString() }, target);
       return 'sent';
     });

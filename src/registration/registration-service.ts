@@ -22,6 +22,7 @@ import { emailProblem, normalize, textProblem } from '../users/user-validation.j
 import type { ConfirmationPurpose } from './email-confirmation-model.js';
 import type { EmailConfirmations } from './email-confirmations.js';
 import { PUBLIC_PATHS } from './public-paths.js';
+import { EqualTiming } from '../equal-timing.js';
 import { alreadyHaveAccountMail, registrationNoSeatsMail, registrationWelcomeMail } from './registration-mail.js';
 
 export interface RegistrationInput {
@@ -48,6 +49,9 @@ export class RegistrationService {
     private readonly logger: Logger,
     private readonly publicUrl: string,
   ) {}
+
+  /** A known address answers after about as long as a new account takes (equal-timing.ts). */
+  private readonly timing = new EqualTiming();
 
   /** Whether the register page exists (404 otherwise) and which domains it accepts. */
   async policy(): Promise<{ open: boolean; domains: string[] | null }> {
@@ -79,7 +83,13 @@ export class RegistrationService {
     if (pw) errors.password = pw;
     if (input.passwordConfirmation !== undefined && input.passwordConfirmation !== password) errors.passwordConfirmation = 'The two passwords are not the same.';
     if (Object.keys(errors).length) throw new ValidationError(errors);
+    const started = this.timing.start();
+    const path = await this.registerValid(ctx, { name, email, password });
+    await this.timing.settle(path, started);
+  }
 
+  /** The accepted form's work; returns which path it took (never shown to the visitor). */
+  private async registerValid(ctx: Context, { name, email, password }: RegistrationInput): Promise<'existing' | 'created' | 'no_seats' | 'raced'> {
     const emailNormalized = normalize(email);
     // An expired, unconfirmed self-registration of this address must not block a new one.
     await this.removeExpiredUnconfirmed(ctx, emailNormalized);
@@ -88,23 +98,24 @@ export class RegistrationService {
       // The same work as a new registration (one argon2 hash), so timing tells nothing either.
       await hashPassword(password);
       await this.answerExisting(ctx, existing);
-      return;
+      return 'existing';
     }
     try {
       await this.createAccount(ctx, { name, email, password });
+      return 'created';
     } catch (err) {
       if (err instanceof SeatLimitReached) {
         await this.transactions.run(SYSTEM(ctx, email), async (tx) => {
           await this.outbox.enqueue(tx, email, registrationNoSeatsMail({ organizationName: await this.settings.get('organizationName', tx) }));
           await this.audit.record(tx, 'registration.refused', { reason: 'seat_limit_reached', pool: err.pool }, undefined);
         });
-        return;
+        return 'no_seats';
       }
       if (err instanceof Conflict && err.field === 'email') {
         // A parallel registration of the same address won the race.
         const winner = await this.models.User.findOne({ where: { emailNormalized } });
         if (winner) await this.answerExisting(ctx, winner);
-        return;
+        return 'raced';
       }
       throw err;
     }

@@ -14,6 +14,8 @@ import { hashToken } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { RoleService } from '../roles/role-service.js';
+import { authorize } from '../roles/authorize.js';
+import type { UserService } from '../users/user-service.js';
 
 const RECOVERY_CODES = 10;
 
@@ -29,6 +31,7 @@ export class TotpService {
     private readonly secrets: () => Promise<SecretBox>,
     private readonly settings: SettingsService,
     private readonly roles: RoleService,
+    private readonly users: UserService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
@@ -86,6 +89,25 @@ export class TotpService {
       await this.models.User.update({ totpSecret: null, totpEnabledAt: null }, { where: { id: userId }, transaction: tx.transaction });
       await this.models.RecoveryCode.destroy({ where: { userId }, transaction: tx.transaction });
       await this.audit.record(tx, 'totp.disabled', {}, { type: 'user', id: userId });
+    });
+  }
+
+  /**
+   * An admin removes a lost authenticator (and its recovery codes) so its owner can sign
+   * in with the password and enrol again. Second factors are guarded by the dominance rule
+   * under the account's row lock; the account is signed out everywhere and its verified
+   * address told, since a second factor removed by someone else is how a takeover starts.
+   */
+  async resetByAdmin(ctx: Context, userId: string): Promise<void> {
+    authorize(ctx.actor, 'users.manage');
+    await this.transactions.run(ctx, async (tx) => {
+      const user = await this.users.getForUpdate(tx, userId);
+      await this.users.assertMayChange(tx, user, 'second_factor');
+      if (!user.totpEnabled) throw new InvalidTransition('Two-step verification is not on for this account: there is nothing to reset.');
+      await this.models.User.update({ totpSecret: null, totpEnabledAt: null }, { where: { id: userId }, transaction: tx.transaction });
+      await this.models.RecoveryCode.destroy({ where: { userId }, transaction: tx.transaction });
+      await this.audit.record(tx, 'totp.reset', {}, { type: 'user', id: userId, label: user.username });
+      if (tx.actor.userId !== userId) await this.users.credentialChangedByOther(tx, user, 'second_factor');
     });
   }
 

@@ -4,7 +4,16 @@
 // here rolls the status change back.
 import type { Context } from '../context.js';
 
-export type RevocationReason = 'deactivated' | 'deleted' | 'password_reset';
+export type RevocationReason =
+  | 'deactivated'
+  | 'deleted'
+  | 'password_reset'
+  // Someone else changed the email, set the password or reset the second factor; or the
+  // old address's owner undid an email change.
+  | 'email_changed'
+  | 'password_set'
+  | 'second_factor_reset'
+  | 'email_restored';
 
 export interface AccessRevoker {
   revokeAll(ctx: Context & { transaction: NonNullable<Context['transaction']> }, userId: string, reason: RevocationReason): Promise<void>;

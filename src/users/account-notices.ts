@@ -1,17 +1,45 @@
 // Mail that keeps changes to an account from happening silently: the owner hears when an
-// account holding more than its actor is deactivated. Enqueued in the change's transaction,
-// so a notice exists exactly when the change committed.
+// account holding more than its actor is deactivated; the old address hears when someone
+// else changes the email (with an "it wasn't me" link that restores it) and of every
+// password reset in the week after; the verified address hears when someone else sets the
+// password or resets the second factor. Enqueued in the change's transaction, so a notice
+// exists exactly when the change committed.
 import type { TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { Outbox } from '../mail/outbox.js';
 import { securityNoticeMail } from '../mail/templates/security-notice.js';
 import type { SettingsService } from '../settings/settings-service.js';
+import { EMAIL_CHANGE_WATCH_DAYS, type EmailChanges } from './email-changes.js';
+import { normalize } from './user-validation.js';
+
+interface Account {
+  id: string;
+  username: string;
+  email: string;
+}
+
+/** A change someone else made to an account's credentials, in the notice's words. */
+export type CredentialChange = 'password' | 'second_factor';
+
+const CREDENTIAL_WORDS: Record<CredentialChange, { subject: string; did: string; advice: string }> = {
+  password: {
+    subject: 'Your password was changed',
+    did: 'set a new password for your account',
+    advice: 'You were signed out everywhere. Ask them for the new password, or choose your own with "Forgot your password?" on the sign-in page.',
+  },
+  second_factor: {
+    subject: 'Your two-step verification was reset',
+    did: 'removed the authenticator app and recovery codes of your account',
+    advice: 'You were signed out everywhere. Sign in with your password and set up two-step verification again on your account page.',
+  },
+};
 
 export class AccountNotices {
   constructor(
     private readonly models: Models,
     private readonly outbox: Outbox,
     private readonly settings: SettingsService,
+    private readonly emailChanges: EmailChanges,
   ) {}
 
   /** Offboarding never fails for lack of power, but the owner is told of it. */
@@ -31,6 +59,79 @@ export class AccountNotices {
           `The account holds permissions ${tx.actor.label} does not (${missing.join(', ')}). Deactivation needs only "users.manage", so offboarding always works; you are told so you can check it was intended.`,
           'If it was not, reactivate the account from its page in the admin console.',
         ],
+      }),
+    );
+  }
+
+  /**
+   * Someone else changed the account's email: the old address is told, with a link that
+   * puts it back and signs everyone out — the takeover path is "change the email, then
+   * reset the password", and the old mailbox is the one its real owner still reads.
+   */
+  async emailChanged(tx: TxContext, user: Account, newEmail: string, changedAt: Date): Promise<void> {
+    if (!user.email) return;
+    const link = await this.emailChanges.issue(tx, { userId: user.id, oldEmail: user.email, newEmail, changedByLabel: tx.actor.label, changedAt }, 'change');
+    const organizationName = await this.settings.get('organizationName', tx);
+    await this.outbox.enqueue(
+      tx,
+      user.email,
+      securityNoticeMail(organizationName, {
+        template: 'email-changed',
+        subject: `The email address of your ${organizationName} account was changed`,
+        greeting: `Hello ${user.username},`,
+        paragraphs: [
+          `${tx.actor.label} changed the email address of your account ${user.username} from ${user.email} to ${newEmail}. Mail about the account, password resets included, now goes there once it is confirmed.`,
+          `For ${EMAIL_CHANGE_WATCH_DAYS} days this address is told of every password reset.`,
+          `If you did not expect this, use the link below within ${EMAIL_CHANGE_WATCH_DAYS} days: it puts ${user.email} back and signs everyone out of the account.`,
+        ],
+        action: { label: "It wasn't me: restore my address", url: link },
+      }),
+    );
+  }
+
+  /**
+   * A password reset was asked for an account whose email someone else changed in the
+   * last week: every old address hears of it, with a fresh "it wasn't me" link.
+   */
+  async passwordResetAsked(tx: TxContext, user: Account): Promise<void> {
+    const changes = await this.emailChanges.watched(tx, user.id);
+    const told = new Set<string>([normalize(user.email)]);
+    for (const change of changes) {
+      if (told.has(normalize(change.oldEmail))) continue;
+      told.add(normalize(change.oldEmail));
+      const link = await this.emailChanges.issue(tx, change, 'reset');
+      const organizationName = await this.settings.get('organizationName', tx);
+      await this.outbox.enqueue(
+        tx,
+        change.oldEmail,
+        securityNoticeMail(organizationName, {
+          template: 'reset-after-email-change',
+          subject: `A password reset was asked for your ${organizationName} account`,
+          greeting: `Hello ${user.username},`,
+          paragraphs: [
+            `Someone asked to reset the password of your account ${user.username}. Reset links go to ${user.email} once it is confirmed: the address ${change.changedByLabel} set in place of ${change.oldEmail}.`,
+            `If that was not you, use the link below within ${EMAIL_CHANGE_WATCH_DAYS} days: it puts ${change.oldEmail} back and signs everyone out of the account.`,
+          ],
+          action: { label: "It wasn't me: restore my address", url: link },
+        }),
+      );
+    }
+  }
+
+  /** Someone else set the password or reset the second factor: the verified address hears. */
+  async credentialChanged(tx: TxContext, user: Account & { emailVerified: boolean }, change: CredentialChange): Promise<void> {
+    // Only a proven mailbox: an address someone else just set is not the owner's yet.
+    if (!user.email || !user.emailVerified) return;
+    const words = CREDENTIAL_WORDS[change];
+    const organizationName = await this.settings.get('organizationName', tx);
+    await this.outbox.enqueue(
+      tx,
+      user.email,
+      securityNoticeMail(organizationName, {
+        template: change === 'password' ? 'password-set-by-someone-else' : 'second-factor-reset',
+        subject: `${words.subject} (${organizationName})`,
+        greeting: `Hello ${user.username},`,
+        paragraphs: [`${tx.actor.label} ${words.did} ${user.username} at ${organizationName}.`, words.advice, 'If you did not expect this, tell your administrator.'],
       }),
     );
   }

@@ -17,6 +17,8 @@ export interface UserActions {
   confirm: boolean;
   resendConfirmation: boolean;
   transferOwnership: boolean;
+  /** Remove a lost authenticator (someone else's account, TOTP on). */
+  resetSecondFactor: boolean;
 }
 
 export interface ActionSubject {
@@ -29,6 +31,8 @@ export interface ActionSubject {
    * status and existence are then out of the viewer's reach, so the page does not offer them.
    */
   outranksViewer?: boolean;
+  /** Two-step verification is on (there is a second factor to reset). */
+  totpEnabled?: boolean;
 }
 
 export function userActions(actor: Actor, subject: ActionSubject, viewerIsOwner: boolean): UserActions {
@@ -47,5 +51,7 @@ export function userActions(actor: Actor, subject: ActionSubject, viewerIsOwner:
     confirm: rule && status === 'unconfirmed',
     resendConfirmation: manage && status === 'unconfirmed',
     transferOwnership: viewerIsOwner && !isSelf && status === 'active',
+    // One's own is turned off from the account page, which asks for nothing more.
+    resetSecondFactor: rule && status === 'active' && !isSelf && !!subject.totpEnabled,
   };
 }

@@ -16,7 +16,7 @@ import { authorize } from '../roles/authorize.js';
 import { hashPassword } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
 import type { AccessRevoker } from './access-revoker.js';
-import type { AccountNotices } from './account-notices.js';
+import type { AccountNotices, CredentialChange } from './account-notices.js';
 import { missingPermissions, type GuardedChange } from '../roles/dominance.js';
 import { profileColumns, type ProfileColumns, type ProfileInput } from './user-input.js';
 import { displayNameOf, presentUser, type ClaimsProfile, type SignInAccount, type UserView } from './user-presenter.js';
@@ -285,17 +285,26 @@ export class UserService {
       if (kindChanged && SEAT_HOLDING.includes(user.status)) await this.seats.take(tx, columns.kind!);
       const searchable = searchableOf({ ...user, ...columns });
       const searchChanged = SEARCHED.some((k) => changed.includes(k));
+      const emailChanged = columns.emailNormalized !== undefined && columns.emailNormalized !== user.emailNormalized;
+      // An address someone else set is not proven to be the account owner's (SPEC dominance).
+      const byOther = emailChanged && !self;
+      const now = this.clock.now();
       await this.translateUniqueErrors(() =>
         this.models.User.update(
-          { ...columns, ...(searchChanged ? { sortName: sortNameOf(searchable) } : {}), version: user.version + 1, updatedAt: this.clock.now() },
+          { ...columns, ...(searchChanged ? { sortName: sortNameOf(searchable) } : {}), ...(byOther ? { emailVerified: false } : {}), version: user.version + 1, updatedAt: now },
           { where: { id }, transaction: tx.transaction },
         ),
       );
       if (searchChanged) await this.searchIndex.replace(tx, id, searchable);
-      if (columns.emailNormalized !== undefined && columns.emailNormalized !== user.emailNormalized) await this.seats.addressReleased(tx, user.emailNormalized);
+      if (emailChanged) await this.seats.addressReleased(tx, user.emailNormalized);
       const visible = changed.filter((k) => !k.endsWith('Normalized'));
       await this.audit.record(tx, 'user.updated', { fields: visible }, { type: 'user', id, label: columns.username ?? user.username });
       if (kindChanged) await this.audit.record(tx, 'user.kind_changed', { from: user.kind, to: columns.kind }, { type: 'user', id, label: user.username });
+      if (byOther) {
+        await this.notices.emailChanged(tx, user, columns.email!, now);
+        await this.revoker.revokeAll(tx, id, 'email_changed');
+        await this.audit.record(tx, 'user.email_changed', { from: user.email, to: columns.email }, { type: 'user', id, label: columns.username ?? user.username });
+      }
       return this.get(id, tx);
     });
   }
@@ -312,7 +321,49 @@ export class UserService {
       await this.assertMayChange(tx, user, 'password');
       await this.models.User.update({ passwordHash, version: user.version + 1, updatedAt: this.clock.now() }, { where: { id }, transaction: tx.transaction });
       await this.audit.record(tx, 'user.password_set', {}, { type: 'user', id, label: user.username });
+      // A password someone else chose: whoever held the old one is signed out, and the owner hears.
+      if (tx.actor.userId !== id) await this.credentialChangedByOther(tx, user, 'password');
     });
+  }
+
+  /**
+   * Someone else changed a credential (the password, the second factor): every session and
+   * refresh token ends, and the account's verified address is told. Inside the change's
+   * transaction, which holds the account's row lock.
+   */
+  async credentialChangedByOther(tx: TxContext, user: Pick<UserAttributes, 'id' | 'username' | 'email' | 'emailVerified'>, change: CredentialChange): Promise<void> {
+    await this.revoker.revokeAll(tx, user.id, change === 'password' ? 'password_set' : 'second_factor_reset');
+    await this.notices.credentialChanged(tx, user, change);
+  }
+
+  /**
+   * Puts back an address someone else replaced ("it wasn't me", email-restore-links.ts):
+   * the old mailbox followed a link only it received, so the address is verified again;
+   * every session, token and pending reset link ends, as they may belong to whoever made
+   * the change.
+   */
+  async restoreEmail(tx: TxContext, id: string, oldEmail: string): Promise<UserView> {
+    const user = await this.lockUser(tx, id);
+    const columns = profileColumns({ email: oldEmail }, 'directory', this.clock.now(), false);
+    const now = this.clock.now();
+    if (columns.emailNormalized !== user.emailNormalized) {
+      await this.assertUnique(tx, columns, id);
+      const searchable = searchableOf({ ...user, ...columns });
+      await this.translateUniqueErrors(() =>
+        this.models.User.update(
+          { email: columns.email, emailNormalized: columns.emailNormalized, sortName: sortNameOf(searchable), emailVerified: true, version: user.version + 1, updatedAt: now },
+          { where: { id }, transaction: tx.transaction },
+        ),
+      );
+      await this.searchIndex.replace(tx, id, searchable);
+      await this.seats.addressReleased(tx, user.emailNormalized);
+    } else {
+      await this.models.User.update({ emailVerified: true, version: user.version + 1, updatedAt: now }, { where: { id }, transaction: tx.transaction });
+    }
+    await this.models.PasswordReset.update({ usedAt: now }, { where: { userId: id, usedAt: null }, transaction: tx.transaction });
+    await this.revoker.revokeAll(tx, id, 'email_restored');
+    await this.audit.record(tx, 'user.email_restored', { from: user.email, to: columns.email }, { type: 'user', id, label: user.username });
+    return this.get(id, tx);
   }
 
   async recordSignIn(id: string): Promise<void> {

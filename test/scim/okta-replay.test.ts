@@ -74,6 +74,9 @@ describeEachDatabase('SCIM: Okta replay', (h) => {
     expect(res.text).not.to.contain('a-new-okta-secret');
     expect(await verifyPassword((await h.services.users.passwordHashOf(id))!, 'a-new-okta-secret')).to.equal(true);
     expect(await auditOf(h, 'user.password_set')).to.have.length(1);
+    // A password set by someone else (the directory) ends the account's sessions and tokens.
+    expect(h.revoker.calls).to.deep.equal([{ userId: id, reason: 'password_set', inTransaction: true }]);
+    h.revoker.calls.length = 0;
 
     // Deactivate, as Okta sends it.
     res = await scim.patch(`/Users/${id}`, patchOp({ op: 'replace', value: { active: false } })).expect(200);

@@ -29,6 +29,7 @@ const NOTICES: Record<string, string> = {
   confirmed: 'Account confirmed.',
   confirmation: 'Confirmation email sent.',
   owner: 'Ownership transferred.',
+  'second-factor': 'Two-step verification reset: they were signed out everywhere and can set it up again after signing in with their password.',
 };
 
 
@@ -70,7 +71,7 @@ export function detailRoutes(services: Services): Router {
     const user = await services.users.get(String(req.params.id));
     const ownerId = await services.roles.ownerId();
     const isSelf = req.user!.id === user.id;
-    const subject = { status: user.status, isOwner: ownerId === user.id, isSelf };
+    const subject = { status: user.status, isOwner: ownerId === user.id, isSelf, totpEnabled: user.totpEnabled };
     const outranksViewer = !isSelf && !dominates(req.actor!, await services.roles.effectivePermissionsOf(user.id));
     const actions = userActions(req.actor!, { ...subject, outranksViewer }, ownerId === req.user!.id);
     const allowed = userActions(req.actor!, subject, ownerId === req.user!.id);
@@ -152,6 +153,11 @@ export function detailRoutes(services: Services): Router {
   act('transfer-ownership', async (ctx, user) => {
     await services.roles.transferOwnership(ctx, user.id);
     return 'owner';
+  });
+
+  act('second-factor', async (ctx, user) => {
+    await services.totp.resetByAdmin(ctx, user.id);
+    return 'second-factor';
   });
 
   act('delete', async (ctx, user, req) => {

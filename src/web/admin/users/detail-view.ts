@@ -13,7 +13,7 @@ import { genderOptions, profileFields, type AddUserValues } from './add-view.js'
 import { day, KIND_LABELS, moment, statusBadge, USERS_STYLE } from './user-format.js';
 
 /** The forms of the page, each posting to /admin/users/:id/<form>. */
-export type DetailForm = 'profile' | 'roles' | 'deactivate' | 'reactivate' | 'reactivation-link' | 'confirm' | 'confirmation' | 'delete' | 'transfer-ownership';
+export type DetailForm = 'profile' | 'roles' | 'deactivate' | 'reactivate' | 'reactivation-link' | 'confirm' | 'confirmation' | 'delete' | 'transfer-ownership' | 'second-factor';
 
 export type ProfileValues = Pick<AddUserValues, 'givenName' | 'familyName' | 'username' | 'email' | 'countryCode' | 'phone' | 'gender' | 'birthdate' | 'department' | 'title' | 'kind'>;
 
@@ -183,6 +183,18 @@ ${textarea({ name: 'reason', label: 'Reason (optional)', value: valueOf(s, 'deac
   }
   if (a.confirm) out.push(action(s, 'confirm', 'Confirm manually', html`<p>Confirms the account without the email link; the address stays unverified.</p>`, 'Confirm account'));
   if (a.resendConfirmation) out.push(action(s, 'confirmation', 'Resend confirmation', html`<p>Emails ${u.email} a new confirmation link (valid 24 hours); older links stop working.</p>`, 'Resend confirmation email'));
+  if (a.resetSecondFactor) {
+    out.push(
+      action(
+        s,
+        'second-factor',
+        'Reset two-step verification',
+        html`<p>Removes their authenticator app and recovery codes, for when they lost them. They are signed out everywhere, told by email, and set it up again after signing in with their password.</p>`,
+        'Reset two-step verification',
+        true,
+      ),
+    );
+  }
   if (a.transferOwnership) {
     out.push(
       action(
@@ -251,6 +263,7 @@ export const FORM_ACTION: Record<DetailForm, keyof UserActions> = {
   confirmation: 'resendConfirmation',
   delete: 'delete',
   'transfer-ownership': 'transferOwnership',
+  'second-factor': 'resetSecondFactor',
 };
 
 function formShown(s: UserDetailState): boolean {
