@@ -6,6 +6,7 @@
 import type { Transaction } from 'sequelize';
 import type { Context } from '../../src/context.js';
 import type { RoleView } from '../../src/roles/role-service.js';
+import { authorize } from '../../src/roles/authorize.js';
 import type { ScimCall } from '../context.js';
 import type { ResourceResult } from '../http/responses.js';
 import { checkIfMatch, etagOf, notModified } from '../http/preconditions.js';
@@ -51,12 +52,14 @@ function groupBody(body: unknown, what: string): { displayName: string; members:
 }
 
 export async function listGroups(call: ScimCall, params: ListParams): Promise<ResourceResult> {
+  authorize(call.ctx.actor, 'users.view');
   const page = await queryPage(call.services.models, call.services.db.dialect, GROUP_ATTRIBUTES, params);
   const roles = await call.services.roles.getMany(page.ids);
   return { status: 200, body: listResponse(await present(call, roles, params), page.total, params.startIndex) };
 }
 
 export async function getGroup(call: ScimCall, id: string, attrs: AttributeParams, ifNoneMatch?: string): Promise<ResourceResult> {
+  authorize(call.ctx.actor, 'users.view');
   const role = await call.services.roles.get(id);
   if (notModified(ifNoneMatch, role.version)) return { status: 304, etag: etagOf(role.version) };
   const [body] = await present(call, [role], attrs);

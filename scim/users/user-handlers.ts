@@ -6,6 +6,7 @@
 // and a password change are applied together or not at all.
 import type { UserView } from '../../src/users/user-presenter.js';
 import type { DirectoryState } from '../../src/users/directory-state.js';
+import { authorize } from '../../src/roles/authorize.js';
 import type { ScimCall } from '../context.js';
 import type { ResourceResult } from '../http/responses.js';
 import { checkIfMatch, etagOf, notModified } from '../http/preconditions.js';
@@ -46,12 +47,14 @@ async function directoryState(call: ScimCall, input: UserInput, password: string
 }
 
 export async function listUsers(call: ScimCall, params: ListParams): Promise<ResourceResult> {
+  authorize(call.ctx.actor, 'users.view');
   const page = await queryPage(call.services.models, call.services.db.dialect, USER_ATTRIBUTES, params);
   const users = await call.services.users.getMany(page.ids);
   return { status: 200, body: listResponse(users.map((u) => present(call, u, params)), page.total, params.startIndex) };
 }
 
 export async function getUser(call: ScimCall, id: string, attrs: AttributeParams, ifNoneMatch?: string): Promise<ResourceResult> {
+  authorize(call.ctx.actor, 'users.view');
   const user = await call.services.users.get(id);
   if (notModified(ifNoneMatch, user.version)) return { status: 304, etag: etagOf(user.version) };
   return resource(call, user, attrs);

@@ -94,8 +94,12 @@ export class TransactionRunner {
       } catch (err) {
         // Sequelize wraps the driver's error; plain SQL (sql.ts) throws it as is.
         const errno = (err as { parent?: { errno?: number } }).parent?.errno ?? (err as { errno?: number }).errno;
-        if (committing) this.logger.warn({ err }, 'transaction failed at COMMIT: outcome unknown, not retried');
-        if (committing || errno !== ER_LOCK_DEADLOCK || attempt >= MAX_ATTEMPTS) throw err;
+        // An explicit deadlock answer is a known outcome — the server rolled the work back —
+        // even at COMMIT, where Galera reports a lost certification; anything else failing
+        // at COMMIT (a timeout, a reset) leaves the outcome unknown, so it is never retried.
+        const deadlock = errno === ER_LOCK_DEADLOCK;
+        if (committing && !deadlock) this.logger.warn({ err }, 'transaction failed at COMMIT: outcome unknown, not retried');
+        if (!deadlock || attempt >= MAX_ATTEMPTS) throw err;
         this.logger.debug({ attempt, errno }, 'transaction lost a lock conflict, retrying');
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20 * attempt));
       }

@@ -99,4 +99,14 @@ describeEachDatabase('security: account takeover paths', (h) => {
     expect(await h.services.users.findByLogin('sneaky')).to.equal(null);
     expect(await h.services.roles.findByName('Sneaky group')).to.equal(null);
   });
+
+  it('a token whose set lacks users.view reads no users and no groups', async () => {
+    const creator = await customHolder(h, ['users.manage', 'scim.manage']);
+    const scim = await tokenOf(h, creator);
+    for (const path of ['/Users', `/Users/${owner.id}`, '/Groups']) {
+      const res = await scim.get(path);
+      expect(res.status, `${path}: ${res.text}`).to.equal(403);
+      expect(json(res).detail).to.include('users.view');
+    }
+  });
 });
