@@ -6,6 +6,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import helmet from 'helmet';
 import type { Services } from './services.js';
 import { requestIds } from './web/request-context.js';
+import { forwardedAsDecided } from './web/forwarded-headers.js';
 import { csrfProtection } from './web/csrf.js';
 import { multipartForms } from './web/multipart-form.js';
 import { errorHandler } from './web/error-handler.js';
@@ -59,8 +60,10 @@ function securityHeaders(publicUrl: string) {
 export function createApp(services: Services, edges?: Edges): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Behind a reverse proxy, X-Forwarded-* decide req.ip, req.secure and so secure cookies.
+  // Behind a reverse proxy, X-Forwarded-* decide req.ip, req.secure and so secure cookies;
+  // only the entries the configured hops or addresses wrote are believed (config/parsers.ts).
   app.set('trust proxy', services.config.trustProxy);
+  app.use(forwardedAsDecided());
   app.use(requestIds(services.logger));
   app.use(securityHeaders(services.config.publicUrl));
   app.use(healthRoutes(services));
