@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Services } from './services.js';
 import { requestIds } from './web/request-context.js';
 import { forwardedAsDecided } from './web/forwarded-headers.js';
+import { refuseNulInBody, refuseNulInUrl } from './web/nul-guard.js';
 import { csrfProtection } from './web/csrf.js';
 import { multipartForms } from './web/multipart-form.js';
 import { errorHandler } from './web/error-handler.js';
@@ -69,11 +70,13 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use(healthRoutes(services));
   // SCIM 2.0 (issue 7): bearer-token JSON for directories; no cookies, so before CSRF.
   app.use('/scim/v2', scimRouter(services));
+  app.use(refuseNulInUrl());
   if (edges) app.use(edges.oidc.providerRouter);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   // CSV uploads to the directory pages are multipart (a file input works without JavaScript), read before the CSRF check.
   app.use('/admin/directory', multipartForms({ limit: '32mb' }));
   app.use('/admin/invitations/bulk', multipartForms({ limit: '8mb' }));
+  app.use(refuseNulInBody());
   app.use(csrfProtection());
   app.use(homeRoutes(services));
   app.use(setupRoutes(services));

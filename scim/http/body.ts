@@ -5,9 +5,10 @@
 // levels (Bulk > Operations > data > attribute > value > sub-attribute): a body with
 // either is refused here, before any mapper copies its keys onto objects or recurses.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { invalidSyntax, ScimError } from '../errors.js';
+import { invalidSyntax, invalidValue, ScimError } from '../errors.js';
 import { LIMITS } from '../urns.js';
 import { sendError } from './responses.js';
+import { NUL_MESSAGE } from '../../src/web/nul-guard.js';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 const ACCEPTED_TYPES = ['application/scim+json', 'application/json'];
@@ -34,7 +35,7 @@ export function scimBody() {
         return sendError(res, invalidSyntax('The request body must be one JSON object.'));
       }
       const problem = shapeProblem(body);
-      if (problem) return sendError(res, invalidSyntax(problem));
+      if (problem) return sendError(res, problem);
       next();
     });
   };
@@ -55,18 +56,20 @@ function bodyError(err: { type?: string; status?: number }): ScimError {
 }
 
 /** Walks the parsed body without recursion (a deep body must not exhaust the stack here). */
-function shapeProblem(body: object): string | null {
+function shapeProblem(body: object): ScimError | null {
   const stack: Array<[unknown, number]> = [[body, 1]];
   while (stack.length) {
     const [value, depth] = stack.pop()!;
+    if (typeof value === 'string' && value.includes('\u0000')) return invalidValue(NUL_MESSAGE);
     if (value === null || typeof value !== 'object') continue;
-    if (depth > MAX_DEPTH) return `The request body nests deeper than ${MAX_DEPTH} levels.`;
+    if (depth > MAX_DEPTH) return invalidSyntax(`The request body nests deeper than ${MAX_DEPTH} levels.`);
     if (Array.isArray(value)) {
       for (const item of value) stack.push([item, depth + 1]);
       continue;
     }
     for (const [key, item] of Object.entries(value)) {
-      if (key === '__proto__') return 'The request body has an attribute named "__proto__", which no SCIM schema defines.';
+      if (key.includes('\u0000')) return invalidValue(NUL_MESSAGE);
+      if (key === '__proto__') return invalidSyntax('The request body has an attribute named "__proto__", which no SCIM schema defines.');
       stack.push([item, depth + 1]);
     }
   }
