@@ -128,24 +128,28 @@ export class Fuzz {
     return target;
   }
 
-  /** A SCIM filter from real and hostile tokens; sometimes well-formed, mostly not. */
+  /** A SCIM filter from real and hostile tokens: about half well-formed, the rest not. */
   filter(attributes: readonly string[]): string {
-    const ops = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr', 'EQ', 'Pr'];
-    const literal = () => this.pick([`"${this.string().slice(0, 300).replace(/"/g, '\\"')}"`, '"x"', 'true', 'false', 'null', '42', '-1.5e3', '"2030-01-01T00:00:00Z"', this.string().slice(0, 50)]);
-    const attr = () => (this.chance(0.7) ? this.randomCase(this.pick(attributes)) : this.key(attributes).slice(0, 100));
-    const comparison = (): string => {
-      const r = this.int(6);
+    const ops = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'EQ', 'Co'];
+    // Filter strings are JSON strings (RFC 7644 §3.4.2.2): hostile content, correctly escaped.
+    const literal = () =>
+      this.chance(0.65) ? JSON.stringify(this.string().slice(0, 300)) : this.pick(['true', 'false', 'null', '42', '-1.5e3', '"2030-01-01T00:00:00Z"', '"x"', `"${this.string().slice(0, 50)}`, this.string().slice(0, 50)]);
+    const attr = () => (this.chance(0.8) ? this.randomCase(this.pick(attributes)) : this.key(attributes).slice(0, 100));
+    const valueFilter = () => `${this.pick(['emails', 'phoneNumbers', 'groups', 'members', 'name', 'title'])}[${this.pick(['value', 'type', 'primary', 'display', 'constructor'])} ${this.pick(ops)} ${literal()}]`;
+    const comparison = (depth = 0): string => {
+      const r = this.int(depth > 3 ? 4 : 7);
       if (r === 0) return `${attr()} pr`;
-      if (r === 1) return `${attr()}[${comparison()}]`;
-      if (r === 2) return `(${comparison()})`;
-      if (r === 3) return `not (${comparison()})`;
+      if (r === 1) return valueFilter();
+      if (r === 4) return `(${comparison(depth + 1)} ${this.pick(['and', 'or'])} ${comparison(depth + 1)})`;
+      if (r === 5) return `not (${comparison(depth + 1)})`;
+      if (r === 6) return `${attr()}[${comparison(depth + 1)}]`;
       return `${attr()} ${this.pick(ops)} ${literal()}`;
     };
-    const r = this.int(8);
+    const r = this.int(10);
     if (r === 0) return '('.repeat(this.pick([10, 200, 2000])) + 'userName eq "x"' + ')'.repeat(this.pick([0, 10, 200, 2000]));
-    if (r === 1) return Array.from({ length: 2 + this.int(30) }, () => this.pick([...ops, 'and', 'or', 'not', '(', ')', '[', ']', '"', attr(), literal()])).join(this.pick([' ', '', '  ']));
-    if (r === 2) return Array.from({ length: this.pick([50, 300]) }, comparison).join(this.pick([' and ', ' or ']));
-    return Array.from({ length: 1 + this.int(3) }, comparison).join(this.pick([' and ', ' or ', ' AND ', ' ']));
+    if (r === 1) return Array.from({ length: 2 + this.int(30) }, () => this.pick([...ops, 'pr', 'and', 'or', 'not', '(', ')', '[', ']', '"', attr(), literal()])).join(this.pick([' ', '', '  ']));
+    if (r === 2) return Array.from({ length: this.pick([50, 300]) }, () => comparison()).join(this.pick([' and ', ' or ']));
+    return Array.from({ length: 1 + this.int(3) }, () => comparison()).join(this.pick([' and ', ' or ', ' AND ']));
   }
 
   /** url-encoded form fields: known names with hostile values, hostile names, repeated names (arrays). */
