@@ -20,6 +20,7 @@ export function controlCharacterProblem(label: string, value: string, lines: Lin
   if (lines === 'multi') return CONTROL_CHARS_BUT_LINE_BREAKS.test(value) ? `${label} must not contain control characters other than line breaks.` : null;
   return CONTROL_CHARS.test(value) ? `${label} must not contain control characters.` : null;
 }
+
 // Practical addr-spec: no spaces or specials in the local part; a dotted domain of LDH labels.
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
