@@ -12,6 +12,7 @@ import { controlCharacterProblem, emailProblem, textProblem, usernameProblem } f
 import { ValidationError } from '../../src/errors.js';
 import { validateSettings } from '../../src/settings/settings-validation.js';
 import { readHeader } from '../../src/directory/csv-template.js';
+import { parseMultipart } from '../../src/web/multipart-form.js';
 
 const CONTROLS = ['\u0000', '\u0007', '\u0009', '\u000a', '\u000d', '\u001b', '\u001f', '\u007f', '\u0080', '\u0085', '\u009f'];
 const hex = (c: string) => `U+${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`;
@@ -38,7 +39,7 @@ describe('hostile input: one control-character rule', () => {
     for (const ok of ['\u00a0', '\u00a1', 'Zoë', 'ümlaut', ' ']) expect(controlCharacterProblem('X', `a${ok}b`)).to.equal(null);
   });
 
-  it('takes prototype names as plain keys in the SCIM quirk fixes, settings and CSV headers', () => {
+  it('takes prototype names as plain keys in the SCIM quirk fixes, settings, CSV headers and multipart forms', () => {
     const raw = JSON.parse('{"userName":"a","__proto__":{"x":1},"constructor":"c","active":"True"}') as Record<string, unknown>;
     const fixed = normalizeUserQuirks(raw);
     expect(Object.getPrototypeOf(fixed)).to.equal(Object.prototype);
@@ -48,6 +49,12 @@ describe('hostile input: one control-character rule', () => {
     const { errors } = validateSettings({ constructor: 'x', toString: 'y' } as never, {} as never, lookups);
     expect(errors).to.deep.equal({ constructor: 'There is no setting named constructor.', toString: 'There is no setting named toString.' });
     for (const cell of ['constructor', 'prototype', '__proto__', 'hasOwnProperty']) expect(() => readHeader([cell, 'email'])).to.throw(/Unknown column/);
+    const part = (name: string, value: string, file = '') => `--b\r\nContent-Disposition: form-data; name="${name}"${file}\r\n\r\n${value}\r\n`;
+    const form = parseMultipart(Buffer.from(part('__proto__', 'x') + part('constructor', 'y') + part('constructor', 'z') + part('__proto__', 'data', '; filename="a.csv"') + '--b--\r\n'), 'b');
+    expect(Object.getPrototypeOf(form)).to.equal(null);
+    expect(Object.keys(form)).to.deep.equal(['__proto__', 'constructor']);
+    expect(form.constructor).to.deep.equal(['y', 'z']);
+    expect(form['__proto__']).to.include({ fileName: 'a.csv' });
   });
 });
 
