@@ -15,7 +15,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Services } from '../src/services.js';
 import type { ScimCall } from './context.js';
 import { invalidValue, ScimError, toScimError } from './errors.js';
-import { NUL_MESSAGE, urlHasNul } from '../src/web/nul-guard.js';
+import { NUL_MESSAGE, urlHasNul } from '../src/nul-character.js';
 import { bearerAuth } from './http/bearer-auth.js';
 import { scimBody } from './http/body.js';
 import { sendError, sendResult, type ResourceResult } from './http/responses.js';
@@ -29,7 +29,7 @@ import { declareScimmyResources } from './schema-validation.js';
 type Route = (call: ScimCall, req: Request) => Promise<ResourceResult> | ResourceResult;
 
 /** Reads req.query once and keeps that object: Express 5 recomputes it on every access. */
-/** The URL (path and query) must name no NUL character (src/web/nul-guard.ts says why). */
+/** The URL (path and query) must name no NUL character (src/nul-character.ts says why). */
 function refuseNul(req: Request, res: Response, next: NextFunction): void {
   if (urlHasNul(req.originalUrl)) return sendError(res, invalidValue(NUL_MESSAGE));
   next();

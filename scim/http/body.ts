@@ -3,12 +3,13 @@
 // one JSON object. Each refusal is a SCIM error, never the app's HTML error page.
 // No SCIM attribute is named "__proto__" and no SCIM message nests deeper than a few
 // levels (Bulk > Operations > data > attribute > value > sub-attribute): a body with
-// either is refused here, before any mapper copies its keys onto objects or recurses.
+// either is refused here, before any mapper copies its keys onto objects or recurses; so
+// is a NUL character in any key or value (src/nul-character.ts).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { invalidSyntax, invalidValue, ScimError } from '../errors.js';
 import { LIMITS } from '../urns.js';
 import { sendError } from './responses.js';
-import { NUL_MESSAGE } from '../../src/web/nul-guard.js';
+import { NUL_MESSAGE } from '../../src/nul-character.js';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 const ACCEPTED_TYPES = ['application/scim+json', 'application/json'];
