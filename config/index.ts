@@ -15,6 +15,12 @@ export interface DatabaseTimeouts {
   acquireMs: number;
 }
 
+/**
+ * Express's `trust proxy` in its bounded forms: nothing, the number of proxies in front
+ * (the client address is the one the outermost of them saw), or the proxies' addresses.
+ */
+export type TrustProxy = false | number | readonly string[];
+
 export interface Config {
   /** TCP port the HTTP server listens on. */
   port: number;
@@ -43,8 +49,8 @@ export interface Config {
   cookieKeys: string[];
   /** 32-byte key (hex or base64) encrypting secrets at rest (LDAP bind password, upstream client secrets). */
   encryptionKey: string | null;
-  /** Whether Express trusts X-Forwarded-* (set behind a reverse proxy). */
-  trustProxy: boolean;
+  /** Which X-Forwarded-* entries are believed (set behind a reverse proxy). */
+  trustProxy: TrustProxy;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Hours a first-start setup link stays valid. */
   setupTokenTtlHours: number;
@@ -100,7 +106,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   };
   c.cookieKeys = read(env, spec('COOKIE_KEYS', parsers.secretList, () => [] as string[]), c);
   c.encryptionKey = read(env, spec<string | null>('ENCRYPTION_KEY', parsers.key32, () => null), c);
-  c.trustProxy = read(env, spec('TRUST_PROXY', parsers.boolean, () => false), c);
+  c.trustProxy = read(env, spec<TrustProxy>('TRUST_PROXY', parsers.trustProxy, () => false), c);
   c.logLevel = read(env, spec('LOG_LEVEL', parsers.oneOf(LOG_LEVELS), () => 'info' as const), c);
   c.setupTokenTtlHours = read(env, spec('SETUP_TOKEN_TTL_HOURS', parsers.positiveInt, () => 24), c);
   c.mailWorker = read(env, spec('MAIL_WORKER', parsers.boolean, () => true), c);
@@ -110,5 +116,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   Object.freeze(c.database);
   Object.freeze(c.databaseTimeouts);
   Object.freeze(c.cookieKeys);
+  if (Array.isArray(c.trustProxy)) Object.freeze(c.trustProxy);
   return Object.freeze(c as Config);
 }

@@ -1,6 +1,7 @@
 // Parsers for configuration values. Each takes the key (for the message) and the raw
 // string, and either returns the typed value or throws ConfigError saying what it expects.
-import type { DatabaseConfig } from './index.js';
+import net from 'node:net';
+import type { DatabaseConfig, TrustProxy } from './index.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -32,6 +33,20 @@ function url(key: string, raw: string, protocols: string[], expected: string): U
   return u;
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const TRUST_PROXY_FORMS =
+  'false, the number of reverse proxies in front of Gatehouse (usually 1), or a comma-separated list of their addresses, CIDR ranges or the names loopback, linklocal, uniquelocal';
+
+function proxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = net.isIP(address ?? '');
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 export const parsers = {
   string: (_key: string, raw: string) => raw,
 
@@ -46,6 +61,22 @@ export const parsers = {
     if (['1', 'true', 'yes', 'on'].includes(v)) return true;
     if (['0', 'false', 'no', 'off'].includes(v)) return false;
     throw new ConfigError(key, 'true or false');
+  },
+
+  // "true" would trust every X-Forwarded-For entry, the leftmost of which the client
+  // writes: any client could name any address and slip past per-address limits. Only
+  // Express's bounded forms are accepted, so the client address is the rightmost one not
+  // written by a trusted proxy.
+  trustProxy: (key: string, raw: string): TrustProxy => {
+    const v = raw.toLowerCase();
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    if (['true', 'yes', 'on'].includes(v)) {
+      throw new ConfigError(key, `${TRUST_PROXY_FORMS}; trusting every proxy (true) would trust addresses clients make up (use 1 behind one reverse proxy)`);
+    }
+    if (/^\d+$/.test(v)) return int(key, v, 1, 32, TRUST_PROXY_FORMS);
+    const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+    if (entries.length === 0 || !entries.every(proxyAddress)) throw new ConfigError(key, TRUST_PROXY_FORMS);
+    return entries;
   },
 
   oneOf:

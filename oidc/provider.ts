@@ -136,7 +136,9 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   };
 
   const provider = new Provider(config.publicUrl, configuration);
-  provider.proxy = config.trustProxy;
+  // Koa trusts forwarded headers all or nothing; the provider router hands it only the
+  // values Express's bounded `trust proxy` concluded (src/web/forwarded-headers.ts).
+  provider.proxy = config.trustProxy !== false;
 
   // Client secrets are stored as SHA-256 (shown once, never kept): compare hashes.
   const ClientClass = provider.Client as unknown as { prototype: { compareClientSecret(this: { clientSecret?: string }, actual: string): Promise<boolean> | boolean } };

@@ -71,7 +71,7 @@ export async function runBulk(call: ScimCall, body: unknown): Promise<ResourceRe
   });
   const postBulkIds = new Map<string, number>();
   ops.forEach((op, i) => {
-    if (String(op.method).toUpperCase() === 'POST' && typeof op.bulkId === 'string' && !postBulkIds.has(op.bulkId)) postBulkIds.set(op.bulkId, i);
+    if (typeof op.method === 'string' && op.method.toUpperCase() === 'POST' && typeof op.bulkId === 'string' && !postBulkIds.has(op.bulkId)) postBulkIds.set(op.bulkId, i);
   });
   const created = new Map<string, string>();
   const failed = new Set<string>();
@@ -100,11 +100,20 @@ export async function runBulk(call: ScimCall, body: unknown): Promise<ResourceRe
 
 function failure(op: BulkOperation, err: ScimError): OperationResponse {
   return {
-    method: typeof op.method === 'string' ? op.method.toUpperCase() : String(op.method ?? ''),
+    // A method that is no string (an object, a number) is echoed as empty, never converted.
+    method: typeof op.method === 'string' ? op.method.toUpperCase() : '',
     ...(typeof op.bulkId === 'string' ? { bulkId: op.bulkId } : {}),
     status: String(err.status),
     response: errorBody(err),
   };
+}
+
+function decodedSegment(segment: string, path: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidValue(`"path" ${JSON.stringify(path)} is not a well-formed URL path.`);
+  }
 }
 
 async function runOne(call: ScimCall, op: BulkOperation, created: Map<string, string>): Promise<OperationResponse> {
@@ -115,7 +124,7 @@ async function runOne(call: ScimCall, op: BulkOperation, created: Map<string, st
     const m = /^\/(Users|Groups)(?:\/([^/?#]+))?\/?$/i.exec(path);
     const type = m && RESOURCE_TYPES.find((t) => t.endpoint.toLowerCase() === `/${m[1]!.toLowerCase()}`);
     if (!m || !type) throw invalidValue(`"path" must be /Users, /Groups or one of their resources, not ${JSON.stringify(op.path ?? null)}.`);
-    let id = m[2] ? decodeURIComponent(m[2]) : undefined;
+    let id = m[2] ? decodedSegment(m[2], path) : undefined;
     const bulkId = typeof op.bulkId === 'string' ? op.bulkId : undefined;
     if (method === 'POST' && (id || !bulkId)) throw invalidSyntax(id ? 'A POST operation targets a resource type, not a resource.' : 'A POST operation needs a "bulkId".');
     if (method !== 'POST' && !id) throw invalidSyntax(`A ${method} operation needs a path naming the resource.`);

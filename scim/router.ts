@@ -14,7 +14,8 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Services } from '../src/services.js';
 import type { ScimCall } from './context.js';
-import { ScimError, toScimError } from './errors.js';
+import { invalidValue, ScimError, toScimError } from './errors.js';
+import { NUL_MESSAGE, urlHasNul } from '../src/nul-character.js';
 import { bearerAuth } from './http/bearer-auth.js';
 import { scimBody } from './http/body.js';
 import { sendError, sendResult, type ResourceResult } from './http/responses.js';
@@ -28,6 +29,12 @@ import { declareScimmyResources } from './schema-validation.js';
 type Route = (call: ScimCall, req: Request) => Promise<ResourceResult> | ResourceResult;
 
 /** Reads req.query once and keeps that object: Express 5 recomputes it on every access. */
+/** The URL (path and query) must name no NUL character (src/nul-character.ts says why). */
+function refuseNul(req: Request, res: Response, next: NextFunction): void {
+  if (urlHasNul(req.originalUrl)) return sendError(res, invalidValue(NUL_MESSAGE));
+  next();
+}
+
 function freezeQuery(req: Request, _res: Response, next: NextFunction): void {
   const query = { ...(req.query as Record<string, unknown>) };
   Object.defineProperty(req, 'query', { value: query, writable: false, configurable: true, enumerable: true });
@@ -48,6 +55,7 @@ export function scimRouter(services: Services): Router {
   const header = (req: Request, name: string) => req.get(name) ?? undefined;
   const id = (req: Request) => String(req.params.id);
 
+  router.use(refuseNul);
   router.use(freezeQuery);
   router.use(bearerAuth(services));
   router.use(scimBody());

@@ -6,6 +6,8 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import helmet from 'helmet';
 import type { Services } from './services.js';
 import { requestIds } from './web/request-context.js';
+import { forwardedAsDecided } from './web/forwarded-headers.js';
+import { refuseNulInBody, refuseNulInUrl } from './web/nul-guard.js';
 import { csrfProtection } from './web/csrf.js';
 import { multipartForms } from './web/multipart-form.js';
 import { errorHandler } from './web/error-handler.js';
@@ -60,18 +62,22 @@ function securityHeaders(publicUrl: string) {
 export function createApp(services: Services, edges?: Edges): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Behind a reverse proxy, X-Forwarded-* decide req.ip, req.secure and so secure cookies.
+  // Behind a reverse proxy, X-Forwarded-* decide req.ip, req.secure and so secure cookies;
+  // only the entries the configured hops or addresses wrote are believed (config/parsers.ts).
   app.set('trust proxy', services.config.trustProxy);
+  app.use(forwardedAsDecided());
   app.use(requestIds(services.logger));
   app.use(securityHeaders(services.config.publicUrl));
   app.use(healthRoutes(services));
   // SCIM 2.0 (issue 7): bearer-token JSON for directories; no cookies, so before CSRF.
   app.use('/scim/v2', scimRouter(services));
+  app.use(refuseNulInUrl());
   if (edges) app.use(edges.oidc.providerRouter);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   // CSV uploads to the directory pages are multipart (a file input works without JavaScript), read before the CSRF check.
   app.use('/admin/directory', multipartForms({ limit: '32mb' }));
   app.use('/admin/invitations/bulk', multipartForms({ limit: '8mb' }));
+  app.use(refuseNulInBody());
   app.use(csrfProtection());
   app.use(homeRoutes(services));
   app.use(setupRoutes(services));

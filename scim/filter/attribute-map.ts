@@ -60,6 +60,19 @@ export interface ResourceAttributes {
   defaultOrder: string;
 }
 
+/**
+ * The attribute a client named, looked up among the table's own entries only: a name such
+ * as "constructor" or "__proto__" must not find Object.prototype's members.
+ */
+export function attrIn(table: AttrTable | undefined, name: string): Attr | undefined {
+  return table && Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
+/** An extension's attribute table by its lower-case schema URN, own entries only. */
+export function extensionIn(resource: ResourceAttributes, uri: string): AttrTable | undefined {
+  return Object.hasOwn(resource.extensions, uri) ? resource.extensions[uri] : undefined;
+}
+
 export const text = (column: string, options: Partial<Omit<ColumnAttr, 'kind' | 'type' | 'column'>> = {}): ColumnAttr => ({
   kind: 'column',
   type: 'string',

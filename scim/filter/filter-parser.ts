@@ -48,6 +48,8 @@ function tokenize(input: string): Token[] {
       } catch {
         throw invalidFilter(`Invalid string ${raw} at position ${i + 1}.`);
       }
+      // An escaped \u0000 decodes to NUL only here, after the edge's NUL check (src/nul-character.ts).
+      if (value.includes('\u0000')) throw invalidFilter(`The string at position ${i + 1} contains a NUL character (U+0000), which no attribute holds.`);
       tokens.push({ kind: 'string', text: raw, value, at: i });
       i = j + 1;
       continue;

@@ -16,7 +16,7 @@ import type { Dialect } from '../../src/db/database.js';
 import { normalize } from '../../src/users/user-validation.js';
 import { invalidFilter, ScimError } from '../errors.js';
 import { pathText, type AttrPath, type CompareOp, type CompValue, type FilterNode } from './filter-ast.js';
-import type { Attr, AttrTable, ColumnAttr, MultiAttr, ResourceAttributes, ScalarAttr } from './attribute-map.js';
+import { attrIn, type Attr, type AttrTable, type ColumnAttr, type MultiAttr, type ResourceAttributes, type ScalarAttr } from './attribute-map.js';
 import { resolveTop } from './resolve-attribute.js';
 
 export interface SqlCondition {
@@ -87,7 +87,7 @@ class Compiler {
   }
 
   private testElement(node: Extract<FilterNode, { type: 'present' | 'compare' }>, element: AttrTable): string {
-    const attr = element[node.path.attr.toLowerCase()];
+    const attr = attrIn(element, node.path.attr.toLowerCase());
     if (!attr || node.path.sub || attr.kind === 'complex' || attr.kind === 'multi') throw invalidFilter(`Unknown or unsupported sub-attribute "${pathText(node.path)}".`);
     return this.scalar(attr, node, pathText(node.path));
   }
@@ -101,7 +101,7 @@ class Compiler {
         if (node.type === 'present') return `(${Object.values(attr.subs).map((s) => this.scalar(s as ScalarAttr, node, name)).join(' OR ')})`;
         throw invalidFilter(`"${name}" is complex: compare one of its sub-attributes, e.g. ${name}.${Object.keys(attr.subs)[0]}.`);
       }
-      const sub = attr.subs[node.path.sub.toLowerCase()];
+      const sub = attrIn(attr.subs, node.path.sub.toLowerCase());
       if (!sub || sub.kind === 'complex' || sub.kind === 'multi') throw invalidFilter(`Unknown or unsupported attribute "${name}".`);
       return this.scalar(sub, node, name);
     }
@@ -109,7 +109,7 @@ class Compiler {
       if (node.type === 'present' && !node.path.sub) return this.anyValue(attr);
       // RFC 7644 §3.4.2.2: a multi-valued attribute without a sub-attribute means its "value".
       const subName = (node.path.sub ?? 'value').toLowerCase();
-      const sub = attr.subs[subName];
+      const sub = attrIn(attr.subs, subName);
       if (!sub || sub.kind === 'complex' || sub.kind === 'multi') throw invalidFilter(`Unknown or unsupported attribute "${name}".`);
       return this.withinValue(attr, this.scalar(sub, node, name));
     }

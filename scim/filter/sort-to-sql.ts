@@ -6,7 +6,7 @@ import type { Dialect } from '../../src/db/database.js';
 import { invalidValue } from '../errors.js';
 import { pathText } from './filter-ast.js';
 import { parseAttrPath } from './filter-parser.js';
-import type { Attr, ResourceAttributes } from './attribute-map.js';
+import { attrIn, type Attr, type ResourceAttributes } from './attribute-map.js';
 import { resolveTop } from './resolve-attribute.js';
 
 export function sortToSql(resource: ResourceAttributes, sortBy: string | undefined, descending: boolean, dialect: Dialect): string {
@@ -22,7 +22,7 @@ export function sortToSql(resource: ResourceAttributes, sortBy: string | undefin
   }
   if (attr.kind === 'complex' || attr.kind === 'multi') {
     const sub = path.sub ?? (attr.kind === 'multi' ? 'value' : null);
-    const inner = sub ? attr.subs[sub.toLowerCase()] : undefined;
+    const inner = sub ? attrIn(attr.subs, sub.toLowerCase()) : undefined;
     if (!inner || (attr.kind === 'multi' && attr.scope.type !== 'row')) throw invalidValue(`Cannot sort by "${pathText(path)}".`);
     attr = inner;
   } else if (path.sub) {

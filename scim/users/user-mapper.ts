@@ -65,7 +65,7 @@ export function fromScimUser(doc: Json, mode: 'create' | 'replace'): UserInput {
   const enterprise = (doc[ENTERPRISE_URN] ?? {}) as Json;
   const manager = enterprise.manager as Json | undefined;
   const userName = typeof doc.userName === 'string' ? doc.userName : undefined;
-  let email = pickValue(doc.emails as Json[] | undefined, ['work']);
+  let email = pickValue(doc.emails, ['work']);
   // Directories such as Entra send UPNs as userName; with no email sent, a userName that is
   // an address is the address.
   if (email === undefined && mode === 'create' && userName && !emailProblem(userName)) email = userName;
@@ -75,7 +75,7 @@ export function fromScimUser(doc: Json, mode: 'create' | 'replace'): UserInput {
     givenName: str(name.givenName),
     familyName: str(name.familyName),
     displayName: str(doc.displayName),
-    phone: pickValue(doc.phoneNumbers as Json[] | undefined, ['work', 'mobile']) ?? clear,
+    phone: pickValue(doc.phoneNumbers, ['work', 'mobile']) ?? clear,
     title: str(doc.title),
     locale: str(doc.locale ?? doc.preferredLanguage),
     externalId: str(doc.externalId),
@@ -98,8 +98,10 @@ function kindOf(userType: unknown): string | undefined {
   throw invalidValue(`userType names the seat pool: "user" or "requester", not "${String(userType)}".`);
 }
 
-function pickValue(values: Json[] | undefined, preferredTypes: string[]): string | undefined {
-  if (!Array.isArray(values) || values.length === 0) return undefined;
+function pickValue(list: unknown, preferredTypes: string[]): string | undefined {
+  // scimmy lets null stand in a list of complex values: only objects are values.
+  const values = Array.isArray(list) ? list.filter((v): v is Json => !!v && typeof v === 'object' && !Array.isArray(v)) : [];
+  if (values.length === 0) return undefined;
   const typed = (t: string) => values.find((v) => String(v.type ?? '').toLowerCase() === t);
   const chosen = values.find((v) => v.primary === true) ?? preferredTypes.map(typed).find((v) => v) ?? values[0]!;
   return typeof chosen.value === 'string' ? chosen.value : undefined;

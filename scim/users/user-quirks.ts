@@ -15,27 +15,38 @@ function managerish(value: unknown): unknown {
 
 function fixValues(list: unknown): unknown {
   if (!Array.isArray(list)) return list;
-  return list.map((v) => (v && typeof v === 'object' && !Array.isArray(v) ? fixKeys(v as Json, { primary: booleanish }) : v));
+  return list.map((v) => (v && typeof v === 'object' && !Array.isArray(v) ? fixKeys(v as Json, VALUE_FIXES) : v));
 }
 
-function fixKeys(obj: Json, fixes: Record<string, (v: unknown) => unknown>): Json {
+type Fixes = ReadonlyMap<string, (v: unknown) => unknown>;
+
+// The fixes are a Map and the copy is built with defineProperty: an attribute a client
+// names "__proto__" or "constructor" is only ever data, never Object.prototype's members
+// (and never re-points the copy's prototype).
+function fixKeys(obj: Json, fixes: Fixes): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(obj)) {
-    const fix = fixes[key.toLowerCase()];
-    out[key] = fix ? fix(value) : value;
+    const fix = fixes.get(key.toLowerCase());
+    Object.defineProperty(out, key, { value: fix ? fix(value) : value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
 
+const VALUE_FIXES: Fixes = new Map([['primary', booleanish]]);
+const ENTERPRISE_FIXES: Fixes = new Map([['manager', managerish]]);
+
 export function normalizeUserQuirks(raw: Json): Json {
   const enterprise = ENTERPRISE_URN.toLowerCase();
-  return fixKeys(raw, {
-    active: booleanish,
-    emails: fixValues,
-    phonenumbers: fixValues,
-    [enterprise]: (v) => (v && typeof v === 'object' && !Array.isArray(v) ? fixKeys(v as Json, { manager: managerish }) : v),
-    [`${enterprise}:manager`]: managerish,
-  });
+  return fixKeys(
+    raw,
+    new Map<string, (v: unknown) => unknown>([
+      ['active', booleanish],
+      ['emails', fixValues],
+      ['phonenumbers', fixValues],
+      [enterprise, (v) => (v && typeof v === 'object' && !Array.isArray(v) ? fixKeys(v as Json, ENTERPRISE_FIXES) : v)],
+      [`${enterprise}:manager`, managerish],
+    ]),
+  );
 }
 
 /** The same fixes for one PATCH value at `attribute` (lower-case, URN-qualified or not). */

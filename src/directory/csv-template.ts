@@ -67,7 +67,9 @@ export function readHeader(cells: string[]): CsvColumn[] {
   const columns: CsvColumn[] = [];
   for (const cell of cells) {
     if (cell.includes('@')) throw new InvalidImportFile(`The first line looks like data, not a header. ${HEADER_HINT}`);
-    const column = ALIASES[cell.toLowerCase().replace(/[^a-z]/g, '')];
+    const name = cell.toLowerCase().replace(/[^a-z]/g, '');
+    // Own names only: a header cell such as "constructor" is an unknown column, not Object's.
+    const column = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
     if (!column) throw new InvalidImportFile(`Unknown column "${cell.slice(0, 60)}" in the header. ${HEADER_HINT}`);
     if (columns.includes(column)) throw new InvalidImportFile(`The column "${cell.slice(0, 60)}" appears twice in the header. ${HEADER_HINT}`);
     columns.push(column);

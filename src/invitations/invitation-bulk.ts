@@ -101,7 +101,7 @@ export class InvitationBulk {
   async send(ctx: Context, batchId: string, options: { message?: string | null } = {}): Promise<{ outcomes: BulkOutcome[]; counts: Record<BulkOutcomeStatus, number> }> {
     authorize(ctx.actor, 'users.invite');
     const message = options.message?.trim() || null;
-    const messageProblem = message ? textProblem('Message', message, MESSAGE_MAX) : null;
+    const messageProblem = message ? textProblem('Message', message, MESSAGE_MAX, 'multi') : null;
     if (messageProblem) throw new ValidationError({ message: messageProblem });
     const batch = await this.models.InvitationBatch.findByPk(batchId);
     if (!batch) throw new NotFound('This upload is no longer available. Upload the file again.');

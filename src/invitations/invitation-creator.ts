@@ -130,7 +130,7 @@ export class InvitationCreator {
     const problems: Array<[string, string | null]> = [
       ['givenName', givenName && textProblem('First name', givenName, 255)],
       ['familyName', familyName && textProblem('Last name', familyName, 255)],
-      ['message', message && textProblem('Message', message, MESSAGE_MAX)],
+      ['message', message && textProblem('Message', message, MESSAGE_MAX, 'multi')],
       ['deliveryEmail', deliveryEmail && emailProblem(deliveryEmail)],
     ];
     for (const [key, problem] of problems) if (problem) errors[key] = problem;

@@ -97,7 +97,8 @@ function readHeader(cells: string[]): CsvField[] {
   for (const cell of cells) {
     const key = cell.toLowerCase().replace(/[^a-z]/g, '');
     if (cell.includes('@')) throw new InvalidCsv(`The first line looks like data, not a header. ${HEADER_HINT}`);
-    const field = HEADER_NAMES[key];
+    // Own names only: a header cell such as "constructor" is an unknown column, not Object's.
+    const field = Object.hasOwn(HEADER_NAMES, key) ? HEADER_NAMES[key] : undefined;
     if (!field) throw new InvalidCsv(`Unknown column "${cell}". ${HEADER_HINT}`);
     if (fields.includes(field)) throw new InvalidCsv(`The column "${cell}" appears twice. ${HEADER_HINT}`);
     fields.push(field);

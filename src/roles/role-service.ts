@@ -11,7 +11,7 @@ import { newId } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { ALL, authorize, can } from './authorize.js';
 import { PERMISSION_PATTERN, type BuiltInRoleKey } from './permission-catalogue.js';
-import { textProblem } from '../users/user-validation.js';
+import { controlCharacterProblem, textProblem } from '../users/user-validation.js';
 import { followRole } from '../settings/role-references.js';
 import { assertDominates, isSelf, type GuardedChange } from './dominance.js';
 
@@ -170,7 +170,7 @@ export class RoleService {
 
   async create(ctx: Context, input: { name: string; permissions?: string[]; description?: string | null }): Promise<RoleView> {
     authorize(ctx.actor, 'roles.manage');
-    const name = input.name?.trim() ?? '';
+    const name = roleName(input.name);
     const permissions = normalizePermissions(input.permissions ?? []);
     validateRoleInput(name, permissions, input.description ?? null);
     assertCanGrantPermissions(ctx.actor, permissions);
@@ -187,7 +187,7 @@ export class RoleService {
 
   async rename(ctx: Context, roleId: string, newName: string): Promise<RoleView> {
     authorize(ctx.actor, 'roles.manage');
-    const name = newName?.trim() ?? '';
+    const name = roleName(newName);
     validateRoleInput(name, [], null);
     return this.transactions.run(ctx, async (tx) => {
       const role = await this.editableRole(tx, roleId);
@@ -267,7 +267,8 @@ export class RoleService {
    */
   async setUserRoles(ctx: Context, userId: string, roleIds: string[], reason?: string | null): Promise<RoleView[]> {
     authorize(ctx.actor, 'users.manage');
-    if (reason && reason.length > 500) throw new ValidationError({ reason: 'Reason must be at most 500 characters.' });
+    const reasonProblem = reason ? textProblem('Reason', reason, 500) : null;
+    if (reasonProblem) throw new ValidationError({ reason: reasonProblem });
     return this.transactions.run(ctx, async (tx) => {
       const user = await this.models.User.findByPk(userId, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
       if (!user) throw new NotFound('No such user.');
@@ -458,6 +459,13 @@ export class RoleService {
 
 function normalizePermissions(list: string[]): string[] {
   return [...new Set(list.map((p) => String(p).trim()).filter(Boolean))].sort();
+}
+
+/** The trimmed name; control characters are refused as sent, so trimming cannot hide a trailing tab or line break. */
+function roleName(raw: string | null | undefined): string {
+  const problem = typeof raw === 'string' ? controlCharacterProblem('Name', raw) : null;
+  if (problem) throw new ValidationError({ name: problem });
+  return raw?.trim() ?? '';
 }
 
 function validateRoleInput(name: string, permissions: string[], description: string | null): void {

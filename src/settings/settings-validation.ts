@@ -113,7 +113,8 @@ export function validateSettings(partial: Partial<Record<keyof Settings, unknown
   const values: Partial<Settings> = {};
   const errors: FieldErrors = {};
   for (const [key, raw] of Object.entries(partial) as Array<[keyof Settings, unknown]>) {
-    const check = CHECKS[key] as Checker<keyof Settings> | undefined;
+    // Own keys only: a submitted name such as "constructor" is no setting.
+    const check = (Object.hasOwn(CHECKS, key) ? CHECKS[key] : undefined) as Checker<keyof Settings> | undefined;
     if (!check) {
       errors[key] = `There is no setting named ${key}.`;
       continue;

@@ -2,6 +2,7 @@
 // Per account: a growing delay after 5 failures (1 s, 2 s, 4 s, … capped at 5 min) and a
 // 15-minute lock once 10 failures fall within 15 minutes. Per client IP: 100 failures per
 // hour. A success clears the account's failures.
+import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Models } from '../db/models.js';
 import { sqlDate } from '../db/sql.js';
@@ -17,6 +18,19 @@ export const THROTTLE = {
   ipWindowMs: 60 * MINUTE,
 } as const;
 
+// The widths of sign_in_failures' key columns (characters). A longer key (a login typed at
+// any length; an address from a misread header) is kept as its SHA-256: still one key per
+// value, so the failure is counted, and the insert never outgrows the column.
+const ACCOUNT_KEY_MAX = 320;
+const IP_MAX = 64;
+
+function fit(value: string, max: number): string;
+function fit(value: string | null, max: number): string | null;
+function fit(value: string | null, max: number): string | null {
+  if (value === null || value.length <= max) return value;
+  return `sha256:${createHash('sha256').update(value).digest('hex')}`;
+}
+
 export type ThrottleVerdict =
   | { allowed: true; /** The account's failures still on record (a success clears them). */ accountFailures: number }
   | { allowed: false; reason: 'account_locked' | 'account_delay' | 'ip_limit'; retryAt: Date; accountFailures: number };
@@ -28,7 +42,9 @@ export class SignInThrottle {
   ) {}
 
   /** The account's and the IP's recent failures, read together in one statement. */
-  async check(accountKey: string, ip: string | null): Promise<ThrottleVerdict> {
+  async check(rawAccountKey: string, rawIp: string | null): Promise<ThrottleVerdict> {
+    const accountKey = fit(rawAccountKey, ACCOUNT_KEY_MAX);
+    const ip = fit(rawIp, IP_MAX);
     const now = this.clock.now();
     const accountSince = new Date(now.getTime() - THROTTLE.lockWindowMs - THROTTLE.lockMs);
     const ipSince = new Date(now.getTime() - THROTTLE.ipWindowMs);
@@ -62,10 +78,10 @@ export class SignInThrottle {
   }
 
   async recordFailure(accountKey: string, ip: string | null): Promise<void> {
-    await this.models.sql.write('INSERT INTO sign_in_failures (account_key, ip, occurred_at) VALUES (?, ?, ?)', [accountKey, ip, this.clock.now()]);
+    await this.models.sql.write('INSERT INTO sign_in_failures (account_key, ip, occurred_at) VALUES (?, ?, ?)', [fit(accountKey, ACCOUNT_KEY_MAX), fit(ip, IP_MAX), this.clock.now()]);
   }
 
   async recordSuccess(accountKey: string): Promise<void> {
-    await this.models.sql.write('DELETE FROM sign_in_failures WHERE account_key = ?', [accountKey]);
+    await this.models.sql.write('DELETE FROM sign_in_failures WHERE account_key = ?', [fit(accountKey, ACCOUNT_KEY_MAX)]);
   }
 }

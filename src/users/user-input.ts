@@ -3,7 +3,7 @@
 import { ValidationError, type FieldErrors } from '../errors.js';
 import type { Kind, UserAttributes } from './user-model.js';
 import {
-  birthdateProblem, emailProblem, kindProblem, localeProblem, normalize, phoneProblem, textProblem, usernameProblem, type Origin,
+  birthdateProblem, controlCharacterProblem, emailProblem, kindProblem, localeProblem, normalize, phoneProblem, textProblem, usernameProblem, type Origin,
 } from './user-validation.js';
 
 export interface ProfileInput {
@@ -38,6 +38,23 @@ const FREE_TEXT: Array<[keyof ProfileInput, string, number]> = [
   ['manager', 'Manager', 255],
   ['gender', 'Gender', 32],
 ];
+
+const LABELS: Record<keyof ProfileInput, string> = {
+  username: 'Username', email: 'Email', givenName: 'First name', familyName: 'Last name', displayName: 'Display name', phone: 'Phone',
+  department: 'Department', title: 'Title', employeeNumber: 'Employee number', manager: 'Manager', gender: 'Gender', birthdate: 'Birthdate',
+  locale: 'Locale', externalId: 'External id', kind: 'Kind',
+};
+
+/** Control characters are refused as sent: trimming must not quietly drop a leading tab or a trailing line break. */
+function controlCharacterErrors(input: ProfileInput): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const key of Object.keys(LABELS) as Array<keyof ProfileInput>) {
+    const value = input[key];
+    const problem = typeof value === 'string' ? controlCharacterProblem(LABELS[key], value) : null;
+    if (problem) errors[key] = problem;
+  }
+  return errors;
+}
 
 /** Empty strings mean "clear the field". Keys absent from `input` are left alone. */
 function clean(value: string | null | undefined): string | null | undefined {
@@ -125,6 +142,7 @@ export function profileColumns(input: ProfileInput, origin: Origin, today: Date,
     out.kind = 'user';
   }
 
+  Object.assign(errors, controlCharacterErrors(input));
   if (Object.keys(errors).length) throw new ValidationError(errors);
   return out;
 }

@@ -405,7 +405,7 @@ export class UserService {
     authorize(ctx.actor, 'users.manage');
     const cleanReason = reason?.trim() || null;
     if (cleanReason) {
-      const problem = textProblem('Reason', cleanReason, 500);
+      const problem = textProblem('Reason', cleanReason, 500, 'multi');
       if (problem) throw new ValidationError({ reason: problem });
     }
     return this.transactions.run(ctx, async (tx) => {

@@ -44,7 +44,8 @@ export function multipartForms(options: { limit: string | number }) {
 }
 
 export function parseMultipart(body: Buffer, boundary: string): Record<string, string | string[] | UploadedFile> {
-  const out: Record<string, string | string[] | UploadedFile> = {};
+  // No prototype: a part named "__proto__" or "constructor" is just a field.
+  const out = Object.create(null) as Record<string, string | string[] | UploadedFile>;
   const delimiter = Buffer.from(`--${boundary}`);
   const next = Buffer.from(`\r\n--${boundary}`);
   let pos = body.indexOf(delimiter);
@@ -68,7 +69,7 @@ export function parseMultipart(body: Buffer, boundary: string): Record<string, s
         if (fileName !== '') out[name] = { fileName: fileName.replace(/^.*[\\/]/, ''), contentType: /^content-type:\s*(.+)$/im.exec(headers)?.[1]?.trim() ?? 'application/octet-stream', data };
       } else {
         const value = data.toString('utf8');
-        const prior = out[name];
+        const prior = Object.hasOwn(out, name) ? out[name] : undefined;
         out[name] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : typeof prior === 'string' ? [prior, value] : value;
       }
     }

@@ -27,7 +27,11 @@ describe('configuration', () => {
       ['COOKIE_KEYS', 'short', /at least 32 characters/],
       ['ENCRYPTION_KEY', 'bad', /32 random bytes, hex .* or base64/],
       ['LOG_LEVEL', 'loud', /one of fatal, error, warn, info, debug, trace, silent/],
-      ['TRUST_PROXY', 'maybe', /true or false/],
+      ['TRUST_PROXY', 'maybe', /false, the number of reverse proxies .* or a comma-separated list/],
+      ['TRUST_PROXY', 'true', /would trust addresses clients make up \(use 1 behind one reverse proxy\)/],
+      ['TRUST_PROXY', 'yes', /would trust addresses clients make up/],
+      ['TRUST_PROXY', '10.0.0.0/33', /comma-separated list of their addresses, CIDR ranges/],
+      ['TRUST_PROXY', 'loopback, proxy.example.com', /comma-separated list/],
       ['MAIL_FROM', 'bad', /mail address/],
       ['DATABASE_STATEMENT_TIMEOUT_MS', '0', /whole number of 1 or more/],
       ['DATABASE_ACQUIRE_TIMEOUT_MS', '5s', /whole number of 1 or more/],
@@ -83,7 +87,7 @@ describe('configuration', () => {
         PUBLIC_URL: 'https://id.example.com/',
         DATABASE_URL: 'mariadb://gatehouse:pw@db:3306/gatehouse',
         SEATS_USER: '25',
-        TRUST_PROXY: 'yes',
+        TRUST_PROXY: '1',
         COOKIE_KEYS: `${'a'.repeat(32)}, ${'b'.repeat(40)}`,
         ENCRYPTION_KEY: 'ab'.repeat(32),
         DATABASE_STATEMENT_TIMEOUT_MS: '1500',
@@ -93,7 +97,9 @@ describe('configuration', () => {
       expect(c.publicUrl).to.equal('https://id.example.com');
       expect(c.database).to.include({ dialect: 'mysql', url: 'mysql://gatehouse:pw@db:3306/gatehouse' });
       expect(c.seats.user).to.equal(25);
-      expect(c.trustProxy).to.equal(true);
+      expect(c.trustProxy).to.equal(1);
+      expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).to.equal(false);
+      expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::1' }).trustProxy).to.deep.equal(['loopback', '10.0.0.0/8', '2001:db8::1']);
       expect(c.cookieKeys).to.deep.equal(['a'.repeat(32), 'b'.repeat(40)]);
     });
   });

@@ -58,6 +58,11 @@ export class UserAgent {
     return this.request('POST', url, new URLSearchParams(form).toString());
   }
 
+  /** Posts an already url-encoded body (repeated or odd field names included), with the agent's cookies. */
+  async postEncoded(url: string, body: string): Promise<Page> {
+    return this.request('POST', url, body);
+  }
+
   /** Submits the form whose action matches, merging its hidden inputs with `fields`. */
   async submit(page: Page, actionIncludes: string, fields: Record<string, string> = {}): Promise<Page> {
     const forms = [...page.body.matchAll(/<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/g)];
