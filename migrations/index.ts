@@ -9,6 +9,7 @@ import { migration as scim } from './004-scim.js';
 import { migration as invitations } from './005-invitations.js';
 import { migration as usersList } from './006-users-list.js';
 import { migration as directory } from './008-directory.js';
+import { migration as clientSigningAlg } from './012-client-signing-alg.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, clientSigningAlg];
 export type { Migration };

@@ -10,11 +10,15 @@ import { DomainError, ValidationError } from '../../src/errors.js';
 import { raw } from '../../src/html.js';
 import { consentPage, loginPage, recoveryCodesPage, totpEnrolPage, totpPage } from './interaction-pages.js';
 import { takeLoginTicket } from '../../src/web/session/login-ticket.js';
+import { authenticationLevel, requestedAcr, satisfies, type Factors } from './authentication-level.js';
+import { STEP_UP_REASONS } from './interaction-policy.js';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 interface PendingLogin {
   accountId: string;
+  /** How the first factor was given; a step-up keeps the session's. */
+  first?: Factors['first'];
   /** Set once a required enrolment has been confirmed: recovery codes still to show. */
   enrolled?: boolean;
 }
@@ -53,8 +57,14 @@ export function interactionRoutes(provider: Provider, services: Services): Route
    * What provider.interactionFinished does (store the result, 303 to the resume URL), on the
    * interaction this request already loaded rather than reading it again.
    */
-  const finishLogin = async (res: Response, d: Details, accountId: string, amr: string[]) => {
-    await saveResult(d, { login: { accountId, amr } });
+  const finishLogin = async (res: Response, d: Details, accountId: string, factors: Factors) => {
+    const { amr, acr } = authenticationLevel(factors);
+    // An essential acr the sign-in did not reach ends the request (OIDC Core §5.5.1.1)
+    // rather than asking again and again.
+    const result = satisfies(requestedAcr(d.params), acr)
+      ? { login: { accountId, amr, acr } }
+      : { error: 'unmet_authentication_requirements', error_description: 'The application requires two-step verification, which this account has not set up.' };
+    await saveResult(d, result);
     res.status(303).set('Content-Length', '0').location(d.returnTo).end();
   };
 
@@ -70,20 +80,37 @@ export function interactionRoutes(provider: Provider, services: Services): Route
       const enrolment = await services.totp.startEnrolment(accountId);
       return res.type('html').send(totpEnrolPage({ uid: d.uid, csrfToken: res.locals.csrfToken, qrSvg: raw(enrolment.qrSvg), secret: enrolment.secret }));
     }
-    return finishLogin(res, d, accountId, ['pwd']);
+    return finishLogin(res, d, accountId, { first: 'pwd' });
   };
+
+  /**
+   * A signed-in user asked for more than the session has (acr_values or an essential acr
+   * wanting a second factor): only the second factor is asked for, when there is one.
+   */
+  const stepUp = async (res: Response, d: Details, accountId: string) => {
+    const first: Factors['first'] = d.session?.amr?.includes('fed') ? 'fed' : 'pwd';
+    if (!(await services.totp.isEnrolled(accountId))) return finishLogin(res, d, accountId, { first });
+    await savePending(d, { accountId, first });
+    return res.type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken }));
+  };
+
+  const isStepUp = (d: Details) => !!d.session?.accountId && d.prompt.reasons.length > 0 && d.prompt.reasons.every((r) => STEP_UP_REASONS.has(r));
 
   router.get('/interaction/:uid', async (req, res) => {
     const d = await details(req, res);
     if (d.prompt.name === 'login') {
       // An invitation just accepted signs its new account in without asking again.
       const ticketAccount = await takeLoginTicket(req, res, services);
-      if (ticketAccount) return finishLogin(res, d, ticketAccount, ['pwd']);
-      return res.type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), ...(await loginOptions()) }));
+      if (ticketAccount) return finishLogin(res, d, ticketAccount, { first: 'pwd' });
+      if (isStepUp(d)) return stepUp(res, d, d.session!.accountId);
+      // login_hint (OIDC Core §3.1.2.1) only pre-fills the field: the user still signs in.
+      const login = str(d.params.login_hint).slice(0, 320);
+      return res.type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), login, ...(await loginOptions()) }));
     }
     if (d.prompt.name === 'consent') {
       const scopes = String(d.params.scope ?? 'openid').split(' ').filter(Boolean);
-      return res.type('html').send(consentPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), scopes }));
+      const claims = (d.prompt.details as { missingOIDCClaims?: string[] }).missingOIDCClaims ?? [];
+      return res.type('html').send(consentPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), scopes, claims }));
     }
     return res.status(400).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), error: 'This sign-in step is not supported.' }));
   });
@@ -109,7 +136,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
       await services.audit.record(contextOf(req, 'oidc'), 'signin.failed', { reason: 'wrong_totp' }, { type: 'user', id: pending.accountId });
       return res.status(401).type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken, error: 'That code is not right. Try the current code or a recovery code.' }));
     }
-    await finishLogin(res, d, pending.accountId, ['pwd', method === 'totp' ? 'otp' : 'rc']);
+    await finishLogin(res, d, pending.accountId, { first: pending.first ?? 'pwd', second: method === 'totp' ? 'totp' : 'recovery' });
   });
 
   router.post('/interaction/:uid/totp-enrol', async (req, res) => {
@@ -132,7 +159,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     const d = await details(req, res);
     const pending = pendingOf(d);
     if (!pending?.enrolled) return res.redirect(303, `/interaction/${d.uid}`);
-    await finishLogin(res, d, pending.accountId, ['pwd', 'otp']);
+    await finishLogin(res, d, pending.accountId, { first: pending.first ?? 'pwd', second: 'totp' });
   });
 
   router.post('/interaction/:uid/confirm', async (req, res) => {
