@@ -40,18 +40,24 @@ export interface ProviderDeps {
 /**
  * OIDC Core §3.1.2.1 and RP-Initiated Logout §2 want POST at the authorization and logout
  * endpoints. A cross-site form POST carries the session cookie only when it is
- * `SameSite=None; Secure`, and Secure cookies need https: over plain http (development)
- * the provider stays GET-only and says so at start-up.
+ * `SameSite=None; Secure`, and browsers drop such a cookie unless it is Secure, which the
+ * provider marks only on requests it knows came over https: an https PUBLIC_URL, seen
+ * through a trusted proxy (or TLS on the socket). Otherwise — plain-http development, or a
+ * proxy not trusted — the endpoints stay GET-only (SameSite=Lax cookies keep working) and
+ * start-up says why.
  */
-export function acceptsHttpPost(publicUrl: string): boolean {
-  return new URL(publicUrl).protocol === 'https:';
+export function httpPostRefusal(config: { publicUrl: string; trustProxy: unknown }): string | null {
+  if (new URL(config.publicUrl).protocol !== 'https:') return 'PUBLIC_URL is plain http: the authorization and logout endpoints accept GET only (POST needs SameSite=None; Secure cookies, so https)';
+  if (!config.trustProxy) return 'TRUST_PROXY is off: the authorization and logout endpoints accept GET only (POST needs SameSite=None; Secure cookies, which need https seen through a trusted proxy)';
+  return null;
 }
 
 export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   const { services } = deps;
   const { config } = services;
   const keys = await deps.keyStore.signingKeys();
-  const httpPost = acceptsHttpPost(config.publicUrl);
+  const postRefusal = httpPostRefusal(config);
+  const httpPost = postRefusal === null;
   const sameSite = httpPost ? 'none' : 'lax';
 
   const configuration: Configuration = {
@@ -177,7 +183,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   // promises, not only those of clients with a back-channel logout URI.
   ClientClass.prototype.includeSid = () => true;
 
-  if (!httpPost) services.logger.info({ publicUrl: config.publicUrl }, 'PUBLIC_URL is plain http: the authorization and logout endpoints accept GET only (POST needs SameSite=None; Secure cookies, so https)');
+  if (postRefusal) services.logger.info({ publicUrl: config.publicUrl }, postRefusal);
 
   provider.on('server_error', (_ctx, err) => services.logger.error({ err }, 'oidc server error'));
   provider.on('grant.error', (_ctx, err) => services.logger.info({ err: (err as Error).message }, 'oidc grant error'));

@@ -89,7 +89,8 @@ describeEachDatabase(
       expect(logout.status).to.equal(200);
     });
   },
-  { serve: true, tls: selfSignedCertificate },
+  // TLS on the socket here; in production a proxy terminates it and TRUST_PROXY trusts it.
+  { serve: true, tls: selfSignedCertificate, env: { TRUST_PROXY: 'true' } },
 );
 
 const capture = new LogCapture();
@@ -112,9 +113,28 @@ describeEachDatabase(
       expect(get.body).to.include('Sign in');
       expect((await ua.get(`${h.baseUrl}/oidc/session/end`)).status).to.equal(200);
 
-      const said = capture.lines.filter((l) => String(l.msg).includes('accept GET only') && l.publicUrl === h.baseUrl);
+      const said = capture.lines.filter((l) => String(l.msg).startsWith('PUBLIC_URL is plain http') && String(l.msg).includes('accept GET only') && l.publicUrl === h.baseUrl);
       expect(said, capture.raw.slice(0, 2000)).to.have.length(1);
     });
   },
   { serve: true, logger: () => capture.logger('info') },
+);
+
+const untrusted = new LogCapture();
+
+describeEachDatabase(
+  'OIDC over https without TRUST_PROXY: GET only, as cookies cannot be known Secure',
+  (h) => {
+    it('answers POST /oidc/auth with 404, serves GET, and said so at start-up', async () => {
+      await seedUser(h);
+      const { config } = await registerOverTls(h);
+      const started = await startAuth(config, 'openid');
+      const ua = new UserAgent(h.baseUrl, { transport: tlsTransport });
+      expect((await ua.post(`${h.baseUrl}/oidc/auth`, asForm(started.url))).status).to.equal(404);
+      expect((await ua.get(started.url.toString())).body).to.include('Sign in');
+      const said = untrusted.lines.filter((l) => String(l.msg).startsWith('TRUST_PROXY is off') && String(l.msg).includes('accept GET only') && l.publicUrl === h.baseUrl);
+      expect(said, untrusted.raw.slice(0, 2000)).to.have.length(1);
+    });
+  },
+  { serve: true, tls: selfSignedCertificate, logger: () => untrusted.logger('info') },
 );
