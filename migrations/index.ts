@@ -12,6 +12,7 @@ import { migration as directory } from './008-directory.js';
 import { migration as scimTokenPermissions } from './009-scim-token-permissions.js';
 import { migration as emailChanges } from './010-email-changes.js';
 import { migration as signInSourceOwners } from './011-sign-in-source-owners.js';
+import { migration as clientSigningAlg } from './012-client-signing-alg.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg];
 export type { Migration };

@@ -12,6 +12,8 @@ import { retryAfterOn503, toOidcError, translatingUnavailable } from './unavaila
 import { ADMIN_CLIENT_ID, adminClientMetadata } from './admin-client.js';
 import type { OidcModels } from './oidc-models.js';
 import type { KeyStore } from './key-store.js';
+import { ACR_VALUES } from './interactions/authentication-level.js';
+import { interactionPolicyWithStepUp } from './interactions/interaction-policy.js';
 
 export const OIDC_PREFIX = '/oidc';
 
@@ -36,10 +38,28 @@ export interface ProviderDeps {
   storage?: 'database' | 'memory';
 }
 
+/**
+ * OIDC Core §3.1.2.1 and RP-Initiated Logout §2 want POST at the authorization and logout
+ * endpoints. A cross-site form POST carries the session cookie only when it is
+ * `SameSite=None; Secure`, and browsers drop such a cookie unless it is Secure, which the
+ * provider marks only on requests it knows came over https: an https PUBLIC_URL, seen
+ * through a trusted proxy (or TLS on the socket). Otherwise — plain-http development, or a
+ * proxy not trusted — the endpoints stay GET-only (SameSite=Lax cookies keep working) and
+ * start-up says why.
+ */
+export function httpPostRefusal(config: { publicUrl: string; trustProxy: unknown }): string | null {
+  if (new URL(config.publicUrl).protocol !== 'https:') return 'PUBLIC_URL is plain http: the authorization and logout endpoints accept GET only (POST needs SameSite=None; Secure cookies, so https)';
+  if (!config.trustProxy) return 'TRUST_PROXY is off: the authorization and logout endpoints accept GET only (POST needs SameSite=None; Secure cookies, which need https seen through a trusted proxy)';
+  return null;
+}
+
 export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   const { services } = deps;
   const { config } = services;
   const keys = await deps.keyStore.signingKeys();
+  const postRefusal = httpPostRefusal(config);
+  const httpPost = postRefusal === null;
+  const sameSite = httpPost ? 'none' : 'lax';
 
   const configuration: Configuration = {
     // Left undefined, oidc-provider falls back to its MemoryAdapter.
@@ -47,7 +67,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     clients: [adminClientMetadata(config.publicUrl, hashToken(deps.adminClientSecret))],
     findAccount: (ctx, sub) => findAccount(services, sub).catch((err) => Promise.reject(toOidcError(err, services.logger))),
     claims: {
-      openid: ['sub'],
+      // acr, amr and auth_time say how the user signed in (authentication-level.ts).
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name', 'given_name', 'family_name', 'locale'],
       phone: ['phone_number'],
@@ -56,8 +77,15 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     scopes: ['openid', 'offline_access', 'email', 'profile', 'phone', 'roles'],
     // Scope-requested claims go into the ID token too, so apps read roles without userinfo.
     conformIdTokenClaims: false,
+    acrValues: [...ACR_VALUES],
+    enableHttpPostMethods: httpPost,
     features: {
       devInteractions: { enabled: false },
+      // OIDC Core §5.5: individual claims for the ID token and userinfo. Roles and
+      // permissions still come only with the roles scope (account-claims.ts).
+      claimsParameter: { enabled: true },
+      // Request objects are not accepted (and request_uri is advertised as unsupported below).
+      requestObjects: { enabled: false },
       // A client may revoke or introspect only the tokens issued to it (RFC 7009 §2.1,
       // RFC 7662 §4): another client's token is answered as unknown (revocation does
       // nothing, introspection says active: false), which reveals nothing about it.
@@ -86,8 +114,15 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     pkce: { required: () => true },
     responseTypes: ['code'],
     jwks: { keys: keys as never },
-    cookies: { keys: deps.cookieKeys, long: { signed: true }, short: { signed: true } },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    cookies: { keys: deps.cookieKeys, long: { signed: true, sameSite }, short: { signed: true, sameSite } },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: interactionPolicyWithStepUp((accountId) => services.totp.isEnrolled(accountId)),
+    },
+    // Discovery says what is supported and nothing more: OIDC Discovery §3 reads a missing
+    // request_uri_parameter_supported as true, so it is stated. Registration stays off
+    // (no registration_endpoint is published).
+    discovery: { request_parameter_supported: false, request_uri_parameter_supported: false, require_request_uri_registration: false },
     routes: {
       authorization: `${OIDC_PREFIX}/auth`,
       token: `${OIDC_PREFIX}/token`,
@@ -104,7 +139,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     extraClientMetadata: { properties: ['first_party'] },
-    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'ES256', token_endpoint_auth_method: 'client_secret_basic' },
+    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'RS256', token_endpoint_auth_method: 'client_secret_basic' },
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256', 'RS256', 'EdDSA'],
       userinfoSigningAlgValues: ['ES256', 'RS256', 'EdDSA'],
@@ -122,6 +157,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       if (!isFirstParty(ctx)) return undefined;
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
       grant.addOIDCScope(ctx.oidc.requestParamScopes ? [...ctx.oidc.requestParamScopes].join(' ') : 'openid');
+      // Claims asked for one by one (the claims parameter) are covered too.
+      if (ctx.oidc.requestParamClaims?.size) grant.addOIDCClaims([...ctx.oidc.requestParamClaims]);
       await grant.save();
       return grant;
     },
@@ -141,10 +178,15 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   provider.proxy = config.trustProxy !== false;
 
   // Client secrets are stored as SHA-256 (shown once, never kept): compare hashes.
-  const ClientClass = provider.Client as unknown as { prototype: { compareClientSecret(this: { clientSecret?: string }, actual: string): Promise<boolean> | boolean } };
+  const ClientClass = provider.Client as unknown as { prototype: { compareClientSecret(this: { clientSecret?: string }, actual: string): Promise<boolean> | boolean; includeSid(): boolean } };
   ClientClass.prototype.compareClientSecret = function (actual: string) {
     return !!this.clientSecret && safeEqual(this.clientSecret, hashToken(actual ?? ''));
   };
+  // Every ID token names its session (`sid`), as discovery's backchannel_logout_session_supported
+  // promises, not only those of clients with a back-channel logout URI.
+  ClientClass.prototype.includeSid = () => true;
+
+  if (postRefusal) services.logger.info({ publicUrl: config.publicUrl }, postRefusal);
 
   provider.use(retryAfterOn503);
   provider.on('server_error', (_ctx, err) => services.logger.error({ err }, 'oidc server error'));

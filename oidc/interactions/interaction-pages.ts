@@ -76,7 +76,7 @@ export function recoveryCodesPage(s: { continueUrl: string; codes: string[]; csr
   );
 }
 
-export function consentPage(s: { uid: string; csrfToken: string; clientName: string; scopes: string[] }): string {
+export function consentPage(s: { uid: string; csrfToken: string; clientName: string; scopes: string[]; claims?: string[] }): string {
   const labels: Record<string, string> = {
     openid: 'Know who you are',
     email: 'See your email address',
@@ -90,6 +90,7 @@ export function consentPage(s: { uid: string; csrfToken: string; clientName: str
     html`<h1>Allow ${s.clientName}?</h1>
 <p><strong>${s.clientName}</strong> asks to:</p>
 <ul>${s.scopes.map((scope) => html`<li>${labels[scope] ?? scope}</li>`)}</ul>
+${s.claims?.length ? html`<p>and to see these details of your account:</p><ul>${s.claims.map((claim) => html`<li><code>${claim}</code></li>`)}</ul>` : ''}
 <form method="post" action="/interaction/${s.uid}/confirm">${csrfField(s.csrfToken)}<button type="submit">Allow</button></form>
 <p><a href="/interaction/${s.uid}/abort">Deny</a></p>`,
   );

@@ -10,6 +10,8 @@ import { raw } from '../../src/html.js';
 import { consentPage, loginPage, recoveryCodesPage, totpEnrolPage, totpPage } from './interaction-pages.js';
 import { afterFirstFactor, finishLogin, pendingOf, savePending, type Details } from './second-step.js';
 import { takeLoginTicket } from '../../src/web/session/login-ticket.js';
+import type { Factors } from './authentication-level.js';
+import { STEP_UP_REASONS } from './interaction-policy.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -31,17 +33,34 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     upstream: await services.upstream.signInOptions(),
   });
 
+  /**
+   * A signed-in user asked for more than the session has (acr_values or an essential acr
+   * wanting a second factor): only the second factor is asked for, when there is one.
+   */
+  const stepUp = async (res: Response, d: Details, accountId: string) => {
+    const first: Factors['first'] = d.session?.amr?.includes('fed') ? 'fed' : 'pwd';
+    if (!(await services.totp.isEnrolled(accountId))) return finishLogin(res, d, accountId, { first });
+    await savePending(d, { accountId, first });
+    return res.type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken }));
+  };
+
+  const isStepUp = (d: Details) => !!d.session?.accountId && d.prompt.reasons.length > 0 && d.prompt.reasons.every((r) => STEP_UP_REASONS.has(r));
+
   router.get('/interaction/:uid', async (req, res) => {
     const d = await details(req, res);
     if (d.prompt.name === 'login') {
       // An invitation just accepted signs its new account in without asking again.
       const ticketAccount = await takeLoginTicket(req, res, services);
-      if (ticketAccount) return finishLogin(res, d, ticketAccount, ['pwd']);
-      return res.type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), ...(await loginOptions()) }));
+      if (ticketAccount) return finishLogin(res, d, ticketAccount, { first: 'pwd' });
+      if (isStepUp(d)) return stepUp(res, d, d.session!.accountId);
+      // login_hint (OIDC Core §3.1.2.1) only pre-fills the field: the user still signs in.
+      const login = str(d.params.login_hint).slice(0, 320);
+      return res.type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), login, ...(await loginOptions()) }));
     }
     if (d.prompt.name === 'consent') {
       const scopes = String(d.params.scope ?? 'openid').split(' ').filter(Boolean);
-      return res.type('html').send(consentPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), scopes }));
+      const claims = (d.prompt.details as { missingOIDCClaims?: string[] }).missingOIDCClaims ?? [];
+      return res.type('html').send(consentPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), scopes, claims }));
     }
     return res.status(400).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), error: 'This sign-in step is not supported.' }));
   });
@@ -68,7 +87,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
       await services.audit.record(contextOf(req, 'oidc'), 'signin.failed', { reason: 'wrong_totp' }, { type: 'user', id: pending.accountId });
       return res.status(401).type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken, error: 'That code is not right. Try the current code or a recovery code.' }));
     }
-    await finishLogin(res, d, pending.accountId, [pending.first ?? 'pwd', method === 'totp' ? 'otp' : 'rc']);
+    await finishLogin(res, d, pending.accountId, { first: pending.first ?? 'pwd', second: method === 'totp' ? 'totp' : 'recovery' });
   });
 
   router.post('/interaction/:uid/totp-enrol', async (req, res) => {
@@ -91,7 +110,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     const d = await details(req, res);
     const pending = pendingOf(d);
     if (!pending?.enrolled) return res.redirect(303, `/interaction/${d.uid}`);
-    await finishLogin(res, d, pending.accountId, [pending.first ?? 'pwd', 'otp']);
+    await finishLogin(res, d, pending.accountId, { first: pending.first ?? 'pwd', second: 'totp' });
   });
 
   router.post('/interaction/:uid/confirm', async (req, res) => {

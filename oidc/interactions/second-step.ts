@@ -8,11 +8,12 @@ import type { Provider } from 'oidc-provider';
 import type { Services } from '../../src/services.js';
 import { raw } from '../../src/html.js';
 import { totpEnrolPage, totpPage } from './interaction-pages.js';
+import { authenticationLevel, requestedAcr, satisfies, type Factors } from './authentication-level.js';
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /** How the first factor was given, as an RFC 8176 amr value. */
-export type FirstFactor = 'pwd' | 'fed';
+export type FirstFactor = Factors['first'];
 
 export interface PendingLogin {
   accountId: string;
@@ -36,8 +37,14 @@ export const pendingOf = (d: Details): PendingLogin | null => (d as unknown as {
  * What provider.interactionFinished does (store the result, 303 to the resume URL), on the
  * interaction this request already loaded rather than reading it again.
  */
-export async function finishLogin(res: Response, d: Details, accountId: string, amr: string[]): Promise<void> {
-  await saveResult(d, { login: { accountId, amr } });
+export async function finishLogin(res: Response, d: Details, accountId: string, factors: Factors): Promise<void> {
+  const { amr, acr } = authenticationLevel(factors);
+  // An essential acr the sign-in did not reach ends the request (OIDC Core §5.5.1.1)
+  // rather than asking again and again.
+  const result = satisfies(requestedAcr(d.params), acr)
+    ? { login: { accountId, amr, acr } }
+    : { error: 'unmet_authentication_requirements', error_description: 'The application requires two-step verification, which this account has not set up.' };
+  await saveResult(d, result);
   res.status(303).set('Content-Length', '0').location(d.returnTo).end();
 }
 
@@ -54,5 +61,5 @@ export async function afterFirstFactor(services: Services, res: Response, d: Det
     res.type('html').send(totpEnrolPage({ uid: d.uid, csrfToken: res.locals.csrfToken, qrSvg: raw(enrolment.qrSvg), secret: enrolment.secret }));
     return;
   }
-  await finishLogin(res, d, accountId, [first]);
+  await finishLogin(res, d, accountId, { first });
 }

@@ -10,7 +10,7 @@ import { DirectoryError } from '../directory/ldap-client.js';
 import { ValidationError } from '../errors.js';
 import { isKind } from '../users/user-validation.js';
 import { USER_STATUSES, type UserStatus } from '../users/user-model.js';
-import { CLIENT_TYPES, type ClientType, type SigningAlg } from '../clients/client-service.js';
+import { CLIENT_TYPES, DEFAULT_SIGNING_ALG, type ClientType, type SigningAlg } from '../clients/client-service.js';
 // The CLI is an edge: it may build the OIDC edge's key store (keys rotate).
 import { defineOidcModels } from '../../oidc/oidc-models.js';
 import { KeyStore, RETIRED_KEY_PUBLISH_MS } from '../../oidc/key-store.js';
@@ -197,7 +197,7 @@ export const COMMANDS: Record<string, Command> = {
 
   // OIDC clients and signing keys (issue 4) until the admin pages for them exist.
   'clients add': {
-    usage: '--name NAME --type web|public|machine --redirect-uri URI... [--post-logout-uri URI...] [--first-party] [--backchannel-logout-uri URI] [--alg ES256|RS256|EdDSA]',
+    usage: '--name NAME --type web|public|machine --redirect-uri URI... [--post-logout-uri URI...] [--first-party] [--backchannel-logout-uri URI] [--alg RS256|ES256|EdDSA (default RS256)]',
     summary: 'Register an application; its secret (web and machine clients) is printed once.',
     options: {
       name: { type: 'string' }, type: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-uri': { type: 'string', multiple: true },
@@ -213,7 +213,7 @@ export const COMMANDS: Record<string, Command> = {
         postLogoutRedirectUris: list(v['post-logout-uri']),
         firstParty: v['first-party'] === true,
         backchannelLogoutUri: s(v['backchannel-logout-uri']) ?? null,
-        idTokenSigningAlg: (s(v.alg) as SigningAlg | undefined) ?? 'ES256',
+        idTokenSigningAlg: (s(v.alg) as SigningAlg | undefined) ?? DEFAULT_SIGNING_ALG,
       });
       return [
         `Registered client "${client.name}" (${client.type}${client.firstParty ? ', first-party' : ''}).`,

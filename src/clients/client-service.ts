@@ -17,6 +17,8 @@ export const CLIENT_TYPES = ['web', 'public', 'machine'] as const;
 export type ClientType = (typeof CLIENT_TYPES)[number];
 export const SIGNING_ALGS = ['ES256', 'RS256', 'EdDSA'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
+/** OIDC Registration §2: RS256 unless the client asks otherwise (clients registered earlier keep theirs). */
+export const DEFAULT_SIGNING_ALG: SigningAlg = 'RS256';
 
 export interface ClientInput {
   name: string;
@@ -104,7 +106,7 @@ export class ClientService {
         { name: merged.name.trim(), metadata: JSON.stringify(metadata), firstParty: !!merged.firstParty, updatedAt: this.clock.now() },
         { where: { clientId }, transaction: tx.transaction },
       );
-      await this.audit.record(tx, 'client.updated', { redirectUris: metadata.redirect_uris, firstParty: !!merged.firstParty }, { type: 'client', id: clientId, label: merged.name });
+      await this.audit.record(tx, 'client.updated', { redirectUris: metadata.redirect_uris, firstParty: !!merged.firstParty, idTokenSigningAlg: metadata.id_token_signed_response_alg }, { type: 'client', id: clientId, label: merged.name });
     });
     return this.get(clientId);
   }
@@ -169,7 +171,7 @@ function validate(input: ClientInput): StoredMetadata {
     const p = redirectUriProblem(input.backchannelLogoutUri);
     if (p) errors.backchannelLogoutUri = p;
   }
-  const alg = input.idTokenSigningAlg ?? 'ES256';
+  const alg = input.idTokenSigningAlg ?? DEFAULT_SIGNING_ALG;
   if (!(SIGNING_ALGS as readonly string[]).includes(alg)) errors.idTokenSigningAlg = `Signing algorithm must be one of ${SIGNING_ALGS.join(', ')}.`;
   if (Object.keys(errors).length) throw new ValidationError(errors);
   return {

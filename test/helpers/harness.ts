@@ -10,6 +10,8 @@ import { systemContext } from '../../src/context.js';
 import type { Database } from '../../src/db/database.js';
 import { createServices, type Services } from '../../src/services.js';
 import http from 'node:http';
+import https from 'node:https';
+import type { Logger } from '../../src/logger.js';
 import type { AddressInfo } from 'node:net';
 import { buildApp, type Edges } from '../../src/app.js';
 import type { UserView } from '../../src/users/user-presenter.js';
@@ -45,6 +47,10 @@ export interface HarnessOptions {
    * OIDC provider over HTTP with a real relying party or a browser.
    */
   serve?: boolean;
+  /** With `serve`: listen with TLS (https PUBLIC_URL) using this key and certificate. */
+  tls?: () => { key: string; cert: string };
+  /** The services' logger instead of the silent test logger (to read what start-up logs). */
+  logger?: () => Logger;
 }
 
 export function describeEachDatabase(title: string, body: (h: Harness) => void, options: HarnessOptions = {}): void {
@@ -52,19 +58,19 @@ export function describeEachDatabase(title: string, body: (h: Harness) => void, 
     describe(`${title} [${dialect}]`, function () {
       const h = {} as Harness;
       let drop: (() => Promise<void>) | null = null;
-      let server: http.Server | null = null;
+      let server: http.Server | https.Server | null = null;
 
       before(async function () {
         const opened = await openTestDatabase(this, dialect);
         drop = opened.drop;
         let publicUrl = 'http://gatehouse.test';
         if (options.serve) {
-          server = http.createServer();
+          server = options.tls ? https.createServer(options.tls()) : http.createServer();
           await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-          publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+          publicUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
         }
         const config = loadConfig({ DATABASE_URL: opened.config.url, PUBLIC_URL: publicUrl, LOG_LEVEL: 'silent', MAIL_WORKER: 'false', ...options.env });
-        const logger = testLogger();
+        const logger = options.logger?.() ?? testLogger();
         const clock = new FakeClock('2030-01-01T09:00:00.000Z');
         const mail = new MemoryMailTransport();
         const revoker = new RecordingRevoker();

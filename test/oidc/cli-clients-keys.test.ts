@@ -108,7 +108,7 @@ describeEachDatabase('OIDC: CLI clients and keys', (h) => {
     expect(list.code).to.equal(0);
     expect(list.stdout).to.match(/^CLIENT_ID\s+NAME\s+TYPE\s+FIRST-PARTY\s+ALG\s+REDIRECT URIS$/m);
     expect(list.stdout).to.include(clientId);
-    expect(list.stdout).to.match(new RegExp(`^${spaId}\\s+Planner SPA\\s+public\\s+ES256\\s+https://plan\\.example\\.com/cb$`, 'm'));
+    expect(list.stdout).to.match(new RegExp(`^${spaId}\\s+Planner SPA\\s+public\\s+RS256\\s+https://plan\\.example\\.com/cb$`, 'm'));
     expect(list.stdout).to.not.include(secret);
 
     const bad = await run('clients', 'add', '--name', 'Evil', '--type', 'web', '--redirect-uri', 'ftp://evil.example/cb');
@@ -156,7 +156,8 @@ describeEachDatabase('OIDC: CLI clients and keys', (h) => {
 
       const member = (await fresh.services.roles.findByName('Member'))!;
       await fresh.services.users.create(h.system(), { username: 'alice', email: 'alice@example.com' }, { source: 'admin', origin: 'page', password: PASSWORD, roleIds: [member.id] });
-      const { client, clientSecret } = await fresh.services.clients.add(h.system(), { name: 'Timesheets', type: 'web', redirectUris: [CALLBACK] });
+      // ES256 named: the rotation under test is of the ES256 keys (new clients default to RS256).
+      const { client, clientSecret } = await fresh.services.clients.add(h.system(), { name: 'Timesheets', type: 'web', redirectUris: [CALLBACK], idTokenSigningAlg: 'ES256' });
       const config = await oidc.discovery(new URL(fresh.publicUrl), client.clientId, undefined, oidc.ClientSecretBasic(clientSecret!), { execute: [oidc.allowInsecureRequests] });
       const verifier = oidc.randomPKCECodeVerifier();
       const nonce = oidc.randomNonce();

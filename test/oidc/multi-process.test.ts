@@ -90,7 +90,7 @@ describe('Two Gatehouse processes on one MariaDB', function () {
     const services = createServices(loadConfig(env), db, testLogger(), systemClock, { mailTransport: { send: async () => undefined, close: () => undefined } });
     const member = (await services.roles.findByName('Member'))!;
     await services.users.create(systemContext('system', 'test'), { username: 'alice', email: 'alice@example.com', givenName: 'Alice', familyName: 'Doe' }, { source: 'admin', origin: 'page', password: PASSWORD, roleIds: [member.id] });
-    const added = await services.clients.add(systemContext('system', 'test'), { name: 'Timesheets', type: 'web', redirectUris: [CALLBACK] });
+    const added = await services.clients.add(systemContext('system', 'test'), { name: 'Timesheets', type: 'web', redirectUris: [CALLBACK], idTokenSigningAlg: 'ES256' });
     client = { clientId: added.client.clientId, clientSecret: added.clientSecret! };
 
     // One after the other: the first start creates the signing keys, the second reads them.

@@ -2,7 +2,7 @@
 // (redirect URI rules, types, algorithms), stores only the secret's hash and audits.
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../../services.js';
-import type { ClientType, SigningAlg } from '../../../clients/client-service.js';
+import { DEFAULT_SIGNING_ALG, type ClientType, type SigningAlg } from '../../../clients/client-service.js';
 import { splitUris } from '../../../clients/redirect-uri.js';
 import { contextOf } from '../../request-context.js';
 import { adminPage } from '../admin-layout.js';
@@ -21,13 +21,15 @@ function formValues(body: Record<string, unknown> | undefined): ClientFormValues
     postLogoutRedirectUris: text('postLogoutRedirectUris'),
     firstParty: body?.firstParty === 'on',
     backchannelLogoutUri: str(body?.backchannelLogoutUri),
-    idTokenSigningAlg: str(body?.idTokenSigningAlg) || 'ES256',
+    idTokenSigningAlg: str(body?.idTokenSigningAlg) || DEFAULT_SIGNING_ALG,
   };
 }
 
 export function clientRoutes(services: Services): Router {
   const router = Router();
   router.use(permit('clients.manage'));
+  // The OIDC issuer is the public URL (oidc/provider.ts): what relying parties configure.
+  const issuer = services.config.publicUrl;
 
   const send = async (req: Request, res: Response, title: string, body: (csrfToken: string) => ReturnType<typeof clientListBody>, status = 200) => {
     const shell = await shellState(services, req, res, '/admin/clients');
@@ -56,7 +58,7 @@ export function clientRoutes(services: Services): Router {
       });
       // The secret is on this page only: never cached, never in a URL.
       res.set('Cache-Control', 'no-store');
-      await send(req, res, 'Application registered', () => clientCreatedBody(created));
+      await send(req, res, 'Application registered', () => clientCreatedBody({ ...created, issuer }));
     } catch (err) {
       const { status, fields } = refusalOf(err, 'name');
       await send(req, res, 'Add an application', (csrfToken) => clientNewBody({ csrfToken, values, errors: fields }), status);
@@ -65,22 +67,26 @@ export function clientRoutes(services: Services): Router {
 
   router.get('/:id', async (req, res) => {
     const client = await services.clients.get(String(req.params.id));
-    await send(req, res, client.name, (csrfToken) => clientEditBody({ csrfToken, client, values: clientFormValues(client), errors: {}, notice: notice(req) }));
+    await send(req, res, client.name, (csrfToken) => clientEditBody({ csrfToken, client, issuer, values: clientFormValues(client), errors: {}, notice: notice(req) }));
   });
 
   router.post('/:id', async (req, res) => {
     const client = await services.clients.get(String(req.params.id));
-    const values = { ...clientFormValues(client), ...pick(formValues(req.body), client.type === 'machine') };
+    const posted = formValues(req.body);
+    // A form without the algorithm field leaves it as it is.
+    if (!str(req.body?.idTokenSigningAlg)) posted.idTokenSigningAlg = client.idTokenSigningAlg;
+    const values = { ...clientFormValues(client), ...pick(posted, client.type === 'machine') };
     try {
       await services.clients.update(contextOf(req, 'admin'), client.clientId, {
         name: values.name,
         firstParty: values.firstParty,
+        idTokenSigningAlg: values.idTokenSigningAlg as SigningAlg,
         ...(client.type === 'machine' ? {} : { redirectUris: splitUris(values.redirectUris), postLogoutRedirectUris: splitUris(values.postLogoutRedirectUris) }),
       });
       res.redirect(303, `/admin/clients/${encodeURIComponent(client.clientId)}?done=saved`);
     } catch (err) {
       const { status, fields } = refusalOf(err, 'name');
-      await send(req, res, client.name, (csrfToken) => clientEditBody({ csrfToken, client, values, errors: fields }), status);
+      await send(req, res, client.name, (csrfToken) => clientEditBody({ csrfToken, client, issuer, values, errors: fields }), status);
     }
   });
 
@@ -99,5 +105,6 @@ export function clientRoutes(services: Services): Router {
 
 /** The fields the edit form carries (machine clients have no redirect URIs). */
 function pick(v: ClientFormValues, machine: boolean): Partial<ClientFormValues> {
-  return machine ? { name: v.name, firstParty: v.firstParty } : { name: v.name, redirectUris: v.redirectUris, postLogoutRedirectUris: v.postLogoutRedirectUris, firstParty: v.firstParty };
+  const common = { name: v.name, firstParty: v.firstParty, idTokenSigningAlg: v.idTokenSigningAlg };
+  return machine ? common : { ...common, redirectUris: v.redirectUris, postLogoutRedirectUris: v.postLogoutRedirectUris };
 }

@@ -2,7 +2,7 @@
 // URIs and the first-party flag, and the removal confirmation.
 import { html, type SafeHtml } from '../../../html.js';
 import type { FieldErrors } from '../../../errors.js';
-import { CLIENT_TYPES, SIGNING_ALGS, type ClientType, type ClientView } from '../../../clients/client-service.js';
+import { CLIENT_TYPES, DEFAULT_SIGNING_ALG, SIGNING_ALGS, type ClientType, type ClientView } from '../../../clients/client-service.js';
 import { csrfField, field } from '../../layout.js';
 import { checkbox, select, textarea } from '../../form-controls.js';
 
@@ -22,7 +22,7 @@ export interface ClientFormValues {
   idTokenSigningAlg: string;
 }
 
-export const EMPTY_CLIENT_FORM: ClientFormValues = { name: '', type: 'web', redirectUris: '', postLogoutRedirectUris: '', firstParty: false, backchannelLogoutUri: '', idTokenSigningAlg: 'ES256' };
+export const EMPTY_CLIENT_FORM: ClientFormValues = { name: '', type: 'web', redirectUris: '', postLogoutRedirectUris: '', firstParty: false, backchannelLogoutUri: '', idTokenSigningAlg: DEFAULT_SIGNING_ALG };
 
 export function clientFormValues(c: ClientView): ClientFormValues {
   return {
@@ -60,6 +60,30 @@ function firstPartyControl(v: ClientFormValues): SafeHtml {
   return checkbox({ name: 'firstParty', label: 'First-party application (users are not asked for consent)', checked: v.firstParty });
 }
 
+function algControl(v: ClientFormValues, errors: FieldErrors): SafeHtml {
+  return select({ name: 'idTokenSigningAlg', label: 'ID token signing algorithm', value: v.idTokenSigningAlg, error: errors.idTokenSigningAlg, hint: 'RS256 is what every relying party supports; choose ES256 or EdDSA only for one that asks for it.', options: SIGNING_ALGS.map((a) => ({ value: a, label: a })) });
+}
+
+/**
+ * What a relying party's configuration needs: issuer (from which it discovers the rest),
+ * client ID, redirect URI and scopes, as environment-style lines to copy.
+ */
+function connectionDetails(client: ClientView, issuer: string, secret: string | null): SafeHtml {
+  const discovery = `${issuer}/.well-known/openid-configuration`;
+  const lines = [
+    `OIDC_ISSUER=${issuer}`,
+    `OIDC_CLIENT_ID=${client.clientId}`,
+    ...(client.type === 'public' ? [] : [`OIDC_CLIENT_SECRET=${secret ?? '(the secret shown when the application was registered)'}`]),
+    ...(client.type === 'machine' ? [] : [`OIDC_REDIRECT_URI=${client.redirectUris[0] ?? ''}`, 'OIDC_SCOPES=openid profile email']),
+    ...(client.type === 'machine' ? [] : ['OIDC_USE_PKCE=S256']),
+  ];
+  return html`<h2>Connect the application</h2>
+<table><tbody><tr><th>Issuer</th><td><code id="issuer">${issuer}</code></td></tr>
+<tr><th>Discovery URL</th><td><a href="${discovery}"><code id="discovery-url">${discovery}</code></a></td></tr></tbody></table>
+<p class="hint">Example configuration for a typical OpenID Connect library (names vary by library). Add the scope <code>roles</code> for roles and permissions, <code>offline_access</code> for refresh tokens.</p>
+<textarea id="example-configuration" readonly rows="${lines.length}" cols="72" aria-label="Example configuration">${lines.join('\n')}</textarea>`;
+}
+
 export function clientNewBody(s: { csrfToken: string; values: ClientFormValues; errors: FieldErrors }): SafeHtml {
   const { values: v, errors } = s;
   return html`<p><a href="/admin/clients">← Applications</a></p><h1>Add an application</h1>
@@ -70,21 +94,22 @@ ${select({ name: 'type', label: 'Type', value: v.type, error: errors.type, optio
 ${uriControls(v, errors)}
 ${firstPartyControl(v)}
 ${field({ name: 'backchannelLogoutUri', label: 'Back-channel logout URI', value: v.backchannelLogoutUri, error: errors.backchannelLogoutUri, hint: 'Optional: where Gatehouse posts logout tokens when a user signs out or is deactivated.' })}
-${select({ name: 'idTokenSigningAlg', label: 'ID token signing algorithm', value: v.idTokenSigningAlg, error: errors.idTokenSigningAlg, options: SIGNING_ALGS.map((a) => ({ value: a, label: a })) })}
+${algControl(v, errors)}
 <button type="submit">Add application</button></form>`;
 }
 
-export function clientCreatedBody(s: { client: ClientView; clientSecret: string | null }): SafeHtml {
+export function clientCreatedBody(s: { client: ClientView; clientSecret: string | null; issuer: string }): SafeHtml {
   return html`<h1>${s.client.name} is registered</h1>
 <table><tbody><tr><th>Client ID</th><td><code>${s.client.clientId}</code></td></tr>
 ${s.clientSecret ? html`<tr><th>Client secret</th><td><code id="client-secret">${s.clientSecret}</code></td></tr>` : ''}</tbody></table>
 ${s.clientSecret
   ? html`<p class="warning" role="alert">Copy the secret now: it is shown only this once. Gatehouse keeps only its hash; if it is lost, remove the application and add it again.</p>`
   : html`<p class="notice">This application has no secret: it signs in with PKCE.</p>`}
+${connectionDetails(s.client, s.issuer, s.clientSecret)}
 <p><a href="/admin/clients/${encodeURIComponent(s.client.clientId)}">Application settings</a> · <a href="/admin/clients">All applications</a></p>`;
 }
 
-export function clientEditBody(s: { csrfToken: string; client: ClientView; values: ClientFormValues; errors: FieldErrors; notice?: string }): SafeHtml {
+export function clientEditBody(s: { csrfToken: string; client: ClientView; issuer: string; values: ClientFormValues; errors: FieldErrors; notice?: string }): SafeHtml {
   const { client, values: v, errors } = s;
   const id = encodeURIComponent(client.clientId);
   return html`<p><a href="/admin/clients">← Applications</a></p><h1>${client.name}</h1>
@@ -95,7 +120,9 @@ ${errorSummary(errors)}
 ${field({ name: 'name', label: 'Name', value: v.name, error: errors.name, required: true })}
 ${client.type === 'machine' ? html`<p class="hint">Machine clients use client credentials and have no redirect URIs.</p>` : uriControls(v, errors)}
 ${firstPartyControl(v)}
+${algControl(v, errors)}
 <button type="submit">Save</button></form>
+${connectionDetails(client, s.issuer, null)}
 <h2>Remove</h2><p><a href="/admin/clients/${id}/remove">Remove this application…</a></p>`;
 }
 

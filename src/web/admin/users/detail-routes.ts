@@ -9,7 +9,7 @@ import { InvalidTransition, ValidationError } from '../../../errors.js';
 import { can } from '../../../roles/authorize.js';
 import { dominates } from '../../../roles/dominance.js';
 import { allRoleOptions, canGrant } from '../../../users/role-choices.js';
-import { userActions, type UserActions } from '../../../users/user-actions.js';
+import { userActions } from '../../../users/user-actions.js';
 import type { ProfileInput } from '../../../users/user-input.js';
 import type { UserView } from '../../../users/user-presenter.js';
 import { listOf } from '../../form-controls.js';

@@ -1,0 +1,76 @@
+// What a finished sign-in tells relying parties about how the user proved who they are:
+// `amr` in RFC 8176's words and an `acr` that says whether a second factor was used. Every
+// sign-in path (password, upstream provider) builds its login result here, so the values
+// stay the same whichever way the user came.
+
+/** The first factor alone (a password, or an upstream provider's sign-in). */
+export const ACR_SINGLE_FACTOR = 'urn:gatehouse:acr:pwd';
+/** A first factor plus a TOTP or recovery code. */
+export const ACR_MULTI_FACTOR = 'urn:gatehouse:acr:mfa';
+/** Advertised in discovery as acr_values_supported, weakest first. */
+export const ACR_VALUES = [ACR_SINGLE_FACTOR, ACR_MULTI_FACTOR] as const;
+
+export interface Factors {
+  /** How the first factor was given: a password here, or an upstream provider ('fed'). */
+  first: 'pwd' | 'fed';
+  /**
+   * A second factor: a TOTP code or a recovery code (both one-time passwords: 'otp'), or
+   * one the upstream provider is trusted to have enforced ('upstream').
+   */
+  second?: 'totp' | 'recovery' | 'upstream';
+}
+
+export interface AuthenticationLevel {
+  amr: string[];
+  acr: string;
+}
+
+export function authenticationLevel(factors: Factors): AuthenticationLevel {
+  if (!factors.second) return { amr: [factors.first], acr: ACR_SINGLE_FACTOR };
+  if (factors.second === 'upstream') return { amr: [factors.first, 'mfa'], acr: ACR_MULTI_FACTOR };
+  return { amr: [factors.first, 'otp', 'mfa'], acr: ACR_MULTI_FACTOR };
+}
+
+export interface AcrRequest {
+  /** The ACRs the client asked for, most preferred first. */
+  values: string[];
+  /** Whether the client must get one of them (an essential `acr` claim) or merely prefers it (`acr_values`). */
+  essential: boolean;
+}
+
+/**
+ * The ACRs an authorization request asks for: an essential `acr` claim in the `claims`
+ * parameter (OIDC Core §5.5.1.1) wins over the voluntary `acr_values` (§3.1.2.1).
+ */
+export function requestedAcr(params: { acr_values?: unknown; claims?: unknown }): AcrRequest {
+  const claim = idTokenAcrClaim(params.claims);
+  if (claim?.essential) {
+    const values = Array.isArray(claim.values) ? claim.values.map(String) : typeof claim.value === 'string' ? [claim.value] : [];
+    if (values.length) return { values, essential: true };
+  }
+  const values = typeof params.acr_values === 'string' ? params.acr_values.split(' ').filter(Boolean) : [];
+  return { values, essential: false };
+}
+
+/** Whether the request asks for a second factor before any weaker level. */
+export function wantsSecondFactor(request: AcrRequest): boolean {
+  return request.values[0] === ACR_MULTI_FACTOR || (request.essential && !request.values.includes(ACR_SINGLE_FACTOR) && request.values.includes(ACR_MULTI_FACTOR));
+}
+
+/** Whether an achieved ACR satisfies the request (a voluntary request is always satisfied). */
+export function satisfies(request: AcrRequest, acr: string): boolean {
+  return !request.essential || request.values.includes(acr);
+}
+
+function idTokenAcrClaim(claims: unknown): { essential?: boolean; value?: unknown; values?: unknown } | undefined {
+  let parsed: unknown = claims;
+  if (typeof claims === 'string') {
+    try {
+      parsed = JSON.parse(claims);
+    } catch {
+      return undefined;
+    }
+  }
+  const acr = (parsed as { id_token?: { acr?: unknown } } | undefined)?.id_token?.acr;
+  return acr && typeof acr === 'object' ? (acr as { essential?: boolean; value?: unknown; values?: unknown }) : undefined;
+}
