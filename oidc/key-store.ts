@@ -1,5 +1,6 @@
 // Signing keys, generated on first start and kept in the database (private parts sealed):
-// ES256 signs by default; RS256 and EdDSA exist for clients that ask for them. `rotate`
+// one key per algorithm (ES256, RS256, EdDSA), each client signing with the one it names
+// (RS256 unless it asks for another). `rotate`
 // adds fresh keys and keeps the old public keys published until tokens they signed expire.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Op } from 'sequelize';
@@ -27,7 +28,7 @@ export class KeyStore {
     private readonly clock: Clock,
   ) {}
 
-  /** Private JWKs for oidc-provider: active keys first (ES256 first), then retired ones still published. */
+  /** Private JWKs for oidc-provider: active keys first (in SIGNING_ALGS order), then retired ones still published. */
   async signingKeys(): Promise<Jwk[]> {
     await this.ensureActiveKeys();
     const rows = await this.models.OidcKey.findAll({

@@ -150,11 +150,16 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     // First-party clients skip consent: their grant covers what they ask for.
     loadExistingGrant: async (ctx) => {
       const existingId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
-      if (existingId) {
-        const existing = await ctx.oidc.provider.Grant.find(existingId);
-        if (existing) return existing;
-      }
+      const existing = existingId ? await ctx.oidc.provider.Grant.find(existingId) : undefined;
+      if (existing && !isFirstParty(ctx)) return existing;
       if (!isFirstParty(ctx)) return undefined;
+      if (existing) {
+        // A later request of the same first-party app for more scopes or claims needs no consent either.
+        if (ctx.oidc.requestParamScopes) existing.addOIDCScope([...ctx.oidc.requestParamScopes].join(' '));
+        if (ctx.oidc.requestParamClaims?.size) existing.addOIDCClaims([...ctx.oidc.requestParamClaims]);
+        await existing.save();
+        return existing;
+      }
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
       grant.addOIDCScope(ctx.oidc.requestParamScopes ? [...ctx.oidc.requestParamScopes].join(' ') : 'openid');
       // Claims asked for one by one (the claims parameter) are covered too.

@@ -39,17 +39,19 @@ export interface AcrRequest {
 }
 
 /**
- * The ACRs an authorization request asks for: an essential `acr` claim in the `claims`
- * parameter (OIDC Core §5.5.1.1) wins over the voluntary `acr_values` (§3.1.2.1).
+ * The ACRs an authorization request asks for. As in oidc-provider (whose essential_acr
+ * checks must agree with ours), voluntary `acr_values` (OIDC Core §3.1.2.1) take the place
+ * of an `acr` claim in the `claims` parameter; without them an essential claim (§5.5.1.1) rules.
  */
 export function requestedAcr(params: { acr_values?: unknown; claims?: unknown }): AcrRequest {
+  const voluntary = typeof params.acr_values === 'string' ? params.acr_values.split(' ').filter(Boolean) : [];
+  if (voluntary.length) return { values: voluntary, essential: false };
   const claim = idTokenAcrClaim(params.claims);
   if (claim?.essential) {
     const values = Array.isArray(claim.values) ? claim.values.map(String) : typeof claim.value === 'string' ? [claim.value] : [];
     if (values.length) return { values, essential: true };
   }
-  const values = typeof params.acr_values === 'string' ? params.acr_values.split(' ').filter(Boolean) : [];
-  return { values, essential: false };
+  return { values: [], essential: false };
 }
 
 /** Whether the request asks for a second factor before any weaker level. */

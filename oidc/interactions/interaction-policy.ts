@@ -19,6 +19,8 @@ export function interactionPolicyWithStepUp(hasSecondFactor: (accountId: string)
       const accountId = oidc.session?.accountId;
       // Just signed in (this very interaction): what was achieved stands, acr_values being voluntary.
       if (!accountId || oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      // A silent request (prompt=none) keeps the session's level: these acr_values are voluntary.
+      if (oidc.prompts.has('none')) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
       if (oidc.acr === ACR_MULTI_FACTOR || !wantsSecondFactor(requestedAcr(oidc.params ?? {}))) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
       return (await hasSecondFactor(accountId)) ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
     }),

@@ -10,7 +10,7 @@ import { raw } from '../../src/html.js';
 import { consentPage, loginPage, recoveryCodesPage, totpEnrolPage, totpPage } from './interaction-pages.js';
 import { afterFirstFactor, finishLogin, pendingOf, savePending, type Details } from './second-step.js';
 import { takeLoginTicket } from '../../src/web/session/login-ticket.js';
-import type { Factors } from './authentication-level.js';
+import { ACR_MULTI_FACTOR, requestedAcr, type Factors } from './authentication-level.js';
 import { STEP_UP_REASONS } from './interaction-policy.js';
 
 function str(v: unknown): string {
@@ -39,9 +39,11 @@ export function interactionRoutes(provider: Provider, services: Services): Route
    */
   const stepUp = async (res: Response, d: Details, accountId: string) => {
     const first: Factors['first'] = d.session?.amr?.includes('fed') ? 'fed' : 'pwd';
-    if (!(await services.totp.isEnrolled(accountId))) return finishLogin(res, d, accountId, { first });
-    await savePending(d, { accountId, first });
-    return res.type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken }));
+    // Asking for a code helps only when a second factor is what the request wants; any
+    // other essential acr ends at once, met or unmet (finishLogin decides).
+    if (!requestedAcr(d.params).values.includes(ACR_MULTI_FACTOR)) return finishLogin(res, d, accountId, { first });
+    // The same second step as after a password: the code, or the enrolment a role requires.
+    return afterFirstFactor(services, res, d, { id: accountId, totpEnabled: await services.totp.isEnrolled(accountId) }, first);
   };
 
   const isStepUp = (d: Details) => !!d.session?.accountId && d.prompt.reasons.length > 0 && d.prompt.reasons.every((r) => STEP_UP_REASONS.has(r));

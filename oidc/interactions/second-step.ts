@@ -12,7 +12,7 @@ import { authenticationLevel, requestedAcr, satisfies, type Factors } from './au
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-/** How the first factor was given, as an RFC 8176 amr value. */
+/** How the first factor was given: RFC 8176's `pwd`, or `fed` for an upstream provider. */
 export type FirstFactor = Factors['first'];
 
 export interface PendingLogin {

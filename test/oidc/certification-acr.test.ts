@@ -97,6 +97,19 @@ describeEachDatabase(
       expect((await run.finish(run.page)).acr).to.equal(MFA);
     });
 
+    it('keeps a silent request (prompt=none) at the session\'s level even when acr_values prefer a second factor', async () => {
+      const user = await seedUser(h);
+      const config = await register(h);
+      const ua = new UserAgent(h.baseUrl);
+      let run = await begin(h, config, ua);
+      await run.finish(await ua.submit(run.page, '/login', { login: 'alice', password: PASSWORD }));
+      await enrolTotp(h, user.id);
+      run = await begin(h, config, ua, { acr_values: `${MFA} ${PWD}`, prompt: 'none' });
+      const claims = await run.finish(run.page);
+      expect(claims.acr).to.equal(PWD);
+      expect(claims.amr).to.deep.equal(['pwd']);
+    });
+
     it('answers unmet_authentication_requirements when an essential second factor cannot be had, and meets it when it can', async () => {
       const user = await seedUser(h);
       const config = await register(h);

@@ -150,7 +150,7 @@ describeEachDatabase(
       expect(wrong.status).to.equal(401);
       const done = await run.ua.submit(wrong, '/totp', { code: currentTotpCode(enrolment.secret, h.clock.now()) });
       expect(done.location, done.body.slice(0, 400)).to.match(APP_CALLBACK);
-      expect(await amrOf(done.location!)).to.deep.equal(['fed', 'otp']);
+      expect(await amrOf(done.location!)).to.deep.equal(['fed', 'otp', 'mfa']);
       expect((await run.tokens(done)).claims()!.sub).to.equal(plain.id);
 
       const enforcing = await addProvider(admin, { enforcesSecondFactor: 'on' });
