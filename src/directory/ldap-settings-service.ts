@@ -18,11 +18,12 @@ import { ldapSettingsProblems, normalizeDn, parseStoredSettings, type LdapSettin
 const ROW = 'default';
 
 /**
- * The settings deciding which server answers the sign-in binds and the sync, and which of
- * its entries become which account: changing any of them (or the bind password) could
- * make another server or entry sign in as an existing account.
+ * The settings deciding which server answers the sign-in binds and the sync, which of its
+ * entries become which account, and what the sync then sets on them: changing any of them
+ * (or the bind password) could make another server or entry sign in as an existing account,
+ * or let the next sync change a stronger account's seat pool (kind) or roles (group mappings).
  */
-const SIGN_IN_FIELDS: ReadonlyArray<keyof LdapSettings> = ['url', 'startTls', 'tlsCa', 'bindDn', 'baseDn', 'filter', 'attributes'];
+const SIGN_IN_FIELDS: ReadonlyArray<keyof LdapSettings> = ['url', 'startTls', 'tlsCa', 'bindDn', 'baseDn', 'filter', 'attributes', 'kind', 'groupRoles'];
 
 const changedFields = (before: LdapSettings, after: LdapSettings) => (Object.keys(after) as Array<keyof LdapSettings>).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
 

@@ -377,6 +377,9 @@ export class RoleService {
   /** The same rule for many accounts at once (a role's holders, a group's members). */
   async assertMayChangeAll(tx: TxContext, userIds: readonly string[], change: GuardedChange): Promise<void> {
     if (tx.actor.permissions.has(ALL) || userIds.length === 0) return;
+    // The accounts' rows are locked first, as a single account's are: a role granted to one
+    // of them in parallel then waits for this change instead of slipping past the check.
+    await this.models.User.findAll({ attributes: ['id'], where: { id: { [Op.in]: [...new Set(userIds)] } }, transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
     const ownerId = await this.ownerId(tx);
     const rows = await this.models.sequelizeQuery<{ id: string; username: string; permission: string | null }>(
       'SELECT u.id, u.username, rp.permission FROM users u LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE u.id IN (:ids)',

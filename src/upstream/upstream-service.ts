@@ -160,7 +160,9 @@ export class UpstreamService {
       const changed = (Object.keys(clean) as Array<keyof typeof clean>).filter((k) => before[k] !== clean[k]);
       const signInChange = changed.some((k) => SIGN_IN_FIELDS.includes(k) && !(k === 'enforcesSecondFactor' && !clean.enforcesSecondFactor)) || sealed !== null;
       if (signInChange) await this.assertMayChangeLinked(tx, id);
-      await row.update({ ...clean, ...(sealed ? { clientSecret: sealed } : {}), configuredBy: ctx.actor.userId, updatedAt: this.clock.now() }, { transaction: tx.transaction });
+      // Only whoever changed what signs people in becomes the configurer: renaming a provider
+      // must not widen its email-link reach to the renamer's permissions.
+      await row.update({ ...clean, ...(sealed ? { clientSecret: sealed } : {}), ...(signInChange ? { configuredBy: ctx.actor.userId } : {}), updatedAt: this.clock.now() }, { transaction: tx.transaction });
       await this.audit.record(tx, 'upstream.changed', { fields: [...changed, ...(sealed ? ['clientSecret'] : [])] }, { type: 'setting', id, label: clean.label });
     });
     return present((await this.models.UpstreamProvider.findByPk(id))!.get({ plain: true }));

@@ -286,12 +286,13 @@ export class UserService {
       const searchable = searchableOf({ ...user, ...columns });
       const searchChanged = SEARCHED.some((k) => changed.includes(k));
       const emailChanged = columns.emailNormalized !== undefined && columns.emailNormalized !== user.emailNormalized;
-      // An address someone else set is not proven to be the account owner's (SPEC dominance).
+      // A new address is not proven until confirmed, whoever set it; when someone else set
+      // it, whoever holds the account's sessions is signed out too.
       const byOther = emailChanged && !self;
       const now = this.clock.now();
       await this.translateUniqueErrors(() =>
         this.models.User.update(
-          { ...columns, ...(searchChanged ? { sortName: sortNameOf(searchable) } : {}), ...(byOther ? { emailVerified: false } : {}), version: user.version + 1, updatedAt: now },
+          { ...columns, ...(searchChanged ? { sortName: sortNameOf(searchable) } : {}), ...(emailChanged ? { emailVerified: false } : {}), version: user.version + 1, updatedAt: now },
           { where: { id }, transaction: tx.transaction },
         ),
       );
@@ -300,9 +301,11 @@ export class UserService {
       const visible = changed.filter((k) => !k.endsWith('Normalized'));
       await this.audit.record(tx, 'user.updated', { fields: visible }, { type: 'user', id, label: columns.username ?? user.username });
       if (kindChanged) await this.audit.record(tx, 'user.kind_changed', { from: user.kind, to: columns.kind }, { type: 'user', id, label: user.username });
-      if (byOther) {
+      if (emailChanged) {
+        // The old address hears of every change, one's own included: a hijacked session
+        // must not move the account's mail silently.
         await this.notices.emailChanged(tx, user, columns.email!, now);
-        await this.revoker.revokeAll(tx, id, 'email_changed');
+        if (byOther) await this.revoker.revokeAll(tx, id, 'email_changed');
         await this.audit.record(tx, 'user.email_changed', { from: user.email, to: columns.email }, { type: 'user', id, label: columns.username ?? user.username });
       }
       return this.get(id, tx);

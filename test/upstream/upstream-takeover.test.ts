@@ -187,9 +187,10 @@ describeEachDatabase(
       expect(removal.text).to.include('only someone who could manage every one of them may remove it');
       expect(await linksOf(providerId)).to.equal(1);
 
-      // The label alone is not who it signs in as; saving makes the saver its configurer.
+      // The label alone is not who it signs in as: anyone may rename it, and the configurer
+      // (whose permissions bound the email links) stays — a rename must not widen its reach.
       expect((await weak.post(`/admin/upstream/${providerId}`, { ...fields, label: 'Contoso (new name)' })).status).to.equal(303);
-      expect(await h.services.upstream.get(providerId)).to.include({ label: 'Contoso (new name)', configuredBy: weak.user!.id, issuer: provider.issuer });
+      expect(await h.services.upstream.get(providerId)).to.include({ label: 'Contoso (new name)', configuredBy: provider.configuredBy, issuer: provider.issuer });
 
       const peer = await signIn(h, await addWithRole(h, 'admin'));
       expect((await peer.post(`/admin/upstream/${providerId}`, { ...fields, label: 'Contoso (new name)', issuer: 'https://login2.contoso.example', enforcesSecondFactor: 'on' })).status).to.equal(303);
