@@ -1,4 +1,4 @@
-// The request context every changing service method takes first (DESIGN.md rule 2):
+// The request context every changing service method takes first (a house rule):
 // who acts, from where, and the transaction the change joins.
 import type { Transaction } from 'sequelize';
 

@@ -1,4 +1,4 @@
-// The SQL of the users list, for SQLite and MySQL/MariaDB alike (DESIGN.md rule 11).
+// The SQL of the users list, for SQLite and MySQL/MariaDB alike: only portable types and statements.
 // Two branches: accounts (users) and invited addresses without an account (one row per
 // address: its open invitation with the latest expiry). Each branch is filtered, ordered
 // and limited on its own — walking an index in the chosen order from the cursor's

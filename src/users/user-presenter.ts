@@ -1,4 +1,4 @@
-// The only shape of a user that leaves the users service (DESIGN.md rule 8): no password
+// The only shape of a user that leaves the users service (nothing leaves without a presenter): no password
 // hash, no normalised columns.
 import type { RoleRef } from '../roles/role-service.js';
 import type { UserAttributes } from './user-model.js';
