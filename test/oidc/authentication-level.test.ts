@@ -16,7 +16,9 @@ describe('authentication level (amr, acr)', () => {
     expect(requestedAcr({})).to.deep.equal({ values: [], essential: false });
     expect(requestedAcr({ acr_values: `${MFA} ${PWD}` })).to.deep.equal({ values: [MFA, PWD], essential: false });
     const essential = JSON.stringify({ id_token: { acr: { essential: true, values: [MFA] } } });
-    expect(requestedAcr({ acr_values: PWD, claims: essential })).to.deep.equal({ values: [MFA], essential: true });
+    expect(requestedAcr({ claims: essential })).to.deep.equal({ values: [MFA], essential: true });
+    // acr_values take the place of the acr claim, as oidc-provider assigns them (its essential_acr checks agree).
+    expect(requestedAcr({ acr_values: PWD, claims: essential })).to.deep.equal({ values: [PWD], essential: false });
     expect(requestedAcr({ claims: JSON.stringify({ id_token: { acr: { essential: true, value: PWD } } }) })).to.deep.equal({ values: [PWD], essential: true });
     // A voluntary acr claim or an unreadable claims parameter leaves acr_values in charge.
     expect(requestedAcr({ acr_values: MFA, claims: JSON.stringify({ id_token: { acr: { values: [PWD] } } }) })).to.deep.equal({ values: [MFA], essential: false });
