@@ -71,7 +71,7 @@ export const migration: Migration = {
       // Limit set by the owner on the Seats page; configuration (SEATS_*) overrides it.
       seat_limit: int(true),
       // Usage written at each seat-taking check: the write makes concurrent checks on
-      // multi-primary clusters conflict (DESIGN.md pitfall), and shows the last count.
+      // multi-primary clusters conflict, and shows the last count.
       in_use: int(false, 0),
       updated_at: time(false),
     });

@@ -1,4 +1,4 @@
-// Column shapes shared by migrations. Only portable types (DESIGN.md rule 11): the same
+// Column shapes shared by migrations. Only portable types: the same
 // definition must produce the same schema on SQLite and MySQL/MariaDB.
 import { DataTypes, type ModelAttributeColumnOptions } from 'sequelize';
 

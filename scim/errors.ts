@@ -1,5 +1,5 @@
 // SCIM errors (RFC 7644 §3.12): every failure leaves as a SCIM error body with the right
-// status and scimType. Domain errors are mapped here (DESIGN.md rule 3); scimmy's default
+// status and scimType. Domain errors are mapped here; scimmy's default
 // of turning any other error into 404 is never reached, and nothing unexpected leaves with
 // more than an error id (the error itself goes to the log).
 import { randomUUID } from 'node:crypto';

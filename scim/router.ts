@@ -9,7 +9,7 @@
 // outside the write's transaction and appends to multi-valued attributes on a path-less
 // "replace"; each construction appends another authentication scheme to scimmy's global
 // ServiceProviderConfig; and its paging relies on rewriting req.query, which Express 5
-// recomputes on every read (DESIGN.md pitfall). scimmy itself supplies the RFC 7643 schema
+// recomputes on every read. scimmy itself supplies the RFC 7643 schema
 // definitions: inbound type checking (schema-validation.ts) and the /Schemas documents.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Services } from '../src/services.js';

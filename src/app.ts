@@ -50,7 +50,7 @@ export async function buildApp(services: Services): Promise<{ app: Express; edge
 }
 
 // helmet's default CSP has form-action 'self', which makes Chromium abort the redirect to
-// a client on another origin after a sign-in or sign-out POST (DESIGN.md pitfall): the
+// a client on another origin after a sign-in or sign-out POST: the
 // sign-in pages drop it. Plain-http deployments (development) must not upgrade requests.
 function securityHeaders(publicUrl: string) {
   const upgrade: Record<string, null> = publicUrl.startsWith('https:') ? {} : { upgradeInsecureRequests: null };

@@ -1,6 +1,6 @@
 // Translates a parsed SCIM filter into a SQL condition with named replacements (values are
 // never concatenated into SQL), so filtering, sorting and paging run in the database
-// (SPEC "SCIM 2.0"; DESIGN.md pitfall: scimmy's Filter.match filters in memory and crashes
+// (a measured pitfall: scimmy's Filter.match filters in memory and crashes
 // on sparse records). Semantics (RFC 7644 §3.4.2.2):
 // - Two-valued logic: every test is TRUE or FALSE, never SQL NULL, so "not" and "ne" also
 //   match resources where the attribute is absent, and gt/lt/co… never match an absent one.

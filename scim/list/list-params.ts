@@ -1,6 +1,6 @@
 // Query parameters of a list or search (RFC 7644 §3.4.2-3.4.3): filter, sortBy/sortOrder,
 // startIndex/count paging, attributes/excludedAttributes. Read once into plain values
-// (DESIGN.md pitfall: Express 5 recomputes req.query on every read, so nothing here writes
+// (a measured pitfall: Express 5 recomputes req.query on every read, so nothing here writes
 // to it), from the query string of a GET or the body of a POST …/.search.
 import { invalidFilter, invalidSyntax, invalidValue } from '../errors.js';
 import { LIMITS, SEARCH_REQUEST_URN } from '../urns.js';

@@ -1,4 +1,4 @@
-// Typed audit event names (DESIGN.md rule 6). Add a name here before recording it.
+// Typed audit event names. Add a name here before recording it.
 export const AUDIT_ACTIONS = [
   'setup.link_issued',
   'setup.owner_created',

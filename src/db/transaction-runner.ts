@@ -1,6 +1,6 @@
 // The one way services open a write transaction.
 // - SQLite has one writer: write transactions are queued in-process and begin IMMEDIATE
-//   (DESIGN.md pitfall: parallel Sequelize transactions otherwise fail with SQLITE_BUSY).
+//   (a measured pitfall: parallel Sequelize transactions otherwise fail with SQLITE_BUSY).
 // - MySQL/MariaDB runs them under READ COMMITTED (set on each connection when it opens, in
 //   database.ts), so a count taken after locking a row sees what others committed
 //   (REPEATABLE READ would keep an older snapshot), and retries the whole unit of work

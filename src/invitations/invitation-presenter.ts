@@ -1,4 +1,4 @@
-// The only shape of an invitation that leaves the invitations service (DESIGN.md rule 8):
+// The only shape of an invitation that leaves the invitations service:
 // no token hash. The status shown is the effective one: a pending invitation past its
 // expiry is expired, decided by the application clock (SPEC "Identity model").
 import type { InvitationAttributes, InvitationStatus } from './invitation-model.js';

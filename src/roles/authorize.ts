@@ -1,4 +1,4 @@
-// The one place permissions are checked (DESIGN.md rule 5).
+// The one place permissions are checked.
 import type { Actor } from '../context.js';
 import { Forbidden } from '../errors.js';
 

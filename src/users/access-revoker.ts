@@ -1,4 +1,4 @@
-// How the domain ends a user's access without knowing OIDC (DESIGN.md): `oidc/` implements
+// How the domain ends a user's access without knowing OIDC: `oidc/` implements
 // it (sessions, grants, tokens revoked in the caller's transaction; back-channel logout
 // after commit). Deactivate and delete call it inside their transaction, so a failure
 // here rolls the status change back.

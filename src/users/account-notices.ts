@@ -7,7 +7,7 @@
 import type { TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { Outbox } from '../mail/outbox.js';
-import { securityNoticeMail } from '../mail/templates/security-notice.js';
+import { securityNoticeMail, type SecurityNotice } from '../mail/templates/security-notice.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { EMAIL_CHANGE_WATCH_DAYS, type EmailChanges } from './email-changes.js';
 import { normalize } from './user-validation.js';
@@ -42,25 +42,26 @@ export class AccountNotices {
     private readonly emailChanges: EmailChanges,
   ) {}
 
+  /** Enqueues one notice in the change's transaction, worded with the organization's name. */
+  private async send(tx: TxContext, to: string, notice: (organizationName: string) => SecurityNotice): Promise<void> {
+    const organizationName = await this.settings.get('organizationName', tx);
+    await this.outbox.enqueue(tx, to, securityNoticeMail(organizationName, notice(organizationName)));
+  }
+
   /** Offboarding never fails for lack of power, but the owner is told of it. */
   async deactivatedByWeakerActor(tx: TxContext, ownerId: string, target: { username: string; email: string | null }, missing: readonly string[]): Promise<void> {
     const owner = await this.models.User.findByPk(ownerId, { attributes: ['email', 'username'], transaction: tx.transaction });
     if (!owner?.email) return;
-    const organizationName = await this.settings.get('organizationName', tx);
-    await this.outbox.enqueue(
-      tx,
-      owner.email,
-      securityNoticeMail(organizationName, {
-        template: 'deactivated-by-weaker-actor',
-        subject: `${target.username} was deactivated by ${tx.actor.label}`,
-        greeting: `Hello ${owner.username},`,
-        paragraphs: [
-          `${tx.actor.label} deactivated the account ${target.username}${target.email ? ` (${target.email})` : ''} at ${organizationName}.`,
-          `The account holds permissions ${tx.actor.label} does not (${missing.join(', ')}). Deactivation needs only "users.manage", so offboarding always works; you are told so you can check it was intended.`,
-          'If it was not, reactivate the account from its page in the admin console.',
-        ],
-      }),
-    );
+    await this.send(tx, owner.email, (organizationName) => ({
+      template: 'deactivated-by-weaker-actor',
+      subject: `${target.username} was deactivated by ${tx.actor.label}`,
+      greeting: `Hello ${owner.username},`,
+      paragraphs: [
+        `${tx.actor.label} deactivated the account ${target.username}${target.email ? ` (${target.email})` : ''} at ${organizationName}.`,
+        `The account holds permissions ${tx.actor.label} does not (${missing.join(', ')}). Deactivation needs only "users.manage", so offboarding always works; you are told so you can check it was intended.`,
+        'If it was not, reactivate the account from its page in the admin console.',
+      ],
+    }));
   }
 
   /**
@@ -71,22 +72,17 @@ export class AccountNotices {
   async emailChanged(tx: TxContext, user: Account, newEmail: string, changedAt: Date): Promise<void> {
     if (!user.email) return;
     const link = await this.emailChanges.issue(tx, { userId: user.id, oldEmail: user.email, newEmail, changedByLabel: tx.actor.label, changedAt }, 'change');
-    const organizationName = await this.settings.get('organizationName', tx);
-    await this.outbox.enqueue(
-      tx,
-      user.email,
-      securityNoticeMail(organizationName, {
-        template: 'email-changed',
-        subject: `The email address of your ${organizationName} account was changed`,
-        greeting: `Hello ${user.username},`,
-        paragraphs: [
-          `${tx.actor.label} changed the email address of your account ${user.username} from ${user.email} to ${newEmail}. Mail about the account, password resets included, now goes there once it is confirmed.`,
-          `For ${EMAIL_CHANGE_WATCH_DAYS} days this address is told of every password reset.`,
-          `If you did not expect this, use the link below within ${EMAIL_CHANGE_WATCH_DAYS} days: it puts ${user.email} back and signs everyone out of the account.`,
-        ],
-        action: { label: "It wasn't me: restore my address", url: link },
-      }),
-    );
+    await this.send(tx, user.email, (organizationName) => ({
+      template: 'email-changed',
+      subject: `The email address of your ${organizationName} account was changed`,
+      greeting: `Hello ${user.username},`,
+      paragraphs: [
+        `${tx.actor.label} changed the email address of your account ${user.username} from ${user.email} to ${newEmail}. Mail about the account, password resets included, now goes there once it is confirmed.`,
+        `For ${EMAIL_CHANGE_WATCH_DAYS} days this address is told of every password reset.`,
+        `If you did not expect this, use the link below within ${EMAIL_CHANGE_WATCH_DAYS} days: it puts ${user.email} back and signs everyone out of the account.`,
+      ],
+      action: { label: "It wasn't me: restore my address", url: link },
+    }));
   }
 
   /**
@@ -100,21 +96,16 @@ export class AccountNotices {
       if (told.has(normalize(change.oldEmail))) continue;
       told.add(normalize(change.oldEmail));
       const link = await this.emailChanges.issue(tx, change, 'reset');
-      const organizationName = await this.settings.get('organizationName', tx);
-      await this.outbox.enqueue(
-        tx,
-        change.oldEmail,
-        securityNoticeMail(organizationName, {
-          template: 'reset-after-email-change',
-          subject: `A password reset was asked for your ${organizationName} account`,
-          greeting: `Hello ${user.username},`,
-          paragraphs: [
-            `Someone asked to reset the password of your account ${user.username}. Reset links go to ${user.email} once it is confirmed: the address ${change.changedByLabel} set in place of ${change.oldEmail}.`,
-            `If that was not you, use the link below within ${EMAIL_CHANGE_WATCH_DAYS} days: it puts ${change.oldEmail} back and signs everyone out of the account.`,
-          ],
-          action: { label: "It wasn't me: restore my address", url: link },
-        }),
-      );
+      await this.send(tx, change.oldEmail, (organizationName) => ({
+        template: 'reset-after-email-change',
+        subject: `A password reset was asked for your ${organizationName} account`,
+        greeting: `Hello ${user.username},`,
+        paragraphs: [
+          `Someone asked to reset the password of your account ${user.username}. Reset links go to ${user.email} once it is confirmed: the address ${change.changedByLabel} set in place of ${change.oldEmail}.`,
+          `If that was not you, use the link below within ${EMAIL_CHANGE_WATCH_DAYS} days: it puts ${change.oldEmail} back and signs everyone out of the account.`,
+        ],
+        action: { label: "It wasn't me: restore my address", url: link },
+      }));
     }
   }
 
@@ -123,16 +114,11 @@ export class AccountNotices {
     // Only a proven mailbox: an address someone else just set is not the owner's yet.
     if (!user.email || !user.emailVerified) return;
     const words = CREDENTIAL_WORDS[change];
-    const organizationName = await this.settings.get('organizationName', tx);
-    await this.outbox.enqueue(
-      tx,
-      user.email,
-      securityNoticeMail(organizationName, {
-        template: change === 'password' ? 'password-set-by-someone-else' : 'second-factor-reset',
-        subject: `${words.subject} (${organizationName})`,
-        greeting: `Hello ${user.username},`,
-        paragraphs: [`${tx.actor.label} ${words.did} ${user.username} at ${organizationName}.`, words.advice, 'If you did not expect this, tell your administrator.'],
-      }),
-    );
+    await this.send(tx, user.email, (organizationName) => ({
+      template: change === 'password' ? 'password-set-by-someone-else' : 'second-factor-reset',
+      subject: `${words.subject} (${organizationName})`,
+      greeting: `Hello ${user.username},`,
+      paragraphs: [`${tx.actor.label} ${words.did} ${user.username} at ${organizationName}.`, words.advice, 'If you did not expect this, tell your administrator.'],
+    }));
   }
 }
