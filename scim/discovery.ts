@@ -1,12 +1,13 @@
 // Service provider discovery (RFC 7644 §4): ServiceProviderConfig says what this server
 // really does (PATCH, Bulk with its limits, filters with maxResults, sorting, ETags, and
 // password changes only when provisioned accounts sign in with a SCIM password);
-// ResourceTypes and Schemas describe Users (with the enterprise extension) and Groups from
-// scimmy's RFC 7643 definitions.
+// ResourceTypes and Schemas describe Users (with the enterprise extension) from scimmy's
+// RFC 7643 definitions and Groups as groups/group-schema.ts states them.
 import SCIMMY from 'scimmy';
 import type { ScimCall } from './context.js';
 import { ScimError } from './errors.js';
 import type { ResourceResult } from './http/responses.js';
+import { groupSchema } from './groups/group-schema.js';
 import { listResponse } from './list/list-response.js';
 import { declareScimmyResources } from './schema-validation.js';
 import { ENTERPRISE_URN, GROUP_URN, LIMITS, RESOURCE_TYPE_URN, SPC_URN, USER_URN } from './urns.js';
@@ -57,7 +58,8 @@ export function resourceTypes(call: ScimCall, id?: string): ResourceResult {
 function schemaList(baseUrl: string): Array<{ id: string }> {
   declareScimmyResources();
   const location = `${baseUrl}/Schemas`;
-  return [SCIMMY.Schemas.User, SCIMMY.Schemas.EnterpriseUser, SCIMMY.Schemas.Group].map((s) => s.definition.describe(location) as unknown as { id: string });
+  const users = [SCIMMY.Schemas.User, SCIMMY.Schemas.EnterpriseUser].map((s) => s.definition.describe(location) as unknown as { id: string });
+  return [...users, groupSchema(location)];
 }
 
 export function schemas(call: ScimCall, id?: string): ResourceResult {

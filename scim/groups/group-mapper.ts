@@ -22,16 +22,31 @@ export function toScimGroup(role: RoleView, members: RoleMember[] | undefined, b
   };
 }
 
-/** Member ids from a members value (one member or a list); nested groups are not supported. */
+/**
+ * Member ids from a members value (one member or a list). `type` and `$ref`, when sent, must
+ * name the same User (nested groups are not supported); `display` is the server's and ignored.
+ */
 export function memberIds(value: unknown, where: string): string[] {
   const list = value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
   return list.map((m) => {
     if (!m || typeof m !== 'object') throw invalidValue(`${where}: each member is an object with a "value" (a user id).`);
     const entries = Object.entries(m as Json).map(([k, v]) => [k.toLowerCase(), v] as const);
-    const type = entries.find(([k]) => k === 'type')?.[1];
+    const sub = (name: string) => entries.find(([k]) => k === name)?.[1];
+    const type = sub('type');
     if (typeof type === 'string' && type.toLowerCase() === 'group') throw invalidValue(`${where}: groups cannot be members of groups in Gatehouse.`);
-    const id = entries.find(([k]) => k === 'value')?.[1];
+    if (type !== undefined && type !== null && (typeof type !== 'string' || type.toLowerCase() !== 'user')) throw invalidValue(`${where}: a member's "type" is "User".`);
+    const id = sub('value');
     if (typeof id !== 'string' || !id) throw invalidValue(`${where}: each member needs a "value" (a user id).`);
+    const ref = sub('$ref');
+    if (ref !== undefined && ref !== null && !refNamesUser(ref, id)) throw invalidValue(`${where}: a member's "$ref" is the URI of the User it names in "value" (…/Users/${id}).`);
     return id;
   });
+}
+
+/** An absolute or relative URI ending in Users/<id> (RFC 7643 §2.3.7). */
+function refNamesUser(ref: unknown, id: string): boolean {
+  if (typeof ref !== 'string') return false;
+  const path = ref.split(/[?#]/)[0]!.replace(/\/+$/, '');
+  const tail = `Users/${encodeURIComponent(id)}`;
+  return path === tail || path.endsWith(`/${tail}`) || path === `Users/${id}` || path.endsWith(`/Users/${id}`);
 }

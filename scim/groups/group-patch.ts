@@ -31,7 +31,9 @@ export async function planGroupPatch(groupId: string, ops: PatchOperation[], loa
     if (path.attr.uri && path.attr.uri.toLowerCase() !== GROUP_URN.toLowerCase()) throw invalidPath(`${where}: unknown schema "${path.attr.uri}".`);
     const attr = path.attr.attr.toLowerCase();
     if (attr === 'members') {
-      if (path.attr.sub || path.valueSub) throw invalidPath(`${where}: change members as a whole, e.g. path "members" or 'members[value eq "…"]'.`);
+      // A member's sub-attributes are immutable or the server's (RFC 7643 §4.2): members are
+      // added and removed whole.
+      if (path.attr.sub || path.valueSub) throw mutability(`${where}: a member's value, type and $ref cannot change, and its display is the server's; add or remove the member instead (path "members" or 'members[value eq "…"]').`);
       if (path.filter) {
         if (op !== 'remove') throw invalidPath(`${where}: only "remove" takes a filtered members path.`);
         removing(await matchingMembers(path, loadMembers, [...add]));
