@@ -5,9 +5,13 @@
 //   2. `userName eq` lookup latency at 10,000 accounts vs at the full size (goal: ≤ 2×);
 //   3. a deep startIndex page vs the first page (goal: ≤ 3×);
 //   4. process memory while paging through every account (goal: flat — the heap retained
-//      after garbage collection grows by less than 16 MB from the first page to the last).
-// The server runs in this process, so CPU time per request (client and server together) is
-// printed too: on a machine busy with other work, rates follow the CPU share, not the code.
+//      after garbage collection grows by less than 16 MB from the first page to the last);
+//   5. the Entra run: POST /Users with the body Entra ID sends (name, two emails, a phone, an
+//      address, the enterprise extension, externalId) from a separate client process
+//      (scim-bench-client.ts) with 8 in flight, vs raw single-row INSERTs with 8 in flight
+//      (goal: at least 10% of raw), after the accounts above are in.
+// In runs 1-4 the server runs in this process beside its client, so CPU time per request
+// (client and server together) is printed too: on a machine busy with other work, rates follow the CPU share, not the code.
 // Accounts are seeded with multi-row INSERTs (not through argon2 or the services).
 //
 // Usage: TEST_MYSQL_URL=mysql://gatehouse:gatehouse@127.0.0.1:3306/gatehouse_test npm run bench:scim
@@ -16,8 +20,12 @@
 //   SCIM_BENCH_ROUNDS=5      rounds, alternating which goes first; medians reported
 //   SCIM_BENCH_CONCURRENCY=4 requests in flight at once, for POSTs and INSERTs alike
 //   SCIM_BENCH_LOOKUPS=300   userName lookups per measurement
+//   SCIM_BENCH_ENTRA_CONCURRENCY=8  requests in flight in the Entra run (and its raw INSERTs)
+import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +40,8 @@ import { createApp } from '../../src/app.js';
 import { systemContext } from '../../src/context.js';
 import { createTestDatabaseConfig } from '../helpers/test-databases.js';
 import { httpTransport } from './keep-alive-transport.js';
+import { run, type Stats } from './latency-stats.js';
+import type { EntraJob, EntraResult } from './scim-bench-client.js';
 
 const url = process.env.TEST_MYSQL_URL;
 if (!url) {
@@ -49,42 +59,10 @@ const POSTS = knob('SCIM_BENCH_POSTS', 1000);
 const CONCURRENCY = knob('SCIM_BENCH_CONCURRENCY', 4);
 const LOOKUPS = knob('SCIM_BENCH_LOOKUPS', 300);
 const ROUNDS = knob('SCIM_BENCH_ROUNDS', 5);
+const ENTRA_CONCURRENCY = knob('SCIM_BENCH_ENTRA_CONCURRENCY', 8);
 /** Raw INSERTs per round per POST: they are ~10× faster, so the baseline runs long enough to be steady. */
 const RAW_FACTOR = 5;
 const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
-
-interface Stats {
-  n: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  /** Process CPU time (user + system) per call, in ms. */
-  cpu: number;
-}
-
-function stats(latencies: number[], wallMs: number, cpu: NodeJS.CpuUsage): Stats {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { n: sorted.length, perSecond: (sorted.length / wallMs) * 1000, p50: at(0.5), p99: at(0.99), cpu: (cpu.user + cpu.system) / 1000 / sorted.length };
-}
-
-/** Runs `count` calls of `work(i)` with `concurrency` in flight; returns latencies and wall time. */
-async function run(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<Stats> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const t = performance.now();
-        await work(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return stats(latencies, performance.now() - started, process.cpuUsage(cpu));
-}
 
 /** Each figure the median over the rounds (p99: the median of the rounds' p99s). */
 function medianStats(rounds: Stats[]): Stats {
@@ -120,7 +98,9 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.database, logger, 10_000);
   const raw = await mysql.createConnection({ uri: created.config.url });
   const pool = mysql.createPool({ uri: created.config.url, connectionLimit: CONCURRENCY });
+  const entraPool = mysql.createPool({ uri: created.config.url, connectionLimit: ENTRA_CONCURRENCY });
   let server: http.Server | null = null;
+  let client: ChildProcess | null = null;
   try {
     await migrate(db);
     const services = createServices(config, db, logger, systemClock);
@@ -199,14 +179,16 @@ async function main(): Promise<void> {
       });
       if (res.status !== 201) throw new Error(`POST: ${res.status} ${res.body}`);
     };
-    const insertOnce = async (i: number) => {
-      const name = `raw${pad(i)}@example.com`;
+    /** Raw single-row INSERTs through `through`, named `<prefix><i>` so runs never collide. */
+    const insertWith = (through: mysql.Pool, prefix: string) => async (i: number) => {
+      const name = `${prefix}${pad(i)}@example.com`;
       const now = new Date();
-      await pool.execute(
+      await through.execute(
         'INSERT INTO users (id, username, username_normalized, email, email_normalized, given_name, family_name, kind, source, status, email_verified, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [randomUUID(), name, name, name, name, 'Raw', String(i), 'user', 'scim', 'active', 0, 1, now, now],
       );
     };
+    const insertOnce = insertWith(pool, 'raw');
     const postRounds: Stats[] = [];
     const insertRounds: Stats[] = [];
     // Round 0 warms both up (JIT, connection pools, buffer pool) and is not counted.
@@ -222,6 +204,24 @@ async function main(): Promise<void> {
     const inserts = medianStats(insertRounds);
     const roundRates = (xs: Stats[]) => xs.map((x) => x.perSecond.toFixed(0)).join(', ');
 
+    // The Entra run: the same alternating rounds, the POSTs from the client process.
+    process.stderr.write(`Entra-shaped POST /Users ×${POSTS} from a client process and raw INSERT ×${POSTS * RAW_FACTOR} per round, ${ENTRA_CONCURRENCY} in flight…\n`);
+    client = startEntraClient();
+    const entraInsertOnce = insertWith(entraPool, 'rawentra');
+    const entraRounds: Array<{ stats: Stats; serverCpu: number }> = [];
+    const entraInsertRounds: Stats[] = [];
+    for (let round = 0; round <= ROUNDS; round++) {
+      const measurePosts = async () => entraRounds.push(await entraPosts(client!, { url: `${base}/Users`, authorization: headers.Authorization!, first: round * POSTS, count: POSTS, concurrency: ENTRA_CONCURRENCY }));
+      const measureInserts = async () => entraInsertRounds.push(await run(POSTS * RAW_FACTOR, ENTRA_CONCURRENCY, (i) => entraInsertOnce(round * POSTS * RAW_FACTOR + i)));
+      if (round % 2 === 0) await measurePosts().then(measureInserts);
+      else await measureInserts().then(measurePosts);
+    }
+    entraRounds.shift();
+    entraInsertRounds.shift();
+    const entra = medianStats(entraRounds.map((r) => r.stats));
+    const entraServerCpu = medianStats(entraRounds.map((r) => ({ ...r.stats, cpu: r.serverCpu }))).cpu;
+    const entraInserts = medianStats(entraInsertRounds);
+
     const mb = (b: number) => `${(b / 1_048_576).toFixed(1)} MB`;
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     const rows: Array<[string, string, string, string]> = [
@@ -230,6 +230,9 @@ async function main(): Promise<void> {
       ['  CPU per call', `${ms(posts.cpu)} per POST (client + server)`, `${ms(inserts.cpu)} per INSERT`, ''],
       ['  POST vs raw INSERT', `${((posts.perSecond / inserts.perSecond) * 100).toFixed(1)}%`, '', verdict(posts.perSecond / inserts.perSecond >= 0.1, '≥ 10%')],
       ['  POST rate, p99', `${posts.perSecond.toFixed(1)}/s, ${ms(posts.p99)}`, '', verdict(posts.perSecond >= 25 && posts.p99 < 1000, '≥ 25/s, p99 < 1 s')],
+      [`Entra POST /Users per second (${ENTRA_CONCURRENCY} in flight, client process)`, `${entra.perSecond.toFixed(1)}/s (p50 ${ms(entra.p50)}, p99 ${ms(entra.p99)}; rounds ${roundRates(entraRounds.map((r) => r.stats))})`, `raw INSERT ${entraInserts.perSecond.toFixed(1)}/s (p50 ${ms(entraInserts.p50)}; rounds ${roundRates(entraInsertRounds)})`, ''],
+      ['  CPU per call', `${ms(entraServerCpu)} server + ${ms(entra.cpu)} client per POST`, `${ms(entraInserts.cpu)} per INSERT`, ''],
+      ['  Entra POST vs raw INSERT', `${((entra.perSecond / entraInserts.perSecond) * 100).toFixed(1)}%`, '', verdict(entra.perSecond / entraInserts.perSecond >= 0.1, '≥ 10%')],
       [`userName eq at ${SIZE}`, `p50 ${ms(lookupFull.p50)}, p99 ${ms(lookupFull.p99)}`, `at ${SMALL}: p50 ${ms(lookupSmall.p50)}, p99 ${ms(lookupSmall.p99)}`, verdict(lookupFull.p50 <= 2 * lookupSmall.p50, `≤ 2× (${(lookupFull.p50 / lookupSmall.p50).toFixed(2)}×)`)],
       [`page at startIndex ${deepStart}`, `p50 ${ms(deepPage.p50)}, p99 ${ms(deepPage.p99)}`, `first page: p50 ${ms(firstPage.p50)}`, verdict(deepPage.p50 <= 3 * firstPage.p50, `≤ 3× (${(deepPage.p50 / firstPage.p50).toFixed(2)}×)`)],
       [`paging all ${SIZE} (1000/page)`, `retained heap ${mb(heapStart)} → max ${mb(heapRetainedMax)}, end ${mb(heapEnd)}; peak heap ${mb(heapPeak)}, rss ${mb(rssMax)}; ${(pageWalkMs / 1000).toFixed(1)} s`, '', verdict(heapRetainedMax - heapStart < 16 * 1_048_576, `retained growth < 16 MB (${mb(heapRetainedMax - heapStart)})`)],
@@ -239,12 +242,32 @@ async function main(): Promise<void> {
     process.stdout.write(`\nSCIM benchmark on MariaDB: ${SIZE} accounts, ${CONCURRENCY} requests in flight for POSTs; ${os.cpus().length} CPUs, load average ${load}\n\n`);
     for (const r of rows) process.stdout.write(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd() + '\n');
   } finally {
+    client?.disconnect();
     server?.close();
     await pool.end();
+    await entraPool.end();
     await raw.end();
     await db.close();
     await created.drop();
   }
+}
+
+function startEntraClient(): ChildProcess {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scim-bench-client.ts');
+  return fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/** One round of the client's POSTs, with the CPU this (server) process spent per POST meanwhile. */
+function entraPosts(client: ChildProcess, job: EntraJob): Promise<{ stats: Stats; serverCpu: number }> {
+  const cpu = process.cpuUsage();
+  return new Promise((resolve, reject) => {
+    client.once('message', (result: EntraResult) => {
+      const used = process.cpuUsage(cpu);
+      if (!result.ok) reject(new Error(`Entra client: ${result.error}`));
+      else resolve({ stats: result.stats, serverCpu: (used.user + used.system) / 1000 / result.stats.n });
+    });
+    client.send(job);
+  });
 }
 
 function verdict(ok: boolean, goal: string): string {
