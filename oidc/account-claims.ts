@@ -3,6 +3,7 @@
 // deleted user's refresh token fails with invalid_grant.
 import type { Account } from 'oidc-provider';
 import type { Services } from '../src/services.js';
+import { phoneClaims } from './contact-claims.js';
 
 export async function findAccount(services: Services, sub: string): Promise<Account | undefined> {
   const user = await services.users.findActiveForClaims(sub);
@@ -19,7 +20,7 @@ export async function findAccount(services: Services, sub: string): Promise<Acco
         given_name: user.givenName ?? undefined,
         family_name: user.familyName ?? undefined,
         locale: user.locale ?? undefined,
-        phone_number: user.phone ?? undefined,
+        ...phoneClaims(user.phone),
       };
       // Roles are read only when the scope asks for them.
       if (scopes.has('roles')) {

@@ -71,7 +71,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       openid: ['sub', 'acr', 'amr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name', 'given_name', 'family_name', 'locale'],
-      phone: ['phone_number'],
+      phone: ['phone_number', 'phone_number_verified'],
       roles: ['roles', 'permissions'],
     },
     scopes: ['openid', 'offline_access', 'email', 'profile', 'phone', 'roles'],
