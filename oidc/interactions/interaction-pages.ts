@@ -82,6 +82,7 @@ export function consentPage(s: { uid: string; csrfToken: string; clientName: str
     email: 'See your email address',
     profile: 'See your name',
     phone: 'See your phone number',
+    address: 'See your postal address',
     roles: 'See your roles and permissions',
     offline_access: 'Stay signed in when you are away',
   };
