@@ -158,6 +158,10 @@ describe('backup and restore from SQLite to MariaDB', function () {
     expect(text).to.include('"private_jwk"');
 
     const target = await emptyMariaDb();
+    // Started once before its owner exists (keys, a setup link): still empty enough to restore into.
+    const once = await startGatehouse(loadConfig({ DATABASE_URL: target, PORT: '0', HOST: '127.0.0.1', MAIL_WORKER: 'false', LOG_LEVEL: 'silent' }), testLogger());
+    await once.stop();
+    expect((await countsIn(target, ['setup_tokens', 'oidc_keys'])).oidc_keys).to.be.greaterThan(0);
     const withoutKey = await refusal(restoreInto(target, file));
     expect(withoutKey).to.include('Nothing was restored');
     expect(withoutKey).to.include('1 × TOTP');
