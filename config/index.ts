@@ -19,6 +19,22 @@ export interface DatabaseTimeouts {
  * Express's `trust proxy` in its bounded forms: nothing, the number of proxies in front
  * (the client address is the one the outermost of them saw), or the proxies' addresses.
  */
+/** A separate listener's interface and port. */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * Where Prometheus metrics are served; both null means nowhere (`/metrics` answers 404).
+ * The token guards `/metrics` on the main port; the listen address serves them without
+ * authentication on an interface only the scraper reaches.
+ */
+export interface MetricsConfig {
+  token: string | null;
+  listen: ListenAddress | null;
+}
+
 export type TrustProxy = false | number | readonly string[];
 
 export interface Config {
@@ -58,6 +74,8 @@ export interface Config {
   mailWorker: boolean;
   /** Password of the LDAP sync's bind DN; when set it overrides the one stored on the directory settings page. */
   ldapBindPassword: string | null;
+  /** Prometheus metrics: off unless a bearer token or a separate listen address is set. */
+  metrics: MetricsConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -111,11 +129,17 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   c.setupTokenTtlHours = read(env, spec('SETUP_TOKEN_TTL_HOURS', parsers.positiveInt, () => 24), c);
   c.mailWorker = read(env, spec('MAIL_WORKER', parsers.boolean, () => true), c);
   c.ldapBindPassword = read(env, spec<string | null>('LDAP_BIND_PASSWORD', parsers.string, () => null), c);
+  c.metrics = {
+    token: read(env, spec<string | null>('METRICS_TOKEN', parsers.secret, () => null), c),
+    listen: read(env, spec<ListenAddress | null>('METRICS_LISTEN', parsers.listenAddress, () => null), c),
+  };
   // Frozen all the way down: a service must not change a licence limit or the database at run time.
   Object.freeze(c.seats);
   Object.freeze(c.database);
   Object.freeze(c.databaseTimeouts);
   Object.freeze(c.cookieKeys);
+  if (c.metrics.listen) Object.freeze(c.metrics.listen);
+  Object.freeze(c.metrics);
   if (Array.isArray(c.trustProxy)) Object.freeze(c.trustProxy);
   return Object.freeze(c as Config);
 }

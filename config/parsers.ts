@@ -1,7 +1,7 @@
 // Parsers for configuration values. Each takes the key (for the message) and the raw
 // string, and either returns the typed value or throws ConfigError saying what it expects.
 import net from 'node:net';
-import type { DatabaseConfig, TrustProxy } from './index.js';
+import type { DatabaseConfig, ListenAddress, TrustProxy } from './index.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -125,6 +125,20 @@ export const parsers = {
       throw new ConfigError(key, 'a comma-separated list of secrets of at least 32 characters each');
     }
     return keys;
+  },
+
+  secret: (key: string, raw: string): string => {
+    if (raw.length < 32) throw new ConfigError(key, 'a secret of at least 32 characters');
+    return raw;
+  },
+
+  listenAddress: (key: string, raw: string): ListenAddress => {
+    const expected = 'HOST:PORT, such as 127.0.0.1:9464 or [::1]:9464';
+    const m = /^(?:\[([0-9a-f:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/i.exec(raw);
+    if (!m) throw new ConfigError(key, expected);
+    const host = m[1] ?? m[2]!;
+    if (m[1] && net.isIP(host) !== 6) throw new ConfigError(key, expected);
+    return { host, port: int(key, m[3]!, 0, 65535, expected) };
   },
 
   key32: (key: string, raw: string): string => {

@@ -6,7 +6,10 @@ import type { Services } from '../src/services.js';
 import { HOUR_MS } from '../src/clock.js';
 import { defineOidcModels } from './oidc-models.js';
 import { KeyStore } from './key-store.js';
-import { createProvider, OIDC_PREFIX } from './provider.js';
+import { createProvider, OIDC_PREFIX, OIDC_ROUTES } from './provider.js';
+
+/** Every path the provider answers, for naming its requests in the metrics. */
+export const OIDC_ENDPOINT_PATHS: readonly string[] = [...Object.values(OIDC_ROUTES), '/.well-known/openid-configuration', OIDC_PREFIX];
 import { ProviderRevoker } from './provider-revoker.js';
 import { adminClientSecret } from './admin-client.js';
 import { interactionRoutes } from './interactions/interaction-routes.js';

@@ -17,6 +17,18 @@ import { interactionPolicyWithStepUp } from './interactions/interaction-policy.j
 
 export const OIDC_PREFIX = '/oidc';
 
+/** The provider's endpoints under the prefix (the metrics name requests by them). */
+export const OIDC_ROUTES = {
+  authorization: `${OIDC_PREFIX}/auth`,
+  token: `${OIDC_PREFIX}/token`,
+  userinfo: `${OIDC_PREFIX}/me`,
+  jwks: `${OIDC_PREFIX}/jwks`,
+  revocation: `${OIDC_PREFIX}/token/revocation`,
+  introspection: `${OIDC_PREFIX}/token/introspection`,
+  end_session: `${OIDC_PREFIX}/session/end`,
+  pushed_authorization_request: `${OIDC_PREFIX}/request`,
+};
+
 export const TOKEN_TTL = {
   AccessToken: 3600,
   AuthorizationCode: 60,
@@ -123,16 +135,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     // request_uri_parameter_supported as true, so it is stated. Registration stays off
     // (no registration_endpoint is published).
     discovery: { request_parameter_supported: false, request_uri_parameter_supported: false, require_request_uri_registration: false },
-    routes: {
-      authorization: `${OIDC_PREFIX}/auth`,
-      token: `${OIDC_PREFIX}/token`,
-      userinfo: `${OIDC_PREFIX}/me`,
-      jwks: `${OIDC_PREFIX}/jwks`,
-      revocation: `${OIDC_PREFIX}/token/revocation`,
-      introspection: `${OIDC_PREFIX}/token/introspection`,
-      end_session: `${OIDC_PREFIX}/session/end`,
-      pushed_authorization_request: `${OIDC_PREFIX}/request`,
-    },
+    routes: OIDC_ROUTES,
     // Client secrets are stored hashed, so secret-derived (HS*) client assertions cannot work.
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     ttl: { ...TOKEN_TTL, Session: deps.sessionLifetimeSeconds },

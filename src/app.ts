@@ -20,13 +20,16 @@ import { reactivationRoutes } from './web/reactivation/reactivate-routes.js';
 import { emailRestoreRoutes } from './web/email-restore/restore-routes.js';
 import { homeRoutes } from './web/home-page.js';
 import { NotFound } from './errors.js';
-import { createOidcEdge, ADMIN_CLIENT_ID, ADMIN_CALLBACK_PATH, SIGNED_OUT_PATH, adminClientSecret, type OidcEdge } from '../oidc/index.js';
+import { createOidcEdge, ADMIN_CLIENT_ID, ADMIN_CALLBACK_PATH, SIGNED_OUT_PATH, OIDC_ENDPOINT_PATHS, adminClientSecret, type OidcEdge } from '../oidc/index.js';
 import { PageRelyingParty } from './web/session/page-relying-party.js';
 import { requireSession, sessionRoutes, type SessionDeps } from './web/session/session-routes.js';
 import { adminRoutes } from './web/admin/admin-routes.js';
 import { accountRoutes } from './web/account/account-routes.js';
 import { passwordResetRoutes } from './web/password/password-reset-routes.js';
 import { scimRouter } from '../scim/router.js';
+import { scimMetrics } from '../scim/http/scim-metrics.js';
+import { httpMetrics, namePathsUnder } from './web/http-metrics.js';
+import { metricsRoutes } from './web/metrics-routes.js';
 
 export interface Edges {
   oidc: OidcEdge;
@@ -62,6 +65,8 @@ function securityHeaders(publicUrl: string) {
 export function createApp(services: Services, edges?: Edges): Express {
   const app = express();
   app.disable('x-powered-by');
+  // First, so every answer is timed, whoever gives it.
+  app.use(httpMetrics(services.metrics, namePathsUnder(OIDC_ENDPOINT_PATHS)));
   // Behind a reverse proxy, X-Forwarded-* decide req.ip, req.secure and so secure cookies;
   // only the entries the configured hops or addresses wrote are believed (config/parsers.ts).
   app.set('trust proxy', services.config.trustProxy);
@@ -69,8 +74,10 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use(requestIds(services.logger));
   app.use(securityHeaders(services.config.publicUrl));
   app.use(healthRoutes(services));
+  // Prometheus metrics on the main port only with their bearer token (else 404 like any unknown page).
+  if (services.config.metrics.token) app.use(metricsRoutes(services.metrics, services.config.metrics.token));
   // SCIM 2.0 (issue 7): bearer-token JSON for directories; no cookies, so before CSRF.
-  app.use('/scim/v2', scimRouter(services));
+  app.use('/scim/v2', scimMetrics(services.metrics), scimRouter(services));
   app.use(refuseNulInUrl());
   if (edges) app.use(edges.oidc.providerRouter);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

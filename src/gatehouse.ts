@@ -11,6 +11,7 @@ import { migrate } from './db/migrator.js';
 import type { Logger } from './logger.js';
 import { createServices, type ServiceOverrides, type Services } from './services.js';
 import { buildApp } from './app.js';
+import { startMetricsListener, type MetricsListener } from './web/metrics-listener.js';
 
 const CLEANUP_EVERY_MS = 10 * 60_000;
 
@@ -18,6 +19,8 @@ export interface RunningGatehouse {
   services: Services;
   server: http.Server;
   url: string;
+  /** The separate metrics listener's /metrics URL (METRICS_LISTEN), else null. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,13 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
   });
   const { port } = server.address() as AddressInfo;
   services.runtime.internalUrl = `http://127.0.0.1:${port}`;
+  let metricsListener: MetricsListener | null = null;
+  try {
+    if (config.metrics.listen) metricsListener = await startMetricsListener(services.metrics, config.metrics.listen, logger);
+  } catch (err) {
+    server.close();
+    throw err;
+  }
   // Expired provider artifacts and page sessions are removed now and then.
   const cleanup = setInterval(() => {
     Promise.all([edges.oidc.cleanupExpired(), services.webSessions.deleteExpired()]).catch((err) => logger.warn({ err }, 'cleanup of expired sessions failed'));
@@ -54,6 +64,7 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
+      await metricsListener?.close();
       await services.mailWorker.stop();
       await services.registrationSweeper.stop();
       await directorySchedule.stop();
@@ -61,5 +72,5 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
       logger.info('shutdown complete');
     })());
 
-  return { services, server, url: `http://127.0.0.1:${port}`, stop };
+  return { services, server, url: `http://127.0.0.1:${port}`, metricsUrl: metricsListener?.url ?? null, stop };
 }

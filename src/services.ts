@@ -47,6 +47,9 @@ import { UserHistory } from './users/user-history.js';
 import { ReactivationLinks } from './users/reactivation-links.js';
 import { EmailChanges } from './users/email-changes.js';
 import { EmailRestoreLinks } from './users/email-restore-links.js';
+import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
+import { auditMetrics } from './metrics/audit-metrics.js';
+import { poolState } from './db/pool-state.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -105,6 +108,8 @@ export interface Services {
   emailRestoreLinks: EmailRestoreLinks;
   /** LDAP sync (settings, runs, schedule, directory-password sign-in) and CSV import (issue 8). */
   directory: DirectoryServices;
+  /** Prometheus metrics of this instance (its own registry); served only when configured. */
+  metrics: GatehouseMetrics;
 }
 
 export interface ServiceOverrides {
@@ -164,6 +169,16 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const directoryState = new DirectoryStateWriter(users, roles, seats);
   const directory = createDirectoryServices({ models, users, roles, seats, directoryState, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
   signIn.addExternalVerifier(directory.ldapVerifier);
+  // Gauges read their state when scraped; sign-ins and directory runs are counted from
+  // their audit events once committed.
+  const metrics = new GatehouseMetrics({
+    seats: async () => (await seats.allUsage()).map((u) => ({ pool: u.pool, used: u.used, limit: u.limit })),
+    outbox: () => outbox.backlog(),
+    pool: () => poolState(db),
+    now: () => clock.now(),
+  });
+  if (config.metrics.token || config.metrics.listen) metrics.collectProcessMetrics();
+  audit.observe('metrics', auditMetrics(metrics, tx));
   return {
     config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions,
     invitations, emailConfirmations, registration, registrationSweeper: new RegistrationSweeper(registration, logger),
@@ -180,5 +195,6 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     emailRestoreLinks: new EmailRestoreLinks(emailChanges, users, tx),
     directory,
     directoryState,
+    metrics,
   };
 }

@@ -14,6 +14,9 @@ import { CLIENT_TYPES, DEFAULT_SIGNING_ALG, type ClientType, type SigningAlg } f
 // The CLI is an edge: it may build the OIDC edge's key store (keys rotate).
 import { defineOidcModels } from '../../oidc/oidc-models.js';
 import { KeyStore, RETIRED_KEY_PUBLISH_MS } from '../../oidc/key-store.js';
+import type { Config } from '../../config/index.js';
+import type { Database } from '../db/database.js';
+import { BACKUP_COMMANDS } from './backup-commands.js';
 
 // string[] for options declared `multiple` (clients add --redirect-uri).
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -23,6 +26,14 @@ interface Command {
   summary: string;
   options: NonNullable<ParseArgsConfig['options']>;
   run(services: Services, ctx: Context, values: Values, positionals: string[]): Promise<string | void>;
+}
+
+/** A command on the database alone, before any service is wired (they may write to it). */
+export interface DatabaseCommand {
+  usage: string;
+  summary: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  runOnDatabase(db: Database, config: Readonly<Config>, values: Values, positionals: string[]): Promise<string | void>;
 }
 
 const s = (v: Values[string]) => (typeof v === 'string' ? v : undefined);
@@ -58,7 +69,7 @@ function parseLimit(raw: string | undefined): number | null {
   return Number(raw);
 }
 
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Command | DatabaseCommand> = {
   migrate: { usage: '', summary: 'Apply pending database migrations.', options: {}, run: async () => undefined },
 
   'create-owner': {
@@ -302,6 +313,7 @@ export const COMMANDS: Record<string, Command> = {
       return report;
     },
   },
+  ...BACKUP_COMMANDS,
 };
 
 export const HELP = `Gatehouse command line

@@ -41,6 +41,11 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Schema is up to date.\n');
       return 0;
     }
+    if ('runOnDatabase' in spec) {
+      const out = await spec.runOnDatabase(db, config, parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+      if (out) process.stdout.write(out.endsWith('\n') ? out : out + '\n');
+      return 0;
+    }
     const services: Services = createServices(config, db, logger, systemClock);
     // The OIDC edge registers the provider's AccessRevoker: a deactivation or deletion from
     // the CLI must end the user's provider sessions and tokens too (SPEC: "from every path").

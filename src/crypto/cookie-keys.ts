@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Models } from '../db/models.js';
 
-const COOKIE_KEYS_SETTING = 'internal.cookieKeys';
+/** The settings row holding the generated cookie keys when COOKIE_KEYS is not set. */
+export const COOKIE_KEYS_SETTING = 'internal.cookieKeys';
 
 export async function loadCookieKeys(models: Models, clock: Clock, configured: readonly string[]): Promise<string[]> {
   if (configured.length) return [...configured];

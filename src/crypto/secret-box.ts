@@ -7,7 +7,8 @@ import type { Models } from '../db/models.js';
 import type { Clock } from '../clock.js';
 
 const PREFIX = 'v1:';
-const STORED_KEY = 'internal.encryptionKey';
+/** The settings row holding the generated key when ENCRYPTION_KEY is not set. */
+export const STORED_KEY = 'internal.encryptionKey';
 
 export class SecretBox {
   private constructor(private readonly key: Buffer) {}
@@ -21,6 +22,11 @@ export class SecretBox {
     await models.Setting.findOrCreate({ where: { key: STORED_KEY }, defaults: { key: STORED_KEY, value: JSON.stringify(key.toString('base64')), updatedAt: clock.now() } });
     const stored = await models.Setting.findByPk(STORED_KEY);
     return new SecretBox(Buffer.from(JSON.parse(stored!.value) as string, 'base64'));
+  }
+
+  /** A box for a key as ENCRYPTION_KEY or the stored setting give it (hex or base64). */
+  static forKey(encoded: string): SecretBox {
+    return new SecretBox(decodeKey(encoded));
   }
 
   seal(plain: string): string {

@@ -25,6 +25,7 @@ export type FailureListener = (ctx: Context, err: unknown) => Promise<void>;
 
 export class TransactionRunner {
   private queue: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
   private readonly failureListeners = new Map<string, FailureListener>();
 
   constructor(
@@ -71,9 +72,18 @@ export class TransactionRunner {
    */
   queuedWrite<T>(write: () => Promise<T>): Promise<T> {
     if (this.dialect !== 'sqlite') return write();
-    const result = this.queue.then(write);
+    this.waiting++;
+    const result = this.queue.then(() => {
+      this.waiting--;
+      return write();
+    });
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** SQLite: writes waiting for this process's one writer (the metrics show it). */
+  get queuedWrites(): number {
+    return this.waiting;
   }
 
   private runNew<T>(work: (t: Transaction) => Promise<T>): Promise<T> {

@@ -4,6 +4,13 @@ import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { MailMessage } from './mail-message.js';
+import { sqlDate } from '../db/sql.js';
+
+export interface OutboxBacklog {
+  pending: number;
+  failed: number;
+  oldestPendingAt: Date | null;
+}
 
 /**
  * Rows per multi-row INSERT: each message carries an HTML and a text body of a few KB, so
@@ -37,6 +44,16 @@ export class Outbox {
       await this.models.MailOutbox.bulkCreate(rows, { transaction: ctx.transaction });
     }
     this.wakeAfter(ctx);
+  }
+
+  /** Messages waiting and given up on, and when the oldest waiting one was enqueued (metrics). */
+  async backlog(): Promise<OutboxBacklog> {
+    const rows = await this.models.sql.select<{ status: string; n: number | string; oldest: Date | string | null }>(
+      "SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM mail_outbox WHERE status IN ('pending', 'failed') GROUP BY status",
+      [],
+    );
+    const of = (status: string) => rows.find((r) => r.status === status);
+    return { pending: Number(of('pending')?.n ?? 0), failed: Number(of('failed')?.n ?? 0), oldestPendingAt: sqlDate(of('pending')?.oldest) };
   }
 
   private rowOf(to: string, message: MailMessage, now: Date) {

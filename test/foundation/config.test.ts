@@ -35,6 +35,10 @@ describe('configuration', () => {
       ['MAIL_FROM', 'bad', /mail address/],
       ['DATABASE_STATEMENT_TIMEOUT_MS', '0', /whole number of 1 or more/],
       ['DATABASE_ACQUIRE_TIMEOUT_MS', '5s', /whole number of 1 or more/],
+      ['METRICS_TOKEN', 'short', /a secret of at least 32 characters/],
+      ['METRICS_LISTEN', '9464', /HOST:PORT, such as 127\.0\.0\.1:9464/],
+      ['METRICS_LISTEN', '127.0.0.1:99999', /HOST:PORT/],
+      ['METRICS_LISTEN', '[not-v6]:9464', /HOST:PORT/],
     ];
     for (const [key, value, expects] of cases) {
       it(`${key}=${value}`, () => {
@@ -75,6 +79,7 @@ describe('configuration', () => {
       expect(c.mailWorker).to.equal(true);
       expect(c.setupTokenTtlHours).to.equal(24);
       expect(c.databaseTimeouts).to.deep.equal({ statementMs: 5_000, acquireMs: 5_000 });
+      expect(c.metrics).to.deep.equal({ token: null, listen: null });
     });
 
     it('derive PUBLIC_URL from PORT and take blank values as unset', () => {
@@ -101,6 +106,10 @@ describe('configuration', () => {
       expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).to.equal(false);
       expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::1' }).trustProxy).to.deep.equal(['loopback', '10.0.0.0/8', '2001:db8::1']);
       expect(c.cookieKeys).to.deep.equal(['a'.repeat(32), 'b'.repeat(40)]);
+      expect(loadConfig({ METRICS_LISTEN: '127.0.0.1:9464' }).metrics.listen).to.deep.equal({ host: '127.0.0.1', port: 9464 });
+      expect(loadConfig({ METRICS_LISTEN: '[::1]:9464' }).metrics.listen).to.deep.equal({ host: '::1', port: 9464 });
+      expect(loadConfig({ METRICS_LISTEN: 'metrics.internal:9464' }).metrics.listen).to.deep.equal({ host: 'metrics.internal', port: 9464 });
+      expect(loadConfig({ METRICS_TOKEN: 't'.repeat(32) }).metrics.token).to.equal('t'.repeat(32));
     });
   });
 
