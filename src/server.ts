@@ -1,6 +1,7 @@
 // `npm start`: read the configuration, start Gatehouse, stop gracefully on SIGTERM/SIGINT.
 import { loadConfig, ConfigError } from '../config/index.js';
 import { createLogger } from './logger.js';
+import { resolveLogFormat } from './log-format.js';
 import { startGatehouse } from './gatehouse.js';
 
 async function main(): Promise<void> {
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { pretty: resolveLogFormat(config.logFormat, process.stdout.isTTY === true) === 'pretty' });
   try {
     const gatehouse = await startGatehouse(config, logger);
     const shutdown = (signal: string) => {
