@@ -3,6 +3,7 @@ import { loadConfig, ConfigError } from '../config/index.js';
 import { createLogger } from './logger.js';
 import { resolveLogFormat } from './log-format.js';
 import { startGatehouse } from './gatehouse.js';
+import { ListenError } from './listen.js';
 
 async function main(): Promise<void> {
   let config;
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   } catch (err) {
-    logger.fatal({ err }, `start failed: ${(err as Error).message}`);
+    // A listen failure is the operator's to fix, and its message says how: no stack trace.
+    logger.fatal(err instanceof ListenError ? { code: err.code } : { err }, `start failed: ${(err as Error).message}`);
     process.exit(1);
   }
 }

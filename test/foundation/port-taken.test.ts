@@ -51,6 +51,7 @@ describe('start-up on a port that is already taken', function () {
     expect(output).to.not.match(/setup\?token=/);
     expect(server.logs.some((l) => 'setupLink' in l)).to.equal(false);
     const fatal = server.logs.find((l) => l.level === 60);
+    expect(fatal?.code).to.equal('EADDRINUSE');
     expect(fatal?.msg).to.equal(`start failed: cannot listen on 127.0.0.1:${port}: the port is already in use (another Gatehouse or another program holds it). Stop that process or choose another PORT.`);
     expect(server.logs.map((l) => l.msg)).to.not.include('gatehouse listening');
   });
