@@ -68,6 +68,8 @@ export interface Config {
   /** Which X-Forwarded-* entries are believed (set behind a reverse proxy). */
   trustProxy: TrustProxy;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** JSON lines, pretty lines, or `auto`: pretty when stdout is a terminal. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Hours a first-start setup link stays valid. */
   setupTokenTtlHours: number;
   /** Whether the outbox worker runs in this process. */
@@ -97,6 +99,7 @@ function read<T>(env: Env, s: KeySpec<T>, partial: Partial<Config>): T {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 /** Reads, validates and freezes the configuration. Throws ConfigError naming the bad key. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
@@ -126,6 +129,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   c.encryptionKey = read(env, spec<string | null>('ENCRYPTION_KEY', parsers.key32, () => null), c);
   c.trustProxy = read(env, spec<TrustProxy>('TRUST_PROXY', parsers.trustProxy, () => false), c);
   c.logLevel = read(env, spec('LOG_LEVEL', parsers.oneOf(LOG_LEVELS), () => 'info' as const), c);
+  c.logFormat = read(env, spec('LOG_FORMAT', parsers.oneOf(LOG_FORMATS), () => 'auto' as const), c);
   c.setupTokenTtlHours = read(env, spec('SETUP_TOKEN_TTL_HOURS', parsers.positiveInt, () => 24), c);
   c.mailWorker = read(env, spec('MAIL_WORKER', parsers.boolean, () => true), c);
   c.ldapBindPassword = read(env, spec<string | null>('LDAP_BIND_PASSWORD', parsers.string, () => null), c);

@@ -1,7 +1,9 @@
-// JSON logs (pino). A request id rides in AsyncLocalStorage so every line written while
-// a request is handled carries it, including lines from services that know nothing of HTTP.
+// Logs (pino): JSON lines for machines by default, or pretty single lines for people (see
+// log-format.ts). A request id rides in AsyncLocalStorage so every line written while a
+// request is handled carries it, including lines from services that know nothing of HTTP.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { prettyStream } from './log-format.js';
 
 export type { Logger } from 'pino';
 
@@ -32,7 +34,11 @@ const REDACTED_PATHS = [
   'req.headers.cookie',
 ];
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * `pretty` writes coloured single lines (to `destination`, default stdout) instead of JSON;
+ * `resolveLogFormat` decides it from the configuration and the terminal.
+ */
+export function createLogger(level: string, destination?: DestinationStream, options: { pretty?: boolean } = {}): Logger {
   return pino(
     {
       level,
@@ -44,6 +50,6 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         return requestId ? { requestId } : {};
       },
     },
-    destination,
+    options.pretty ? prettyStream(destination) : destination,
   );
 }

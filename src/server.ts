@@ -1,7 +1,9 @@
 // `npm start`: read the configuration, start Gatehouse, stop gracefully on SIGTERM/SIGINT.
 import { loadConfig, ConfigError } from '../config/index.js';
 import { createLogger } from './logger.js';
+import { resolveLogFormat } from './log-format.js';
 import { startGatehouse } from './gatehouse.js';
+import { ListenError } from './listen.js';
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +16,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { pretty: resolveLogFormat(config.logFormat, process.stdout.isTTY === true) === 'pretty' });
   try {
     const gatehouse = await startGatehouse(config, logger);
     const shutdown = (signal: string) => {
@@ -30,7 +32,8 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   } catch (err) {
-    logger.fatal({ err }, `start failed: ${(err as Error).message}`);
+    // A listen failure is the operator's to fix, and its message says how: no stack trace.
+    logger.fatal(err instanceof ListenError ? { code: err.code } : { err }, `start failed: ${(err as Error).message}`);
     process.exit(1);
   }
 }

@@ -19,6 +19,8 @@ export interface CliProcess {
 export interface CliOptions {
   /** VAR_DIR of the run (default: the system's temporary directory). */
   varDir?: string;
+  /** What to run instead of `tsx src/cli/main.ts` here (e.g. the compiled CLI of a build). */
+  entry?: { command: string; args: string[]; cwd: string };
   /** More environment (e.g. COOKIE_KEYS shared with running servers). */
   env?: Record<string, string>;
 }
@@ -30,7 +32,8 @@ export interface CliOptions {
  */
 export function spawnCli(databaseUrl: string, args: string[], options: CliOptions = {}): CliProcess {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', VAR_DIR: options.varDir ?? os.tmpdir(), ...options.env };
-  const child = spawn(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const entry = options.entry ?? { command: TSX, args: ['src/cli/main.ts'], cwd: ROOT };
+  const child = spawn(entry.command, [...entry.args, ...args], { cwd: entry.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -1,5 +1,6 @@
-// Runs the real `npm start` entry (tsx src/server.ts, as package.json's start script) in a
-// child process with a chosen environment, collecting its JSON log lines and stderr.
+// Runs the real `npm start` entry (tsx src/server.ts, as package.json's start script) — or
+// another entry, such as the compiled one — in a child process with a chosen environment,
+// collecting its JSON log lines and stderr.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,13 +22,22 @@ export interface ServerProcess {
   kill(): void;
 }
 
+/** What to run: by default `npm start`'s `tsx src/server.ts` in this repository. */
+export interface ServerEntry {
+  command: string;
+  args: string[];
+  cwd: string;
+}
+
+export const SOURCE_ENTRY: ServerEntry = { command: TSX, args: ['src/server.ts'], cwd: REPO_ROOT };
+
 /**
- * Starts `tsx src/server.ts` with only the given environment (plus PATH and HOME), so
- * nothing from the developer's shell changes what the server sees.
+ * Starts the server with only the given environment (plus PATH and HOME), so nothing from
+ * the developer's shell changes what the server sees.
  */
-export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(TSX, ['src/server.ts'], {
-    cwd: REPO_ROOT,
+export function spawnServer(env: Record<string, string>, entry: ServerEntry = SOURCE_ENTRY): ServerProcess {
+  const child = spawn(entry.command, entry.args, {
+    cwd: entry.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a failed test can kill tsx and the node process it runs.
