@@ -19,6 +19,7 @@ import { registrationRoutes } from './web/registration/registration-routes.js';
 import { reactivationRoutes } from './web/reactivation/reactivate-routes.js';
 import { emailRestoreRoutes } from './web/email-restore/restore-routes.js';
 import { homeRoutes } from './web/home-page.js';
+import { consoleScriptRoutes } from './web/console-script.js';
 import { NotFound } from './errors.js';
 import { createOidcEdge, ADMIN_CLIENT_ID, ADMIN_CALLBACK_PATH, SIGNED_OUT_PATH, adminClientSecret, type OidcEdge } from '../oidc/index.js';
 import { PageRelyingParty } from './web/session/page-relying-party.js';
@@ -69,6 +70,7 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use(requestIds(services.logger));
   app.use(securityHeaders(services.config.publicUrl));
   app.use(healthRoutes(services));
+  app.use(consoleScriptRoutes());
   // SCIM 2.0 (issue 7): bearer-token JSON for directories; no cookies, so before CSRF.
   app.use('/scim/v2', scimRouter(services));
   app.use(refuseNulInUrl());

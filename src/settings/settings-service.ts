@@ -33,6 +33,8 @@ export interface Settings {
    * one, so deployments provisioning from Entra choose `upstream` or `activation_email`.
    */
   provisionedCredentialMode: 'upstream' | 'activation_email' | 'scim_password';
+  /** The organization's time zone (IANA name): the admin pages and reports show times in it. */
+  timeZone: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -48,6 +50,7 @@ export const DEFAULT_SETTINGS: Settings = {
   totpRequired: 'off',
   totpRequiredRoleIds: [],
   provisionedCredentialMode: 'scim_password',
+  timeZone: 'UTC',
 };
 
 export class SettingsService {

@@ -136,7 +136,7 @@ describeEachDatabase(
         await Promise.all((await page.locator('#invitations tbody tr').all()).map(async (row) => [(await row.locator('td').first().innerText()).trim().split(/\s/)[0], await row.getAttribute('data-status')])),
       );
       expect(statuses).to.deep.equal({ 'nia@example.com': 'accepted', 'otto@example.com': 'pending' });
-      expect(await page.locator('header .badge').textContent()).to.equal('1');
+      expect(await page.locator('nav .badge').textContent()).to.equal('1');
       await admin!.screenshot('invitations-list');
 
       // The inviter is told, by mail over SMTP too.
