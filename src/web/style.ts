@@ -57,6 +57,9 @@ td{overflow-wrap:break-word}td.nowrap,th.nowrap,td.when{white-space:nowrap;overf
 @media (max-width:640px){table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 table.stack tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}table.stack td{display:grid;grid-template-columns:minmax(90px,35%) 1fr;gap:8px;border:0;padding:3px 4px}
 table.stack td::before{content:attr(data-label);font-weight:600;color:var(--muted);font-size:.8125rem}}
+table.grid th[scope=row]{background:#fff;color:var(--text);font-weight:400;min-width:220px}table.grid .check{text-align:center;white-space:nowrap}
+table.grid tr.area th{background:#fff;color:var(--text);font-size:.875rem;padding-top:18px}
+.permission-areas{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:0 16px}.permission-areas fieldset{margin:8px 0}
 /* Menus: <details class="menu"><summary>Actions</summary><div class="menu-items">links and forms</div></details> */
 details.menu{position:relative;display:inline-block}
 details.menu>summary{list-style:none;cursor:pointer;padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;user-select:none}

@@ -80,7 +80,7 @@ describeEachDatabase(
       expect(await page.locator('h1').textContent()).to.equal('Overview');
 
       // The invite page, from the navigation.
-      await submit('header a[href="/admin/invitations"]');
+      await submit('nav a[href="/admin/invitations"]');
       expect(await page.locator('h1').textContent()).to.equal('Invitations');
       await submit('a[href="/admin/invitations/new"]');
       expect(await page.locator('h1').textContent()).to.equal('Invite people');
