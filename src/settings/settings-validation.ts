@@ -121,6 +121,15 @@ const CHECKS: { [K in keyof Settings]: Checker<K> } = {
 export const SETTING_KEYS = Object.keys(CHECKS) as Array<keyof Settings>;
 
 /**
+ * A stored value as the checks would normalise it now ("member" -> "Member"), so a save
+ * that changes nothing is recognised as such; a value the checks refuse stays as stored.
+ */
+export function normalisedSetting<K extends keyof Settings>(key: K, stored: Settings[K], lookups: SettingsLookups): Settings[K] {
+  const result = (CHECKS[key] as Checker<K>)(stored, lookups);
+  return 'error' in result ? stored : result.value;
+}
+
+/**
  * Validates every given key; returns the normalised values or the per-field errors.
  * `merged` (current settings with the change applied) decides the rules across keys.
  */

@@ -60,6 +60,7 @@ table.stack td::before{content:attr(data-label);font-weight:600;color:var(--mute
 table.grid th[scope=row]{background:#fff;color:var(--text);font-weight:400;min-width:220px}table.grid .check{text-align:center;white-space:nowrap}
 table.grid tr.area th{background:#fff;color:var(--text);font-size:.875rem;padding-top:18px}
 .permission-areas{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:0 16px}.permission-areas fieldset{margin:8px 0}
+ul.lines{list-style:none;margin:0;padding:0;font-size:.875rem}ul.lines li+li{margin-top:2px}
 /* Menus: <details class="menu"><summary>Actions</summary><div class="menu-items">links and forms</div></details> */
 details.menu{position:relative;display:inline-block}
 details.menu>summary{list-style:none;cursor:pointer;padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;user-select:none}

@@ -30,6 +30,7 @@ function storedValues(s: Settings, roles: RoleView[]): SettingsFormValues {
     sessionIdleMinutes: String(s.sessionIdleMinutes),
     sessionLifetimeHours: String(s.sessionLifetimeHours),
     provisionedCredentialMode: s.provisionedCredentialMode,
+    timeZone: s.timeZone,
   };
 }
 
@@ -47,6 +48,7 @@ function submittedValues(body: Record<string, unknown> | undefined): SettingsFor
     sessionIdleMinutes: str(body?.sessionIdleMinutes),
     sessionLifetimeHours: str(body?.sessionLifetimeHours),
     provisionedCredentialMode: str(body?.provisionedCredentialMode),
+    timeZone: str(body?.timeZone),
   };
 }
 
