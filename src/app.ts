@@ -23,7 +23,7 @@ import { consoleScriptRoutes } from './web/console-script.js';
 import { NotFound } from './errors.js';
 import { createOidcEdge, ADMIN_CLIENT_ID, ADMIN_CALLBACK_PATH, SIGNED_OUT_PATH, adminClientSecret, type OidcEdge } from '../oidc/index.js';
 import { PageRelyingParty } from './web/session/page-relying-party.js';
-import { requireSession, sessionRoutes, type SessionDeps } from './web/session/session-routes.js';
+import { optionalSession, requireSession, sessionRoutes, type SessionDeps } from './web/session/session-routes.js';
 import { adminRoutes } from './web/admin/admin-routes.js';
 import { accountRoutes } from './web/account/account-routes.js';
 import { passwordResetRoutes } from './web/password/password-reset-routes.js';
@@ -81,7 +81,8 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use('/admin/invitations/bulk', multipartForms({ limit: '8mb' }));
   app.use(refuseNulInBody());
   app.use(csrfProtection());
-  app.use(homeRoutes(services));
+  // The start page names the organization and, for a signed-in person, where they may go.
+  app.use(homeRoutes(services, edges ? optionalSession(edges.session) : undefined));
   app.use(setupRoutes(services));
   app.use(passwordResetRoutes(services));
   // An accepted invitation lands signed in on the account page: the login ticket lets the

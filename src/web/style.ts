@@ -69,6 +69,7 @@ details.menu>.menu-items{position:absolute;right:0;z-index:5;min-width:200px;mar
 .menu-items a,.menu-items button{display:block;width:100%;text-align:left;margin:0;padding:6px 10px;border:0;border-radius:4px;background:none;color:var(--text);text-decoration:none;font-weight:400}
 .menu-items a:hover,.menu-items button:hover{background:var(--soft);color:var(--text)}.menu-items .danger,.menu-items button.danger{color:var(--danger);background:none}
 .menu-items form{display:block;margin:0}
+ul.start-links{list-style:none;padding:0}ul.start-links li{padding:10px 0;border-bottom:1px solid var(--line)}ul.start-links li a{font-weight:600;margin-right:8px}
 /* Plain pages (sign-in, account, errors): one centred card */
 .plain-top{max-width:720px;margin:24px auto 0;padding:0 16px;display:flex;align-items:center;justify-content:space-between;gap:12px;flex-wrap:wrap}
 .plain-top .brand{font-weight:700;color:var(--text);text-decoration:none}
