@@ -3,9 +3,10 @@
 //
 // Class vocabulary of the shared style sheet (style.ts), for every page's markup:
 //   .card              a white box with a border; a page may stack several
-//   .table-wrap        wrap every <table> in it: a wide table scrolls inside its card instead
-//                      of widening the page; add .stack to the table (and data-label="Column"
-//                      on each <td>) to show rows as stacked cards on phones
+//   .table-wrap        wrap every <table> in it (tableWrap(label, table) below): a wide table
+//                      scrolls inside its card instead of widening the page; add .stack to
+//                      the table (and data-label="Column" on each <td>) to show rows as
+//                      stacked cards on phones
 //   <details class="menu"><summary>Actions</summary><div class="menu-items">…</div></details>
 //                      an actions menu (links and inline forms), opens without JavaScript
 //   .badge             a count pill (.badge.neutral: grey); .status status-<name>: a state pill
@@ -66,6 +67,14 @@ export function field(o: FieldOptions): SafeHtml {
  ${o.error ? html`class="invalid" aria-invalid="true"` : ''} ${described ? html`aria-describedby="${described}"` : ''}>
 ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : ''}
 ${o.error ? html`<p class="field-error" id="${id}-error">${o.error}</p>` : ''}`;
+}
+
+/**
+ * A table that scrolls sideways inside its card when it is wider than the screen. The
+ * wrapper is focusable and named, so keyboard users can scroll it too.
+ */
+export function tableWrap(label: string, table: SafeHtml): SafeHtml {
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
 }
 
 export function csrfField(token: string): SafeHtml {

@@ -9,7 +9,7 @@ a{color:var(--accent)}a:hover{color:var(--accent-dark)}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 16px}h2{font-size:1.15rem;margin:24px 0 8px}h3{font-size:1rem;margin:16px 0 4px}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.875em}code{background:var(--soft);padding:2px 4px;border-radius:4px;overflow-wrap:break-word}
 pre{background:var(--soft);padding:12px;border-radius:6px;overflow-x:auto}
-img,svg{max-width:100%}
+img,svg{max-width:100%}progress.full-width{width:100%}
 .skip-link{position:absolute;left:-9999px;top:0}.skip-link:focus{left:8px;top:8px;z-index:10;background:#fff;padding:8px 12px;border-radius:6px}
 .visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 /* Forms */
@@ -50,12 +50,12 @@ form.inline,.actions form{display:inline}
 .pager{display:flex;gap:16px;margin-top:16px}
 dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:4px 16px;margin:0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
 /* Tables: wrap each in .table-wrap so a wide one scrolls inside its card; .stack turns rows into cards on phones (cells carry data-label) */
-.table-wrap{overflow-x:auto;max-width:100%;margin:0 0 16px}
+.table-wrap{position:relative;overflow-x:auto;max-width:100%;margin:0 0 16px}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:8px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.8125rem;font-weight:600;color:var(--muted);background:var(--soft)}
 td{overflow-wrap:break-word}td.nowrap,th.nowrap,td.when{white-space:nowrap;overflow-wrap:normal}
 @media (max-width:640px){table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-table.stack tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}table.stack td{display:grid;grid-template-columns:minmax(90px,35%) 1fr;gap:8px;border:0;padding:3px 4px}
+table.stack tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}table.stack td{display:grid;grid-template-columns:minmax(90px,35%) minmax(0,1fr);gap:8px;border:0;padding:3px 4px;overflow-wrap:anywhere;white-space:normal}
 table.stack td::before{content:attr(data-label);font-weight:600;color:var(--muted);font-size:.8125rem}}
 table.grid th[scope=row]{background:#fff;color:var(--text);font-weight:400;min-width:220px}table.grid .check{text-align:center;white-space:nowrap}
 table.grid tr.area th{background:#fff;color:var(--text);font-size:.875rem;padding-top:18px}
@@ -95,7 +95,7 @@ body.console{display:grid;grid-template-columns:248px minmax(0,1fr);min-height:1
 .sidebar-user{margin-top:auto;border-top:1px solid var(--line);padding:12px 10px 0;display:flex;flex-direction:column;gap:8px}
 .sidebar-user a{color:var(--text);overflow-wrap:anywhere}.sidebar-user form{margin:0}.sidebar-user button{margin:0;width:100%}
 body.console>main{padding:24px 32px 48px;min-width:0;max-width:1200px;width:100%}
-.console-panel{background:#fff;border:1px solid var(--line);border-radius:var(--radius);padding:24px;overflow-x:auto}
+.console-panel{position:relative;background:#fff;border:1px solid var(--line);border-radius:var(--radius);padding:24px;overflow-x:auto}
 .console-panel>.warning:first-child{margin-top:0}
 @media (max-width:900px){
 body.console{display:block}

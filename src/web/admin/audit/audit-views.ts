@@ -1,6 +1,7 @@
 // The audit log page: the filter form (a GET form: filtering changes nothing), events
 // newest first with who, what, which target (marked when it no longer exists), details,
 // source and address, cursor links to newer and older pages, and the CSV export link.
+import { tableWrap } from '../../layout.js';
 import { html, type SafeHtml } from '../../../html.js';
 import type { FieldErrors } from '../../../errors.js';
 import { AUDIT_ACTIONS } from '../../../audit/audit-actions.js';
@@ -40,12 +41,12 @@ export interface AuditPageState {
 
 function rows(page: AuditPage, timeZone: string): SafeHtml {
   if (page.items.length === 0) return html`<p>No events match.</p>`;
-  return html`<div class="table-wrap"><table id="audit-events" class="stack"><thead><tr><th>Time</th><th>Actor</th><th>Action</th><th>Target</th><th>Details</th><th>Source</th><th>IP</th></tr></thead><tbody>
+  return html`${tableWrap('Audit events', html`<table id="audit-events" class="stack"><thead><tr><th>Time</th><th>Actor</th><th>Action</th><th>Target</th><th>Details</th><th>Source</th><th>IP</th></tr></thead><tbody>
 ${page.items.map(
   (e) => html`<tr><td class="when" data-label="Time">${timeHtml(e.occurredAt, timeZone)}</td><td data-label="Actor">${e.actorLabel}</td><td data-label="Action"><code>${e.action}</code></td>
 <td data-label="Target">${e.targetDeleted ? html`<em>${targetText(e)}</em>` : targetText(e)}</td><td data-label="Details">${details(e.details)}</td><td data-label="Source">${e.source}</td><td data-label="IP">${e.ip ?? ''}</td></tr>`,
 )}
-</tbody></table></div>`;
+</tbody></table>`)}`;
 }
 
 /** One compact row of filters; each control keeps its label (and its error below it). */

@@ -7,7 +7,7 @@ import type { FieldErrors } from '../../../errors.js';
 import type { RoleView } from '../../../roles/role-service.js';
 import { BUILT_IN_ROLES, PERMISSIONS } from '../../../roles/permission-catalogue.js';
 import { PERMISSION_AREAS, PERMISSION_DESCRIPTIONS } from '../../../roles/permission-descriptions.js';
-import { csrfField, field } from '../../layout.js';
+import { csrfField, field, tableWrap } from '../../layout.js';
 import { select, textarea } from '../../form-controls.js';
 
 export interface PermissionValues {
@@ -59,13 +59,13 @@ function permissionGrid(unordered: RoleView[]): SafeHtml {
     ...PERMISSION_AREAS.map(({ area, permissions }) => ({ area, rows: permissions.map((p) => ({ permission: p, description: PERMISSION_DESCRIPTIONS[p].description })) })),
     ...(others.length ? [{ area: 'Your applications', rows: others.map((p) => ({ permission: p, description: '' })) }] : []),
   ];
-  return html`<div class="table-wrap"><table id="permission-grid" class="grid"><caption class="visually-hidden">Permissions of each role</caption>
+  return html`${tableWrap('Permissions of each role', html`<table id="permission-grid" class="grid"><caption class="visually-hidden">Permissions of each role</caption>
 <thead><tr><th scope="col">Permission</th>${roles.map((r) => html`<th scope="col" class="check"><a href="/admin/roles/${r.id}">${r.name}</a></th>`)}</tr></thead>
 ${areas.map(
   ({ area, rows }) => html`<tbody><tr class="area"><th scope="colgroup" colspan="${String(roles.length + 1)}">${area}</th></tr>
 ${rows.map((row) => html`<tr data-permission="${row.permission}"><th scope="row"><code>${row.permission}</code>${row.description ? html`<br><span class="muted">${row.description}</span>` : ''}</th>${roles.map((r) => html`<td class="check">${granted(r.permissions.includes(row.permission))}</td>`)}</tr>`)}</tbody>`,
 )}
-</table></div>`;
+</table>`)}`;
 }
 
 export interface RoleListState {
@@ -79,9 +79,9 @@ export interface RoleListState {
 export function roleListBody(s: Omit<RoleListState, 'values' | 'errors'>): SafeHtml {
   return html`<div class="page-head"><h1>Roles</h1><a class="button" href="/admin/roles/new">New role</a></div>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
-<div class="table-wrap"><table id="roles"><thead><tr><th>Role</th><th>Type</th><th>Holders</th><th>Permissions</th></tr></thead><tbody>
+${tableWrap('Roles', html`<table id="roles"><thead><tr><th>Role</th><th>Type</th><th>Holders</th><th>Permissions</th></tr></thead><tbody>
 ${s.roles.map((r) => html`<tr><td><a href="/admin/roles/${r.id}">${r.name}</a></td><td>${kindLabel(r)}</td><td>${r.holders}</td><td>${r.permissions.length}${r.description ? html` · <span class="muted">${r.description}</span>` : ''}</td></tr>`)}
-</tbody></table></div>
+</tbody></table>`)}
 <h2>Permissions by role</h2>
 <p class="muted">What each role may do. Gatehouse acts on the People, Organization and Connections permissions; the others are for your applications to read from tokens.</p>
 ${permissionGrid(s.roles)}`;
