@@ -80,7 +80,7 @@ export function roleListBody(s: Omit<RoleListState, 'values' | 'errors'>): SafeH
   return html`<div class="page-head"><h1>Roles</h1><a class="button" href="/admin/roles/new">New role</a></div>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 ${tableWrap('Roles', html`<table id="roles"><thead><tr><th>Role</th><th>Type</th><th>Holders</th><th>Permissions</th></tr></thead><tbody>
-${s.roles.map((r) => html`<tr><td><a href="/admin/roles/${r.id}">${r.name}</a></td><td>${kindLabel(r)}</td><td>${r.holders}</td><td>${r.permissions.length}${r.description ? html` · <span class="muted">${r.description}</span>` : ''}</td></tr>`)}
+${byPower(s.roles).map((r) => html`<tr><td><a href="/admin/roles/${r.id}">${r.name}</a></td><td>${kindLabel(r)}</td><td>${r.holders}</td><td>${r.permissions.length}${r.description ? html` · <span class="muted">${r.description}</span>` : ''}</td></tr>`)}
 </tbody></table>`)}
 <h2>Permissions by role</h2>
 <p class="muted">What each role may do. Gatehouse acts on the People, Organization and Connections permissions; the others are for your applications to read from tokens.</p>
