@@ -19,10 +19,11 @@ import { registrationRoutes } from './web/registration/registration-routes.js';
 import { reactivationRoutes } from './web/reactivation/reactivate-routes.js';
 import { emailRestoreRoutes } from './web/email-restore/restore-routes.js';
 import { homeRoutes } from './web/home-page.js';
+import { consoleScriptRoutes } from './web/console-script.js';
 import { NotFound } from './errors.js';
 import { createOidcEdge, ADMIN_CLIENT_ID, ADMIN_CALLBACK_PATH, SIGNED_OUT_PATH, OIDC_ENDPOINT_PATHS, adminClientSecret, type OidcEdge } from '../oidc/index.js';
 import { PageRelyingParty } from './web/session/page-relying-party.js';
-import { requireSession, sessionRoutes, type SessionDeps } from './web/session/session-routes.js';
+import { optionalSession, requireSession, sessionRoutes, type SessionDeps } from './web/session/session-routes.js';
 import { adminRoutes } from './web/admin/admin-routes.js';
 import { accountRoutes } from './web/account/account-routes.js';
 import { passwordResetRoutes } from './web/password/password-reset-routes.js';
@@ -76,6 +77,7 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use(healthRoutes(services));
   // Prometheus metrics on the main port only with their bearer token (else 404 like any unknown page).
   if (services.config.metrics.token) app.use(metricsRoutes(services.metrics, services.config.metrics.token));
+  app.use(consoleScriptRoutes());
   // SCIM 2.0 (issue 7): bearer-token JSON for directories; no cookies, so before CSRF.
   app.use('/scim/v2', scimMetrics(services.metrics), scimRouter(services));
   app.use(refuseNulInUrl());
@@ -86,7 +88,8 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use('/admin/invitations/bulk', multipartForms({ limit: '8mb' }));
   app.use(refuseNulInBody());
   app.use(csrfProtection());
-  app.use(homeRoutes(services));
+  // The start page names the organization and, for a signed-in person, where they may go.
+  app.use(homeRoutes(services, edges ? optionalSession(edges.session) : undefined));
   app.use(setupRoutes(services));
   app.use(passwordResetRoutes(services));
   // An accepted invitation lands signed in on the account page: the login ticket lets the

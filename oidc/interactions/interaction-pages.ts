@@ -11,6 +11,8 @@ export interface LoginPageState {
   error?: string;
   registrationOpen?: boolean;
   notice?: string;
+  /** The organization's name (a setting), named above the form. */
+  organizationName?: string;
   /** Upstream identity providers offered as buttons. */
   upstream?: Array<{ id: string; label: string }>;
 }
@@ -32,6 +34,7 @@ ${s.upstream?.length ? html`<p>Or sign in with</p>${s.upstream.map((u) => html`<
 <p><a href="/password/forgot">Forgot your password?</a></p>
 ${s.registrationOpen ? html`<p>New here? <a href="/register">Create an account</a></p>` : ''}
 <p><a href="/interaction/${s.uid}/abort">Cancel</a></p>`,
+    { organizationName: s.organizationName },
   );
 }
 

@@ -29,6 +29,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
 
   /** Links on the sign-in page: registration when it is on, upstream providers. */
   const loginOptions = async () => ({
+    organizationName: await services.settings.get('organizationName'),
     registrationOpen: (await services.registration.policy()).open,
     upstream: await services.upstream.signInOptions(),
   });

@@ -8,7 +8,7 @@ import type { TransactionRunner } from '../db/transaction-runner.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { ValidationError } from '../errors.js';
 import { authorize, can } from '../roles/authorize.js';
-import { validateSettings } from './settings-validation.js';
+import { normalisedSetting, validateSettings } from './settings-validation.js';
 
 export interface Settings {
   organizationName: string;
@@ -33,6 +33,8 @@ export interface Settings {
    * one, so deployments provisioning from Entra choose `upstream` or `activation_email`.
    */
   provisionedCredentialMode: 'upstream' | 'activation_email' | 'scim_password';
+  /** The organization's time zone (IANA name): the admin pages and reports show times in it. */
+  timeZone: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -48,6 +50,7 @@ export const DEFAULT_SETTINGS: Settings = {
   totpRequired: 'off',
   totpRequiredRoleIds: [],
   provisionedCredentialMode: 'scim_password',
+  timeZone: 'UTC',
 };
 
 export class SettingsService {
@@ -90,6 +93,9 @@ export class SettingsService {
         const before = await this.get(key, tx);
         if (JSON.stringify(before) === JSON.stringify(value)) continue;
         await this.models.Setting.upsert({ key, value: JSON.stringify(value), updatedAt: this.clock.now() }, { transaction: tx.transaction });
+        // Compared as normalised: a default stored as "member" equals the page's "Member", so
+        // only its spelling is stored; the setting did not change, and nothing is audited.
+        if (JSON.stringify(normalisedSetting(key, before, { roles })) === JSON.stringify(value)) continue;
         await this.audit.record(tx, 'settings.changed', { key, from: before, to: value }, { type: 'setting', id: key, label: key });
       }
       return { ...current, ...values };

@@ -69,6 +69,17 @@ function roleNames(label: string) {
   };
 }
 
+/** The zone's canonical spelling as Intl knows it ("europe/berlin" -> "Europe/Berlin"), or null. */
+export function canonicalTimeZone(value: unknown): string | null {
+  const name = typeof value === 'string' ? value.trim() : '';
+  if (!name || name.length > 64) return null;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
 const CHECKS: { [K in keyof Settings]: Checker<K> } = {
   organizationName: (value) => {
     const name = typeof value === 'string' ? value.trim() : '';
@@ -101,9 +112,22 @@ const CHECKS: { [K in keyof Settings]: Checker<K> } = {
     return { value: [...new Set(ids)] };
   },
   provisionedCredentialMode: oneOf('Provisioned users sign in with', CREDENTIAL_MODES),
+  timeZone: (value) => {
+    const zone = canonicalTimeZone(value);
+    return zone ? { value: zone } : { error: 'Time zone must be a time zone name such as UTC or Europe/Berlin.' };
+  },
 };
 
 export const SETTING_KEYS = Object.keys(CHECKS) as Array<keyof Settings>;
+
+/**
+ * A stored value as the checks would normalise it now ("member" -> "Member"), so a save
+ * that changes nothing is recognised as such; a value the checks refuse stays as stored.
+ */
+export function normalisedSetting<K extends keyof Settings>(key: K, stored: Settings[K], lookups: SettingsLookups): Settings[K] {
+  const result = (CHECKS[key] as Checker<K>)(stored, lookups);
+  return 'error' in result ? stored : result.value;
+}
 
 /**
  * Validates every given key; returns the normalised values or the per-field errors.

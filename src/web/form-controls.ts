@@ -21,14 +21,14 @@ ${o.options.map((opt) => html`<option value="${opt.value}" ${opt.value === (o.va
 
 export function checkboxes(o: { name: string; label: string; options: Option[]; checked: readonly string[]; error?: string; hint?: string }): SafeHtml {
   const id = `f-${o.name}`;
-  return html`<fieldset id="${id}" style="border:0;padding:0;margin:12px 0 0"><legend style="font-weight:600">${o.label}</legend>
-${o.options.map((opt, i) => html`<label style="font-weight:400;margin-top:4px"><input type="checkbox" name="${o.name}" value="${opt.value}" id="${id}-${i}" ${o.checked.includes(opt.value) ? html`checked` : ''}> ${opt.label}</label>`)}
+  return html`<fieldset id="${id}" class="plain"><legend>${o.label}</legend>
+${o.options.map((opt, i) => html`<label class="choice"><input type="checkbox" name="${o.name}" value="${opt.value}" id="${id}-${i}" ${o.checked.includes(opt.value) ? html`checked` : ''}> ${opt.label}</label>`)}
 ${o.hint ? html`<p class="hint">${o.hint}</p>` : ''}${errorLine(id, o.error)}</fieldset>`;
 }
 
 export function checkbox(o: { name: string; label: string; checked: boolean; hint?: string }): SafeHtml {
   const id = `f-${o.name}`;
-  return html`<label for="${id}" style="font-weight:400"><input type="checkbox" id="${id}" name="${o.name}" value="on" ${o.checked ? html`checked` : ''}> ${o.label}</label>${o.hint ? html`<p class="hint">${o.hint}</p>` : ''}`;
+  return html`<label for="${id}" class="choice"><input type="checkbox" id="${id}" name="${o.name}" value="on" ${o.checked ? html`checked` : ''}> ${o.label}</label>${o.hint ? html`<p class="hint">${o.hint}</p>` : ''}`;
 }
 
 export function textarea(o: { name: string; label: string; value?: string | null; error?: string; hint?: string; rows?: number }): SafeHtml {

@@ -38,7 +38,7 @@ describeEachDatabase('admin pages: the invitations list', (h: Harness) => {
     expect(row!.cells.slice(0, 6)).to.deep.equal(['ann@example.com Ann', 'Member, Viewer', 'Ada Admin', '2030-01-01 09:00 UTC', '2030-01-08 09:00 UTC', 'Pending']);
     expect(row!.cells[6]).to.equal('Resend Edit Cancel');
     expect(textOf(res.text)).to.include('1 invitation');
-    expect(res.text).to.include('<a href="/admin/invitations" class="current">Invitations<span class="badge" title="Pending invitations">1</span></a>');
+    expect(res.text).to.include('<a href="/admin/invitations" aria-current="page"><span>Invitations</span><span class="badge" title="Pending invitations">1</span></a>');
   });
 
   it('filters by status; archived expired invitations appear only when asked; the users list links here', async () => {

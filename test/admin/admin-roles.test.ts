@@ -8,18 +8,46 @@ import { addUser, addWithRole, auditEvents } from '../accounts/account-fixtures.
 import { addBuiltIn, asBuiltIn, expectFieldError, inputValue, isChecked, signIn, textareaValue, type Form } from './admin-kit.js';
 
 describeEachDatabase('admin pages: roles', (h) => {
-  it('lists every role with its holders and permissions, built-ins marked', async () => {
+  it('lists every role with its holders, and a grid of the permissions (grouped by area, described) against the roles', async () => {
     const owner = await asBuiltIn(h, 'owner');
     await addWithRole(h, 'viewer');
     await addWithRole(h, 'viewer');
+    await h.services.roles.create(h.system(), { name: 'Timesheet approvers', permissions: ['timesheets.approve', 'users.view'] });
     const res = await owner.get('/admin/roles');
     expect(res.status).to.equal(200);
-    const viewerRow = /<tr><td><a href="\/admin\/roles\/[^"]+">Viewer<\/a><\/td><td>Built-in<\/td><td>(\d+)<\/td><td>([^<]*)<\/td><\/tr>/.exec(res.text);
+    const viewerRow = /<tr><td><a href="\/admin\/roles\/[^"]+">Viewer<\/a><\/td><td>Built-in<\/td><td>(\d+)<\/td><td>(\d+) · /.exec(res.text);
     expect(viewerRow, 'the Viewer row').to.not.equal(null);
     expect(viewerRow![1]).to.equal('2');
-    expect(viewerRow![2]).to.equal('assets.view, licenses.view, reports.view, users.view');
+    expect(viewerRow![2]).to.equal('4');
     expect(res.text).to.match(/>Owner<\/a><\/td><td>Built-in<\/td><td>1<\/td>/);
-    expect(res.text).to.include('name="_csrf" value="' + owner.csrf + '"');
+    expect(res.text).to.include('<a class="button" href="/admin/roles/new">New role</a>');
+    // The grid: a row per permission with its description, a column per role.
+    const columns = [...res.text.matchAll(/<th scope="col" class="check"><a href="[^"]+">([^<]+)<\/a><\/th>/g)].map((m) => m[1]);
+    expect(columns).to.deep.equal(['Owner', 'Admin', 'Member', 'Viewer', 'Timesheet approvers']);
+    const granted = (permission: string) => {
+      const row = new RegExp(`<tr data-permission="${permission.replace(/\./g, '\\.')}">([\\s\\S]*?)</tr>`).exec(res.text)?.[1] ?? '';
+      return [...row.matchAll(/<td class="check">(.*?)<\/td>/g)].map((m) => m[1]!.includes('✓'));
+    };
+    expect(granted('users.view')).to.deep.equal([true, true, true, true, true]);
+    expect(granted('seats.manage')).to.deep.equal([true, false, false, false, false]);
+    expect(granted('timesheets.approve')).to.deep.equal([false, false, false, false, true]);
+    expect(res.text).to.include('Set the licence seat limits of each pool.');
+    const areas = [...res.text.matchAll(/<th scope="colgroup" colspan="6">([^<]+)<\/th>/g)].map((m) => m[1]);
+    expect(areas).to.deep.equal(['People', 'Organization', 'Connections', 'Assets', 'Licences', 'Reports and data', 'Your applications']);
+  });
+
+  it('offers a New role page with the permissions grouped and described, and a Cancel link', async () => {
+    const admin = await asBuiltIn(h, 'admin');
+    const res = await admin.get('/admin/roles/new');
+    expect(res.status).to.equal(200);
+    expect(res.text).to.include('<h1>New role</h1>');
+    expect(res.text).to.include('<form method="post" action="/admin/roles">');
+    expect(res.text).to.include('<legend>Connections</legend>');
+    expect(res.text).to.include('Create and revoke SCIM tokens for directories such as Entra ID or Okta.');
+    expect(res.text).to.include('<a class="button secondary" href="/admin/roles">Cancel</a>');
+    expect(res.text).to.include('name="_csrf" value="' + admin.csrf + '"');
+    const viewer = await asBuiltIn(h, 'viewer');
+    expect((await viewer.get('/admin/roles/new')).status).to.equal(403);
   });
 
   it('creates a role from catalogue permissions and free strings the creator holds', async () => {

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { Forbidden, ValidationError } from '../../src/errors.js';
 import { describeEachDatabase } from '../helpers/harness.js';
+import { UserAgent } from '../helpers/user-agent.js';
 import { addUser, auditEvents, rejection } from '../accounts/account-fixtures.js';
 import { asBuiltIn, expectFieldError, fieldError, inputValue, isChecked, selectedValue, textareaValue, type Form } from './admin-kit.js';
 
@@ -21,6 +22,7 @@ function defaults(): Form {
     sessionIdleMinutes: '30',
     sessionLifetimeHours: '12',
     provisionedCredentialMode: 'scim_password',
+    timeZone: 'UTC',
   };
 }
 
@@ -37,6 +39,37 @@ describeEachDatabase('admin pages: settings', (h) => {
     expect(res.text, 'the owner role is never a default').to.not.include('name="invitationDefaultRoles" value="Owner"');
     expect(res.text).to.match(/id="f-requireEmailConfirmation" name="requireEmailConfirmation" value="on" checked/);
     expect(selectedValue(res.text, 'provisionedCredentialMode')).to.equal('scim_password');
+  });
+
+  it('writes nothing and audits nothing when the page is saved unchanged (values compared as normalised)', async () => {
+    const admin = await asBuiltIn(h, 'admin');
+    // The stored defaults spell roles in lower case ("member"); the page sends "Member".
+    const before = (await auditEvents(h, { action: 'settings.changed' })).length;
+    const res = await admin.post('/admin/settings', defaults());
+    expect(res.status).to.equal(303);
+    expect((await auditEvents(h, { action: 'settings.changed' })).length).to.equal(before);
+    // A second save after a real change audits only that change, once.
+    await admin.post('/admin/settings', { ...defaults(), invitationExpiryHours: '72' });
+    await admin.post('/admin/settings', { ...defaults(), invitationExpiryHours: '72' });
+    const events = await auditEvents(h, { action: 'settings.changed' });
+    expect(events.map((e) => e.details)).to.deep.equal([{ key: 'invitationExpiryHours', from: 168, to: 72 }]);
+  });
+
+  it('keeps the time zone as a setting (UTC by default), spelled as Intl spells it, and refuses an unknown zone', async () => {
+    const admin = await asBuiltIn(h, 'admin');
+    expect(await h.services.settings.get('timeZone')).to.equal('UTC');
+    expect(selectedValue((await admin.get('/admin/settings')).text, 'timeZone')).to.equal('UTC');
+    let res = await admin.post('/admin/settings', { ...defaults(), timeZone: 'europe/berlin' });
+    expect(res.status).to.equal(303);
+    expect(await h.services.settings.get('timeZone')).to.equal('Europe/Berlin');
+    expect(selectedValue((await admin.get('/admin/settings')).text, 'timeZone')).to.equal('Europe/Berlin');
+    res = await admin.post('/admin/settings', { ...defaults(), timeZone: 'Mars/Olympus_Mons' });
+    expect(res.status).to.equal(400);
+    expectFieldError(res.text, 'timeZone', 'Time zone must be a time zone name');
+    expect(await h.services.settings.get('timeZone')).to.equal('Europe/Berlin');
+    // Times on the admin pages are shown in the zone, named: 09:00 UTC is 10:00 in Berlin.
+    const audit = await asBuiltIn(h, 'owner');
+    expect((await audit.get('/admin/audit')).text).to.include('1 Jan 2030, 10:00 Europe/Berlin');
   });
 
   it('saves every setting, stores default roles by name and audits only the changed keys', async () => {
@@ -73,10 +106,10 @@ describeEachDatabase('admin pages: settings', (h) => {
       provisionedCredentialMode: 'activation_email',
     });
     const changed = (await auditEvents(h, { action: 'settings.changed' })).map((e) => e.target!.id).sort();
-    // registrationDefaultRoles went from "viewer" to "Viewer": the same role, but the stored
-    // spelling changed, so it is recorded as a change.
+    // registrationDefaultRoles went from "viewer" to "Viewer": the same role, only spelled as
+    // the role is, so no change is recorded.
     expect(changed).to.deep.equal([
-      'invitationDefaultRoles', 'invitationExpiryHours', 'organizationName', 'provisionedCredentialMode', 'registrationDefaultRoles',
+      'invitationDefaultRoles', 'invitationExpiryHours', 'organizationName', 'provisionedCredentialMode',
       'registrationDomains', 'registrationMode', 'requireEmailConfirmation', 'sessionIdleMinutes', 'totpRequired', 'totpRequiredRoleIds',
     ]);
     const expiry = (await auditEvents(h, { action: 'settings.changed', targetId: 'invitationExpiryHours' }))[0]!;
@@ -197,3 +230,17 @@ describeEachDatabase('admin pages: settings', (h) => {
     expect(await h.services.settings.get('invitationExpiryHours')).to.equal(48);
   });
 });
+
+describeEachDatabase(
+  'settings: the organization name on the sign-in page',
+  (h) => {
+    it('names the organization above the sign-in form, as the setting says', async () => {
+      await h.services.settings.update(h.system(), { organizationName: 'Fluxera Labs' });
+      const page = await new UserAgent(h.baseUrl).get(`${h.baseUrl}/auth/login`);
+      expect(page.body).to.include('<h1>Sign in</h1>');
+      expect(page.body).to.include('<a class="brand" href="/">Fluxera Labs</a>');
+      expect(page.body).to.include('<title>Sign in · Fluxera Labs</title>');
+    });
+  },
+  { serve: true },
+);

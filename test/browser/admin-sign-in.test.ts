@@ -56,7 +56,7 @@ describeEachDatabase(
       expect(navigations.map((u) => new URL(u).pathname)).to.include('/auth/callback');
 
       // The admin shell: navigation, the signed-in user, sign-out.
-      const header = page.locator('header');
+      const header = page.locator('aside.sidebar');
       expect(await page.title()).to.match(/· Gatehouse admin$/);
       expect(await header.locator('nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).to.include.members(['/admin/users', '/admin/roles', '/admin/audit']);
       expect(await header.locator('a[href="/account"]').textContent()).to.equal('Ada Lovelace');

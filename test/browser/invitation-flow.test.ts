@@ -80,7 +80,7 @@ describeEachDatabase(
       expect(await page.locator('h1').textContent()).to.equal('Overview');
 
       // The invite page, from the navigation.
-      await submit('header a[href="/admin/invitations"]');
+      await submit('nav a[href="/admin/invitations"]');
       expect(await page.locator('h1').textContent()).to.equal('Invitations');
       await submit('a[href="/admin/invitations/new"]');
       expect(await page.locator('h1').textContent()).to.equal('Invite people');
@@ -136,7 +136,7 @@ describeEachDatabase(
         await Promise.all((await page.locator('#invitations tbody tr').all()).map(async (row) => [(await row.locator('td').first().innerText()).trim().split(/\s/)[0], await row.getAttribute('data-status')])),
       );
       expect(statuses).to.deep.equal({ 'nia@example.com': 'accepted', 'otto@example.com': 'pending' });
-      expect(await page.locator('header .badge').textContent()).to.equal('1');
+      expect(await page.locator('nav .badge').textContent()).to.equal('1');
       await admin!.screenshot('invitations-list');
 
       // The inviter is told, by mail over SMTP too.

@@ -41,7 +41,7 @@ export interface Browser {
  * Launches chromium with a fresh --user-data-dir (a persistent context is how playwright
  * takes a profile directory of our choosing) and one open page.
  */
-export async function openBrowser(suite: string): Promise<Browser> {
+export async function openBrowser(suite: string, options: { bypassCSP?: boolean } = {}): Promise<Browser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-chromium-'));
   const dir = path.join(ARTIFACTS_DIR, suite.replace(/[^a-zA-Z0-9._-]+/g, '-'));
   fs.mkdirSync(dir, { recursive: true });
@@ -50,6 +50,8 @@ export async function openBrowser(suite: string): Promise<Browser> {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1100, height: 760 },
+    // Only for audits that inject a script (axe-core) into the pages they inspect.
+    bypassCSP: options.bypassCSP ?? false,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   let shots = 0;

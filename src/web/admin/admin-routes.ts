@@ -14,6 +14,7 @@ import { auditRoutes } from './audit/audit-routes.js';
 import { usersRoutes } from './users/users-routes.js';
 import { directoryAdminRoutes } from './directory/directory-routes.js';
 import { invitationAdminRoutes } from './invitations/invitations-routes.js';
+import { forbiddenInsideConsole } from './forbidden-page.js';
 
 export function adminRoutes(services: Services): Router {
   const router = Router();
@@ -43,5 +44,6 @@ ${pools.map((p) => html`<tr><td>${p.pool}</td><td>${p.used}</td><td>${p.limit ??
     );
   });
 
+  router.use(forbiddenInsideConsole(services));
   return router;
 }

@@ -7,11 +7,13 @@ import { authorize } from '../../roles/authorize.js';
 import type { ShellState } from './admin-layout.js';
 
 export async function shellState(services: Services, req: Request, res: Response, current: string): Promise<ShellState> {
-  const [pendingInvitations, soleUserManager] = await Promise.all([
+  const [pendingInvitations, soleUserManager, organizationName, timeZone] = await Promise.all([
     services.invitations.pendingCount(),
     services.roles.soleUserManager(),
+    services.settings.get('organizationName'),
+    services.settings.get('timeZone'),
   ]);
-  return { user: req.user!, actor: req.actor!, csrfToken: res.locals.csrfToken, pendingInvitations, soleUserManager, current };
+  return { user: req.user!, actor: req.actor!, csrfToken: res.locals.csrfToken, pendingInvitations, soleUserManager, current, organizationName, timeZone };
 }
 
 export function permit(permission: string) {

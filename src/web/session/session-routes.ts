@@ -81,18 +81,36 @@ export function sessionRoutes(deps: SessionDeps): Router {
   return router;
 }
 
+/** The live session's user, if any (an inactive account's session does not count). */
+async function signedIn(deps: SessionDeps, req: Request) {
+  const session = await deps.sessions.find(readCookie(req, SESSION_COOKIE));
+  const user = session ? await deps.services.users.get(session.userId).catch(() => null) : null;
+  return session && user && user.status === 'active' ? { session, user } : null;
+}
+
+/** Loads the session's user and actor when there is a live session; never redirects. */
+export function optionalSession(deps: SessionDeps) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const found = await signedIn(deps, req);
+    if (found) {
+      req.user = found.user;
+      req.actor = await deps.services.roles.actorFor(found.user);
+    }
+    next();
+  };
+}
+
 /** Loads the session's user and actor; without a live session, sends the browser to sign in. */
 export function requireSession(deps: SessionDeps) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const session = await deps.sessions.find(readCookie(req, SESSION_COOKIE));
-    const user = session ? await deps.services.users.get(session.userId).catch(() => null) : null;
-    if (!session || !user || user.status !== 'active') {
+    const found = await signedIn(deps, req);
+    if (!found) {
       if (req.method === 'GET') return res.redirect(303, `/auth/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
       return res.status(401).type('html').send(page('Signed out', html`<h1>Your session has ended</h1><p><a href="/auth/login">Sign in again</a>.</p>`));
     }
-    req.user = user;
-    req.sessionIdToken = session.idToken;
-    req.actor = await deps.services.roles.actorFor(user);
+    req.user = found.user;
+    req.sessionIdToken = found.session.idToken;
+    req.actor = await deps.services.roles.actorFor(found.user);
     next();
   };
 }

@@ -26,10 +26,10 @@ export function auditRoutes(services: Services): Router {
     try {
       const filter = parseAuditFilter(values);
       const page = await services.auditLog.search(contextOf(req, 'admin'), filter, { before: cursorOf(req.query.before), after: cursorOf(req.query.after) });
-      res.type('html').send(adminPage('Audit log', shell, auditPageBody({ values, errors: {}, page })));
+      res.type('html').send(adminPage('Audit log', shell, auditPageBody({ timeZone: shell.timeZone, values, errors: {}, page })));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      res.status(400).type('html').send(adminPage('Audit log', shell, auditPageBody({ values, errors: err.fields, page: null })));
+      res.status(400).type('html').send(adminPage('Audit log', shell, auditPageBody({ timeZone: shell.timeZone, values, errors: err.fields, page: null })));
     }
   });
 

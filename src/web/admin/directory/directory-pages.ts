@@ -3,18 +3,19 @@
 import { html, type SafeHtml } from '../../../html.js';
 import type { LdapSettingsView } from '../../../directory/ldap-settings-service.js';
 import type { RowView, RunView } from '../../../directory/sync-report.js';
-import { csrfField } from '../../layout.js';
+import { csrfField, tableWrap } from '../../layout.js';
+import { timeHtml } from '../../time-format.js';
 import { textarea } from '../../form-controls.js';
 import { counters, rowsTable, runTitle } from './run-report-page.js';
 
-function runsTable(runs: RunView[]): SafeHtml {
+function runsTable(runs: RunView[], timeZone: string): SafeHtml {
   if (runs.length === 0) return html`<p>None yet.</p>`;
-  return html`<table><thead><tr><th>Started</th><th>Run</th><th>Status</th><th>Created</th><th>Updated</th><th>Deactivated</th><th>Blocked</th><th>Failed</th></tr></thead><tbody>
+  return html`${tableWrap('Runs', html`<table><thead><tr><th>Started</th><th>Run</th><th>Status</th><th>Created</th><th>Updated</th><th>Deactivated</th><th>Blocked</th><th>Failed</th></tr></thead><tbody>
 ${runs.map(
-  (r) => html`<tr><td><a href="/admin/directory/runs/${r.id}">${(r.startedAt ?? r.createdAt).toISOString()}</a></td><td>${runTitle(r)} (${r.trigger})</td><td>${r.status}</td>
+  (r) => html`<tr><td><a href="/admin/directory/runs/${r.id}">${timeHtml(r.startedAt ?? r.createdAt, timeZone)}</a></td><td>${runTitle(r)} (${r.trigger})</td><td>${r.status}</td>
 <td>${r.created}</td><td>${r.updated + r.reactivated}</td><td>${r.deactivated}</td><td>${r.blocked}</td><td>${r.failed + r.invalid}</td></tr>`,
 )}
-</tbody></table>`;
+</tbody></table>`)}`;
 }
 
 export interface OverviewState {
@@ -23,6 +24,7 @@ export interface OverviewState {
   syncs: RunView[];
   imports: RunView[];
   error?: string;
+  timeZone: string;
 }
 
 export function overviewBody(s: OverviewState): SafeHtml {
@@ -35,10 +37,10 @@ ${s.ldap.configured
 <form method="post" action="/admin/directory/sync">${csrfField(s.csrfToken)}<button type="submit">Sync now</button></form>`
     : html`<p>Not set up yet.</p>`}
 <p><a href="/admin/directory/ldap">LDAP settings</a></p>
-${runsTable(s.syncs)}
+${runsTable(s.syncs, s.timeZone)}
 <h2>CSV import</h2>
 <p><a href="/admin/directory/import">Import accounts from a CSV file</a></p>
-${runsTable(s.imports)}`;
+${runsTable(s.imports, s.timeZone)}`;
 }
 
 export interface ImportFormState {
@@ -46,6 +48,7 @@ export interface ImportFormState {
   error?: string;
   text?: string;
   imports: RunView[];
+  timeZone: string;
 }
 
 export function importFormBody(s: ImportFormState): SafeHtml {
@@ -59,7 +62,7 @@ ${s.error ? html`<p class="error-box" role="alert">${s.error}</p>` : ''}
 ${textarea({ name: 'text', label: 'Or paste the rows', value: s.text, rows: 6 })}
 <button type="submit">Preview</button></form>
 <h2>Recent imports</h2>
-${runsTable(s.imports)}`;
+${runsTable(s.imports, s.timeZone)}`;
 }
 
 export interface PreviewState {

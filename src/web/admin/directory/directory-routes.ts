@@ -22,19 +22,17 @@ export function directoryAdminRoutes(services: Services): Router {
   const { directory } = services;
   router.use(permit('directory.manage'));
 
-  const send = async (req: Request, res: Response, title: string, body: Parameters<typeof adminPage>[2], status = 200, head = '') => {
-    const page = adminPage(title, await shellState(services, req, res, HERE), body);
+  /** `body` may be built from the organization's time zone, which every time on these pages is shown in. */
+  const send = async (req: Request, res: Response, title: string, body: Parameters<typeof adminPage>[2] | ((timeZone: string) => Parameters<typeof adminPage>[2]), status = 200, head = '') => {
+    const shell = await shellState(services, req, res, HERE);
+    const page = adminPage(title, shell, typeof body === 'function' ? body(shell.timeZone) : body);
     res.status(status).type('html').send(head ? page.replace('</head>', `${head}</head>`) : page);
   };
 
-  const overview = async (req: Request, res: Response, error?: string) =>
-    send(
-      req,
-      res,
-      'Directory',
-      overviewBody({ csrfToken: res.locals.csrfToken, ldap: await directory.ldapSettings.get(), syncs: await directory.runs.recent('ldap'), imports: await directory.runs.recent('csv'), error }),
-      error ? 409 : 200,
-    );
+  const overview = async (req: Request, res: Response, error?: string) => {
+    const [ldap, syncs, imports] = await Promise.all([directory.ldapSettings.get(), directory.runs.recent('ldap'), directory.runs.recent('csv')]);
+    await send(req, res, 'Directory', (timeZone) => overviewBody({ csrfToken: res.locals.csrfToken, ldap, syncs, imports, error, timeZone }), error ? 409 : 200);
+  };
 
   router.get('/', (req, res) => overview(req, res));
 
@@ -87,13 +85,15 @@ export function directoryAdminRoutes(services: Services): Router {
       limit: ROWS_PER_PAGE,
       outcomes: problemsOnly ? ['blocked', 'failed', 'invalid'] : undefined,
     });
-    await send(req, res, run.kind === 'ldap' ? 'LDAP sync report' : 'Import report', runReportBody({ run, rows, totalRows: total, page, problemsOnly }), 200, refreshHead(run));
+    await send(req, res, run.kind === 'ldap' ? 'LDAP sync report' : 'Import report', (timeZone) => runReportBody({ run, rows, totalRows: total, page, problemsOnly, timeZone }), 200, refreshHead(run));
   });
 
   // ---- CSV import ----------------------------------------------------------------------
 
-  const importForm = async (req: Request, res: Response, error?: string, text?: string) =>
-    send(req, res, 'Import accounts', importFormBody({ csrfToken: res.locals.csrfToken, error, text, imports: await directory.runs.recent('csv') }), error ? 400 : 200);
+  const importForm = async (req: Request, res: Response, error?: string, text?: string) => {
+    const imports = await directory.runs.recent('csv');
+    await send(req, res, 'Import accounts', (timeZone) => importFormBody({ csrfToken: res.locals.csrfToken, error, text, imports, timeZone }), error ? 400 : 200);
+  };
 
   router.get('/import', (req, res) => importForm(req, res));
 

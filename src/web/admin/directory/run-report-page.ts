@@ -1,8 +1,10 @@
 // The report of one LDAP sync or CSV import: status, progress while it runs (the page
 // refreshes itself every few seconds without JavaScript), the counters, warnings, and the
 // rows that were created, updated, deactivated, blocked by seats or failed, page by page.
+import { tableWrap } from '../../layout.js';
 import { html, type SafeHtml } from '../../../html.js';
 import type { RowView, RunView } from '../../../directory/sync-report.js';
+import { timeHtml } from '../../time-format.js';
 
 export const REFRESH_SECONDS = 2;
 export const ROWS_PER_PAGE = 100;
@@ -49,9 +51,9 @@ export function counters(run: RunView, preview = false): SafeHtml {
 
 export function rowsTable(rows: RowView[], kind: RunView['kind']): SafeHtml {
   if (rows.length === 0) return html`<p>No rows to show.</p>`;
-  return html`<table><thead><tr><th>${kind === 'csv' ? 'Line' : 'Entry'}</th><th>Account</th><th>Outcome</th><th>Message</th></tr></thead><tbody>
+  return html`${tableWrap('Rows', html`<table><thead><tr><th>${kind === 'csv' ? 'Line' : 'Entry'}</th><th>Account</th><th>Outcome</th><th>Message</th></tr></thead><tbody>
 ${rows.map((r) => html`<tr><td>${r.position > 0 ? String(r.position) : ''}</td><td>${r.label ?? ''}</td><td>${outcomeLabel(r.outcome)}</td><td>${r.message ?? ''}</td></tr>`)}
-</tbody></table>`;
+</tbody></table>`)}`;
 }
 
 export interface RunReportState {
@@ -60,6 +62,7 @@ export interface RunReportState {
   totalRows: number;
   page: number;
   problemsOnly: boolean;
+  timeZone: string;
 }
 
 export function runReportBody(s: RunReportState): SafeHtml {
@@ -70,10 +73,10 @@ export function runReportBody(s: RunReportState): SafeHtml {
   const query = (page: number) => `${base}?page=${page}${s.problemsOnly ? '&show=problems' : ''}`;
   return html`<h1>${runTitle(run)}</h1>
 <p><a href="/admin/directory">← Directory</a></p>
-<p>Status: <strong>${STATUS_TEXT[run.status] ?? run.status}</strong> · started by ${run.actorLabel}${run.trigger === 'schedule' ? ' (schedule)' : ''}${run.startedAt ? html` at ${run.startedAt.toISOString()}` : ''}${run.finishedAt ? html` · finished ${run.finishedAt.toISOString()}` : ''}</p>
+<p>Status: <strong>${STATUS_TEXT[run.status] ?? run.status}</strong> · started by ${run.actorLabel}${run.trigger === 'schedule' ? ' (schedule)' : ''}${run.startedAt ? html` at ${timeHtml(run.startedAt, s.timeZone)}` : ''}${run.finishedAt ? html` · finished ${timeHtml(run.finishedAt, s.timeZone)}` : ''}</p>
 ${running
     ? html`<p role="status">Working: ${run.processed} of ${run.total || '…'} ${run.kind === 'csv' ? 'rows' : 'entries'}. This page refreshes by itself.</p>
-<progress max="${String(run.total || 1)}" value="${String(run.processed)}" style="width:100%">${String(run.processed)} of ${String(run.total)}</progress>`
+<progress max="${String(run.total || 1)}" value="${String(run.processed)}" class="full-width">${String(run.processed)} of ${String(run.total)}</progress>`
     : ''}
 ${run.message ? html`<p class="${run.status === 'completed' ? 'notice' : 'error-box'}" role="alert">${run.message}</p>` : ''}
 ${run.warnings.map((w) => html`<p class="warning" role="alert">${w}</p>`)}

@@ -29,9 +29,7 @@ export const INVITATIONS_STYLE = html`<style>
 .status-pending{background:#ddf4ff;border-color:#54aeff}.status-expired{background:#ffebe9;border-color:#ff8182}
 .status-accepted{background:#dafbe1;border-color:#4ac26b}.status-cancelled,.status-superseded{background:#eaeef2}
 .outcome-ok{color:#1a7f37;font-weight:600}.outcome-problem{color:#cf222e;font-weight:600}
-.toolbar{display:flex;gap:12px;align-items:center;flex-wrap:wrap;margin:12px 0}.toolbar .spacer{flex:1}
 .filters{display:flex;flex-wrap:wrap;gap:0 16px;align-items:flex-end}.filters select{max-width:220px}
-a.button{background:#1f883d;color:#fff;border-radius:6px;padding:6px 12px;text-decoration:none}
 .actions form{display:inline;margin:0}.actions button{margin:0 4px 4px 0;padding:3px 10px;font-size:.875rem}.actions a{margin-right:8px}
 .muted{color:#57606a;font-size:.875rem}td.when{white-space:nowrap}.pager{display:flex;gap:16px;margin-top:16px}
 fieldset.invite-row{border:1px solid #d0d7de;border-radius:8px;padding:8px 16px 16px;margin:16px 0}fieldset.invite-row legend{font-weight:600;padding:0 6px}

@@ -7,7 +7,7 @@ import { listOf } from '../../form-controls.js';
 import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { refusalOf, splitList, str } from '../admin-form-errors.js';
-import { roleDetailBody, roleListBody, type RoleDetailState, type RoleListState } from './role-views.js';
+import { newRoleBody, roleDetailBody, roleListBody, type RoleDetailState, type RoleListState } from './role-views.js';
 
 const NOTICES: Record<string, string> = {
   created: 'Role created.',
@@ -31,10 +31,15 @@ export function roleRoutes(services: Services): Router {
   const router = Router();
   router.use(permit('roles.manage'));
 
-  const renderList = async (req: Request, res: Response, extra: Partial<RoleListState> = {}, status = 200) => {
+  const renderList = async (req: Request, res: Response) => {
     const roles = await services.roles.list();
     const shell = await shellState(services, req, res, '/admin/roles');
-    res.status(status).type('html').send(adminPage('Roles', shell, roleListBody({ csrfToken: shell.csrfToken, roles, notice: noticeOf(req), ...extra })));
+    res.type('html').send(adminPage('Roles', shell, roleListBody({ csrfToken: shell.csrfToken, roles, notice: noticeOf(req) })));
+  };
+
+  const renderNew = async (req: Request, res: Response, extra: Pick<RoleListState, 'values' | 'errors'> = {}, status = 200) => {
+    const shell = await shellState(services, req, res, '/admin/roles');
+    res.status(status).type('html').send(adminPage('New role', shell, newRoleBody({ csrfToken: shell.csrfToken, ...extra })));
   };
 
   const renderDetail = async (req: Request, res: Response, extra: Partial<RoleDetailState> = {}, status = 200) => {
@@ -45,6 +50,7 @@ export function roleRoutes(services: Services): Router {
   };
 
   router.get('/', (req, res) => renderList(req, res));
+  router.get('/new', (req, res) => renderNew(req, res));
 
   router.post('/', async (req, res) => {
     const name = str(req.body?.name);
@@ -54,7 +60,7 @@ export function roleRoutes(services: Services): Router {
       res.redirect(303, `/admin/roles/${role.id}?done=created`);
     } catch (err) {
       const { status, fields } = refusalOf(err, 'permissions');
-      await renderList(req, res, { values: { name, ...permissions }, errors: fields }, status);
+      await renderNew(req, res, { values: { name, ...permissions }, errors: fields }, status);
     }
   });
 

@@ -1,14 +1,14 @@
-// The Roles pages (SPEC "Roles, permissions, groups"; seed 003's matrix): the list with
-// holder counts and permissions plus a create form, and one role's page — read-only for
-// built-in roles, rename / permissions / delete-with-reassignment for custom ones.
+// The Roles pages (SPEC "Roles, permissions, groups"; seed 003's matrix): the roles with
+// their holders, a grid of permissions (grouped by area, described) against roles, the
+// New role page, and one role's page — read-only for built-in roles, rename / permissions /
+// delete-with-reassignment for custom ones.
 import { html, type SafeHtml } from '../../../html.js';
 import type { FieldErrors } from '../../../errors.js';
 import type { RoleView } from '../../../roles/role-service.js';
-import { PERMISSIONS } from '../../../roles/permission-catalogue.js';
-import { csrfField, field } from '../../layout.js';
-import { checkboxes, select, textarea } from '../../form-controls.js';
-
-const CATALOGUE = PERMISSIONS.map((p) => ({ value: p, label: p }));
+import { BUILT_IN_ROLES, PERMISSIONS } from '../../../roles/permission-catalogue.js';
+import { PERMISSION_AREAS, PERMISSION_DESCRIPTIONS } from '../../../roles/permission-descriptions.js';
+import { csrfField, field, tableWrap } from '../../layout.js';
+import { select, textarea } from '../../form-controls.js';
 
 export interface PermissionValues {
   catalogue: string[];
@@ -21,13 +21,51 @@ export function permissionValues(permissions: readonly string[]): PermissionValu
   return { catalogue: permissions.filter((p) => known.has(p)), extra: permissions.filter((p) => !known.has(p)).join('\n') };
 }
 
+/** The catalogue as checkboxes, one fieldset per area, each permission with what it allows. */
 function permissionControls(values: PermissionValues, errors: FieldErrors): SafeHtml {
-  return html`${checkboxes({ name: 'permissions', label: 'Permissions', options: CATALOGUE, checked: values.catalogue })}
+  return html`<div id="f-permissions" class="permission-areas">${PERMISSION_AREAS.map(
+    ({ area, permissions }) => html`<fieldset><legend>${area}</legend>${permissions.map(
+      (p) => html`<label class="choice"><input type="checkbox" name="permissions" value="${p}" ${values.catalogue.includes(p) ? html`checked` : ''}><span><code>${p}</code> <span class="muted">${PERMISSION_DESCRIPTIONS[p].description}</span></span></label>`,
+    )}</fieldset>`,
+  )}</div>
 ${textarea({ name: 'extraPermissions', label: 'Other permissions', value: values.extra, error: errors.permissions, hint: 'Permission strings for your applications, one a line (letters, digits and . _ : -). You can only grant permissions you hold yourself.' })}`;
+}
+
+function describe(permission: string): SafeHtml {
+  const known = (PERMISSION_DESCRIPTIONS as Record<string, { description: string } | undefined>)[permission];
+  return known ? html` <span class="muted">${known.description}</span>` : html``;
 }
 
 function kindLabel(role: RoleView): string {
   return role.builtin ? 'Built-in' : 'Custom';
+}
+
+function granted(yes: boolean): SafeHtml {
+  return yes ? html`<span aria-hidden="true">✓</span><span class="visually-hidden">granted</span>` : html`<span class="visually-hidden">not granted</span>`;
+}
+
+/** Built-in roles from the most to the least powerful, then custom roles by name. */
+function byPower(roles: RoleView[]): RoleView[] {
+  const rank = (r: RoleView) => (r.builtin ? BUILT_IN_ROLES.findIndex((b) => b.key === r.builtin) : BUILT_IN_ROLES.length);
+  return [...roles].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
+/** Permissions (rows, by area) against roles (columns); strings outside the catalogue last. */
+function permissionGrid(unordered: RoleView[]): SafeHtml {
+  const roles = byPower(unordered);
+  const known = new Set<string>(PERMISSIONS);
+  const others = [...new Set(roles.flatMap((r) => r.permissions).filter((p) => !known.has(p)))].sort();
+  const areas: Array<{ area: string; rows: Array<{ permission: string; description: string }> }> = [
+    ...PERMISSION_AREAS.map(({ area, permissions }) => ({ area, rows: permissions.map((p) => ({ permission: p, description: PERMISSION_DESCRIPTIONS[p].description })) })),
+    ...(others.length ? [{ area: 'Your applications', rows: others.map((p) => ({ permission: p, description: '' })) }] : []),
+  ];
+  return html`${tableWrap('Permissions of each role', html`<table id="permission-grid" class="grid"><caption class="visually-hidden">Permissions of each role</caption>
+<thead><tr><th scope="col">Permission</th>${roles.map((r) => html`<th scope="col" class="check"><a href="/admin/roles/${r.id}">${r.name}</a></th>`)}</tr></thead>
+${areas.map(
+  ({ area, rows }) => html`<tbody><tr class="area"><th scope="colgroup" colspan="${String(roles.length + 1)}">${area}</th></tr>
+${rows.map((row) => html`<tr data-permission="${row.permission}"><th scope="row"><code>${row.permission}</code>${row.description ? html`<br><span class="muted">${row.description}</span>` : ''}</th>${roles.map((r) => html`<td class="check">${granted(r.permissions.includes(row.permission))}</td>`)}</tr>`)}</tbody>`,
+)}
+</table>`)}`;
 }
 
 export interface RoleListState {
@@ -38,20 +76,27 @@ export interface RoleListState {
   errors?: FieldErrors;
 }
 
-export function roleListBody(s: RoleListState): SafeHtml {
+export function roleListBody(s: Omit<RoleListState, 'values' | 'errors'>): SafeHtml {
+  return html`<div class="page-head"><h1>Roles</h1><a class="button" href="/admin/roles/new">New role</a></div>
+${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
+${tableWrap('Roles', html`<table id="roles"><thead><tr><th>Role</th><th>Type</th><th>Holders</th><th>Permissions</th></tr></thead><tbody>
+${byPower(s.roles).map((r) => html`<tr><td><a href="/admin/roles/${r.id}">${r.name}</a></td><td>${kindLabel(r)}</td><td>${r.holders}</td><td>${r.permissions.length}${r.description ? html` · <span class="muted">${r.description}</span>` : ''}</td></tr>`)}
+</tbody></table>`)}
+<h2>Permissions by role</h2>
+<p class="muted">What each role may do. Gatehouse acts on the People, Organization and Connections permissions; the others are for your applications to read from tokens.</p>
+${permissionGrid(s.roles)}`;
+}
+
+export function newRoleBody(s: Pick<RoleListState, 'csrfToken' | 'values' | 'errors'>): SafeHtml {
   const errors = s.errors ?? {};
   const values = s.values ?? { name: '', catalogue: [], extra: '' };
-  return html`<h1>Roles</h1>
-${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
-<table><thead><tr><th>Role</th><th>Type</th><th>Holders</th><th>Permissions</th></tr></thead><tbody>
-${s.roles.map((r) => html`<tr><td><a href="/admin/roles/${r.id}">${r.name}</a></td><td>${kindLabel(r)}</td><td>${r.holders}</td><td>${r.permissions.length ? r.permissions.join(', ') : html`<em>none</em>`}</td></tr>`)}
-</tbody></table>
-<h2 id="create">Create a role</h2>
+  return html`<p><a href="/admin/roles">← Roles</a></p><h1>New role</h1>
 ${Object.keys(errors).length ? html`<p class="error-box" role="alert">The role was not created: see the messages below.</p>` : ''}
 <form method="post" action="/admin/roles">${csrfField(s.csrfToken)}
 ${field({ name: 'name', label: 'Name', value: values.name, error: errors.name, required: true })}
+<h2>Permissions</h2>
 ${permissionControls(values, errors)}
-<button type="submit">Create role</button></form>`;
+<div class="form-actions"><button type="submit">Create role</button><a class="button secondary" href="/admin/roles">Cancel</a></div></form>`;
 }
 
 export interface RoleDetailState {
@@ -78,7 +123,7 @@ ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
     return html`${header}
 ${refused.length ? html`<p class="error-box" role="alert">${refused.join(' ')}</p>` : ''}
 <p class="notice">Built-in roles are protected: they cannot be renamed, changed or deleted.${role.description ? html` ${role.description}` : ''}</p>
-<h2>Permissions</h2><ul>${role.permissions.map((p) => html`<li><code>${p}</code></li>`)}</ul>`;
+<h2>Permissions</h2><ul>${role.permissions.map((p) => html`<li><code>${p}</code>${describe(p)}</li>`)}</ul>`;
   }
   const renameErrors = s.renameErrors ?? {};
   const permissionErrors = s.permissionErrors ?? {};

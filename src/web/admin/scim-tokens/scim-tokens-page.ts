@@ -4,6 +4,7 @@ import { html, type SafeHtml } from '../../../html.js';
 import type { ScimTokenView } from '../../../scim-tokens/scim-token-service.js';
 import { checkboxes } from '../../form-controls.js';
 import { csrfField, field } from '../../layout.js';
+import { timeHtml } from '../../time-format.js';
 
 export interface ScimTokensState {
   tokens: ScimTokenView[];
@@ -13,6 +14,8 @@ export interface ScimTokensState {
   grantable: string[];
   checked: string[];
   created?: { name: string; token: string };
+  /** The organization's time zone: times are shown in it. */
+  timeZone: string;
   notice?: string;
   /** A refused adopt or review, shown above the list. */
   problem?: string;
@@ -21,7 +24,7 @@ export interface ScimTokensState {
   permissionsError?: string;
 }
 
-const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'never');
+const when = (d: Date | null, timeZone: string) => (d ? timeHtml(d, timeZone) : 'never');
 const options = (list: readonly string[]) => list.map((p) => ({ value: p, label: p }));
 
 function statusCell(t: ScimTokenView, csrfToken: string): SafeHtml {
@@ -54,7 +57,7 @@ ${s.problem ? html`<p class="field-error" role="alert">${s.problem}</p>` : ''}
 ${s.tokens.map(
   (t) => html`<tr><td>${t.name} <span class="hint">${t.hint}…</span></td>
 <td>${t.permissions.join(', ')}${t.needsReview && !t.revokedAt ? html` <strong>(review)</strong>${reviewForm(t, s.csrfToken)}` : ''}</td>
-<td>${when(t.createdAt)} by ${t.createdBy}</td><td>${when(t.lastUsedAt)}${t.lastUsedIp ? html` from ${t.lastUsedIp}` : ''}</td><td>${statusCell(t, s.csrfToken)}</td>
+<td>${when(t.createdAt, s.timeZone)} by ${t.createdBy}</td><td>${when(t.lastUsedAt, s.timeZone)}${t.lastUsedIp ? html` from ${t.lastUsedIp}` : ''}</td><td>${statusCell(t, s.csrfToken)}</td>
 <td>${t.revokedAt ? '' : html`<form method="post" action="/admin/scim-tokens/${t.id}/revoke">${csrfField(s.csrfToken)}<button class="danger" type="submit" style="margin:0">Revoke</button></form>`}</td></tr>`,
 )}
 ${s.tokens.length === 0 ? html`<tr><td colspan="6">No tokens yet.</td></tr>` : ''}

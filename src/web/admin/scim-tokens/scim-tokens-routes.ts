@@ -22,7 +22,9 @@ export function scimTokenAdminRoutes(services: Services): Router {
   const render = async (req: Request, res: Response, extra: Partial<ScimTokensState> = {}, status = 200) => {
     const ctx = contextOf(req, 'admin');
     const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
+    const shell = await shellState(services, req, res, '/admin/scim-tokens');
     const body = scimTokensBody({
+      timeZone: shell.timeZone,
       tokens: await services.scimTokens.list(ctx),
       csrfToken: res.locals.csrfToken,
       scimUrl,
@@ -31,7 +33,7 @@ export function scimTokenAdminRoutes(services: Services): Router {
       notice,
       ...extra,
     });
-    res.status(status).type('html').send(adminPage('SCIM provisioning', await shellState(services, req, res, '/admin/scim-tokens'), body));
+    res.status(status).type('html').send(adminPage('SCIM provisioning', shell, body));
   };
 
   router.get('/', permit('scim.manage'), (req, res) => render(req, res));

@@ -30,6 +30,7 @@ function storedValues(s: Settings, roles: RoleView[]): SettingsFormValues {
     sessionIdleMinutes: String(s.sessionIdleMinutes),
     sessionLifetimeHours: String(s.sessionLifetimeHours),
     provisionedCredentialMode: s.provisionedCredentialMode,
+    timeZone: s.timeZone,
   };
 }
 
@@ -47,6 +48,7 @@ function submittedValues(body: Record<string, unknown> | undefined): SettingsFor
     sessionIdleMinutes: str(body?.sessionIdleMinutes),
     sessionLifetimeHours: str(body?.sessionLifetimeHours),
     provisionedCredentialMode: str(body?.provisionedCredentialMode),
+    timeZone: str(body?.timeZone),
   };
 }
 
@@ -68,7 +70,10 @@ export function settingsRoutes(services: Services): Router {
     const values = submittedValues(req.body);
     try {
       // The service validates the text as given (numbers included) and says what is wrong.
-      await services.settings.update(contextOf(req, 'admin'), { ...values, registrationDomains: splitList(values.registrationDomains) });
+      // A form from before the time zone existed leaves it as it is.
+      const { timeZone, ...rest } = values;
+      const given = typeof req.body?.timeZone === 'string' ? { timeZone } : {};
+      await services.settings.update(contextOf(req, 'admin'), { ...rest, ...given, registrationDomains: splitList(values.registrationDomains) });
       res.redirect(303, '/admin/settings?done=saved');
     } catch (err) {
       const { status, fields } = refusalOf(err, 'organizationName');

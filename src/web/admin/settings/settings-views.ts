@@ -22,6 +22,7 @@ export interface SettingsFormValues {
   sessionIdleMinutes: string;
   sessionLifetimeHours: string;
   provisionedCredentialMode: string;
+  timeZone: string;
 }
 
 export interface SettingsPageState {
@@ -31,6 +32,9 @@ export interface SettingsPageState {
   roles: RoleView[];
   notice?: string;
 }
+
+/** Every zone the runtime knows, UTC first: a select needs no typing and no script. */
+const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')].map((z) => ({ value: z, label: z.replace(/_/g, ' ') }));
 
 const range = (k: keyof typeof LIMITS) => `${LIMITS[k].min}–${LIMITS[k].max}`;
 
@@ -43,12 +47,15 @@ export function settingsPageBody(s: SettingsPageState): SafeHtml {
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 ${Object.keys(e).length ? html`<p class="error-box" role="alert">Nothing was saved: see the messages below.</p>` : ''}
 <form method="post" action="/admin/settings">${csrfField(s.csrfToken)}
-<h2>Organization</h2>
+<section class="card"><h2>Organization</h2>
 ${field({ name: 'organizationName', label: 'Organization name', value: v.organizationName, error: e.organizationName, required: true, hint: 'Shown on sign-in pages and in every email.' })}
-<h2>Invitations</h2>
+${select({ name: 'timeZone', label: 'Time zone', value: v.timeZone, error: e.timeZone, options: TIME_ZONES.some((z) => z.value === v.timeZone) || !v.timeZone ? TIME_ZONES : [{ value: v.timeZone, label: v.timeZone }, ...TIME_ZONES], hint: 'The admin pages and import reports show times in this zone, and name it.' })}
+</section>
+<section class="card"><h2>Invitations</h2>
 ${field({ name: 'invitationExpiryHours', label: 'Invitation expiry (hours)', value: v.invitationExpiryHours, error: e.invitationExpiryHours, hint: `${range('invitationExpiryHours')} hours; 168 is 7 days.` })}
 ${checkboxes({ name: 'invitationDefaultRoles', label: 'Default roles for invitations', options: byName, checked: v.invitationDefaultRoles, error: e.invitationDefaultRoles, hint: 'Pre-selected on the invite form.' })}
-<h2>Self-registration</h2>
+</section>
+<section class="card"><h2>Self-registration</h2>
 ${select({ name: 'registrationMode', label: 'Registration', value: v.registrationMode, error: e.registrationMode, options: [
   { value: 'off', label: 'Off: accounts only by invitation or an administrator' },
   { value: 'open', label: 'Open to anyone' },
@@ -58,7 +65,8 @@ ${textarea({ name: 'registrationDomains', label: 'Allowed email domains', value:
 ${checkboxes({ name: 'registrationDefaultRoles', label: 'Default roles for self-registered users', options: byName, checked: v.registrationDefaultRoles, error: e.registrationDefaultRoles })}
 ${checkbox({ name: 'requireEmailConfirmation', label: 'Require email confirmation before a self-registered account can sign in', checked: v.requireEmailConfirmation })}
 ${e.requireEmailConfirmation ? html`<p class="field-error">${e.requireEmailConfirmation}</p>` : ''}
-<h2>Sign-in</h2>
+</section>
+<section class="card"><h2>Sign-in</h2>
 ${select({ name: 'totpRequired', label: 'Two-step verification (TOTP) required for', value: v.totpRequired, error: e.totpRequired, options: [
   { value: 'off', label: 'Nobody (optional for everyone)' },
   { value: 'all', label: 'Everyone' },
@@ -67,11 +75,13 @@ ${select({ name: 'totpRequired', label: 'Two-step verification (TOTP) required f
 ${checkboxes({ name: 'totpRequiredRoleIds', label: 'Roles that must use two-step verification', options: byId, checked: v.totpRequiredRoleIds, error: e.totpRequiredRoleIds })}
 ${field({ name: 'sessionIdleMinutes', label: 'Sign out after inactivity (minutes)', value: v.sessionIdleMinutes, error: e.sessionIdleMinutes, hint: `${range('sessionIdleMinutes')} minutes, for the admin and account pages.` })}
 ${field({ name: 'sessionLifetimeHours', label: 'Session lifetime (hours)', value: v.sessionLifetimeHours, error: e.sessionLifetimeHours, hint: `${range('sessionLifetimeHours')} hours, however active.` })}
-<h2>Directory provisioning</h2>
+</section>
+<section class="card"><h2>Directory provisioning</h2>
 ${select({ name: 'provisionedCredentialMode', label: 'Provisioned users sign in with', value: v.provisionedCredentialMode, error: e.provisionedCredentialMode, options: [
   { value: 'upstream', label: 'An upstream identity provider' },
   { value: 'activation_email', label: 'A password they set from an activation email' },
   { value: 'scim_password', label: 'The password the directory sends (SCIM password attribute)' },
 ] })}
-<button type="submit">Save settings</button></form>`;
+</section>
+<div class="form-actions"><button type="submit">Save settings</button><a class="button secondary" href="/admin/settings">Discard changes</a></div></form>`;
 }

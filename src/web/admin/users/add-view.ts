@@ -63,56 +63,64 @@ export interface AddUserState {
 
 function radio(name: string, value: string, label: string, checked: boolean, hint?: string): SafeHtml {
   const id = `f-${name}-${value}`;
-  return html`<label for="${id}" style="font-weight:400"><input type="radio" id="${id}" name="${name}" value="${value}" ${checked ? html`checked` : ''}> ${label}</label>${hint ? html`<p class="hint">${hint}</p>` : ''}`;
+  return html`<label for="${id}" class="choice"><input type="radio" id="${id}" name="${name}" value="${value}" ${checked ? html`checked` : ''}> ${label}</label>${hint ? html`<p class="hint">${hint}</p>` : ''}`;
 }
 
 /** The profile fields the add and edit forms share (seeds 002, 003, 004). */
 export function profileFields(v: Pick<AddUserValues, 'givenName' | 'familyName' | 'username' | 'email' | 'countryCode' | 'phone' | 'gender' | 'birthdate' | 'department' | 'title' | 'kind'>, e: FieldErrors, genders: Option[] = GENDERS): SafeHtml {
-  return html`${field({ name: 'givenName', label: 'First name', value: v.givenName, error: e.givenName, autocomplete: 'off' })}
-${field({ name: 'familyName', label: 'Last name', value: v.familyName, error: e.familyName, autocomplete: 'off' })}
-${field({ name: 'username', label: 'Username', value: v.username, error: e.username, autocomplete: 'off', hint: 'Letters, digits, periods, dashes and underscores; not starting or ending with a period; at least one letter. Case does not matter. Empty: the email address.' })}
-${field({ name: 'email', label: 'Email', type: 'email', value: v.email, error: e.email, autocomplete: 'off', required: true })}
-${field({ name: 'countryCode', label: 'Phone country code', value: v.countryCode, error: e.countryCode, hint: 'For example 44 or +1. Leave empty if the number starts with +.' })}
-${field({ name: 'phone', label: 'Phone number', type: 'tel', value: v.phone, error: e.phone })}
-${select({ name: 'gender', label: 'Gender', value: v.gender, options: genders, error: e.gender })}
-${field({ name: 'birthdate', label: 'Birthday', value: v.birthdate, error: e.birthdate, hint: 'As YYYY-MM-DD, for example 1990-04-30.' })}
-${field({ name: 'department', label: 'Department', value: v.department, error: e.department })}
-${field({ name: 'title', label: 'Title', value: v.title, error: e.title })}
-${select({ name: 'kind', label: 'Kind', value: v.kind, options: KIND_OPTIONS, error: e.kind, hint: 'Which seat pool the account counts in.' })}`;
+  return html`<div class="form-grid">
+<div>${field({ name: 'givenName', label: 'First name', value: v.givenName, error: e.givenName, autocomplete: 'off' })}</div>
+<div>${field({ name: 'familyName', label: 'Last name', value: v.familyName, error: e.familyName, autocomplete: 'off' })}</div>
+<div>${field({ name: 'email', label: 'Email', type: 'email', value: v.email, error: e.email, autocomplete: 'off', required: true })}</div>
+<div>${field({ name: 'username', label: 'Username', value: v.username, error: e.username, autocomplete: 'off', hint: 'Letters, digits, periods, dashes and underscores; not starting or ending with a period; at least one letter. Case does not matter. Empty: the email address.' })}</div>
+<div>${field({ name: 'countryCode', label: 'Phone country code', value: v.countryCode, error: e.countryCode, hint: 'For example 44 or +1. Leave empty if the number starts with +.' })}</div>
+<div>${field({ name: 'phone', label: 'Phone number', type: 'tel', value: v.phone, error: e.phone })}</div>
+<div>${select({ name: 'gender', label: 'Gender', value: v.gender, options: genders, error: e.gender })}</div>
+<div>${field({ name: 'birthdate', label: 'Birthday', type: 'date', value: v.birthdate, error: e.birthdate })}</div>
+<div>${field({ name: 'department', label: 'Department', value: v.department, error: e.department })}</div>
+<div>${field({ name: 'title', label: 'Title', value: v.title, error: e.title })}</div>
+<div>${select({ name: 'kind', label: 'Kind', value: v.kind, options: KIND_OPTIONS, error: e.kind, hint: 'Which seat pool the account counts in.' })}</div>
+</div>`;
 }
+
+/**
+ * Only the chosen method's section shows (CSS :has, no script needed); a browser without
+ * :has shows both, and the server ignores the other section's fields.
+ */
+const METHOD_STYLE = html`<style>
+form:has(#f-mode-invite:checked) #create-options,form:has(#f-mode-create:checked) #invite-options{display:none}
+</style>`;
 
 export function addUserBody(s: AddUserState): SafeHtml {
   const v = s.values;
   const e = s.errors;
   const problems = Object.keys(e).length > 0 || !!s.formError;
-  return html`${USERS_STYLE}<h1>Add user</h1>
-<p><a href="/admin/users">← Users</a></p>
+  return html`${USERS_STYLE}${METHOD_STYLE}<p><a href="/admin/users">← Users</a></p><h1>Add user</h1>
 ${s.formError ? html`<p class="error-box" role="alert">${s.formError}</p>` : problems ? html`<p class="error-box" role="alert">Nothing was saved: see the messages below.</p>` : ''}
 <form method="post" action="/admin/users/new" novalidate>${csrfField(s.csrfToken)}
 <h2>Profile</h2>
 ${profileFields(v, e)}
-<h2>Roles</h2>
 ${s.roles.length
   ? checkboxes({ name: 'roles', label: 'Roles', options: s.roles.map((r) => ({ value: r.id, label: r.name })), checked: v.roles, error: e.roles, hint: 'Only roles whose permissions you hold yourself are offered.' })
-  : html`<p class="hint">There are no roles you can give.</p>`}
+  : html`<h2>Roles</h2><p class="hint">There are no roles you can give.</p>`}
 <h2>Access</h2>
 ${s.canInvite
-  ? html`<fieldset style="border:0;padding:0"><legend style="font-weight:600">How do they get access?</legend>
+  ? html`<fieldset class="plain"><legend>How do they get access?</legend>
 ${radio('mode', 'create', 'Create the account now', v.mode === 'create')}
 ${radio('mode', 'invite', 'Send an invitation instead', v.mode === 'invite', 'They choose their own password. Username, phone and the other profile fields are not used; names, roles and kind are.')}</fieldset>`
   : html`<input type="hidden" name="mode" value="create">`}
-<div id="create-options"><h3>Password</h3>
+<section id="create-options"><h3>Password</h3>
 ${radio('passwordMode', 'typed', 'Type a password', v.passwordMode === 'typed')}
 ${field({ name: 'password', label: 'Password', type: 'password', error: e.password, autocomplete: 'new-password', hint: `At least ${PASSWORD_MIN} characters; ${PASSWORD_RECOMMENDED} or more is better.` })}
 ${field({ name: 'passwordConfirmation', label: 'Repeat the password', type: 'password', error: e.passwordConfirmation, autocomplete: 'new-password' })}
 ${radio('passwordMode', 'random', 'Generate a random password', v.passwordMode === 'random', 'Shown to you once, on the next page, to hand over separately.')}
 ${checkbox({ name: 'confirmed', label: 'Confirmed', checked: v.confirmed, hint: 'Unchecked: the account is unconfirmed until they follow the link we email them.' })}
-${checkbox({ name: 'sendWelcome', label: 'Send welcome email', checked: v.sendWelcome, hint: 'A link to sign in; never the password.' })}</div>
+${checkbox({ name: 'sendWelcome', label: 'Send welcome email', checked: v.sendWelcome, hint: 'A link to sign in; never the password.' })}</section>
 ${s.canInvite
-  ? html`<div id="invite-options"><h3>Invitation</h3>
-${field({ name: 'deliveryEmail', label: 'Send the invitation to another address (optional)', type: 'email', value: v.deliveryEmail, error: e.deliveryEmail, hint: 'For example a personal email; the account still uses the email above.' })}</div>`
+  ? html`<section id="invite-options"><h3>Invitation</h3>
+${field({ name: 'deliveryEmail', label: 'Send the invitation to another address (optional)', type: 'email', value: v.deliveryEmail, error: e.deliveryEmail, hint: 'For example a personal email; the account still uses the email above.' })}</section>`
   : ''}
-<button type="submit">Add user</button></form>`;
+<div class="form-actions"><button type="submit">Add user</button><a class="button secondary" href="/admin/users">Cancel</a></div></form>`;
 }
 
 export function addedBody(s: { user: UserView; generatedPassword: string | null; confirmationSent: boolean; welcomeSent: boolean }): SafeHtml {

@@ -23,7 +23,6 @@ export const USERS_STYLE = html`<style>
 .seat-pool.near .seat-bar span{background:#d4a72c}.seat-pool.over .seat-bar span{background:#cf222e}
 .filters{display:flex;flex-wrap:wrap;gap:0 12px;align-items:flex-end}.filters label{margin-top:8px}.filters select,.filters input{max-width:200px}
 .toolbar{display:flex;gap:12px;align-items:center;flex-wrap:wrap;margin:12px 0}.toolbar .spacer{flex:1}
-a.button{background:#1f883d;color:#fff;border-radius:6px;padding:6px 12px;text-decoration:none}
 .user-cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}
 .user-card{border:1px solid #d0d7de;border-radius:8px;padding:12px}.user-card h3{margin:0 0 4px;font-size:1rem}
 .muted{color:#57606a;font-size:.875rem}.group-row th{background:#f6f8fa}.pager{display:flex;gap:16px;margin-top:16px}
