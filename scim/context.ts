@@ -23,6 +23,7 @@ export function scimContext(token: ScimTokenView, permissions: ReadonlySet<strin
     source: 'scim',
     ip,
     requestId,
+    connectionId: token.connectionId,
   };
 }
 

@@ -19,6 +19,11 @@ export interface Context {
   ip: string | null;
   requestId?: string;
   transaction?: Transaction;
+  /**
+   * The provisioning connection a directory acts for (a SCIM token's, the LDAP sync's, the
+   * CSV import's): the externalId it reads and writes is that connection's only.
+   */
+  connectionId?: string;
 }
 
 /** A context inside a transaction: what a service passes to work that must join it. */

@@ -35,6 +35,7 @@ import { EmailConfirmations } from './registration/email-confirmations.js';
 import { RegistrationService } from './registration/registration-service.js';
 import { RegistrationSweeper } from './registration/registration-sweeper.js';
 import { ScimTokenService } from './scim-tokens/scim-token-service.js';
+import { ConnectionService } from './connections/connection-service.js';
 import { ScimTokenNotices } from './scim-tokens/scim-token-notices.js';
 import { ScimTokenWatch } from './scim-tokens/scim-token-watch.js';
 import { RoleMembershipService } from './roles/role-membership.js';
@@ -87,6 +88,8 @@ export interface Services {
   registrationSweeper: RegistrationSweeper;
   /** Bearer tokens of SCIM directories (issue 7). */
   scimTokens: ScimTokenService;
+  /** Provisioning connections: SCIM clients, the LDAP sync, CSV imports; each keeps its own externalIds. */
+  connections: ConnectionService;
   /** A role's holders changed as a set (SCIM Group members). */
   roleMembers: RoleMembershipService;
   /** Reading the audit log: filters, cursor paging, the CSV export (issue 5). */
@@ -160,14 +163,15 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   // changed the creator (every such change is audited): the holders of scim.manage are mailed.
   const scimTokenWatch = new ScimTokenWatch(models, new ScimTokenNotices(models, outbox, settings, config.publicUrl), audit, clock);
   audit.observe('scim token creators', scimTokenWatch.observe);
-  const scimTokens = new ScimTokenService(models, audit, clock, tx, scimTokenWatch);
+  const connections = new ConnectionService(models, clock, tx);
+  const scimTokens = new ScimTokenService(models, audit, clock, tx, scimTokenWatch, connections);
   const roleMembers = new RoleMembershipService(models, roles, audit, clock, tx);
   // Forgotten password: ends every session through the revoker chain (SPEC "Sign-in").
   const passwordResets = new PasswordResetService(models, users, revokers, outbox, settings, audit, clock, tx, config.publicUrl, emailChanges, notices);
   // LDAP sync and CSV import (issue 8): accounts only through the users service; accounts
   // synced from LDAP sign in by a bind to the directory.
   const directoryState = new DirectoryStateWriter(users, roles, seats);
-  const directory = createDirectoryServices({ models, users, roles, seats, directoryState, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
+  const directory = createDirectoryServices({ models, users, roles, seats, directoryState, connections, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
   signIn.addExternalVerifier(directory.ldapVerifier);
   // Gauges read their state when scraped; sign-ins and directory runs are counted from
   // their audit events once committed.
@@ -182,7 +186,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   return {
     config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions,
     invitations, emailConfirmations, registration, registrationSweeper: new RegistrationSweeper(registration, logger),
-    scimTokens, roleMembers,
+    scimTokens, connections, roleMembers,
     auditLog: new AuditLog(models, audit),
     passwordResets,
     runtime: { internalUrl: null },

@@ -1,6 +1,8 @@
 // Runs a list in the database: the total matching the filter, then one page of ids in the
 // requested order (an id-only query the (created_at, id) index covers, so a deep startIndex
-// skips index entries, not rows); the caller loads and presents just that page.
+// skips index entries, not rows); the caller loads and presents just that page. A
+// resource's FROM may name :connectionId, the caller's provisioning connection (a User's
+// externalId is the calling connection's only).
 import type { Models } from '../../src/db/models.js';
 import type { Dialect } from '../../src/db/database.js';
 import type { Context } from '../../src/context.js';
@@ -15,7 +17,8 @@ export interface PageOfIds {
 }
 
 export async function queryPage(models: Models, dialect: Dialect, resource: ResourceAttributes, params: ListParams, ctx?: Context): Promise<PageOfIds> {
-  const where = params.filter ? filterToSql(params.filter, resource, dialect, { unknownAsAbsent: params.unknownAsAbsent }) : { sql: '1=1', replacements: {} };
+  const filter = params.filter ? filterToSql(params.filter, resource, dialect, { unknownAsAbsent: params.unknownAsAbsent }) : { sql: '1=1', replacements: {} };
+  const where = { sql: filter.sql, replacements: { ...filter.replacements, connectionId: ctx?.connectionId ?? null } };
   const order = sortToSql(resource, params.sortBy, params.descending, dialect);
   const [row] = await models.sequelizeQuery<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${resource.from} WHERE ${where.sql}`, where.replacements, ctx);
   const total = Number(row?.n ?? 0);

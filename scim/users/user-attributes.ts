@@ -8,12 +8,14 @@ import { constant, dateTime, text, type ResourceAttributes } from '../filter/att
 export const USER_ATTRIBUTES: ResourceAttributes = {
   resourceType: 'User',
   coreUri: USER_URN,
-  from: 'users u',
+  // The calling connection's externalId only (RFC 7643 §3.1: scoped to the provisioning
+  // domain); at most one row per account, as (connection, account) is the key.
+  from: 'users u LEFT JOIN user_external_ids ux ON ux.user_id = u.id AND ux.connection_id = :connectionId',
   idColumn: 'u.id',
   defaultOrder: 'u.created_at ASC, u.id ASC',
   core: {
     id: text('u.id', { caseExact: true, nullable: false }),
-    externalid: text('u.external_id', { caseExact: true, normalized: 'u.external_id_normalized' }),
+    externalid: text('ux.external_id', { caseExact: true, normalized: 'ux.external_id_normalized' }),
     username: text('u.username', { normalized: 'u.username_normalized', nullable: false }),
     name: { kind: 'complex', subs: { givenname: text('u.given_name'), familyname: text('u.family_name') } },
     displayname: text('u.display_name'),

@@ -22,9 +22,10 @@ import { ENTERPRISE_URN, USER_URN } from '../urns.js';
 import { USER_ATTRIBUTES } from './user-attributes.js';
 import { fromScimUser, toScimUser, userLocation, type Json, type UserInput } from './user-mapper.js';
 import { normalizeUserQuirks } from './user-quirks.js';
+import { seenBy } from './connection-view.js';
 
 function present(call: ScimCall, user: UserView, attrs: AttributeParams): Json {
-  return project(toScimUser(user, call.baseUrl), projection(attrs, USER_URN, [ENTERPRISE_URN]));
+  return project(toScimUser(seenBy(call, user), call.baseUrl), projection(attrs, USER_URN, [ENTERPRISE_URN]));
 }
 
 function resource(call: ScimCall, user: UserView, attrs: AttributeParams, status = 200): ResourceResult {
@@ -48,7 +49,7 @@ async function directoryState(call: ScimCall, input: UserInput, password: string
 
 export async function listUsers(call: ScimCall, params: ListParams): Promise<ResourceResult> {
   authorize(call.ctx.actor, 'users.view');
-  const page = await queryPage(call.services.models, call.services.db.dialect, USER_ATTRIBUTES, params);
+  const page = await queryPage(call.services.models, call.services.db.dialect, USER_ATTRIBUTES, params, call.ctx);
   const users = await call.services.users.getMany(page.ids);
   return { status: 200, body: listResponse(users.map((u) => present(call, u, params)), page.total, params.startIndex) };
 }
@@ -95,7 +96,7 @@ export async function patchUser(call: ScimCall, id: string, body: unknown, ifMat
   const ops = parsePatchRequest(body);
   const { user } = await call.services.directoryState.setState(call.ctx, id, (current) => {
     checkIfMatch(ifMatch, current.version);
-    const before = toScimUser(current, call.baseUrl);
+    const before = toScimUser(seenBy(call, current), call.baseUrl);
     const after = applyUserPatch(before, ops);
     // locale and preferredLanguage are one Gatehouse field: a change to either wins.
     if (after.preferredLanguage !== before.preferredLanguage && after.locale === before.locale) after.locale = after.preferredLanguage;

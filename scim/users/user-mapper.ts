@@ -2,7 +2,7 @@
 // Gatehouse keeps one email and one phone: they leave as the single "work", primary value,
 // and arrive from the value marked primary, else "work" (then "mobile" for phones), else the
 // first. `userType` is the seat pool (SPEC "Seats": kind). The password never leaves.
-import type { UserView } from '../../src/users/user-presenter.js';
+import type { ConnectionUserView } from './connection-view.js';
 import type { ProfileInput } from '../../src/users/user-input.js';
 import { emailProblem } from '../../src/users/user-validation.js';
 import { invalidValue } from '../errors.js';
@@ -15,7 +15,7 @@ export function userLocation(baseUrl: string, id: string): string {
   return `${baseUrl}/Users/${id}`;
 }
 
-export function toScimUser(u: UserView, baseUrl: string): Json {
+export function toScimUser(u: ConnectionUserView, baseUrl: string): Json {
   const name = { givenName: u.givenName ?? undefined, familyName: u.familyName ?? undefined, formatted: [u.givenName, u.familyName].filter(Boolean).join(' ') || undefined };
   const enterprise = { employeeNumber: u.employeeNumber ?? undefined, department: u.department ?? undefined, manager: u.manager ? { value: u.manager } : undefined };
   const hasEnterprise = Object.values(enterprise).some((v) => v !== undefined);

@@ -65,6 +65,7 @@ export const AUDIT_ACTIONS = [
   'scim_token.restored',
   'scim_token.adopted',
   'scim_token.reviewed',
+  'scim_token.rotated',
   // Admin users pages (issue 5).
   'user.reactivation_link_sent',
   // Admin pages (issue 5): exporting the audit log is itself audited (who took a copy).

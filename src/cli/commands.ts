@@ -169,13 +169,24 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
 
   // SCIM bearer tokens (issue 7) until the admin page for them exists.
   'scim-tokens create': {
-    usage: 'NAME [--permissions PERMISSION,...]',
-    summary: 'Create a SCIM bearer token for a directory; the token is printed once. Default permissions: every catalogue permission but seats.manage and billing.manage.',
-    options: { permissions: { type: 'string', multiple: true } },
+    usage: 'NAME [--permissions PERMISSION,...] [--connection NAME]',
+    summary: 'Create a SCIM bearer token for a directory; the token is printed once. Default permissions: every catalogue permission but seats.manage and billing.manage. --connection names the provisioning connection (its externalIds): an existing SCIM connection of that name, else a new one; default: the token\'s name.',
+    options: { permissions: { type: 'string', multiple: true }, connection: { type: 'string' } },
     async run(services, ctx, v, words) {
       const chosen = list(v.permissions);
-      const { token, view } = await services.scimTokens.create(ctx, words.join(' '), v.permissions === undefined ? undefined : chosen);
-      return `Created SCIM token "${view.name}" (id ${view.id}) with permissions ${view.permissions.join(', ')}.\nThe token is shown only now; enter it as the directory's secret token:\n${token}`;
+      const { token, view } = await services.scimTokens.create(ctx, words.join(' '), v.permissions === undefined ? undefined : chosen, { connectionName: s(v.connection) });
+      return `Created SCIM token "${view.name}" (id ${view.id}) for the connection "${view.connection}" with permissions ${view.permissions.join(', ')}.\nThe token is shown only now; enter it as the directory's secret token:\n${token}`;
+    },
+  },
+
+  'scim-tokens rotate': {
+    usage: 'ID',
+    summary: 'Give a SCIM token a new secret (printed once), keeping its name, permissions and connection; the old secret stops at once.',
+    options: {},
+    async run(services, ctx, _v, [id]) {
+      if (!id) throw new ValidationError({ id: 'Name the token by its id (see scim-tokens list).' });
+      const { token, view } = await services.scimTokens.rotate(ctx, id);
+      return `Rotated SCIM token "${view.name}" (new id ${view.id}, connection "${view.connection}"); the old secret no longer works.\nThe token is shown only now; enter it as the directory's secret token:\n${token}`;
     },
   },
 
@@ -189,8 +200,8 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
       const status = (t: (typeof tokens)[number]) =>
         t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : t.status === 'active' ? (t.needsReview ? 'live, review permissions' : 'live') : `${t.status}: ${t.statusReason}`;
       return table([
-        ['ID', 'NAME', 'STARTS WITH', 'CREATED', 'LAST USED', 'STATUS', 'PERMISSIONS'],
-        ...tokens.map((t) => [t.id, t.name, `${t.hint}…`, t.createdAt.toISOString(), when(t.lastUsedAt), status(t), t.permissions.join(',')]),
+        ['ID', 'NAME', 'STARTS WITH', 'CREATED', 'LAST USED', 'STATUS', 'PERMISSIONS', 'CONNECTION'],
+        ...tokens.map((t) => [t.id, t.name, `${t.hint}…`, t.createdAt.toISOString(), when(t.lastUsedAt), status(t), t.permissions.join(','), t.connection]),
       ]);
     },
   },

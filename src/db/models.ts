@@ -22,6 +22,7 @@ import { defineUserSearchTermModel } from '../users/user-search-term-model.js';
 import { defineReactivationLinkModel } from '../users/reactivation-link-model.js';
 import { defineDirectoryModels } from '../directory/directory-models.js';
 import { defineEmailChangeModel } from '../users/email-change-model.js';
+import { defineConnectionModels } from '../connections/connection-model.js';
 
 export function defineModels(sequelize: Sequelize, sql: Sql) {
   return {
@@ -50,6 +51,8 @@ export function defineModels(sequelize: Sequelize, sql: Sql) {
     ...defineDirectoryModels(sequelize),
     // Email changes by someone else and their "it wasn't me" links (migrations/010-email-changes.ts).
     EmailChange: defineEmailChangeModel(sequelize),
+    // Provisioning connections and the externalId each keeps per account (migrations/015-provisioning-connections.ts).
+    ...defineConnectionModels(sequelize),
     /** A read-only SQL query with named replacements, in the context's transaction if any. */
     sequelizeQuery: <T extends object>(sql: string, replacements: Record<string, unknown>, ctx?: Context): Promise<T[]> =>
       sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: ctx?.transaction }),

@@ -12,7 +12,7 @@
 import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
-import { InvalidTransition } from '../errors.js';
+import { Conflict, InvalidTransition } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { RoleService } from '../roles/role-service.js';
@@ -22,7 +22,8 @@ import { applyInOrder } from '../batch.js';
 import { KINDS, type Kind } from '../users/user-model.js';
 import { readAccountsCsv, type CsvRow } from './csv-reader.js';
 import { problemText, RowPreparer, type PreparedRow } from './csv-import-row.js';
-import type { CsvRowWriter } from './csv-row-writer.js';
+import type { AccountIndex, CsvRowWriter, ExistingAccount } from './csv-row-writer.js';
+import { BUILTIN_CONNECTIONS } from '../connections/connection-service.js';
 import { csvTemplate } from './csv-template.js';
 import type { RunTrigger } from './directory-models.js';
 import { emptyCounters, type Counters, type DirectoryRunService, type RowRecord, type RunView } from './sync-report.js';
@@ -44,7 +45,7 @@ export interface ImportProgress {
 
 /** Every change of an import is audited as the importing admin, from the source 'csv'. */
 function asImport(ctx: Context): Context {
-  return { actor: ctx.actor, source: 'csv', ip: ctx.ip, requestId: ctx.requestId };
+  return { actor: ctx.actor, source: 'csv', ip: ctx.ip, requestId: ctx.requestId, connectionId: BUILTIN_CONNECTIONS.csv.id };
 }
 
 export class CsvImportService {
@@ -125,11 +126,16 @@ export class CsvImportService {
       for (const raw of batch) {
         total++;
         onRow?.(total);
-        const existing = this.writer.match(index, preparer.keys(raw));
+        const matched = this.matchForPreview(index, preparer.keys(raw));
+        const existing = matched.account;
         const row = preparer.prepare(raw, !existing);
         let outcome: string;
         let message: string | null = null;
-        if (Object.keys(row.problems).length) {
+        if (matched.refusal) {
+          outcome = 'invalid';
+          message = matched.refusal;
+          counters.invalid++;
+        } else if (Object.keys(row.problems).length) {
           outcome = 'invalid';
           message = problemText(row.problems);
           counters.invalid++;
@@ -154,6 +160,16 @@ export class CsvImportService {
       }
     });
     return { total, counters, rows };
+  }
+
+  /** The preview shows a match the import would refuse (an ambiguous external id) as the row's problem. */
+  private matchForPreview(index: AccountIndex, keys: ReturnType<RowPreparer['keys']>): { account?: ExistingAccount; refusal?: string } {
+    try {
+      return { account: this.writer.match(index, keys) };
+    } catch (err) {
+      if (err instanceof Conflict) return { refusal: err.message };
+      throw err;
+    }
   }
 
   private async execute(ctx: Context, runId: string, total: number, source: ByteSource, onProgress?: (p: ImportProgress) => void): Promise<RunView> {

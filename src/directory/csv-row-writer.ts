@@ -5,24 +5,32 @@
 import { Op } from 'sequelize';
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
-import { ValidationError } from '../errors.js';
+import { Conflict, ValidationError } from '../errors.js';
 import type { RoleService } from '../roles/role-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { Kind, UserAttributes, UserStatus } from '../users/user-model.js';
 import type { PreparedRow } from './csv-import-row.js';
 import { changedProfile, sameIds, type DirectoryStateWriter } from '../users/directory-state.js';
+import { ambiguityMessage, ExternalIds, type ExternalIdRef } from '../connections/external-ids.js';
+import { BUILTIN_CONNECTIONS, type ConnectionService } from '../connections/connection-service.js';
+
+/** Every CSV import writes and matches externalIds under one connection. */
+const CSV = BUILTIN_CONNECTIONS.csv;
 
 export interface ExistingAccount {
   id: string;
   status: UserStatus;
   kind: Kind;
   /** The account as the batch's lookup saw it: a row equal to it is skipped without a transaction. */
-  snapshot: { profile: UserAttributes; roleIds: string[]; ownerRoleId: string | null } | null;
+  snapshot: { profile: UserAttributes & { externalIds: ExternalIdRef[] }; roleIds: string[]; ownerRoleId: string | null } | null;
 }
 
-/** Accounts a batch of rows refers to, by external id and by email (normalised). */
+/**
+ * Accounts a batch of rows refers to, by email and by the CSV connection's external id
+ * (normalised; every account carrying it, as several may).
+ */
 export interface AccountIndex {
-  byExternalId: Map<string, ExistingAccount>;
+  byExternalId: Map<string, ExistingAccount[]>;
   byEmail: Map<string, ExistingAccount>;
 }
 
@@ -40,32 +48,50 @@ export class CsvRowWriter {
     private readonly users: UserService,
     private readonly roles: RoleService,
     private readonly directoryState: DirectoryStateWriter,
-  ) {}
+    private readonly connections: ConnectionService,
+  ) {
+    this.externalIds = new ExternalIds(models);
+  }
 
-  /** Two queries for a whole batch of rows: the accounts it names, and their roles. */
+  private readonly externalIds: ExternalIds;
+
+  /** A few queries for a whole batch of rows: the accounts it names, their roles and external ids. */
   async index(rows: ReadonlyArray<Pick<PreparedRow, 'emailKey' | 'externalIdKey'>>): Promise<AccountIndex> {
+    await this.connections.ensureBuiltin('csv');
     const emails = [...new Set(rows.map((r) => r.emailKey).filter((v): v is string => !!v))];
     const externalIds = [...new Set(rows.map((r) => r.externalIdKey).filter((v): v is string => !!v))];
     const index: AccountIndex = { byExternalId: new Map(), byEmail: new Map() };
     if (!emails.length && !externalIds.length) return index;
+    const matching = await this.externalIds.accountsMatching(CSV.id, externalIds);
+    const matchedIds = [...matching.values()].flat();
     const found = await this.models.User.findAll({
-      where: { [Op.or]: [...(emails.length ? [{ emailNormalized: { [Op.in]: emails } }] : []), ...(externalIds.length ? [{ externalIdNormalized: { [Op.in]: externalIds } }] : [])] },
+      where: { [Op.or]: [...(emails.length ? [{ emailNormalized: { [Op.in]: emails } }] : []), ...(matchedIds.length ? [{ id: { [Op.in]: matchedIds } }] : [])] },
     });
+    const refs = await this.externalIds.ofUsers(found.map((u) => u.id));
     const links = found.length ? await this.models.UserRole.findAll({ attributes: ['userId', 'roleId'], where: { userId: { [Op.in]: found.map((u) => u.id) } } }) : [];
     const roleIds = new Map<string, string[]>(found.map((u) => [u.id, []]));
     for (const l of links) roleIds.get(l.userId)!.push(l.roleId);
     const owner = await this.roles.builtin('owner');
+    const accounts = new Map<string, ExistingAccount>();
     for (const u of found) {
       const held = roleIds.get(u.id)!;
-      const snapshot = { profile: u.get({ plain: true }), roleIds: held, ownerRoleId: held.includes(owner.id) ? owner.id : null };
-      this.remember(index, { id: u.id, status: u.status, kind: u.kind, snapshot }, u.emailNormalized, u.externalIdNormalized);
+      const snapshot = { profile: { ...u.get({ plain: true }), externalIds: refs.get(u.id) ?? [] }, roleIds: held, ownerRoleId: held.includes(owner.id) ? owner.id : null };
+      const account = { id: u.id, status: u.status, kind: u.kind, snapshot };
+      accounts.set(u.id, account);
+      this.remember(index, account, u.emailNormalized, null);
     }
+    for (const [key, ids] of matching) index.byExternalId.set(key, ids.map((id) => accounts.get(id)).filter((a): a is ExistingAccount => !!a));
     return index;
   }
 
-  /** The row's account: by external id, then by email (seed 004: re-importing updates). */
+  /**
+   * The row's account: by the CSV connection's external id, then by email (seed 004:
+   * re-importing updates). An external id that several accounts carry is refused, never guessed.
+   */
   match(index: AccountIndex, row: Pick<PreparedRow, 'emailKey' | 'externalIdKey'>): ExistingAccount | undefined {
-    return (row.externalIdKey ? index.byExternalId.get(row.externalIdKey) : undefined) ?? (row.emailKey ? index.byEmail.get(row.emailKey) : undefined);
+    const byExternalId = row.externalIdKey ? index.byExternalId.get(row.externalIdKey) ?? [] : [];
+    if (byExternalId.length > 1) throw new Conflict(ambiguityMessage(row.externalIdKey!, CSV.name, byExternalId.length), 'externalId');
+    return byExternalId[0] ?? (row.emailKey ? index.byEmail.get(row.emailKey) : undefined);
   }
 
   async apply(ctx: Context, row: PreparedRow, index: AccountIndex): Promise<RowResult> {
@@ -95,7 +121,7 @@ export class CsvRowWriter {
   private unchanged(row: PreparedRow, existing: ExistingAccount): boolean {
     const snap = existing.snapshot;
     if (!snap) return false;
-    if (Object.keys(changedProfile(snap.profile, row.input)).length) return false;
+    if (Object.keys(changedProfile(snap.profile, row.input, CSV.id)).length) return false;
     const status = snap.profile.status;
     if ((row.status === 'inactive' && status === 'active') || (row.status === 'active' && status === 'inactive')) return false;
     return !row.roleIds || sameIds(snap.roleIds, [...row.roleIds, ...(snap.ownerRoleId ? [snap.ownerRoleId] : [])]);
@@ -103,6 +129,6 @@ export class CsvRowWriter {
 
   private remember(index: AccountIndex, account: ExistingAccount, email: string | null, externalId: string | null): void {
     if (email) index.byEmail.set(email, account);
-    if (externalId) index.byExternalId.set(externalId, account);
+    if (externalId) index.byExternalId.set(externalId, [account]);
   }
 }

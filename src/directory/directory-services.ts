@@ -21,6 +21,7 @@ import { LdapSyncService } from './ldap-sync-service.js';
 import { DirectoryRunService } from './sync-report.js';
 import { LdapSyncScheduler } from './sync-scheduler.js';
 
+import type { ConnectionService } from '../connections/connection-service.js';
 export interface DirectoryServices {
   ldapSettings: LdapSettingsService;
   ldapSync: LdapSyncService;
@@ -38,6 +39,7 @@ export interface DirectoryDeps {
   seats: SeatService;
   /** The one door through which a directory changes an existing account. */
   directoryState: DirectoryStateWriter;
+  connections: ConnectionService;
   audit: AuditService;
   secrets: () => Promise<SecretBox>;
   clock: Clock;
@@ -51,7 +53,7 @@ export interface DirectoryDeps {
 export function createDirectoryServices(d: DirectoryDeps): DirectoryServices {
   const runs = new DirectoryRunService(d.models, d.clock);
   const ldapSettings = new LdapSettingsService(d.models, d.roles, d.audit, d.secrets, d.clock, d.transactions, d.ldapBindPassword, d.clientOptions);
-  const writer = new LdapEntryWriter(d.models, d.users, d.directoryState, d.seats, d.clock, d.transactions);
+  const writer = new LdapEntryWriter(d.models, d.users, d.directoryState, d.seats, d.clock, d.transactions, d.connections);
   const ldapSync = new LdapSyncService(writer, ldapSettings, d.roles, runs, new DirectoryLease(d.models, d.clock), d.audit, d.clock, d.logger, d.clientOptions);
   return {
     ldapSettings,
@@ -59,6 +61,6 @@ export function createDirectoryServices(d: DirectoryDeps): DirectoryServices {
     ldapScheduler: new LdapSyncScheduler(ldapSync, ldapSettings, runs, d.clock, d.logger),
     ldapVerifier: new LdapPasswordVerifier(d.models, ldapSettings, d.clientOptions),
     runs,
-    csvImport: new CsvImportService(d.models, new CsvRowWriter(d.models, d.users, d.roles, d.directoryState), d.roles, d.seats, d.audit, runs, d.clock, d.logger),
+    csvImport: new CsvImportService(d.models, new CsvRowWriter(d.models, d.users, d.roles, d.directoryState, d.connections), d.roles, d.seats, d.audit, runs, d.clock, d.logger),
   };
 }

@@ -14,6 +14,11 @@ import type { UserStatus } from '../users/user-model.js';
 import { normalize } from '../users/user-validation.js';
 import type { MappedEntry } from './ldap-mapping.js';
 import type { DirectoryStateWriter } from '../users/directory-state.js';
+import { ambiguityMessage } from '../connections/external-ids.js';
+import { BUILTIN_CONNECTIONS, type ConnectionService } from '../connections/connection-service.js';
+
+/** The sync writes and matches externalIds under the LDAP connection only. */
+const LDAP = BUILTIN_CONNECTIONS.ldap;
 
 /** What the run knows of an account synced before (loaded once per run). */
 export interface KnownAccount {
@@ -29,8 +34,11 @@ export interface KnownAccount {
 
 export interface KnownAccounts {
   all: KnownAccount[];
-  byExternalId: Map<string, KnownAccount>;
+  /** Every account carrying each external id (several may: it is not unique). */
+  byExternalId: Map<string, KnownAccount[]>;
   byEmail: Map<string, KnownAccount>;
+  /** Accounts an ambiguous entry named: in the directory, so never deactivated as missing. */
+  ambiguous: Set<string>;
 }
 
 export interface EntryResult {
@@ -50,20 +58,23 @@ export class LdapEntryWriter {
     private readonly seats: SeatService,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
+    private readonly connections: ConnectionService,
   ) {}
 
-  /** Accounts the directory manages (source 'ldap'), with what the last run applied. */
+  /** Accounts the directory manages (source 'ldap'), with what the last run applied and their LDAP external id. */
   async loadKnown(): Promise<KnownAccounts> {
+    await this.connections.ensureBuiltin('ldap');
     const rows = await this.models.sequelizeQuery<{
       id: string; status: UserStatus; version: number | string; external_id_normalized: string | null; email_normalized: string;
       fingerprint: string | null; user_version: number | string | null; missing_since: unknown;
     }>(
-      `SELECT u.id, u.status, u.version, u.external_id_normalized, u.email_normalized, la.fingerprint, la.user_version, la.missing_since
+      `SELECT u.id, u.status, u.version, x.external_id_normalized, u.email_normalized, la.fingerprint, la.user_version, la.missing_since
          FROM users u LEFT JOIN ldap_accounts la ON la.user_id = u.id
+         LEFT JOIN user_external_ids x ON x.user_id = u.id AND x.connection_id = :connection
         WHERE u.source = 'ldap'`,
-      {},
+      { connection: LDAP.id },
     );
-    const known: KnownAccounts = { all: [], byExternalId: new Map(), byEmail: new Map() };
+    const known: KnownAccounts = { all: [], byExternalId: new Map(), byEmail: new Map(), ambiguous: new Set() };
     for (const r of rows) {
       const account: KnownAccount = {
         id: r.id,
@@ -87,8 +98,12 @@ export class LdapEntryWriter {
    * Conflict) for the run to report.
    */
   async apply(ctx: Context, mapped: MappedEntry, managedRoleIds: ReadonlySet<string>, known: KnownAccounts, seen: Set<string>): Promise<EntryResult> {
-    const byExternal = mapped.externalId ? known.byExternalId.get(normalize(mapped.externalId)) : undefined;
-    const account = byExternal ?? (mapped.profile.email ? known.byEmail.get(normalize(mapped.profile.email)) : undefined);
+    const byExternal = mapped.externalId ? known.byExternalId.get(normalize(mapped.externalId)) ?? [] : [];
+    if (byExternal.length > 1) {
+      for (const a of byExternal) known.ambiguous.add(a.id);
+      throw new Conflict(ambiguityMessage(mapped.externalId!, LDAP.name, byExternal.length), 'externalId');
+    }
+    const account = byExternal[0] ?? (mapped.profile.email ? known.byEmail.get(normalize(mapped.profile.email)) : undefined);
     if (account) {
       if (seen.has(account.id)) throw new Conflict('An earlier entry in this run matched the same account (same external id or email); this one was skipped.');
       seen.add(account.id);
@@ -101,7 +116,10 @@ export class LdapEntryWriter {
       return { outcome: 'created', userId: created.id, label: mapped.label, message: null };
     }
     const reactivate = account.status === 'inactive' && account.missingSince;
-    if (!reactivate && account.fingerprint === mapped.fingerprint && account.userVersion === account.version) {
+    // Unchanged only while the account still carries the entry's external id: one found by
+    // email gets it written back.
+    const sameExternalId = account.externalId === normalize(mapped.externalId);
+    if (!reactivate && sameExternalId && account.fingerprint === mapped.fingerprint && account.userVersion === account.version) {
       return { outcome: 'unchanged', userId: account.id, label: mapped.label, message: null };
     }
     return this.update(ctx, account, mapped, managedRoleIds, reactivate);
@@ -159,7 +177,7 @@ export class LdapEntryWriter {
 
   private remember(known: KnownAccounts, account: KnownAccount): void {
     known.all.push(account);
-    if (account.externalId) known.byExternalId.set(account.externalId, account);
+    if (account.externalId) known.byExternalId.set(account.externalId, [...(known.byExternalId.get(account.externalId) ?? []), account]);
     known.byEmail.set(account.email, account);
   }
 }

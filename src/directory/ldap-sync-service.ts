@@ -7,6 +7,7 @@
 // report (counters and row messages) is kept and its end audited too.
 import type { Clock } from '../clock.js';
 import { systemActor, type Context } from '../context.js';
+import { BUILTIN_CONNECTIONS } from '../connections/connection-service.js';
 import type { Logger } from '../logger.js';
 import { DomainError } from '../errors.js';
 import type { AuditService } from '../audit/audit-service.js';
@@ -53,7 +54,7 @@ export interface SyncOptions {
 }
 
 export function syncContext(): Context {
-  return { actor: systemActor(SYNC_ACTOR_LABEL), source: 'ldap', ip: null };
+  return { actor: systemActor(SYNC_ACTOR_LABEL), source: 'ldap', ip: null, connectionId: BUILTIN_CONNECTIONS.ldap.id };
 }
 
 export class LdapSyncService {
@@ -160,7 +161,7 @@ export class LdapSyncService {
       if (position > total) total = position;
 
       if (s.deactivateMissing) {
-        const missing = known.all.filter((a) => !seen.has(a.id) && a.status === 'active');
+        const missing = known.all.filter((a) => !seen.has(a.id) && !known.ambiguous.has(a.id) && a.status === 'active');
         if (position === 0 && missing.length) {
           warnings.push(`The directory returned no entries, so none of the ${missing.length} synced accounts was deactivated. Check the base DN and filter.`);
         } else {

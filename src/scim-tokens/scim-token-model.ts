@@ -19,6 +19,8 @@ export interface ScimTokenAttributes {
   needsReview: boolean;
   /** When the holders of scim.manage were told the token's creator no longer covers it. */
   orphanedAt: Date | null;
+  /** The provisioning connection the token writes for; rotating the token keeps it. */
+  connectionId: string | null;
 }
 
 export function defineScimTokenModel(sequelize: Sequelize) {
@@ -40,7 +42,8 @@ export function defineScimTokenModel(sequelize: Sequelize) {
       permissions: { type: DataTypes.TEXT, allowNull: true },
       needsReview: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       orphanedAt: { type: DataTypes.DATE(3), allowNull: true },
+      connectionId: s(36),
     },
     TABLE_OPTIONS,
-  ) as Table<ScimTokenAttributes, 'createdBy' | 'lastUsedAt' | 'lastUsedIp' | 'revokedAt' | 'revokedByLabel' | 'permissions' | 'needsReview' | 'orphanedAt'>;
+  ) as Table<ScimTokenAttributes, 'createdBy' | 'lastUsedAt' | 'lastUsedIp' | 'revokedAt' | 'revokedByLabel' | 'permissions' | 'needsReview' | 'orphanedAt' | 'connectionId'>;
 }

@@ -18,6 +18,7 @@ import { textProblem } from '../users/user-validation.js';
 import type { ScimTokenAttributes } from './scim-token-model.js';
 import type { ScimTokenWatch } from './scim-token-watch.js';
 import { creatorsNow } from './token-creators.js';
+import type { ConnectionChoice, ConnectionService } from '../connections/connection-service.js';
 import { defaultPermissions, normalizeSet, parseSet, standingOf, stoppedDetail, type TokenState } from './token-permissions.js';
 
 export interface ScimTokenView {
@@ -43,6 +44,9 @@ export interface ScimTokenView {
   effectivePermissions: string[];
   /** Why it is orphaned or stopped; null otherwise. */
   statusReason: string | null;
+  /** The provisioning connection it writes for: the externalIds it sees and sets are that connection's. */
+  connectionId: string;
+  connection: string;
 }
 
 /** A request's token: what it acts with, or why it is refused. */
@@ -53,7 +57,7 @@ const LAST_USE_RESOLUTION_MS = 60_000;
 const HINT_LENGTH = 6;
 const MAX_TOKEN_LENGTH = 512;
 const COLUMNS =
-  'id, name, token_hint AS tokenHint, created_at AS createdAt, created_by AS createdBy, created_by_label AS createdByLabel, last_used_at AS lastUsedAt, last_used_ip AS lastUsedIp, revoked_at AS revokedAt, revoked_by_label AS revokedByLabel, permissions, needs_review AS needsReview, orphaned_at AS orphanedAt';
+  'id, name, token_hint AS tokenHint, created_at AS createdAt, created_by AS createdBy, created_by_label AS createdByLabel, last_used_at AS lastUsedAt, last_used_ip AS lastUsedIp, revoked_at AS revokedAt, revoked_by_label AS revokedByLabel, permissions, needs_review AS needsReview, orphaned_at AS orphanedAt, connection_id AS connectionId';
 
 export class ScimTokenService {
   constructor(
@@ -62,44 +66,81 @@ export class ScimTokenService {
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly watch: ScimTokenWatch,
+    private readonly connections: ConnectionService,
   ) {}
 
   /**
    * Creates a token carrying `permissions` (default: all the creator holds but seats and
-   * billing); the returned `token` is the only time it exists in plain text.
+   * billing) for a provisioning connection: an existing SCIM connection, or a new one
+   * (default: named after the token). The returned `token` is the only time it exists in
+   * plain text.
    */
-  async create(ctx: Context, name: string, permissions?: readonly string[]): Promise<{ token: string; view: ScimTokenView }> {
+  async create(ctx: Context, name: string, permissions?: readonly string[], connection: ConnectionChoice = {}): Promise<{ token: string; view: ScimTokenView }> {
     authorize(ctx.actor, 'scim.manage');
     const clean = (name ?? '').trim();
     const problem = clean ? textProblem('Name', clean, 100) : 'Name is required.';
     if (problem) throw new ValidationError({ name: problem });
     const set = normalizeSet(permissions ?? defaultPermissions(ctx.actor));
     assertCanGrantPermissions(ctx.actor, set);
-    const token = newToken();
     return this.transactions.run(ctx, async (tx) => {
-      // Names label audit events, so two live tokens never share one.
-      const live = await this.models.ScimToken.findAll({ attributes: ['name'], where: { revokedAt: null }, transaction: tx.transaction });
-      if (live.some((t) => t.name.toLowerCase() === clean.toLowerCase())) {
-        throw new ValidationError({ name: `A token named "${clean}" already exists; revoke it or choose another name.` });
-      }
-      const id = newId();
-      await this.models.ScimToken.create(
-        {
-          id,
-          name: clean,
-          tokenHash: hashToken(token),
-          tokenHint: token.slice(0, HINT_LENGTH),
-          createdAt: this.clock.now(),
-          createdBy: ctx.actor.userId,
-          createdByLabel: ctx.actor.label.slice(0, 255),
-          permissions: JSON.stringify(set),
-          needsReview: false,
-        },
-        { transaction: tx.transaction },
-      );
-      await this.audit.record(tx, 'scim_token.created', { name: clean, permissions: set }, { type: 'scim_token', id, label: clean });
-      return { token, view: await this.view(tx, id) };
+      await this.assertNameFree(tx, clean);
+      const chosen = await this.connections.forNewToken(tx, connection, clean);
+      const issued = await this.issue(tx, clean, set, chosen.id);
+      await this.audit.record(tx, 'scim_token.created', { name: clean, permissions: set, connection: chosen.name }, { type: 'scim_token', id: issued.id, label: clean });
+      return { token: issued.token, view: await this.view(tx, issued.id) };
     });
+  }
+
+  /**
+   * Replaces a live token's secret: a new token with the same name, permission set and
+   * connection (so the directory keeps seeing its own externalIds), the old one revoked at
+   * once. The rotator becomes its creator, so must hold its whole set.
+   */
+  async rotate(ctx: Context, id: string): Promise<{ token: string; view: ScimTokenView }> {
+    authorize(ctx.actor, 'scim.manage');
+    return this.transactions.run(ctx, async (tx) => {
+      const row = await this.locked(tx, id);
+      const set = parseSet(row.permissions);
+      assertCanGrantPermissions(ctx.actor, set);
+      await this.markRevoked(tx, id);
+      const issued = await this.issue(tx, row.name, set, row.connectionId!);
+      const connection = await this.connections.get(row.connectionId!, tx);
+      await this.audit.record(tx, 'scim_token.rotated', { name: row.name, replaces: id, permissions: set, connection: connection.name }, { type: 'scim_token', id: issued.id, label: row.name });
+      return { token: issued.token, view: await this.view(tx, issued.id) };
+    });
+  }
+
+  private async markRevoked(tx: TxContext, id: string): Promise<void> {
+    await this.models.ScimToken.update({ revokedAt: this.clock.now(), revokedByLabel: tx.actor.label.slice(0, 255) }, { where: { id }, transaction: tx.transaction });
+  }
+
+  /** Names label audit events, so two live tokens never share one. */
+  private async assertNameFree(tx: TxContext, name: string): Promise<void> {
+    const live = await this.models.ScimToken.findAll({ attributes: ['name'], where: { revokedAt: null }, transaction: tx.transaction });
+    if (live.some((t) => t.name.toLowerCase() === name.toLowerCase())) {
+      throw new ValidationError({ name: `A token named "${name}" already exists; revoke it or choose another name.` });
+    }
+  }
+
+  private async issue(tx: TxContext, name: string, set: readonly string[], connectionId: string): Promise<{ id: string; token: string }> {
+    const token = newToken();
+    const id = newId();
+    await this.models.ScimToken.create(
+      {
+        id,
+        name,
+        tokenHash: hashToken(token),
+        tokenHint: token.slice(0, HINT_LENGTH),
+        createdAt: this.clock.now(),
+        createdBy: tx.actor.userId,
+        createdByLabel: tx.actor.label.slice(0, 255),
+        permissions: JSON.stringify(set),
+        needsReview: false,
+        connectionId,
+      },
+      { transaction: tx.transaction },
+    );
+    return { id, token };
   }
 
   /** Every token with its set and standing, live ones first, newest first. */
@@ -115,7 +156,7 @@ export class ScimTokenService {
     authorize(ctx.actor, 'scim.manage');
     return this.transactions.run(ctx, async (tx) => {
       const row = await this.locked(tx, id);
-      await this.models.ScimToken.update({ revokedAt: this.clock.now(), revokedByLabel: ctx.actor.label.slice(0, 255) }, { where: { id }, transaction: tx.transaction });
+      await this.markRevoked(tx, id);
       await this.audit.record(tx, 'scim_token.revoked', { name: row.name }, { type: 'scim_token', id, label: row.name });
       return this.view(tx, id);
     });
@@ -174,7 +215,7 @@ export class ScimTokenService {
     const [found] = await this.models.sql.select<Omit<ScimTokenAttributes, 'tokenHash'>>(`SELECT ${COLUMNS} FROM scim_tokens WHERE token_hash = ? AND revoked_at IS NULL`, [hashToken(token)]);
     if (!found) return null;
     const row = { ...found, tokenHash: '', createdAt: sqlDate(found.createdAt)!, lastUsedAt: sqlDate(found.lastUsedAt), orphanedAt: sqlDate(found.orphanedAt), revokedAt: null, needsReview: !!found.needsReview };
-    const [view] = await this.present([row]);
+    const [view] = await this.present([row], undefined, false);
     // The change that orphaned the token normally noticed it already (ScimTokenWatch); one
     // made some other way is noticed here, by the first request to meet it.
     if ((view!.status !== 'active') !== (row.orphanedAt !== null)) {
@@ -200,10 +241,15 @@ export class ScimTokenService {
     return (await this.present([row!.get({ plain: true })], tx))[0]!;
   }
 
-  /** Views with each live token's standing against its creator as the account is now. */
-  private async present(rows: ScimTokenAttributes[], ctx?: Context): Promise<ScimTokenView[]> {
+  /**
+   * Views with each live token's standing against its creator as the account is now.
+   * `withConnectionNames` false (a request's authentication, which needs only the
+   * connection's id) leaves the connection's name empty and saves its read.
+   */
+  private async present(rows: ScimTokenAttributes[], ctx?: Context, withConnectionNames = true): Promise<ScimTokenView[]> {
     const creatorIds = rows.filter((r) => !r.revokedAt && r.createdBy).map((r) => r.createdBy!);
     const creators = await creatorsNow(this.models, creatorIds, ctx);
+    const connections = new Map(withConnectionNames ? (await this.connections.list(ctx)).map((c) => [c.id, c.name]) : []);
     return rows.map((row) => {
       const permissions = parseSet(row.permissions);
       const base = {
@@ -219,6 +265,8 @@ export class ScimTokenService {
         revokedBy: row.revokedByLabel,
         permissions,
         needsReview: !!row.needsReview,
+        connectionId: row.connectionId ?? '',
+        connection: (row.connectionId && connections.get(row.connectionId)) || '',
       };
       if (row.revokedAt) return { ...base, status: 'revoked' as const, effectivePermissions: [], statusReason: null };
       const standing = standingOf({ name: row.name, createdBy: row.createdByLabel, createdById: row.createdBy, permissions }, row.createdBy ? (creators.get(row.createdBy) ?? null) : null);

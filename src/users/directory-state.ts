@@ -11,6 +11,7 @@ import { verifyPassword } from '../passwords/password-hasher.js';
 import type { ProfileInput } from './user-input.js';
 import type { UserView } from './user-presenter.js';
 import type { UserService } from './user-service.js';
+import { externalIdIn, type ExternalIdRef } from '../connections/external-ids.js';
 
 export interface DirectoryState {
   /** true: active (reactivates or confirms); false: deactivated; undefined: left as is. */
@@ -35,18 +36,22 @@ export interface StateOutcome {
 }
 
 const PROFILE_KEYS: ReadonlyArray<keyof ProfileInput & keyof UserView> = [
-  'username', 'email', 'givenName', 'familyName', 'displayName', 'phone', 'department', 'title', 'employeeNumber', 'manager', 'gender', 'birthdate', 'locale', 'externalId', 'kind',
+  'username', 'email', 'givenName', 'familyName', 'displayName', 'phone', 'department', 'title', 'employeeNumber', 'manager', 'gender', 'birthdate', 'locale', 'kind',
 ];
 
-/** Only the fields that differ, so unchanged values are neither re-validated nor re-audited. */
-export function changedProfile(current: Pick<UserView, (typeof PROFILE_KEYS)[number]>, profile: ProfileInput): ProfileInput {
+/**
+ * Only the fields that differ, so unchanged values are neither re-validated nor re-audited.
+ * The externalId compared is the one the directory's connection keeps.
+ */
+export function changedProfile(current: Pick<UserView, (typeof PROFILE_KEYS)[number]> & { externalIds: readonly ExternalIdRef[] }, profile: ProfileInput, connectionId: string | undefined): ProfileInput {
   const changed: ProfileInput = {};
+  const clean = (v: string | null) => (typeof v === 'string' ? v.trim() || null : v);
   for (const key of PROFILE_KEYS) {
     const v = profile[key];
     if (v === undefined) continue;
-    const clean = typeof v === 'string' ? v.trim() || null : v;
-    if (clean !== (current[key] ?? null)) changed[key] = v;
+    if (clean(v) !== (current[key] ?? null)) changed[key] = v;
   }
+  if (profile.externalId !== undefined && clean(profile.externalId) !== externalIdIn(current.externalIds, connectionId)) changed.externalId = profile.externalId;
   return changed;
 }
 
@@ -91,7 +96,7 @@ export class DirectoryStateWriter {
       await users.deactivate(tx, id, state.deactivationReason);
       outcome = 'deactivated';
     }
-    const changed = changedProfile(current, state.profile);
+    const changed = changedProfile(current, state.profile, tx.connectionId);
     if (Object.keys(changed).length) {
       await users.update(tx, id, changed, { origin: 'directory' });
       notes.push(`changed ${Object.keys(changed).join(', ')}`);

@@ -26,7 +26,7 @@ export interface ProfileInput {
 
 export type ProfileColumns = Partial<Pick<UserAttributes,
   'username' | 'usernameNormalized' | 'email' | 'emailNormalized' | 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' |
-  'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'externalIdNormalized' | 'kind'>>;
+  'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'kind'>>;
 
 const FREE_TEXT: Array<[keyof ProfileInput, string, number]> = [
   ['givenName', 'First name', 255],
@@ -62,6 +62,11 @@ function clean(value: string | null | undefined): string | null | undefined {
   if (value === null) return null;
   const v = String(value).trim();
   return v === '' ? null : v;
+}
+
+/** The externalId the input sets: a value, null to remove it, undefined to leave it. */
+export function externalIdOf(input: ProfileInput): string | null | undefined {
+  return clean(input.externalId);
 }
 
 export function profileColumns(input: ProfileInput, origin: Origin, today: Date, requireIdentity: boolean): ProfileColumns {
@@ -123,15 +128,10 @@ export function profileColumns(input: ProfileInput, origin: Origin, today: Date,
     else out.locale = locale;
   }
 
-  const externalId = clean(input.externalId);
-  if (externalId !== undefined) {
-    const problem = externalId === null ? null : textProblem('External id', externalId, 255);
-    if (problem) errors.externalId = problem;
-    else {
-      out.externalId = externalId;
-      out.externalIdNormalized = externalId === null ? null : normalize(externalId);
-    }
-  }
+  // Checked with the rest; kept per provisioning connection, not on the account's row.
+  const externalId = externalIdOf(input);
+  const externalIdProblem = typeof externalId === 'string' ? textProblem('External id', externalId, 255) : null;
+  if (externalIdProblem) errors.externalId = externalIdProblem;
 
   const kind = clean(input.kind);
   if (kind !== undefined && kind !== null) {

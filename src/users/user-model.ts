@@ -25,8 +25,6 @@ export interface UserAttributes {
   gender: string | null;
   birthdate: string | null;
   locale: string | null;
-  externalId: string | null;
-  externalIdNormalized: string | null;
   kind: Kind;
   source: UserSource;
   status: UserStatus;
@@ -67,8 +65,6 @@ export function defineUserModel(sequelize: Sequelize) {
       gender: s(32),
       birthdate: { type: DataTypes.DATEONLY, allowNull: true },
       locale: s(35),
-      externalId: s(255),
-      externalIdNormalized: s(255),
       kind: { type: DataTypes.STRING(16), allowNull: false },
       source: { type: DataTypes.STRING(16), allowNull: false },
       status: { type: DataTypes.STRING(16), allowNull: false },
@@ -85,7 +81,7 @@ export function defineUserModel(sequelize: Sequelize) {
       sortName: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
     },
     TABLE_OPTIONS,
-  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'externalIdNormalized' | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName'>;
+  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName'>;
 }
 
 export type UserModel = ReturnType<typeof defineUserModel>;

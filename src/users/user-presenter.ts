@@ -2,6 +2,7 @@
 // hash, no normalised columns.
 import type { RoleRef } from '../roles/role-service.js';
 import type { UserAttributes } from './user-model.js';
+import type { ExternalIdRef } from '../connections/external-ids.js';
 
 export interface UserView {
   id: string;
@@ -19,7 +20,8 @@ export interface UserView {
   gender: string | null;
   birthdate: string | null;
   locale: string | null;
-  externalId: string | null;
+  /** One per provisioning connection that keeps one (a directory reads only its own). */
+  externalIds: ExternalIdRef[];
   kind: UserAttributes['kind'];
   source: UserAttributes['source'];
   status: UserAttributes['status'];
@@ -45,7 +47,7 @@ export function displayNameOf(u: Pick<UserAttributes, 'displayName' | 'givenName
   return u.displayName || [u.givenName, u.familyName].filter(Boolean).join(' ') || u.username;
 }
 
-export function presentUser(u: UserAttributes, roles: readonly RoleRef[]): UserView {
+export function presentUser(u: UserAttributes, roles: readonly RoleRef[], externalIds: readonly ExternalIdRef[] = []): UserView {
   return {
     id: u.id,
     username: u.username,
@@ -62,7 +64,7 @@ export function presentUser(u: UserAttributes, roles: readonly RoleRef[]): UserV
     gender: u.gender,
     birthdate: u.birthdate,
     locale: u.locale,
-    externalId: u.externalId,
+    externalIds: [...externalIds],
     kind: u.kind,
     source: u.source,
     status: u.status,

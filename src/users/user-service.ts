@@ -18,7 +18,8 @@ import { passwordProblem } from '../passwords/password-policy.js';
 import type { AccessRevoker } from './access-revoker.js';
 import type { AccountNotices, CredentialChange } from './account-notices.js';
 import { missingPermissions, type GuardedChange } from '../roles/dominance.js';
-import { profileColumns, type ProfileColumns, type ProfileInput } from './user-input.js';
+import { externalIdOf, profileColumns, type ProfileColumns, type ProfileInput } from './user-input.js';
+import { ExternalIds } from '../connections/external-ids.js';
 import { displayNameOf, presentUser, type ClaimsProfile, type SignInAccount, type UserView } from './user-presenter.js';
 import type { UserAttributes, UserSource, UserStatus } from './user-model.js';
 import { normalize, textProblem, type Origin } from './user-validation.js';
@@ -55,14 +56,12 @@ const SEAT_HOLDING: readonly UserStatus[] = ['unconfirmed', 'active'];
 const UNIQUE_COLUMNS = [
   { attribute: 'usernameNormalized', column: 'username_normalized', field: 'username' },
   { attribute: 'emailNormalized', column: 'email_normalized', field: 'email' },
-  { attribute: 'externalIdNormalized', column: 'external_id_normalized', field: 'externalId' },
 ] as const;
 
 function uniqueConflict(field: (typeof UNIQUE_COLUMNS)[number]['field']): Conflict {
   const messages = {
     username: 'This username is already taken.',
     email: 'An account with this email address already exists.',
-    externalId: 'An account with this external id already exists.',
   };
   return new Conflict(messages[field], field);
 }
@@ -70,7 +69,7 @@ function uniqueConflict(field: (typeof UNIQUE_COLUMNS)[number]['field']): Confli
 /** Profile fields a new account leaves empty unless given. */
 const EMPTY_PROFILE = {
   givenName: null, familyName: null, displayName: null, phone: null, department: null, title: null, employeeNumber: null,
-  manager: null, gender: null, birthdate: null, locale: null, externalId: null, externalIdNormalized: null,
+  manager: null, gender: null, birthdate: null, locale: null,
 } as const;
 /** Profile columns the users list searches or sorts by (user-search-terms.ts). */
 const SEARCHED: ReadonlyArray<keyof ProfileColumns> = ['username', 'email', 'givenName', 'familyName', 'displayName', 'phone'];
@@ -95,7 +94,11 @@ export class UserService {
     private readonly notices: AccountNotices,
   ) {
     this.searchIndex = new UserSearchIndex(models);
+    this.externalIds = new ExternalIds(models);
   }
+
+  /** Each account's externalId per provisioning connection (not unique: RFC 7643 §3.1). */
+  private readonly externalIds: ExternalIds;
 
   /** The users list's sort name and search terms, written with every profile change. */
   private readonly searchIndex: UserSearchIndex;
@@ -111,11 +114,6 @@ export class UserService {
   async findByLogin(login: string, ctx?: Context): Promise<UserView | null> {
     const key = normalize(login.trim());
     const row = await this.models.User.findOne({ where: { [Op.or]: [{ usernameNormalized: key }, { emailNormalized: key }] }, transaction: ctx?.transaction });
-    return row ? this.present(row.get({ plain: true }), ctx) : null;
-  }
-
-  async findByExternalId(externalId: string, ctx?: Context): Promise<UserView | null> {
-    const row = await this.models.User.findOne({ where: { externalIdNormalized: normalize(externalId) }, transaction: ctx?.transaction });
     return row ? this.present(row.get({ plain: true }), ctx) : null;
   }
 
@@ -168,7 +166,8 @@ export class UserService {
       limit: Math.min(options.limit ?? 100, 1000),
     });
     const roles = await this.roles.roleRefsOfUsers(rows.map((r) => r.id));
-    return rows.map((r) => presentUser(r.get({ plain: true }), roles.get(r.id)!));
+    const externalIds = await this.externalIds.ofUsers(rows.map((r) => r.id));
+    return rows.map((r) => presentUser(r.get({ plain: true }), roles.get(r.id)!, externalIds.get(r.id)));
   }
 
   /** Accounts by id, in the order asked (a page a query chose); unknown ids are left out. */
@@ -176,7 +175,8 @@ export class UserService {
     if (ids.length === 0) return [];
     const rows = await this.models.User.findAll({ where: { id: { [Op.in]: [...ids] } }, transaction: ctx?.transaction });
     const roles = await this.roles.roleRefsOfUsers(rows.map((r) => r.id), ctx);
-    const byId = new Map(rows.map((r) => [r.id, presentUser(r.get({ plain: true }), roles.get(r.id)!)]));
+    const externalIds = await this.externalIds.ofUsers(rows.map((r) => r.id), ctx);
+    const byId = new Map(rows.map((r) => [r.id, presentUser(r.get({ plain: true }), roles.get(r.id)!, externalIds.get(r.id))]));
     return ids.map((id) => byId.get(id)).filter((v): v is UserView => !!v);
   }
 
@@ -193,10 +193,11 @@ export class UserService {
     if (options.seatReserved && !ctx.transaction) throw new Error('seatReserved is only valid inside the transaction that ends the reservation');
     const status = options.status ?? 'active';
     const columns = profileColumns(input, options.origin, this.clock.now(), true);
+    const externalId = this.externalIdFor(ctx, input);
     const passwordHash = await this.hashIfGiven(options.password, columns);
     return this.seats.runTakingSeat(
       ctx,
-      (tx) => this.insert(tx, columns, { ...options, status }, passwordHash, false),
+      (tx) => this.insert(tx, columns, { ...options, status }, passwordHash, false, externalId),
       { type: 'user', label: columns.username ?? columns.email ?? '' },
     );
   }
@@ -212,7 +213,7 @@ export class UserService {
     });
   }
 
-  private async insert(tx: TxContext, columns: ProfileColumns, options: CreateUserOptions & { status: UserStatus }, passwordHash: string | null, allowOwner: boolean): Promise<UserView> {
+  private async insert(tx: TxContext, columns: ProfileColumns, options: CreateUserOptions & { status: UserStatus }, passwordHash: string | null, allowOwner: boolean, externalId?: string | null): Promise<UserView> {
     const now = this.clock.now();
     const row: UserAttributes = {
       ...EMPTY_PROFILE,
@@ -250,6 +251,7 @@ export class UserService {
       throw uniqueConflict(UNIQUE_COLUMNS.find((u) => index.includes(u.column))?.field ?? 'username');
     }
     await this.searchIndex.replace(tx, row.id, searchableOf(columns), true);
+    if (externalId) await this.externalIds.set(tx, row.id, tx.connectionId!, externalId);
     const roles = await this.roles.grantOnCreate(tx, row.id, options.roleIds ?? [], allowOwner);
     await this.audit.record(
       tx,
@@ -261,7 +263,7 @@ export class UserService {
     // only until commit, so parallel creations queue for milliseconds, not for the whole
     // creation (bench:seats). A refusal still rolls everything above back.
     if (SEAT_HOLDING.includes(options.status) && !options.seatReserved) await this.seats.take(tx, columns.kind!, { writtenUserId: row.id });
-    return presentUser(row, roles);
+    return presentUser(row, roles, externalId ? (await this.externalIds.ofUsers([row.id], tx)).get(row.id) : []);
   }
 
   // ---- profile -----------------------------------------------------------------------
@@ -275,10 +277,12 @@ export class UserService {
     const keys = Object.keys(input).filter((k) => input[k as keyof ProfileInput] !== undefined) as Array<keyof ProfileInput>;
     if (!self || keys.some((k) => !SELF_EDITABLE.includes(k))) authorize(ctx.actor, 'users.manage');
     const columns = profileColumns(input, options.origin, this.clock.now(), false);
+    const externalId = this.externalIdFor(ctx, input);
     return this.seats.runTakingSeat(ctx, async (tx) => {
       const user = await this.lockUser(tx, id);
       const changed = (Object.keys(columns) as Array<keyof ProfileColumns>).filter((k) => columns[k] !== user[k]);
-      if (changed.length === 0) return this.present(user, tx);
+      const externalIdChange = externalId === undefined ? null : await this.setExternalId(tx, user, externalId);
+      if (changed.length === 0 && !externalIdChange) return this.present(user, tx);
       for (const [column, change] of GUARDED_COLUMNS) if (changed.includes(column)) await this.assertMayChange(tx, user, change);
       await this.assertUnique(tx, columns, id);
       const kindChanged = columns.kind !== undefined && columns.kind !== user.kind;
@@ -298,8 +302,9 @@ export class UserService {
       );
       if (searchChanged) await this.searchIndex.replace(tx, id, searchable);
       if (emailChanged) await this.seats.addressReleased(tx, user.emailNormalized);
-      const visible = changed.filter((k) => !k.endsWith('Normalized'));
-      await this.audit.record(tx, 'user.updated', { fields: visible }, { type: 'user', id, label: columns.username ?? user.username });
+      const visible: string[] = changed.filter((k) => !k.endsWith('Normalized'));
+      if (externalIdChange) visible.push('externalId');
+      await this.audit.record(tx, 'user.updated', { fields: visible, ...(externalIdChange ? { externalId: externalIdChange } : {}) }, { type: 'user', id, label: columns.username ?? user.username });
       if (kindChanged) await this.audit.record(tx, 'user.kind_changed', { from: user.kind, to: columns.kind }, { type: 'user', id, label: user.username });
       if (emailChanged) {
         // The old address hears of every change, one's own included: a hijacked session
@@ -460,6 +465,7 @@ export class UserService {
       const held = await this.models.UserRole.findAll({ attributes: ['roleId'], where: { userId: id }, transaction: tx.transaction });
       await this.roles.touch(tx, held.map((l) => l.roleId));
       await this.models.UserRole.destroy({ where: { userId: id }, transaction: tx.transaction });
+      await this.externalIds.removeAll(tx, id);
       await this.models.User.destroy({ where: { id }, transaction: tx.transaction });
       await this.seats.addressReleased(tx, user.emailNormalized);
       await this.audit.record(tx, 'user.deleted', { username: user.username, email: user.email, status: user.status }, { type: 'user', id, label: user.username });
@@ -467,6 +473,27 @@ export class UserService {
   }
 
   // ---- helpers -----------------------------------------------------------------------
+
+  /**
+   * The externalId the input sets (undefined: none), refused outside a provisioning
+   * connection: the value is the connection's identifier for the account, so only a
+   * directory acting for one may write it.
+   */
+  private externalIdFor(ctx: Context, input: ProfileInput): string | null | undefined {
+    const value = externalIdOf(input);
+    if (value === undefined || ctx.connectionId) return value;
+    if (value === null) return undefined;
+    throw new ValidationError({ externalId: 'An external id belongs to a provisioning connection (a SCIM token, the LDAP sync, a CSV import); it cannot be set here.' });
+  }
+
+  /** Writes the connection's value when it differs; what changed, for the audit trail. */
+  private async setExternalId(tx: TxContext, user: Pick<UserAttributes, 'id'>, value: string | null): Promise<{ connection: string; from: string | null; to: string | null } | null> {
+    const connectionId = tx.connectionId!;
+    const before = await this.externalIds.set(tx, user.id, connectionId, value);
+    if (before === value) return null;
+    const connection = await this.models.ProvisioningConnection.findByPk(connectionId, { attributes: ['name'], transaction: tx.transaction });
+    return { connection: connection?.name ?? connectionId, from: before, to: value };
+  }
 
   private async hashIfGiven(password: string | null | undefined, columns: ProfileColumns): Promise<string | null> {
     if (password === undefined || password === null || password === '') return null;
@@ -513,6 +540,6 @@ export class UserService {
   }
 
   private async present(row: UserAttributes, ctx?: Context): Promise<UserView> {
-    return presentUser(row, await this.roles.roleRefsOf(row.id, ctx));
+    return presentUser(row, await this.roles.roleRefsOf(row.id, ctx), (await this.externalIds.ofUsers([row.id], ctx)).get(row.id));
   }
 }

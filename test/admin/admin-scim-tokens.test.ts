@@ -36,6 +36,36 @@ describeEachDatabase('admin pages: SCIM tokens', (h) => {
     expect((await admin.get('/admin/scim-tokens')).text).to.include('revoked');
   });
 
+  it('creates a token into a chosen connection, rotates it keeping the connection, and the user page names each external id\'s connection', async () => {
+    const admin = await asBuiltIn(h, 'admin');
+    const secretOf = (text: string) => /<code style="word-break:break-all">([^<]+)<\/code>/.exec(text)![1]!;
+    const first = secretOf((await admin.post('/admin/scim-tokens', { name: 'Entra ID', connectionName: 'Contoso Entra' })).text);
+    const connectionId = (await h.services.scimTokens.list(h.system()))[0]!.connectionId;
+    const page = (await admin.get('/admin/scim-tokens')).text;
+    expect(page).to.include(`<option value="${connectionId}" >Contoso Entra</option>`);
+    expect(page).to.include('<td>Contoso Entra</td>');
+    const second = await admin.post('/admin/scim-tokens', { name: 'Entra ID staging', connectionId });
+    expect(second.status).to.equal(200);
+    expect((await h.services.scimTokens.list(h.system())).map((t) => t.connection)).to.deep.equal(['Contoso Entra', 'Contoso Entra']);
+
+    const created = await request(h.app).post('/scim/v2/Users').set('Authorization', `Bearer ${first}`).set('Content-Type', 'application/scim+json')
+      .send(JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'erin', emails: [{ value: 'erin@example.com' }], externalId: 'AAD-77' }));
+    expect(created.status).to.equal(201);
+    const userId = JSON.parse(created.text).id as string;
+
+    const token = (await h.services.scimTokens.list(h.system())).find((t) => t.name === 'Entra ID')!;
+    const rotated = await admin.post(`/admin/scim-tokens/${token.id}/rotate`);
+    expect(rotated.status).to.equal(200);
+    expect(rotated.text).to.include('rotated: the old secret no longer works');
+    const fresh = secretOf(rotated.text);
+    expect((await request(h.app).get(`/scim/v2/Users/${userId}`).set('Authorization', `Bearer ${first}`)).status).to.equal(401);
+    const seen = await request(h.app).get(`/scim/v2/Users/${userId}`).set('Authorization', `Bearer ${fresh}`);
+    expect(JSON.parse(seen.text).externalId).to.equal('AAD-77');
+
+    const detail = await admin.get(`/admin/users/${userId}`);
+    expect(detail.text).to.include('<code>AAD-77</code> <span class="muted">(Contoso Entra)</span>');
+  });
+
   it('asks for a name and keeps the page usable', async () => {
     const admin = await asBuiltIn(h, 'admin');
     const res = await admin.post('/admin/scim-tokens', { name: '' });

@@ -35,7 +35,8 @@ describeEachDatabase('CSV import', (h) => {
     const run = await importText(template);
     expect([run.status, run.created, run.invalid]).to.deep.equal(['completed', 1, 0]);
     const jdoe = (await h.services.users.findByLogin('jdoe'))!;
-    expect(jdoe).to.include({ email: 'jane.doe@example.com', givenName: 'Jane', department: 'Sales', phone: '+44 20 7946 0958', externalId: 'HR-1042', kind: 'user', source: 'csv', status: 'active' });
+    expect(jdoe).to.include({ email: 'jane.doe@example.com', givenName: 'Jane', department: 'Sales', phone: '+44 20 7946 0958', kind: 'user', source: 'csv', status: 'active' });
+    expect(jdoe.externalIds.map((x) => [x.connection, x.value])).to.deep.equal([['CSV import', 'HR-1042']]);
     expect(jdoe.roles.map((r) => r.name)).to.deep.equal(['Member']);
   });
 
@@ -105,6 +106,32 @@ describeEachDatabase('CSV import', (h) => {
     ]);
     const updates = (await h.services.audit.recent(50)).filter((e) => e.action === 'user.updated');
     expect(updates.every((e) => e.source === 'csv' && e.actorLabel === 'tester')).to.equal(true);
+  });
+
+  it('matches by the CSV connection\'s external id only, and reports an ambiguous one instead of guessing', async () => {
+    const first = await importText(csv('ann,ann@corp.example,Ann,Lee,,E-1,user,,', 'bo,bo@corp.example,Bo,Chan,,E-2,user,,'));
+    expect(first.created).to.equal(2);
+    // A SCIM client's externalId is another connection's: a CSV row with that value does not match it.
+    const { token } = await h.services.scimTokens.create(h.system(), 'Entra ID');
+    const scimCtx = { ...h.system(), connectionId: (await h.services.scimTokens.list(h.system())).find((t) => t.name === 'Entra ID')!.connectionId };
+    const tagged = await h.services.users.create(scimCtx, { username: 'sid', email: 'sid@corp.example', externalId: 'S-1' }, { source: 'scim', origin: 'directory' });
+    expect(token).to.be.a('string');
+    const other = await importText(csv('sue,sue@corp.example,Sue,Park,,S-1,user,,'));
+    expect(other.created).to.equal(1);
+    expect((await h.services.users.get(tagged.id)).externalIds.map((x) => [x.connection, x.value])).to.deep.equal([['Entra ID', 'S-1']]);
+
+    // Two accounts carrying one value under the CSV connection (externalId is not unique).
+    const bo = (await h.services.users.findByLogin('bo'))!;
+    await h.db.sequelize.query("UPDATE user_external_ids SET external_id = 'E-1', external_id_normalized = 'e-1' WHERE user_id = :id AND connection_id = 'csv'", { replacements: { id: bo.id } });
+    const message = 'Ambiguous external id "e-1" matches 2 accounts in the "CSV import" connection; no account was changed.';
+    const file = csv('ann,ann@corp.example,Ann,Lee,Analyst,E-1,user,,');
+    const staged = await h.services.directory.csvImport.stage(admin(), 'people.csv', Buffer.from(file));
+    expect(await rows(staged, 'preview')).to.deep.equal([[2, 'invalid', 'ann@corp.example', message]]);
+    const run = await (await h.services.directory.csvImport.start(admin(), staged.id)).done;
+    expect([run.failed, run.updated, run.created]).to.deep.equal([1, 0, 0]);
+    expect(await rows(run)).to.deep.equal([[2, 'failed', 'ann@corp.example', message]]);
+    expect((await h.services.users.findByLogin('ann'))!.title).to.equal(null);
+    expect((await h.services.users.findByLogin('bo'))!.title).to.equal(null);
   });
 
   it('keeps non-ASCII text intact through the stored upload (chunks never split a character)', async () => {
@@ -255,16 +282,22 @@ describeEachDatabase('CSV import', (h) => {
 async function seedAccounts(h: Harness, n: number): Promise<void> {
   const now = h.clock.now();
   const qi = h.db.sequelize.getQueryInterface();
+  // Their external ids are the CSV import connection's.
+  const csv = await h.services.connections.ensureBuiltin('csv');
   for (let start = 0; start < n; start += 1000) {
     const batch = [];
+    const externalIds = [];
     for (let i = start; i < Math.min(n, start + 1000); i++) {
+      const id = newId();
       batch.push({
-        id: newId(), username: `bulk${i}`, username_normalized: `bulk${i}`, email: `bulk${i}@corp.example`, email_normalized: `bulk${i}@corp.example`,
-        given_name: `Given${i}`, family_name: `Family${i}`, external_id: `X-${i}`, external_id_normalized: `x-${i}`,
+        id, username: `bulk${i}`, username_normalized: `bulk${i}`, email: `bulk${i}@corp.example`, email_normalized: `bulk${i}@corp.example`,
+        given_name: `Given${i}`, family_name: `Family${i}`,
         kind: i % 10 === 9 ? 'requester' : 'user', source: 'csv', status: 'active', email_verified: false, version: 1, created_at: now, updated_at: now,
       });
+      externalIds.push({ connection_id: csv.id, user_id: id, external_id: `X-${i}`, external_id_normalized: `x-${i}` });
     }
     await qi.bulkInsert('users', batch);
+    await qi.bulkInsert('user_external_ids', externalIds);
   }
   // Accounts written by bulk SQL: the pools' usage bound is unknown (seat-service.ts).
   await h.db.sequelize.query('UPDATE seat_pools SET in_use = -1');

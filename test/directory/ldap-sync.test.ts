@@ -33,7 +33,9 @@ withLdapServer({}, (ldap) => {
       expect([run.created, run.updated, run.blocked, run.failed]).to.deep.equal([2, 0, 0, 0]);
       const a = await byUsername(h, 'alice');
       expect(a).to.include({ email: 'alice@corp.example', givenName: 'Alice', familyName: 'Doe', displayName: 'Alice D.', title: 'Engineer', phone: '+44 20 7946 0958', department: 'R&D', kind: 'user', source: 'ldap', status: 'active', hasPassword: false });
-      expect(a.externalId).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      // Kept under the LDAP sync's own provisioning connection.
+      expect(a.externalIds.map((x) => [x.connectionId, x.connection])).to.deep.equal([['ldap', 'LDAP directory']]);
+      expect(a.externalIds[0]!.value).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect(a.roles.map((r) => r.name)).to.deep.equal(['Admin']);
       const b = await byUsername(h, 'bob');
       expect(b.kind).to.equal('requester');
@@ -83,6 +85,27 @@ withLdapServer({}, (ldap) => {
       const after = await h.services.audit.recent(1000);
       expect(after.length).to.equal(events + 1);
       expect(after[0]!.action).to.equal('directory.sync_completed');
+    });
+
+    it('matches by the LDAP connection\'s external id and reports an ambiguous one instead of guessing', async () => {
+      const ou = await ldap.server.addOu(nextOu());
+      await person(ou, 'alice');
+      await person(ou, 'bob');
+      await configure(h, ldap.server, { baseDn: ou, deactivateMissing: true });
+      expect((await sync(h)).created).to.equal(2);
+      const [alice, bob] = [await byUsername(h, 'alice'), await byUsername(h, 'bob')];
+      const aliceId = alice.externalIds[0]!.value;
+      // Two accounts carrying one value under the LDAP connection (externalId is not unique).
+      await h.db.sequelize.query("UPDATE user_external_ids SET external_id = :v, external_id_normalized = :n WHERE user_id = :id AND connection_id = 'ldap'", { replacements: { v: aliceId, n: aliceId.toLowerCase(), id: bob.id } });
+
+      const run = await sync(h);
+      expect([run.failed, run.updated, run.deactivated]).to.deep.equal([1, 1, 0]);
+      const rows = (await resultRows(h, run.id)).map((r) => [r.outcome, r.label, r.message]);
+      expect(rows).to.deep.include(['failed', 'alice', `Ambiguous external id "${aliceId}" matches 2 accounts in the "LDAP directory" connection; no account was changed.`]);
+      // Bob's entry found Bob by email and put his own id back; nobody was deactivated as missing.
+      expect((await byUsername(h, 'bob')).externalIds.map((x) => x.value)).to.not.include(aliceId);
+      expect([(await byUsername(h, 'alice')).status, (await byUsername(h, 'bob')).status]).to.deep.equal(['active', 'active']);
+      expect((await sync(h)).failed).to.equal(0);
     });
 
     it('leaves an account an admin deactivated alone, and deactivates only accounts from the directory', async () => {

@@ -60,13 +60,15 @@ describeEachDatabase('SCIM: filters, sorting and paging in the database', (h) =>
 
   beforeEach(async () => {
     scim = scimClient(h, await createToken(h));
+    // Seeded as the token's connection: its externalIds are the ones the token's filters see.
+    const asConnection = { ...h.system(), connectionId: (await h.services.scimTokens.list(h.system()))[0]!.connectionId };
     roleIds = {};
     for (const name of ['Sales Team', 'Ops']) roleIds[name] = (await h.services.roles.create(h.system(), { name })).id;
     seeded = [];
     for (const p of PEOPLE) {
       h.clock.advance(60_000);
       const created: UserView = await h.services.users.create(
-        h.system(),
+        asConnection,
         {
           username: p.userName, email: p.email, givenName: p.given, familyName: p.family, displayName: p.display, title: p.title, kind: p.kind,
           externalId: p.externalId, phone: p.phone, department: p.department, employeeNumber: p.employeeNumber, manager: p.manager, locale: p.locale,

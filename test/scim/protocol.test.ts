@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { describeEachDatabase } from '../helpers/harness.js';
-import { auditOf, createToken, ERROR_URN, GROUP_URN, json, patchOp, scimClient, USER_URN, type ScimClient } from './scim-fixtures.js';
+import { auditOf, createToken, ERROR_URN, GROUP_URN, filterQuery, json, patchOp, scimClient, USER_URN, type ScimClient } from './scim-fixtures.js';
 
 const user = (n: string, extra: Record<string, unknown> = {}) => ({ schemas: [USER_URN], userName: n, emails: [{ value: `${n}@example.com`, type: 'work', primary: true }], ...extra });
 
@@ -146,11 +146,13 @@ describeEachDatabase('SCIM: protocol, errors and tokens', (h) => {
   });
 
   describe('uniqueness', () => {
-    it('answers 409 uniqueness for duplicate userName, email and externalId, also in parallel', async () => {
+    it('answers 409 uniqueness for duplicate userName and email, also in parallel; externalId is not unique', async () => {
       await scim.post('/Users', user('dup', { externalId: 'E1' })).expect(201);
       expectScimError(await scim.post('/Users', user('DUP')), 409, 'uniqueness');
       expectScimError(await scim.post('/Users', user('other', { emails: [{ value: 'DUP@example.com', primary: true }] })), 409, 'uniqueness');
-      expectScimError(await scim.post('/Users', user('other2', { externalId: 'e1' })), 409, 'uniqueness');
+      // RFC 7643 §3.1: the server does not enforce externalId's uniqueness; a client may reuse one.
+      await scim.post('/Users', user('other2', { externalId: 'E1' })).expect(201);
+      expect(json(await scim.get(`/Users?${filterQuery('externalId eq "E1"')}`).expect(200)).totalResults).to.equal(2);
       const results = await Promise.all(Array.from({ length: 8 }, () => scim.post('/Users', user('racer'))));
       expect(results.map((r) => r.status).sort()).to.deep.equal([201, 409, 409, 409, 409, 409, 409, 409]);
       for (const r of results.filter((x) => x.status === 409)) expect(json(r).scimType).to.equal('uniqueness');

@@ -153,7 +153,9 @@ describeEachDatabase('hostile input: SCIM and pages', (h) => {
       const err = expectScimError(await scim.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path, value })), 400, 'invalidValue');
       expect(err.detail, path).to.include(message);
     }
-    expect(await h.services.users.get(u.id)).to.include({ title: null, displayName: null, externalId: null, givenName: null, phone: null });
+    const untouched = await h.services.users.get(u.id);
+    expect(untouched).to.include({ title: null, displayName: null, givenName: null, phone: null });
+    expect(untouched.externalIds).to.deep.equal([]);
     // NUL is refused wherever it stands (body, path, query), before anything reaches a service.
     for (const res of [
       await scim.post('/Users', { schemas: [USER_URN], userName: 'n\u0000', emails: [{ value: 'n@example.com' }] }),

@@ -30,6 +30,7 @@ export function scimTokenAdminRoutes(services: Services): Router {
       scimUrl,
       grantable: grantablePermissions(ctx.actor),
       checked: defaultPermissions(ctx.actor),
+      connections: (await services.connections.list(ctx)).filter((c) => c.kind === 'scim'),
       notice,
       ...extra,
     });
@@ -42,13 +43,26 @@ export function scimTokenAdminRoutes(services: Services): Router {
     const name = typeof req.body?.name === 'string' ? req.body.name.trim() : '';
     // The form always sends its checkboxes; a request without them gets the default set.
     const chosen = req.body?.choosePermissions ? listOf(req.body?.permissions) : undefined;
+    const connectionId = typeof req.body?.connectionId === 'string' ? req.body.connectionId : '';
+    const connectionName = typeof req.body?.connectionName === 'string' ? req.body.connectionName.trim() : '';
     try {
-      const { token, view } = await services.scimTokens.create(contextOf(req, 'admin'), name, chosen);
+      const { token, view } = await services.scimTokens.create(contextOf(req, 'admin'), name, chosen, connectionId ? { connectionId } : { connectionName });
       // The secret is in this one response only: never redirect away from it.
       await render(req, res, { created: { name: view.name, token } });
     } catch (err) {
       const refusal = refusalOf(err, 'permissions');
-      await render(req, res, { nameValue: name, nameError: refusal.fields.name, permissionsError: refusal.fields.permissions, ...(chosen ? { checked: chosen } : {}) }, refusal.status);
+      const values = { nameValue: name, connectionIdValue: connectionId, connectionNameValue: connectionName };
+      await render(req, res, { ...values, nameError: refusal.fields.name, permissionsError: refusal.fields.permissions, connectionError: refusal.fields.connection, ...(chosen ? { checked: chosen } : {}) }, refusal.status);
+    }
+  });
+
+  router.post('/:id/rotate', permit('scim.manage'), async (req, res) => {
+    try {
+      const { token, view } = await services.scimTokens.rotate(contextOf(req, 'admin'), String(req.params.id));
+      await render(req, res, { created: { name: view.name, token, rotated: true } });
+    } catch (err) {
+      if (!(err instanceof DomainError && err.expose)) throw err;
+      await render(req, res, { problem: err.message }, err.status);
     }
   });
 

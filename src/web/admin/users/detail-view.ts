@@ -100,7 +100,9 @@ ${row('Username', u.username)}
 ${row('Email', html`${u.email} ${u.emailVerified ? html`<span class="muted">(verified)</span>` : html`<span class="muted">(not verified)</span>`}`)}
 ${row('Phone', u.phone)}${row('Department', u.department)}${row('Title', u.title)}
 ${row('Kind', KIND_LABELS[u.kind] ?? u.kind)}${row('Gender', u.gender)}${row('Birthday', u.birthdate)}
-${row('Source', u.source)}${row('Registration date', day(u.createdAt))}${row('Last activity', u.lastSignInAt ? moment(u.lastSignInAt) : 'never')}
+${row('Source', u.source)}
+${row('External ids', u.externalIds.length ? html`${u.externalIds.map((x, i) => html`${i ? html`<br>` : ''}<code>${x.value}</code> <span class="muted">(${x.connection})</span>`)}` : null)}
+${row('Registration date', day(u.createdAt))}${row('Last activity', u.lastSignInAt ? moment(u.lastSignInAt) : 'never')}
 ${u.status === 'inactive' ? html`${row('Deactivated', moment(u.deactivatedAt))}${row('Reason', u.deactivationReason)}` : ''}
 ${row('Two-step verification', u.totpEnabled ? 'on' : 'off')}
 </dl>`;
