@@ -27,6 +27,19 @@ export interface UserAttributes {
   locale: string | null;
   externalId: string | null;
   externalIdNormalized: string | null;
+  nameFormatted: string | null;
+  middleName: string | null;
+  honorificPrefix: string | null;
+  honorificSuffix: string | null;
+  nickName: string | null;
+  profileUrl: string | null;
+  timezone: string | null;
+  preferredLanguage: string | null;
+  organization: string | null;
+  division: string | null;
+  costCenter: string | null;
+  managerDisplayName: string | null;
+  managerRef: string | null;
   kind: Kind;
   source: UserSource;
   status: UserStatus;
@@ -44,6 +57,13 @@ export interface UserAttributes {
   /** The lower-cased display name the users list sorts by (migrations/006-users-list.ts). */
   sortName: string;
 }
+
+/** Attributes only directories set (the rest of the SCIM User, RFC 7643 §4.1, §4.3). */
+export const DIRECTORY_FIELDS = [
+  'nameFormatted', 'middleName', 'honorificPrefix', 'honorificSuffix', 'nickName', 'profileUrl', 'timezone', 'preferredLanguage',
+  'organization', 'division', 'costCenter', 'managerDisplayName', 'managerRef',
+] as const;
+export type DirectoryField = (typeof DIRECTORY_FIELDS)[number];
 
 const s = (n: number) => ({ type: DataTypes.STRING(n), allowNull: true });
 
@@ -69,6 +89,19 @@ export function defineUserModel(sequelize: Sequelize) {
       locale: s(35),
       externalId: s(255),
       externalIdNormalized: s(255),
+      nameFormatted: s(255),
+      middleName: s(255),
+      honorificPrefix: s(64),
+      honorificSuffix: s(64),
+      nickName: s(255),
+      profileUrl: s(1024),
+      timezone: s(64),
+      preferredLanguage: s(64),
+      organization: s(255),
+      division: s(255),
+      costCenter: s(255),
+      managerDisplayName: s(255),
+      managerRef: s(1024),
       kind: { type: DataTypes.STRING(16), allowNull: false },
       source: { type: DataTypes.STRING(16), allowNull: false },
       status: { type: DataTypes.STRING(16), allowNull: false },
@@ -85,7 +118,7 @@ export function defineUserModel(sequelize: Sequelize) {
       sortName: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
     },
     TABLE_OPTIONS,
-  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'externalIdNormalized' | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName'>;
+  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'externalIdNormalized' | DirectoryField | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName'>;
 }
 
 export type UserModel = ReturnType<typeof defineUserModel>;

@@ -1,9 +1,9 @@
 // The only shape of a user that leaves the users service (nothing leaves without a presenter): no password
 // hash, no normalised columns.
 import type { RoleRef } from '../roles/role-service.js';
-import type { UserAttributes } from './user-model.js';
+import type { DirectoryField, UserAttributes } from './user-model.js';
 
-export interface UserView {
+export interface UserView extends Record<DirectoryField, string | null> {
   id: string;
   username: string;
   email: string;
@@ -63,6 +63,19 @@ export function presentUser(u: UserAttributes, roles: readonly RoleRef[]): UserV
     birthdate: u.birthdate,
     locale: u.locale,
     externalId: u.externalId,
+    nameFormatted: u.nameFormatted,
+    middleName: u.middleName,
+    honorificPrefix: u.honorificPrefix,
+    honorificSuffix: u.honorificSuffix,
+    nickName: u.nickName,
+    profileUrl: u.profileUrl,
+    timezone: u.timezone,
+    preferredLanguage: u.preferredLanguage,
+    organization: u.organization,
+    division: u.division,
+    costCenter: u.costCenter,
+    managerDisplayName: u.managerDisplayName,
+    managerRef: u.managerRef,
     kind: u.kind,
     source: u.source,
     status: u.status,
