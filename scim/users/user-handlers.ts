@@ -33,8 +33,9 @@ async function valuesOf(call: ScimCall, id: string, ctx?: Context): Promise<User
   return (await call.services.users.valuesOf([id], ctx)).get(id) ?? {};
 }
 
-async function resource(call: ScimCall, user: UserView, attrs: AttributeParams, status = 200): Promise<ResourceResult> {
-  const values = await valuesOf(call, user.id);
+/** `written`: the values just stored, when they are known to be all the account has. */
+async function resource(call: ScimCall, user: UserView, attrs: AttributeParams, status = 200, written?: UserValues): Promise<ResourceResult> {
+  const values = written ?? (await valuesOf(call, user.id));
   return { status, body: present(call, user, values, attrs), etag: etagOf(user.version), ...(status === 201 ? { location: userLocation(call.baseUrl, user.id) } : {}) };
 }
 
@@ -86,7 +87,10 @@ export async function createUser(call: ScimCall, body: unknown, attrs: Attribute
     if (mode === 'activation_email' && created.status === 'active') await call.services.passwordResets.sendActivation(tx, created);
     return created;
   }, target);
-  return await resource(call, user, attrs, 201);
+  // The account's email and phone are among the values sent unless the userName stood in for
+  // the email: then the stored values are read back.
+  const complete = user.email === input.profile.email && input.values.emails?.some((v) => v.value === user.email);
+  return await resource(call, user, attrs, 201, complete ? input.values : undefined);
 }
 
 export async function replaceUser(call: ScimCall, id: string, body: unknown, ifMatch: string | undefined, attrs: AttributeParams): Promise<ResourceResult> {
