@@ -1,16 +1,15 @@
 // Service provider discovery (RFC 7644 §4): ServiceProviderConfig says what this server
 // really does (PATCH, Bulk with its limits, filters with maxResults, sorting, ETags, and
 // password changes only when provisioned accounts sign in with a SCIM password);
-// ResourceTypes and Schemas describe Users (with the enterprise extension) from scimmy's
-// RFC 7643 definitions and Groups as groups/group-schema.ts states them.
-import SCIMMY from 'scimmy';
+// ResourceTypes and Schemas describe Users (with the enterprise extension) and Groups from
+// the same attribute declarations that validation, the mappers and filters use.
 import type { ScimCall } from './context.js';
 import { ScimError } from './errors.js';
 import type { ResourceResult } from './http/responses.js';
-import { groupSchema } from './groups/group-schema.js';
 import { listResponse } from './list/list-response.js';
-import { declareScimmyResources } from './schema-validation.js';
-import { ENTERPRISE_URN, GROUP_URN, LIMITS, RESOURCE_TYPE_URN, SPC_URN, USER_URN } from './urns.js';
+import { RESOURCE_SCHEMAS } from './schema-validation.js';
+import { describeSchema } from './schema/attribute-def.js';
+import { LIMITS, RESOURCE_TYPE_URN, SPC_URN } from './urns.js';
 
 export async function serviceProviderConfig(call: ScimCall): Promise<ResourceResult> {
   const passwords = (await call.services.settings.get('provisionedCredentialMode')) === 'scim_password';
@@ -40,10 +39,14 @@ export async function serviceProviderConfig(call: ScimCall): Promise<ResourceRes
 }
 
 function resourceTypeList(baseUrl: string): object[] {
-  const types = [
-    { id: 'User', name: 'User', endpoint: '/Users', description: 'User Account', schema: USER_URN, schemaExtensions: [{ schema: ENTERPRISE_URN, required: false }] },
-    { id: 'Group', name: 'Group', endpoint: '/Groups', description: 'Group (a Gatehouse role)', schema: GROUP_URN },
-  ];
+  const types = (Object.entries(RESOURCE_SCHEMAS) as Array<[string, (typeof RESOURCE_SCHEMAS)['User']]>).map(([id, { core, extensions }]) => ({
+    id,
+    name: id,
+    endpoint: `/${id}s`,
+    description: core.description,
+    schema: core.id,
+    ...(extensions.length ? { schemaExtensions: extensions.map((e) => ({ schema: e.id, required: false })) } : {}),
+  }));
   return types.map((t) => ({ schemas: [RESOURCE_TYPE_URN], ...t, meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${t.id}` } }));
 }
 
@@ -56,10 +59,8 @@ export function resourceTypes(call: ScimCall, id?: string): ResourceResult {
 }
 
 function schemaList(baseUrl: string): Array<{ id: string }> {
-  declareScimmyResources();
   const location = `${baseUrl}/Schemas`;
-  const users = [SCIMMY.Schemas.User, SCIMMY.Schemas.EnterpriseUser].map((s) => s.definition.describe(location) as unknown as { id: string });
-  return [...users, groupSchema(location)];
+  return Object.values(RESOURCE_SCHEMAS).flatMap(({ core, extensions }) => [core, ...extensions]).map((s) => describeSchema(s, location) as { id: string });
 }
 
 export function schemas(call: ScimCall, id?: string): ResourceResult {

@@ -9,8 +9,8 @@
 // outside the write's transaction and appends to multi-valued attributes on a path-less
 // "replace"; each construction appends another authentication scheme to scimmy's global
 // ServiceProviderConfig; and its paging relies on rewriting req.query, which Express 5
-// recomputes on every read. scimmy itself supplies the RFC 7643 schema
-// definitions: inbound type checking (schema-validation.ts) and the /Schemas documents.
+// recomputes on every read. The schemas are Gatehouse's own attribute declarations
+// (scim/schema/): inbound validation, filters and the /Schemas documents come from them.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Services } from '../src/services.js';
 import type { ScimCall } from './context.js';
@@ -24,7 +24,6 @@ import { RESOURCE_TYPES } from './resources.js';
 import { runBulk } from './bulk.js';
 import { searchAll } from './search.js';
 import { resourceTypes, schemas, serviceProviderConfig } from './discovery.js';
-import { declareScimmyResources } from './schema-validation.js';
 
 type Route = (call: ScimCall, req: Request) => Promise<ResourceResult> | ResourceResult;
 
@@ -42,7 +41,6 @@ function freezeQuery(req: Request, _res: Response, next: NextFunction): void {
 }
 
 export function scimRouter(services: Services): Router {
-  declareScimmyResources();
   const router = express.Router();
   const route = (fn: Route) => async (req: Request, res: Response) => {
     try {

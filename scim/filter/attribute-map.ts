@@ -7,11 +7,14 @@
 /** A string or dateTime attribute stored in one column. */
 export interface ColumnAttr {
   kind: 'column';
-  type: 'string' | 'dateTime';
+  /** binary values (RFC 7643 §2.3.6) are strings that cannot be ordered (RFC 7644 §3.4.2.2). */
+  type: 'string' | 'dateTime' | 'binary';
   column: string;
   caseExact: boolean;
   /** A column holding normalize(value) (NFC, lower case) with an index: case-insensitive tests use it. */
   normalized?: string;
+  /** An indexed column holding the first characters of `normalized`: equality tests narrow by it first. */
+  indexKey?: string;
   nullable: boolean;
 }
 
@@ -34,12 +37,13 @@ export interface ComplexAttr {
 
 /**
  * A multi-valued attribute. `row`: at most one value, kept on the resource's own row
- * (`presence` says whether it exists); `exists`: values are rows of a joined table.
+ * (`presence` says whether it exists); `exists`: values are rows of a joined table, and
+ * `order` picks the value sorting uses (RFC 7644 §3.4.2.3: the primary one, else the first).
  */
 export interface MultiAttr {
   kind: 'multi';
   subs: AttrTable;
-  scope: { type: 'row'; presence: string | null } | { type: 'exists'; from: string; link: string };
+  scope: { type: 'row'; presence: string | null } | { type: 'exists'; from: string; link: string; order?: string };
 }
 
 export type ScalarAttr = ColumnAttr | BooleanAttr | ConstAttr;

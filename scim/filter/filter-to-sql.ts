@@ -11,7 +11,8 @@
 //   case-insensitive, so those tests use utf8mb4_bin, after an index-friendly prefilter).
 // - A multi-valued attribute matches when some value matches; `attr[filter]` requires one
 //   value to satisfy the whole inner filter.
-// - gt/ge/lt/le on booleans, and co/sw/ew on booleans or dates, are invalid (400 invalidFilter).
+// - gt/ge/lt/le on booleans or binary values, and co/sw/ew on booleans or dates, are invalid
+//   (400 invalidFilter).
 import type { Dialect } from '../../src/db/database.js';
 import { normalize } from '../../src/users/user-validation.js';
 import { invalidFilter, ScimError } from '../errors.js';
@@ -24,8 +25,11 @@ export interface SqlCondition {
   replacements: Record<string, unknown>;
 }
 
+/** The length of the indexed prefix columns (user_values.value_key). */
+const INDEX_KEY_LENGTH = 191;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 const SQL_OP: Record<string, string> = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' };
+const ORDERING = new Set<CompareOp>(['gt', 'ge', 'lt', 'le']);
 const TRUE = '1=1';
 const FALSE = '1=0';
 
@@ -134,6 +138,7 @@ class Compiler {
       return attr.nullable ? `(${attr.column} IS NOT NULL)` : TRUE;
     }
     const { op, value } = node;
+    if (attr.kind === 'column' && attr.type === 'binary' && ORDERING.has(op)) throw invalidFilter(`"${op}" does not apply to the binary attribute "${name}".`);
     if (op === 'ne') return `(NOT ${this.scalar(attr, { ...node, op: 'eq' }, name)})`;
     if (attr.kind === 'const') return this.constant(attr.value, op, value, name);
     if (attr.kind === 'boolean') {
@@ -155,10 +160,12 @@ class Compiler {
   private stringTest(attr: ColumnAttr, op: CompareOp, value: CompValue, name: string): string {
     if (typeof value !== 'string') throw invalidFilter(`"${name}" is a string: compare it with a "quoted string".`);
     const mysql = this.dialect === 'mysql';
+    // Equality narrows by the indexed prefix of the normalised value first, where there is one.
+    const keyed = op === 'eq' && attr.indexKey ? `${attr.indexKey} = ${this.params.add(normalize(value).slice(0, INDEX_KEY_LENGTH))} AND ` : '';
     if (!attr.caseExact) {
       const expr = attr.normalized ?? `LOWER(${attr.column})`;
       const param = (v: string) => (attr.normalized ? this.params.add(normalize(v)) : `LOWER(${this.params.add(v)})`);
-      if (SQL_OP[op]) return `${expr} ${SQL_OP[op]} ${param(value)}`;
+      if (SQL_OP[op]) return `${keyed}${expr} ${SQL_OP[op]} ${param(value)}`;
       return `${expr} LIKE ${param(likePattern(attr.normalized ? normalize(value) : value, op))} ESCAPE '!'`;
     }
     const exact = mysql ? `${attr.column} COLLATE utf8mb4_bin` : attr.column;
@@ -166,7 +173,7 @@ class Compiler {
       // An index-backed prefilter first (the normalized column, or the column itself whose
       // MySQL collation ignores case), then the exact comparison.
       const prefilter = attr.normalized ? `${attr.normalized} = ${this.params.add(normalize(value))} AND ` : mysql ? `${attr.column} = ${this.params.add(value)} AND ` : '';
-      return `${prefilter}${exact} = ${this.params.add(value)}`;
+      return `${keyed}${prefilter}${exact} = ${this.params.add(value)}`;
     }
     if (SQL_OP[op]) return `${exact} ${SQL_OP[op]} ${this.params.add(value)}`;
     if (mysql) return `${exact} LIKE ${this.params.add(likePattern(value, op))} ESCAPE '!'`;

@@ -6,9 +6,9 @@
 // 'emails[type eq "work"].value'); "add"/"replace" of 'attr[filter].sub' where no value
 // matches yet creates the value the filter describes (RFC 7644 would answer noTarget, which
 // would fail Entra's sync of e.g. a mobile number).
-import SCIMMY from 'scimmy';
 import { invalidPath, invalidValue, mutability, noTarget } from '../errors.js';
-import { declareScimmyResources } from '../schema-validation.js';
+import { findDef } from '../schema/attribute-def.js';
+import { ENTERPRISE_SCHEMA, USER_SCHEMA } from '../users/user-schema.js';
 import { ENTERPRISE_URN, USER_URN } from '../urns.js';
 import type { Json } from '../users/user-mapper.js';
 import { normalizePatchValue } from '../users/user-quirks.js';
@@ -24,17 +24,17 @@ interface AttributeInfo {
   mutable: boolean;
 }
 
-const ENTERPRISE_ATTRIBUTES = new Set(['employeenumber', 'costcenter', 'organization', 'division', 'department', 'manager']);
+const ENTERPRISE_ATTRIBUTES = new Set(ENTERPRISE_SCHEMA.attributes.map((a) => a.name.toLowerCase()));
 
+/** "name", "name.givenName", or the same after the enterprise URN and ":". */
 function definition(fullName: string): AttributeInfo | null {
-  declareScimmyResources();
-  try {
-    const a = SCIMMY.Schemas.User.definition.attribute(fullName) as unknown as { name: string; type: string; config: { multiValued: boolean; mutable: boolean | string } };
-    if (!a || !('config' in a)) return null;
-    return { name: a.name, multiValued: !!a.config.multiValued, complex: String(a.type) === 'complex', mutable: a.config.mutable !== false };
-  } catch {
-    return null;
-  }
+  const enterprise = fullName.toLowerCase().startsWith(ENTERPRISE_URN.toLowerCase() + ':');
+  const [top, sub] = (enterprise ? fullName.slice(ENTERPRISE_URN.length + 1) : fullName).split('.');
+  const schema = enterprise ? ENTERPRISE_SCHEMA : USER_SCHEMA;
+  const t = findDef(schema.attributes, top!);
+  const a = sub === undefined ? t : findDef(t?.subAttributes, sub);
+  if (!a) return null;
+  return { name: a.name, multiValued: a.multiValued, complex: a.type === 'complex', mutable: a.mutability !== 'readOnly' };
 }
 
 interface Located {
@@ -88,9 +88,11 @@ function valueOf(el: unknown): unknown {
   return el;
 }
 
+/** The same value of a multi-valued attribute: by "value", or whole when it has none (addresses). */
 function sameValue(a: unknown, b: unknown): boolean {
   const x = valueOf(a);
   const y = valueOf(b);
+  if (x === undefined && y === undefined) return same(a, b);
   return typeof x === 'string' && typeof y === 'string' ? x.toLowerCase() === y.toLowerCase() : same(x, y);
 }
 

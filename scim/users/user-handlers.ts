@@ -6,6 +6,8 @@
 // and a password change are applied together or not at all.
 import type { UserView } from '../../src/users/user-presenter.js';
 import type { DirectoryState } from '../../src/users/directory-state.js';
+import type { UserValues } from '../../src/users/user-values.js';
+import type { Context } from '../../src/context.js';
 import { authorize } from '../../src/roles/authorize.js';
 import type { ScimCall } from '../context.js';
 import type { ResourceResult } from '../http/responses.js';
@@ -24,12 +26,18 @@ import { fromScimUser, toScimUser, userLocation, type Json, type UserInput } fro
 import { normalizeUserQuirks } from './user-quirks.js';
 import { seenBy } from './connection-view.js';
 
-function present(call: ScimCall, user: UserView, attrs: AttributeParams): Json {
-  return project(toScimUser(seenBy(call, user), call.baseUrl), projection(attrs, USER_URN, [ENTERPRISE_URN]));
+function present(call: ScimCall, user: UserView, values: UserValues, attrs: AttributeParams): Json {
+  return project(toScimUser(seenBy(call, user), values, call.baseUrl), projection(attrs, USER_URN, [ENTERPRISE_URN]));
 }
 
-function resource(call: ScimCall, user: UserView, attrs: AttributeParams, status = 200): ResourceResult {
-  return { status, body: present(call, user, attrs), etag: etagOf(user.version), ...(status === 201 ? { location: userLocation(call.baseUrl, user.id) } : {}) };
+async function valuesOf(call: ScimCall, id: string, ctx?: Context): Promise<UserValues> {
+  return (await call.services.users.valuesOf([id], ctx)).get(id) ?? {};
+}
+
+/** `written`: the values just stored, when they are known to be all the account has. */
+async function resource(call: ScimCall, user: UserView, attrs: AttributeParams, status = 200, written?: UserValues): Promise<ResourceResult> {
+  const values = written ?? (await valuesOf(call, user.id));
+  return { status, body: present(call, user, values, attrs), etag: etagOf(user.version), ...(status === 201 ? { location: userLocation(call.baseUrl, user.id) } : {}) };
 }
 
 function requireBody(body: unknown, what: string): Json {
@@ -44,14 +52,15 @@ function credentialMode(call: ScimCall) {
 /** The state a PUT or PATCH asks for; the SCIM `password` counts only where accounts sign in with it. */
 async function directoryState(call: ScimCall, input: UserInput, password: string | undefined): Promise<DirectoryState> {
   const usesPassword = (await credentialMode(call)) === 'scim_password';
-  return { active: input.active, profile: input.profile, password: usesPassword ? password : undefined, deactivationReason: 'Deactivated by the directory (SCIM active=false).' };
+  return { active: input.active, profile: input.profile, values: input.values, password: usesPassword ? password : undefined, deactivationReason: 'Deactivated by the directory (SCIM active=false).' };
 }
 
 export async function listUsers(call: ScimCall, params: ListParams): Promise<ResourceResult> {
   authorize(call.ctx.actor, 'users.view');
   const page = await queryPage(call.services.models, call.services.db.dialect, USER_ATTRIBUTES, params, call.ctx);
   const users = await call.services.users.getMany(page.ids);
-  return { status: 200, body: listResponse(users.map((u) => present(call, u, params)), page.total, params.startIndex) };
+  const values = await call.services.users.valuesOf(page.ids);
+  return { status: 200, body: listResponse(users.map((u) => present(call, u, values.get(u.id) ?? {}, params)), page.total, params.startIndex) };
 }
 
 export async function getUser(call: ScimCall, id: string, attrs: AttributeParams, ifNoneMatch?: string): Promise<ResourceResult> {
@@ -72,14 +81,17 @@ export async function createUser(call: ScimCall, body: unknown, attrs: Attribute
   const mode = await credentialMode(call);
   // SPEC "Seats": an account created inactive takes no seat.
   const status = input.active === false ? 'inactive' : 'active';
-  const options = { source: 'scim', origin: 'directory', status, password: password && mode === 'scim_password' ? password : null } as const;
+  const options = { source: 'scim', origin: 'directory', status, password: password && mode === 'scim_password' ? password : null, values: input.values } as const;
   const target = { type: 'user' as const, label: input.profile.username ?? '' };
   const user = await call.services.seats.runTakingSeat(call.ctx, async (tx) => {
     const created = await call.services.users.create(tx, input.profile, options);
     if (mode === 'activation_email' && created.status === 'active') await call.services.passwordResets.sendActivation(tx, created);
     return created;
   }, target);
-  return resource(call, user, attrs, 201);
+  // The account's email and phone are among the values sent unless the userName stood in for
+  // the email: then the stored values are read back.
+  const complete = user.email === input.profile.email && input.values.emails?.some((v) => v.value === user.email);
+  return await resource(call, user, attrs, 201, complete ? input.values : undefined);
 }
 
 export async function replaceUser(call: ScimCall, id: string, body: unknown, ifMatch: string | undefined, attrs: AttributeParams): Promise<ResourceResult> {
@@ -94,12 +106,10 @@ export async function replaceUser(call: ScimCall, id: string, body: unknown, ifM
 
 export async function patchUser(call: ScimCall, id: string, body: unknown, ifMatch: string | undefined, attrs: AttributeParams): Promise<ResourceResult> {
   const ops = parsePatchRequest(body);
-  const { user } = await call.services.directoryState.setState(call.ctx, id, (current) => {
+  const { user } = await call.services.directoryState.setState(call.ctx, id, async (current, tx) => {
     checkIfMatch(ifMatch, current.version);
-    const before = toScimUser(seenBy(call, current), call.baseUrl);
+    const before = toScimUser(seenBy(call, current), await valuesOf(call, id, tx), call.baseUrl);
     const after = applyUserPatch(before, ops);
-    // locale and preferredLanguage are one Gatehouse field: a change to either wins.
-    if (after.preferredLanguage !== before.preferredLanguage && after.locale === before.locale) after.locale = after.preferredLanguage;
     const { doc, password } = coerceIn('User', after);
     return directoryState(call, fromScimUser(doc, 'replace'), password);
   });

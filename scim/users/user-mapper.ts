@@ -1,13 +1,18 @@
-// Gatehouse accounts as SCIM Users (RFC 7643 §4.1 core, §4.3 enterprise extension) and back.
-// Gatehouse keeps one email and one phone: they leave as the single "work", primary value,
-// and arrive from the value marked primary, else "work" (then "mobile" for phones), else the
-// first. `userType` is the seat pool (SPEC "Seats": kind). The password never leaves.
+// Gatehouse accounts as SCIM Users (RFC 7643 §4.1 core, §4.3 enterprise extension) and back,
+// attribute by attribute from the User's declarations (user-schema.ts): what a directory
+// sends is what it gets back. Multi-valued attributes are the account's stored values; the
+// account's own email and phone are chosen from them (src/users/user-values.ts). `userType`
+// is the seat pool; `groups` are the roles held; the password never leaves.
 import type { ConnectionUserView } from './connection-view.js';
 import type { ProfileInput } from '../../src/users/user-input.js';
 import { emailProblem } from '../../src/users/user-validation.js';
+import { accountEmailOf, accountPhoneOf, MULTI_VALUED, type UserValue, type UserValues } from '../../src/users/user-values.js';
 import { invalidValue } from '../errors.js';
 import { etagOf } from '../http/preconditions.js';
+import type { AttributeDef } from '../schema/attribute-def.js';
 import { ENTERPRISE_URN, USER_URN } from '../urns.js';
+import { externalIdIn, externalIdOut } from './external-id.js';
+import { ENTERPRISE_SCHEMA, USER_SCHEMA } from './user-schema.js';
 
 export type Json = Record<string, unknown>;
 
@@ -15,26 +20,52 @@ export function userLocation(baseUrl: string, id: string): string {
   return `${baseUrl}/Users/${id}`;
 }
 
-export function toScimUser(u: ConnectionUserView, baseUrl: string): Json {
-  const name = { givenName: u.givenName ?? undefined, familyName: u.familyName ?? undefined, formatted: [u.givenName, u.familyName].filter(Boolean).join(' ') || undefined };
-  const enterprise = { employeeNumber: u.employeeNumber ?? undefined, department: u.department ?? undefined, manager: u.manager ? { value: u.manager } : undefined };
-  const hasEnterprise = Object.values(enterprise).some((v) => v !== undefined);
-  return stripUndefined({
+type Fields = Record<string, unknown>;
+
+/** The attributes of `defs` that are account fields (sub-attributes of complex ones included). */
+function fieldsOut(defs: readonly AttributeDef[], u: Fields): Json {
+  const out: Json = {};
+  for (const d of defs) {
+    if (d.field) {
+      const v = u[d.field];
+      if (v !== null && v !== undefined) out[d.name] = v;
+    } else if (d.type === 'complex' && !d.multiValued && d.subAttributes?.some((s) => s.field)) {
+      const inner = fieldsOut(d.subAttributes, u);
+      if (Object.keys(inner).length) out[d.name] = inner;
+    }
+  }
+  return out;
+}
+
+function fieldsIn(defs: readonly AttributeDef[], doc: Json, clear: null | undefined, into: Fields): void {
+  for (const d of defs) {
+    if (d.field) {
+      const v = doc[d.name];
+      into[d.field] = typeof v === 'string' ? v : clear;
+    } else if (d.type === 'complex' && !d.multiValued && d.subAttributes?.some((s) => s.field)) {
+      const inner = doc[d.name];
+      fieldsIn(d.subAttributes, inner && typeof inner === 'object' ? (inner as Json) : {}, clear, into);
+    }
+  }
+}
+
+export function toScimUser(u: ConnectionUserView, values: UserValues, baseUrl: string): Json {
+  const core = fieldsOut(USER_SCHEMA.attributes, u as unknown as Fields);
+  const enterprise = fieldsOut(ENTERPRISE_SCHEMA.attributes, u as unknown as Fields);
+  const hasEnterprise = Object.keys(enterprise).length > 0;
+  const multi: Json = {};
+  for (const attribute of MULTI_VALUED) if (values[attribute]?.length) multi[attribute] = values[attribute]!.map((v) => ({ ...v }));
+  const externalId = externalIdOut(u);
+  return {
     schemas: hasEnterprise ? [USER_URN, ENTERPRISE_URN] : [USER_URN],
     id: u.id,
-    externalId: u.externalId ?? undefined,
-    userName: u.username,
-    name: name.givenName || name.familyName ? name : undefined,
-    displayName: u.displayName ?? undefined,
-    title: u.title ?? undefined,
+    ...(externalId !== undefined ? { externalId } : {}),
+    ...core,
     userType: u.kind,
-    preferredLanguage: u.locale ?? undefined,
-    locale: u.locale ?? undefined,
     active: u.status === 'active',
-    emails: [{ value: u.email, type: 'work', primary: true }],
-    phoneNumbers: u.phone ? [{ value: u.phone, type: 'work', primary: true }] : undefined,
+    ...multi,
     groups: u.roles.map((r) => ({ value: r.id, display: r.name, $ref: `${baseUrl}/Groups/${r.id}`, type: 'direct' })),
-    [ENTERPRISE_URN]: hasEnterprise ? enterprise : undefined,
+    ...(hasEnterprise ? { [ENTERPRISE_URN]: enterprise } : {}),
     meta: {
       resourceType: 'User',
       created: u.createdAt.toISOString(),
@@ -42,53 +73,51 @@ export function toScimUser(u: ConnectionUserView, baseUrl: string): Json {
       version: etagOf(u.version),
       location: userLocation(baseUrl, u.id),
     },
-  });
+  };
 }
 
 export interface UserInput {
   profile: ProfileInput;
+  /** Every multi-valued attribute, each replaced whole (an omitted one is emptied). */
+  values: UserValues;
   /** Absent: leave the status as it is (create: active). */
   active?: boolean;
-  password?: string;
+}
+
+function valuesIn(doc: Json): UserValues {
+  const values: UserValues = {};
+  for (const attribute of MULTI_VALUED) values[attribute] = Array.isArray(doc[attribute]) ? (doc[attribute] as UserValue[]) : [];
+  return values;
 }
 
 /**
- * Reads a validated SCIM User (scimmy's inbound coercion: attribute names in their
- * canonical case, types checked). `replace` (PUT, and PATCH's patched whole): attributes
- * the client left out are cleared, except those Gatehouse cannot be without or that SCIM
- * does not carry (email, the seat pool, the status, the password).
+ * Reads a validated SCIM User (schema/coerce.ts: canonical names, types checked, read-only
+ * attributes gone). `replace` (PUT, and PATCH's patched whole): what the client left out is
+ * cleared, except what SCIM does not carry here (the seat pool and the status when not sent).
  */
 export function fromScimUser(doc: Json, mode: 'create' | 'replace'): UserInput {
   const clear = mode === 'replace' ? null : undefined;
-  const str = (v: unknown): string | null | undefined => (typeof v === 'string' ? v : v === undefined || v === null ? clear : String(v));
-  const name = (doc.name ?? {}) as Json;
-  const enterprise = (doc[ENTERPRISE_URN] ?? {}) as Json;
-  const manager = enterprise.manager as Json | undefined;
-  const userName = typeof doc.userName === 'string' ? doc.userName : undefined;
-  let email = pickValue(doc.emails, ['work']);
-  // Directories such as Entra send UPNs as userName; with no email sent, a userName that is
-  // an address is the address.
-  if (email === undefined && mode === 'create' && userName && !emailProblem(userName)) email = userName;
+  const fields: Fields = {};
+  fieldsIn(USER_SCHEMA.attributes, doc, clear, fields);
+  fieldsIn(ENTERPRISE_SCHEMA.attributes, (doc[ENTERPRISE_URN] ?? {}) as Json, clear, fields);
+  const values = valuesIn(doc);
   const profile: ProfileInput = {
-    username: userName,
-    email,
-    givenName: str(name.givenName),
-    familyName: str(name.familyName),
-    displayName: str(doc.displayName),
-    phone: pickValue(doc.phoneNumbers, ['work', 'mobile']) ?? clear,
-    title: str(doc.title),
-    locale: str(doc.locale ?? doc.preferredLanguage),
-    externalId: str(doc.externalId),
-    employeeNumber: str(enterprise.employeeNumber),
-    department: str(enterprise.department),
-    manager: str(manager?.value),
+    ...(fields as ProfileInput),
+    ...externalIdIn(doc, clear),
+    email: accountEmailOf(values.emails) ?? upnAsEmail(doc, mode) ?? null,
+    phone: accountPhoneOf(values.phoneNumbers),
     kind: kindOf(doc.userType),
   };
-  return {
-    profile,
-    active: typeof doc.active === 'boolean' ? doc.active : undefined,
-    password: typeof doc.password === 'string' && doc.password !== '' ? doc.password : undefined,
-  };
+  return { profile, values, active: typeof doc.active === 'boolean' ? doc.active : undefined };
+}
+
+/**
+ * Directories such as Entra ID send UPNs as userName: on creation without any email, a
+ * userName that is an address becomes the account's email (and so its one work email).
+ */
+function upnAsEmail(doc: Json, mode: 'create' | 'replace'): string | undefined {
+  const userName = typeof doc.userName === 'string' ? doc.userName : undefined;
+  return mode === 'create' && userName && !emailProblem(userName) ? userName : undefined;
 }
 
 function kindOf(userType: unknown): string | undefined {
@@ -96,22 +125,4 @@ function kindOf(userType: unknown): string | undefined {
   const kind = String(userType).trim().toLowerCase();
   if (kind === 'user' || kind === 'requester') return kind;
   throw invalidValue(`userType names the seat pool: "user" or "requester", not "${String(userType)}".`);
-}
-
-function pickValue(list: unknown, preferredTypes: string[]): string | undefined {
-  // scimmy lets null stand in a list of complex values: only objects are values.
-  const values = Array.isArray(list) ? list.filter((v): v is Json => !!v && typeof v === 'object' && !Array.isArray(v)) : [];
-  if (values.length === 0) return undefined;
-  const typed = (t: string) => values.find((v) => String(v.type ?? '').toLowerCase() === t);
-  const chosen = values.find((v) => v.primary === true) ?? preferredTypes.map(typed).find((v) => v) ?? values[0]!;
-  return typeof chosen.value === 'string' ? chosen.value : undefined;
-}
-
-export function stripUndefined<T extends Json>(obj: T): T {
-  for (const key of Object.keys(obj)) {
-    const v = obj[key];
-    if (v === undefined) delete obj[key];
-    else if (v && typeof v === 'object' && !Array.isArray(v)) stripUndefined(v as Json);
-  }
-  return obj;
 }

@@ -1,6 +1,7 @@
 // What directories send that RFC 7643 types differently, normalised before validation:
 // Entra ID's "True"/"False" strings for booleans (its documented SCIM compliance issues),
 // and its enterprise `manager` sent as a plain id instead of {"value": id}.
+import { MULTI_VALUED } from '../../src/users/user-values.js';
 import { ENTERPRISE_URN } from '../urns.js';
 import type { Json } from './user-mapper.js';
 
@@ -32,6 +33,7 @@ function fixKeys(obj: Json, fixes: Fixes): Json {
   return out;
 }
 
+const MULTI_VALUED_NAMES: readonly string[] = MULTI_VALUED.map((n) => n.toLowerCase());
 const VALUE_FIXES: Fixes = new Map([['primary', booleanish]]);
 const ENTERPRISE_FIXES: Fixes = new Map([['manager', managerish]]);
 
@@ -41,8 +43,7 @@ export function normalizeUserQuirks(raw: Json): Json {
     raw,
     new Map<string, (v: unknown) => unknown>([
       ['active', booleanish],
-      ['emails', fixValues],
-      ['phonenumbers', fixValues],
+      ...MULTI_VALUED_NAMES.map((n) => [n, fixValues] as [string, (v: unknown) => unknown]),
       [enterprise, (v) => (v && typeof v === 'object' && !Array.isArray(v) ? fixKeys(v as Json, ENTERPRISE_FIXES) : v)],
       [`${enterprise}:manager`, managerish],
     ]),
@@ -54,6 +55,6 @@ export function normalizePatchValue(attribute: string, value: unknown): unknown 
   const name = attribute.toLowerCase();
   if (name === 'active' || name.endsWith('.primary') || name.endsWith(':active')) return booleanish(value);
   if (name === 'manager' || name.endsWith(':manager')) return managerish(value);
-  if (name === 'emails' || name === 'phonenumbers') return fixValues(Array.isArray(value) ? value : [value]);
+  if (MULTI_VALUED_NAMES.includes(name)) return fixValues(Array.isArray(value) ? value : [value]);
   return value;
 }

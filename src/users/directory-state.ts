@@ -9,7 +9,9 @@ import type { RoleService } from '../roles/role-service.js';
 import type { SeatService } from '../seats/seat-service.js';
 import { verifyPassword } from '../passwords/password-hasher.js';
 import type { ProfileInput } from './user-input.js';
+import { DIRECTORY_FIELDS } from './user-model.js';
 import type { UserView } from './user-presenter.js';
+import type { UserValues } from './user-values.js';
 import type { UserService } from './user-service.js';
 import { externalIdIn, type ExternalIdRef } from '../connections/external-ids.js';
 
@@ -18,6 +20,8 @@ export interface DirectoryState {
   active?: boolean;
   /** The profile fields the directory sends; only those that differ are written. */
   profile: ProfileInput;
+  /** The multi-valued attributes the directory sends (each given one replaced whole). */
+  values?: UserValues;
   /** A plain password to set (SCIM `password`); ignored when it is already the password. */
   password?: string | null;
   /** Exactly the roles the account should hold; the owner role is kept (only a transfer moves it). */
@@ -37,6 +41,7 @@ export interface StateOutcome {
 
 const PROFILE_KEYS: ReadonlyArray<keyof ProfileInput & keyof UserView> = [
   'username', 'email', 'givenName', 'familyName', 'displayName', 'phone', 'department', 'title', 'employeeNumber', 'manager', 'gender', 'birthdate', 'locale', 'kind',
+  ...DIRECTORY_FIELDS,
 ];
 
 /**
@@ -101,6 +106,8 @@ export class DirectoryStateWriter {
       await users.update(tx, id, changed, { origin: 'directory' });
       notes.push(`changed ${Object.keys(changed).join(', ')}`);
     }
+    const changedValues = state.values ? await users.updateValues(tx, id, state.values) : [];
+    if (changedValues.length) notes.push(`changed ${changedValues.join(', ')}`);
     if (state.active === true && current.status === 'inactive') {
       await users.reactivate(tx, id);
       outcome = 'reactivated';

@@ -1,12 +1,12 @@
 // Turns profile input from any path into validated, normalised column values, collecting
 // one message per bad field.
 import { ValidationError, type FieldErrors } from '../errors.js';
-import type { Kind, UserAttributes } from './user-model.js';
+import type { DirectoryField, Kind, UserAttributes } from './user-model.js';
 import {
   birthdateProblem, controlCharacterProblem, emailProblem, kindProblem, localeProblem, normalize, phoneProblem, textProblem, usernameProblem, type Origin,
 } from './user-validation.js';
 
-export interface ProfileInput {
+export interface ProfileInput extends Partial<Record<DirectoryField, string | null>> {
   username?: string | null;
   email?: string | null;
   givenName?: string | null;
@@ -26,7 +26,7 @@ export interface ProfileInput {
 
 export type ProfileColumns = Partial<Pick<UserAttributes,
   'username' | 'usernameNormalized' | 'email' | 'emailNormalized' | 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' |
-  'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'kind'>>;
+  'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'kind' | DirectoryField>>;
 
 const FREE_TEXT: Array<[keyof ProfileInput, string, number]> = [
   ['givenName', 'First name', 255],
@@ -37,12 +37,26 @@ const FREE_TEXT: Array<[keyof ProfileInput, string, number]> = [
   ['employeeNumber', 'Employee number', 64],
   ['manager', 'Manager', 255],
   ['gender', 'Gender', 32],
+  ['nameFormatted', 'Formatted name', 255],
+  ['middleName', 'Middle name', 255],
+  ['honorificPrefix', 'Honorific prefix', 64],
+  ['honorificSuffix', 'Honorific suffix', 64],
+  ['nickName', 'Nickname', 255],
+  ['profileUrl', 'Profile URL', 1024],
+  ['timezone', 'Time zone', 64],
+  ['preferredLanguage', 'Preferred language', 64],
+  ['organization', 'Organization', 255],
+  ['division', 'Division', 255],
+  ['costCenter', 'Cost center', 255],
+  ['managerDisplayName', 'Manager name', 255],
+  ['managerRef', 'Manager reference', 1024],
 ];
 
 const LABELS: Record<keyof ProfileInput, string> = {
   username: 'Username', email: 'Email', givenName: 'First name', familyName: 'Last name', displayName: 'Display name', phone: 'Phone',
   department: 'Department', title: 'Title', employeeNumber: 'Employee number', manager: 'Manager', gender: 'Gender', birthdate: 'Birthdate',
   locale: 'Locale', externalId: 'External id', kind: 'Kind',
+  ...(Object.fromEntries(FREE_TEXT.map(([key, label]) => [key, label])) as Record<DirectoryField, string>),
 };
 
 /** Control characters are refused as sent: trimming must not quietly drop a leading tab or a trailing line break. */

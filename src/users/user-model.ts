@@ -25,6 +25,19 @@ export interface UserAttributes {
   gender: string | null;
   birthdate: string | null;
   locale: string | null;
+  nameFormatted: string | null;
+  middleName: string | null;
+  honorificPrefix: string | null;
+  honorificSuffix: string | null;
+  nickName: string | null;
+  profileUrl: string | null;
+  timezone: string | null;
+  preferredLanguage: string | null;
+  organization: string | null;
+  division: string | null;
+  costCenter: string | null;
+  managerDisplayName: string | null;
+  managerRef: string | null;
   kind: Kind;
   source: UserSource;
   status: UserStatus;
@@ -42,6 +55,13 @@ export interface UserAttributes {
   /** The lower-cased display name the users list sorts by (migrations/006-users-list.ts). */
   sortName: string;
 }
+
+/** Attributes only directories set (the rest of the SCIM User, RFC 7643 §4.1, §4.3). */
+export const DIRECTORY_FIELDS = [
+  'nameFormatted', 'middleName', 'honorificPrefix', 'honorificSuffix', 'nickName', 'profileUrl', 'timezone', 'preferredLanguage',
+  'organization', 'division', 'costCenter', 'managerDisplayName', 'managerRef',
+] as const;
+export type DirectoryField = (typeof DIRECTORY_FIELDS)[number];
 
 const s = (n: number) => ({ type: DataTypes.STRING(n), allowNull: true });
 
@@ -65,6 +85,19 @@ export function defineUserModel(sequelize: Sequelize) {
       gender: s(32),
       birthdate: { type: DataTypes.DATEONLY, allowNull: true },
       locale: s(35),
+      nameFormatted: s(255),
+      middleName: s(255),
+      honorificPrefix: s(64),
+      honorificSuffix: s(64),
+      nickName: s(255),
+      profileUrl: s(1024),
+      timezone: s(64),
+      preferredLanguage: s(64),
+      organization: s(255),
+      division: s(255),
+      costCenter: s(255),
+      managerDisplayName: s(255),
+      managerRef: s(1024),
       kind: { type: DataTypes.STRING(16), allowNull: false },
       source: { type: DataTypes.STRING(16), allowNull: false },
       status: { type: DataTypes.STRING(16), allowNull: false },
@@ -81,7 +114,7 @@ export function defineUserModel(sequelize: Sequelize) {
       sortName: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
     },
     TABLE_OPTIONS,
-  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName'>;
+  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | DirectoryField | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName'>;
 }
 
 export type UserModel = ReturnType<typeof defineUserModel>;

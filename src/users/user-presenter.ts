@@ -1,10 +1,10 @@
 // The only shape of a user that leaves the users service (nothing leaves without a presenter): no password
 // hash, no normalised columns.
 import type { RoleRef } from '../roles/role-service.js';
-import type { UserAttributes } from './user-model.js';
+import type { DirectoryField, UserAttributes } from './user-model.js';
 import type { ExternalIdRef } from '../connections/external-ids.js';
 
-export interface UserView {
+export interface UserView extends Record<DirectoryField, string | null> {
   id: string;
   username: string;
   email: string;
@@ -65,6 +65,19 @@ export function presentUser(u: UserAttributes, roles: readonly RoleRef[], extern
     birthdate: u.birthdate,
     locale: u.locale,
     externalIds: [...externalIds],
+    nameFormatted: u.nameFormatted,
+    middleName: u.middleName,
+    honorificPrefix: u.honorificPrefix,
+    honorificSuffix: u.honorificSuffix,
+    nickName: u.nickName,
+    profileUrl: u.profileUrl,
+    timezone: u.timezone,
+    preferredLanguage: u.preferredLanguage,
+    organization: u.organization,
+    division: u.division,
+    costCenter: u.costCenter,
+    managerDisplayName: u.managerDisplayName,
+    managerRef: u.managerRef,
     kind: u.kind,
     source: u.source,
     status: u.status,

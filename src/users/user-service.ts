@@ -21,9 +21,11 @@ import { missingPermissions, type GuardedChange } from '../roles/dominance.js';
 import { externalIdOf, profileColumns, type ProfileColumns, type ProfileInput } from './user-input.js';
 import { ExternalIds } from '../connections/external-ids.js';
 import { displayNameOf, presentUser, type ClaimsProfile, type SignInAccount, type UserView } from './user-presenter.js';
-import type { UserAttributes, UserSource, UserStatus } from './user-model.js';
+import { DIRECTORY_FIELDS, type DirectoryField, type UserAttributes, type UserSource, type UserStatus } from './user-model.js';
 import { normalize, textProblem, type Origin } from './user-validation.js';
 import { UserSearchIndex } from './user-search-index.js';
+import { UserValueStore } from './user-value-store.js';
+import { checkValues, type MultiValued, type UserValue, type UserValues } from './user-values.js';
 import { sortNameOf, type SearchableProfile } from './user-search-terms.js';
 
 export interface CreateUserOptions {
@@ -44,6 +46,8 @@ export interface CreateUserOptions {
    * caller's transaction, which must mark the invitation accepted.
    */
   seatReserved?: boolean;
+  /** A directory's multi-valued attributes; the account's email and phone are always among them. */
+  values?: UserValues;
 }
 
 export interface UpdateUserOptions {
@@ -70,9 +74,23 @@ function uniqueConflict(field: (typeof UNIQUE_COLUMNS)[number]['field']): Confli
 const EMPTY_PROFILE = {
   givenName: null, familyName: null, displayName: null, phone: null, department: null, title: null, employeeNumber: null,
   manager: null, gender: null, birthdate: null, locale: null,
+  ...Object.fromEntries(DIRECTORY_FIELDS.map((f) => [f, null])) as Record<DirectoryField, null>,
 } as const;
 /** Profile columns the users list searches or sorts by (user-search-terms.ts). */
 const SEARCHED: ReadonlyArray<keyof ProfileColumns> = ['username', 'email', 'givenName', 'familyName', 'displayName', 'phone'];
+
+/** `values` with the account's email and phone among them (as the one work, primary value when there is none). */
+function withContact(values: UserValues, columns: ProfileColumns): UserValues {
+  checkValues(values);
+  const out = { ...values };
+  const add = (attribute: 'emails' | 'phoneNumbers', text: string | null | undefined) => {
+    const list = out[attribute] ?? [];
+    if (text && !list.some((v) => typeof v.value === 'string' && normalize(v.value) === normalize(text))) out[attribute] = [{ value: text, type: 'work', primary: list.some((v) => v.primary) ? false : true }, ...list];
+  };
+  add('emails', columns.email);
+  add('phoneNumbers', columns.phone);
+  return out;
+}
 
 function searchableOf(p: Partial<SearchableProfile>): SearchableProfile {
   return { username: p.username ?? '', email: p.email ?? '', givenName: p.givenName ?? null, familyName: p.familyName ?? null, displayName: p.displayName ?? null, phone: p.phone ?? null };
@@ -95,10 +113,14 @@ export class UserService {
   ) {
     this.searchIndex = new UserSearchIndex(models);
     this.externalIds = new ExternalIds(models);
+    this.values = new UserValueStore(models.sql);
   }
 
   /** Each account's externalId per provisioning connection (not unique: RFC 7643 §3.1). */
   private readonly externalIds: ExternalIds;
+
+  /** The multi-valued attributes directories keep on accounts. */
+  private readonly values: UserValueStore;
 
   /** The users list's sort name and search terms, written with every profile change. */
   private readonly searchIndex: UserSearchIndex;
@@ -252,6 +274,7 @@ export class UserService {
     }
     await this.searchIndex.replace(tx, row.id, searchableOf(columns), true);
     if (externalId) await this.externalIds.set(tx, row.id, tx.connectionId!, externalId);
+    await this.values.write(tx, row.id, withContact(options.values ?? {}, columns), {});
     const roles = await this.roles.grantOnCreate(tx, row.id, options.roleIds ?? [], allowOwner);
     await this.audit.record(
       tx,
@@ -301,6 +324,8 @@ export class UserService {
         ),
       );
       if (searchChanged) await this.searchIndex.replace(tx, id, searchable);
+      if (emailChanged) await this.values.follow(tx, id, 'emails', user.email, columns.email ?? null);
+      if (columns.phone !== undefined && columns.phone !== user.phone) await this.values.follow(tx, id, 'phoneNumbers', user.phone, columns.phone);
       if (emailChanged) await this.seats.addressReleased(tx, user.emailNormalized);
       const visible: string[] = changed.filter((k) => !k.endsWith('Normalized'));
       if (externalIdChange) visible.push('externalId');
@@ -364,6 +389,7 @@ export class UserService {
         ),
       );
       await this.searchIndex.replace(tx, id, searchable);
+      await this.values.follow(tx, id, 'emails', user.email, columns.email ?? null);
       await this.seats.addressReleased(tx, user.emailNormalized);
     } else {
       await this.models.User.update({ emailVerified: true, version: user.version + 1, updatedAt: now }, { where: { id }, transaction: tx.transaction });
@@ -376,6 +402,35 @@ export class UserService {
 
   async recordSignIn(id: string): Promise<void> {
     await this.models.sql.write('UPDATE users SET last_sign_in_at = ? WHERE id = ?', [this.clock.now(), id]);
+  }
+
+  // ---- multi-valued attributes -----------------------------------------------------
+
+  /** Each account's multi-valued attributes (accounts with none are absent). */
+  async valuesOf(ids: readonly string[], ctx?: Context): Promise<Map<string, UserValues>> {
+    return this.values.read(ids, ctx);
+  }
+
+  /** The value an account marks primary, else its first (an OIDC address or phone claim). */
+  async primaryValue(id: string, attribute: 'addresses' | 'phoneNumbers'): Promise<UserValue | null> {
+    const list = (await this.values.read([id])).get(id)?.[attribute] ?? [];
+    return list.find((v) => v.primary === true) ?? list[0] ?? null;
+  }
+
+  /**
+   * Replaces the given attributes' values (a directory's write) on an account the caller
+   * locked in `tx`. The caller keeps the account's email and phone among them (it chose the
+   * account's email and phone from the same values).
+   */
+  async updateValues(tx: TxContext, id: string, values: UserValues): Promise<MultiValued[]> {
+    authorize(tx.actor, 'users.manage');
+    checkValues(values);
+    const changed = await this.values.write(tx, id, values);
+    if (changed.length === 0) return changed;
+    await this.models.sql.write('UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?', [this.clock.now(), id], tx);
+    const user = await this.models.User.findByPk(id, { attributes: ['username'], transaction: tx.transaction });
+    await this.audit.record(tx, 'user.updated', { fields: changed }, { type: 'user', id, label: user?.username ?? id });
+    return changed;
   }
 
   // ---- status transitions -------------------------------------------------------------

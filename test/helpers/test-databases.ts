@@ -74,7 +74,9 @@ export async function clearDatabase(db: Database): Promise<void> {
   const tables = (await db.sequelize.getQueryInterface().showAllTables()).map((t) => (typeof t === 'string' ? t : (t as { tableName: string }).tableName));
   // Signing keys and the internal settings (encryption and cookie keys) live as long as the suite's services.
   const keep = new Set([MIGRATIONS_TABLE, 'roles', 'role_permissions', 'seat_pools', 'oidc_keys', 'settings']);
-  await db.transactions.run({ actor: { userId: null, label: 'test', permissions: new Set() }, source: 'system', ip: null }, async ({ transaction }) => {
+  // Unbounded: after a large import (tens of thousands of accounts and their values) the
+  // deletes take longer than a request's statement timeout.
+  await db.unbounded(() => db.transactions.run({ actor: { userId: null, label: 'test', permissions: new Set() }, source: 'system', ip: null }, async ({ transaction }) => {
     const run = (sql: string) => db.sequelize.query(sql, { transaction });
     if (db.dialect === 'mysql') await run('SET FOREIGN_KEY_CHECKS = 0');
     for (const table of tables) if (!keep.has(table)) await run(`DELETE FROM ${table}`);
@@ -83,5 +85,5 @@ export async function clearDatabase(db: Database): Promise<void> {
     await run('DELETE FROM roles WHERE builtin IS NULL');
     await run('UPDATE seat_pools SET seat_limit = NULL, in_use = 0');
     if (db.dialect === 'mysql') await run('SET FOREIGN_KEY_CHECKS = 1');
-  });
+  }));
 }
