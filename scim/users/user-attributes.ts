@@ -24,8 +24,8 @@ export const USER_ATTRIBUTES: ResourceAttributes = {
     active: { kind: 'boolean', whenTrue: "u.status = 'active'" },
     emails: {
       kind: 'multi',
-      scope: { type: 'row', presence: null },
-      subs: { value: text('u.email', { normalized: 'u.email_normalized', nullable: false }), type: constant('work'), primary: constant(true) },
+      scope: { type: 'row', presence: 'u.email IS NOT NULL' },
+      subs: { value: text('u.email', { normalized: 'u.email_normalized' }), type: constant('work'), primary: constant(true) },
     },
     phonenumbers: {
       kind: 'multi',

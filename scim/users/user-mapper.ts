@@ -31,7 +31,7 @@ export function toScimUser(u: UserView, baseUrl: string): Json {
     preferredLanguage: u.locale ?? undefined,
     locale: u.locale ?? undefined,
     active: u.status === 'active',
-    emails: [{ value: u.email, type: 'work', primary: true }],
+    emails: u.email ? [{ value: u.email, type: 'work', primary: true }] : undefined,
     phoneNumbers: u.phone ? [{ value: u.phone, type: 'work', primary: true }] : undefined,
     groups: u.roles.map((r) => ({ value: r.id, display: r.name, $ref: `${baseUrl}/Groups/${r.id}`, type: 'direct' })),
     [ENTERPRISE_URN]: hasEnterprise ? enterprise : undefined,
