@@ -53,6 +53,9 @@ describeEachDatabase(
       expect(withAddress).to.include(b.id).and.not.include(a.id).and.not.include(c.id);
       const byName = json(await scim.get(`/Users?${filterQuery('userName eq "jdoe"')}`).expect(200));
       expect(byName.Resources.map((r: { id: string }) => r.id)).to.deep.equal([a.id]);
+      const list = await admin.get('/admin/users?sort=email');
+      expect(list.status).to.equal(200);
+      expect(list.text).to.match(/<tr data-id="[^"]+"><td><a href="\/admin\/users\/[^"]+">jdoe<\/a><\/td><td>.*?<\/td><td><span class="muted">no email<\/span><\/td>/);
       // Sorting by email walks accounts with and without one.
       expect(json(await scim.get('/Users?sortBy=emails.value').expect(200)).totalResults).to.equal(4);
     });
