@@ -14,8 +14,9 @@ export async function findAccount(services: Services, sub: string): Promise<Acco
       const scopes = new Set((scope ?? '').split(' '));
       const claims: Record<string, unknown> = {
         sub: user.id,
-        email: user.email,
-        email_verified: user.emailVerified,
+        // An account without an address has neither claim: an application must not read
+        // null as an address, nor a verified flag about nothing.
+        ...(user.email ? { email: user.email, email_verified: user.emailVerified } : {}),
         name: user.name,
         given_name: user.givenName ?? undefined,
         family_name: user.familyName ?? undefined,

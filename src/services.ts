@@ -168,6 +168,10 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const roleMembers = new RoleMembershipService(models, roles, audit, clock, tx);
   // Forgotten password: ends every session through the revoker chain (SPEC "Sign-in").
   const passwordResets = new PasswordResetService(models, users, revokers, outbox, settings, audit, clock, tx, config.publicUrl, emailChanges, notices);
+  // An account provisioned without an address gets the activation its creation could not send once it is given one.
+  users.whenEmailAdded(async (t, user) => {
+    await passwordResets.activateOnNewAddress(t, user);
+  });
   // LDAP sync and CSV import (issue 8): accounts only through the users service; accounts
   // synced from LDAP sign in by a bind to the directory.
   const directoryState = new DirectoryStateWriter(users, roles, seats);

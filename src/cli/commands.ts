@@ -90,7 +90,7 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
       const status = s(v.status);
       if (status && !(USER_STATUSES as readonly string[]).includes(status)) throw new ValidationError({ status: `Status must be one of ${USER_STATUSES.join(', ')}.` });
       const users = await services.users.list({ status: status as UserStatus | undefined, limit: Number(s(v.limit) ?? 100) || 100 });
-      return table([['USERNAME', 'EMAIL', 'KIND', 'STATUS', 'ROLES', 'ID'], ...users.map((u) => [u.username, u.email, u.kind, u.status, u.roles.map((r) => r.name).join(','), u.id])]);
+      return table([['USERNAME', 'EMAIL', 'KIND', 'STATUS', 'ROLES', 'ID'], ...users.map((u) => [u.username, u.email ?? '-', u.kind, u.status, u.roles.map((r) => r.name).join(','), u.id])]);
     },
   },
 

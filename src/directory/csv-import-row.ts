@@ -62,7 +62,7 @@ export class RowPreparer {
       input[column] = value === '' ? null : value;
     }
     try {
-      profileColumns(input, 'directory', this.today, isNew);
+      profileColumns(input, 'directory', this.today, isNew ? 'new-from-directory' : 'change');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       Object.assign(problems, err.fields);

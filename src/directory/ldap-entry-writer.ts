@@ -26,7 +26,8 @@ export interface KnownAccount {
   status: UserStatus;
   version: number;
   externalId: string | null;
-  email: string;
+  /** Normalised; null for an account without an address. */
+  email: string | null;
   fingerprint: string | null;
   userVersion: number | null;
   missingSince: boolean;
@@ -65,7 +66,7 @@ export class LdapEntryWriter {
   async loadKnown(): Promise<KnownAccounts> {
     await this.connections.ensureBuiltin('ldap');
     const rows = await this.models.sequelizeQuery<{
-      id: string; status: UserStatus; version: number | string; external_id_normalized: string | null; email_normalized: string;
+      id: string; status: UserStatus; version: number | string; external_id_normalized: string | null; email_normalized: string | null;
       fingerprint: string | null; user_version: number | string | null; missing_since: unknown;
     }>(
       `SELECT u.id, u.status, u.version, x.external_id_normalized, u.email_normalized, la.fingerprint, la.user_version, la.missing_since
@@ -144,7 +145,7 @@ export class LdapEntryWriter {
         const user = await this.users.create(tx, mapped.profile, { source: 'ldap', origin: 'directory', roleIds: mapped.roleIds });
         const now = this.clock.now();
         await this.models.LdapAccount.create({ userId: user.id, dn: mapped.dn, fingerprint: mapped.fingerprint, userVersion: user.version, missingSince: null, syncedAt: now }, { transaction: tx.transaction });
-        return { id: user.id, status: user.status, version: user.version, externalId: normalize(mapped.externalId!), email: normalize(user.email), fingerprint: mapped.fingerprint, userVersion: user.version, missingSince: false };
+        return { id: user.id, status: user.status, version: user.version, externalId: normalize(mapped.externalId!), email: user.email === null ? null : normalize(user.email), fingerprint: mapped.fingerprint, userVersion: user.version, missingSince: false };
       },
       { type: 'user', label: mapped.label },
     );
@@ -178,6 +179,6 @@ export class LdapEntryWriter {
   private remember(known: KnownAccounts, account: KnownAccount): void {
     known.all.push(account);
     if (account.externalId) known.byExternalId.set(account.externalId, [...(known.byExternalId.get(account.externalId) ?? []), account]);
-    known.byEmail.set(account.email, account);
+    if (account.email) known.byEmail.set(account.email, account);
   }
 }

@@ -132,8 +132,10 @@ export function ldapSettingsProblems(s: LdapSettings, roles: ReadonlyArray<{ id:
   }
   for (const field of MAPPED_FIELDS) {
     const name = s.attributes[field];
+    // Only the external id is required (it matches entries to accounts); entries without an
+    // email attribute, or a directory that keeps none, make accounts without an address.
     if (!name) {
-      if (field === 'email' || field === 'externalId') errors[`attr_${field}`] = field === 'email' ? 'The email attribute is required (accounts need an email).' : 'The external id attribute is required (entryUUID, or objectGUID for Active Directory).';
+      if (field === 'externalId') errors.attr_externalId = 'The external id attribute is required (entryUUID, or objectGUID for Active Directory).';
     } else if (!ATTRIBUTE.test(name)) errors[`attr_${field}`] = 'An attribute name has letters, digits and dashes (or is an OID).';
   }
   if (s.kind.mode === 'attribute') {

@@ -168,8 +168,10 @@ export class LdapSyncService {
           report('deactivating');
           for (let i = 0; i < missing.length; i += 200) {
             const slice: KnownAccount[] = missing.slice(i, i + 200);
-            const outcomes = await applyInOrder(slice, (account) => this.writer.deactivateMissing(ctx, account, account.email));
-            outcomes.forEach((o, j) => this.count(o, slice[j]!.email, 0, counters, record, runId));
+            // Reports name them by address, else (an account without one) by id.
+            const labelOf = (account: KnownAccount) => account.email ?? account.id;
+            const outcomes = await applyInOrder(slice, (account) => this.writer.deactivateMissing(ctx, account, labelOf(account)));
+            outcomes.forEach((o, j) => this.count(o, labelOf(slice[j]!), 0, counters, record, runId));
             await flush();
           }
         }

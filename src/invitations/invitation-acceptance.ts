@@ -19,7 +19,7 @@ import { passwordProblem } from '../passwords/password-policy.js';
 import type { EmailConfirmations } from '../registration/email-confirmations.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { UserService } from '../users/user-service.js';
-import { displayNameOf, type UserView } from '../users/user-presenter.js';
+import { addressOf, displayNameOf, type UserView } from '../users/user-presenter.js';
 import type { InvitationCreator } from './invitation-creator.js';
 import {
   InvitationAlreadyUsed, InvitationCancelled, InvitationExpired, InvitationLinkError, InvitationNotFound, InvitationSuperseded,
@@ -151,12 +151,13 @@ export class InvitationAcceptance {
   private async notifyInviter(ctx: Context, invitation: InvitationAttributes, user: UserView, roleNames: string[]): Promise<void> {
     if (!invitation.invitedBy) return;
     const inviter = await this.models.User.findByPk(invitation.invitedBy, { transaction: ctx.transaction });
-    if (!inviter || inviter.status !== 'active') return;
+    // An inviter a directory made without an address hears nothing.
+    if (!inviter || inviter.status !== 'active' || !inviter.email) return;
     const organizationName = await this.settings.get('organizationName', ctx);
     await this.outbox.enqueue(
       ctx,
       inviter.email,
-      invitationAcceptedMail({ organizationName, inviterName: displayNameOf(inviter), inviteeName: user.name, inviteeEmail: user.email, roleNames }),
+      invitationAcceptedMail({ organizationName, inviterName: displayNameOf(inviter), inviteeName: user.name, inviteeEmail: addressOf(user), roleNames }),
     );
   }
 

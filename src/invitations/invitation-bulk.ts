@@ -250,7 +250,7 @@ export class InvitationBulk {
     const found = new Set<string>();
     for (let i = 0; i < emails.length; i += LOOKUP_CHUNK) {
       const rows = await this.models.User.findAll({ attributes: ['emailNormalized'], where: { emailNormalized: { [Op.in]: emails.slice(i, i + LOOKUP_CHUNK) } } });
-      rows.forEach((r) => found.add(r.emailNormalized));
+      for (const r of rows) if (r.emailNormalized) found.add(r.emailNormalized);
     }
     return found;
   }

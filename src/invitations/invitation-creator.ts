@@ -260,7 +260,7 @@ export class InvitationCreator {
   private async accountsAmong(ctx: Context, emails: string[]): Promise<Set<string>> {
     if (!emails.length) return new Set();
     const rows = await this.models.User.findAll({ attributes: ['emailNormalized'], where: { emailNormalized: { [Op.in]: emails } }, transaction: ctx.transaction });
-    return new Set(rows.map((r) => r.emailNormalized));
+    return new Set(rows.flatMap((r) => (r.emailNormalized ? [r.emailNormalized] : [])));
   }
 
   /** "address kind" of live invitations to these addresses: those already hold a seat. */

@@ -24,6 +24,8 @@ import { displayNameOf, type UserView } from '../users/user-presenter.js';
 import { emailProblem, normalize } from '../users/user-validation.js';
 import { passwordProblem } from './password-policy.js';
 import { EqualTiming } from '../equal-timing.js';
+import { awaitsActivation } from '../users/sign-in-readiness.js';
+import { accountByAddress } from '../users/account-by-address.js';
 
 /** SPEC "Sign-in": the link works for 30 minutes. */
 export const RESET_LINK_MINUTES = 30;
@@ -108,7 +110,7 @@ export class PasswordResetService {
   private requestLink(ctx: Context, address: string): Promise<ResetRequestOutcome> {
     return this.transactions.run(ctx, async (tx) => {
       const now = this.clock.now();
-      const user = await this.models.User.findOne({ attributes: ['id', 'status', 'username', 'email', 'emailVerified', 'displayName', 'givenName', 'familyName'], where: { emailNormalized: normalize(address) }, transaction: tx.transaction });
+      const user = await accountByAddress(this.models, normalize(address), tx.transaction);
       if (!user) {
         // At most MAX_LIVE_LINKS such notices per address per link lifetime: the form must not flood a mailbox.
         const recent = await this.models.MailOutbox.count({ where: { toAddress: address, template: 'password-reset-no-account', createdAt: { [Op.gt]: addMs(now, -RESET_LINK_MINUTES * MINUTE_MS) } }, transaction: tx.transaction });
@@ -161,16 +163,20 @@ export class PasswordResetService {
   /**
    * Mails a new account its first set-password link (the activation email of SPEC "SCIM
    * 2.0"), inside the transaction that creates the account, so a creation that rolls back
-   * sends nothing. The link is a reset link that lives ACTIVATION_LINK_HOURS.
+   * sends nothing. The link is a reset link that lives ACTIVATION_LINK_HOURS. An account
+   * without an address gets nothing now: its activation goes out when it is given one
+   * (activateOnNewAddress). Returns whether it was sent.
    */
-  async sendActivation(tx: TxContext, user: UserView): Promise<void> {
+  async sendActivation(tx: TxContext, user: UserView): Promise<boolean> {
+    const address = user.email;
+    if (!address) return false;
     const now = this.clock.now();
     const token = newToken();
     const expiresAt = addMs(now, ACTIVATION_LINK_HOURS * HOUR_MS);
     await this.models.PasswordReset.create({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt }, { transaction: tx.transaction });
     await this.outbox.enqueue(
       tx,
-      user.email,
+      address,
       accountActivationMail({
         organizationName: await this.settings.get('organizationName', tx),
         name: user.name,
@@ -181,6 +187,18 @@ export class PasswordResetService {
       }),
     );
     await this.audit.record(tx, 'password.activation_sent', { expiresAt: expiresAt.toISOString() }, { type: 'user', id: user.id, label: user.username });
+    return true;
+  }
+
+  /**
+   * An account provisioned without an address is given one (by its directory, a CSV file or
+   * an admin): under the activation-email setting, the activation its creation could not
+   * send goes out now — once, as only the change from no address to one calls this, and
+   * only while the account is active and still has no password.
+   */
+  async activateOnNewAddress(tx: TxContext, user: UserView): Promise<boolean> {
+    if (!awaitsActivation(user, await this.settings.get('provisionedCredentialMode', tx))) return false;
+    return this.sendActivation(tx, user);
   }
 
   /** Links are built from PUBLIC_URL only, never from the request's Host header. */

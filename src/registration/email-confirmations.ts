@@ -7,7 +7,7 @@ import { addMs, HOUR_MS, type Clock } from '../clock.js';
 import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
-import { DomainError } from '../errors.js';
+import { DomainError, InvalidTransition } from '../errors.js';
 import { hashToken, newToken } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { Outbox } from '../mail/outbox.js';
@@ -58,6 +58,8 @@ export class EmailConfirmations {
 
   /** Issues a new link (older unused ones die) and mails it, in the caller's transaction. */
   async issue(ctx: Context, user: Pick<UserView, 'id' | 'email' | 'name' | 'username'>, purpose: ConfirmationPurpose): Promise<void> {
+    const address = user.email;
+    if (!address) throw new InvalidTransition('This account has no email address to confirm.');
     await this.transactions.run(ctx, async (tx) => {
       const now = this.clock.now();
       const token = newToken();
@@ -65,7 +67,7 @@ export class EmailConfirmations {
       await this.models.EmailConfirmation.destroy({ where: { userId: user.id, usedAt: null }, transaction: tx.transaction });
       await this.models.EmailConfirmation.create({ userId: user.id, purpose, tokenHash: hashToken(token), createdAt: now, expiresAt }, { transaction: tx.transaction });
       const organizationName = await this.settings.get('organizationName', tx);
-      await this.outbox.enqueue(tx, user.email, confirmationMail({ organizationName, name: user.name, confirmUrl: this.confirmUrl(token), expiresAt, purpose }));
+      await this.outbox.enqueue(tx, address, confirmationMail({ organizationName, name: user.name, confirmUrl: this.confirmUrl(token), expiresAt, purpose }));
       await this.audit.record(tx, 'registration.confirmation_sent', { purpose, expiresAt: expiresAt.toISOString() }, { type: 'user', id: user.id, label: user.username });
     });
   }

@@ -24,6 +24,8 @@ import type { EmailConfirmations } from './email-confirmations.js';
 import { PUBLIC_PATHS } from './public-paths.js';
 import { EqualTiming } from '../equal-timing.js';
 import { alreadyHaveAccountMail, registrationNoSeatsMail, registrationWelcomeMail } from './registration-mail.js';
+import { accountByAddress } from '../users/account-by-address.js';
+import { addressOf } from '../users/user-presenter.js';
 
 export interface RegistrationInput {
   name: string;
@@ -93,7 +95,7 @@ export class RegistrationService {
     const emailNormalized = normalize(email);
     // An expired, unconfirmed self-registration of this address must not block a new one.
     await this.removeExpiredUnconfirmed(ctx, emailNormalized);
-    const existing = await this.models.User.findOne({ where: { emailNormalized } });
+    const existing = await accountByAddress(this.models, emailNormalized);
     if (existing) {
       // The same work as a new registration (one argon2 hash), so timing tells nothing either.
       await hashPassword(password);
@@ -113,7 +115,7 @@ export class RegistrationService {
       }
       if (err instanceof Conflict && err.field === 'email') {
         // A parallel registration of the same address won the race.
-        const winner = await this.models.User.findOne({ where: { emailNormalized } });
+        const winner = await accountByAddress(this.models, emailNormalized);
         if (winner) await this.answerExisting(ctx, winner);
         return 'raced';
       }
@@ -151,7 +153,7 @@ export class RegistrationService {
         await this.confirmations.issue(tx, user, 'registration');
       } else {
         const organizationName = await this.settings.get('organizationName', tx);
-        await this.outbox.enqueue(tx, user.email, registrationWelcomeMail({ organizationName, name: user.name, signInUrl: this.publicUrl + PUBLIC_PATHS.signIn }));
+        await this.outbox.enqueue(tx, addressOf(user), registrationWelcomeMail({ organizationName, name: user.name, signInUrl: this.publicUrl + PUBLIC_PATHS.signIn }));
       }
     });
   }
@@ -176,7 +178,7 @@ export class RegistrationService {
     const address = String(email ?? '').trim();
     const problem = emailProblem(address);
     if (problem) throw new ValidationError({ email: problem });
-    const user = await this.models.User.findOne({ where: { emailNormalized: normalize(address) } });
+    const user = await accountByAddress(this.models, normalize(address));
     if (!user) return;
     let purpose: ConfirmationPurpose | null = null;
     if (user.status === 'unconfirmed') purpose = user.source === 'registration' ? 'registration' : 'admin';
@@ -205,7 +207,8 @@ export class RegistrationService {
       const done = await this.transactions.run(SYSTEM(ctx, 'registration cleanup'), async (tx) => {
         // Checked again under the row lock: a confirmation or a new link may have come in.
         const user = await this.models.User.findByPk(id, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
-        if (!user || user.status !== 'unconfirmed' || user.source !== 'registration') return false;
+        // Self-registration always gives an address; an account without one was never registered.
+        if (!user || user.status !== 'unconfirmed' || user.source !== 'registration' || !user.emailNormalized) return false;
         if ((await this.expiredRegistrations(user.emailNormalized, tx)).length === 0) return false;
         await this.users.delete(tx, id);
         await this.audit.record(tx, 'registration.expired_removed', { email: user.email }, { type: 'user', id, label: user.username });

@@ -11,7 +11,7 @@ import { hashToken, newToken } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { RoleService } from '../roles/role-service.js';
 import type { UserService } from '../users/user-service.js';
-import type { UserView } from '../users/user-presenter.js';
+import { addressOf, type UserView } from '../users/user-presenter.js';
 import type { Outbox } from '../mail/outbox.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { ownerWelcomeMail } from '../mail/templates/owner-welcome.js';
@@ -92,7 +92,7 @@ export class SetupService {
       await this.models.SetupToken.update({ usedAt: this.clock.now() }, { where: { usedAt: null }, transaction: tx.transaction });
       await this.audit.record(tx, 'setup.owner_created', {}, { type: 'user', id: owner.id, label: owner.username });
       const organizationName = await this.settings.get('organizationName', tx);
-      await this.outbox.enqueue(tx, owner.email, ownerWelcomeMail({ organizationName, name: owner.name, adminUrl: `${this.options.publicUrl}/` }));
+      await this.outbox.enqueue(tx, addressOf(owner), ownerWelcomeMail({ organizationName, name: owner.name, adminUrl: `${this.options.publicUrl}/` }));
       return owner;
     });
   }

@@ -59,14 +59,14 @@ export class TotpService {
     if (user.totpEnabledAt) throw new InvalidTransition('Two-step verification is already on. Turn it off first to set up a new app.');
     const secret = new OTPAuth.Secret({ size: 20 }).base32;
     await this.models.User.update({ totpSecret: (await this.secrets()).seal(secret) }, { where: { id: userId } });
-    return this.describe(user.email, secret);
+    return this.describe(user.email ?? user.username, secret);
   }
 
   /** The pending enrolment again (re-rendering the page after a wrong code). */
   async pendingEnrolment(userId: string): Promise<Enrolment | null> {
     const user = await this.models.User.findByPk(userId);
     if (!user?.totpSecret || user.totpEnabledAt) return null;
-    return this.describe(user.email, (await this.secrets()).open(user.totpSecret));
+    return this.describe(user.email ?? user.username, (await this.secrets()).open(user.totpSecret));
   }
 
   /** Confirms the pending secret with a code; returns the recovery codes (shown once). */
@@ -131,8 +131,9 @@ export class TotpService {
     return totp.validate({ token: (code ?? '').replace(/\s/g, ''), timestamp: this.clock.now().getTime(), window: 1 }) !== null;
   }
 
-  private async describe(email: string, secret: string): Promise<Enrolment> {
-    const totp = new OTPAuth.TOTP({ issuer: this.issuer, label: email, secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+  /** `label` names the account in the authenticator app: its address, else its username. */
+  private async describe(label: string, secret: string): Promise<Enrolment> {
+    const totp = new OTPAuth.TOTP({ issuer: this.issuer, label, secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
     const uri = totp.toString();
     return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1 }) };
   }

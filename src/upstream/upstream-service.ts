@@ -18,7 +18,8 @@ import type { UserService } from '../users/user-service.js';
 import type { UserView } from '../users/user-presenter.js';
 import { AccountNotActive, type SignInService } from '../signin/sign-in-service.js';
 import { authorize } from '../roles/authorize.js';
-import { textProblem } from '../users/user-validation.js';
+import { normalize, textProblem } from '../users/user-validation.js';
+import { accountByAddress } from '../users/account-by-address.js';
 import type { UpstreamProviderAttributes } from './upstream-models.js';
 import { EmailLinkPolicy } from './email-link-policy.js';
 
@@ -206,9 +207,11 @@ export class UpstreamService {
     // A refused seat rolls everything back and is audited by the seat service; a refused
     // link commits its audit event alone, then is answered.
     const outcome = await this.seats.runTakingSeat(this.systemOf(ctx, provider), async (tx): Promise<UpstreamOutcome | { refused: string }> => {
-      let user = await this.users.findByLogin(email, tx);
-      if (user && user.email.toLowerCase() !== email.toLowerCase()) user = null; // matched a username, not the email
-      if (user) {
+      // By address only: never the account whose username this is, nor one without an address.
+      const match = await accountByAddress(this.models, normalize(email), tx.transaction);
+      let user: UserView;
+      if (match) {
+        user = await this.users.get(match.id, tx);
         const verdict = await this.linkPolicy.judge(tx, provider, user.id);
         if (!verdict.allowed) {
           await this.audit.record(tx, 'upstream.link_refused', { provider: provider.label, subject, reason: verdict.reason }, { type: 'user', id: user.id, label: user.username });
@@ -216,7 +219,7 @@ export class UpstreamService {
         }
         if (verdict.needsPassword) {
           this.usable(user);
-          return { pending: { providerId, providerLabel: provider.label, subject, userId: user.id, email: user.email } };
+          return { pending: { providerId, providerLabel: provider.label, subject, userId: user.id, email: match.email } };
         }
       } else {
         if (!(provider.createAccounts || (await this.registrationAllows(email)))) {
@@ -256,7 +259,7 @@ export class UpstreamService {
         if (linked.userId === user.id) return { user: this.usable(user) };
         return { refused: `This ${provider.label} identity is linked to another account.` };
       }
-      if (user.email.toLowerCase() !== pending.email.toLowerCase()) return { refused: `The account's email address changed meanwhile. Start the sign-in again.` };
+      if (user.email?.toLowerCase() !== pending.email.toLowerCase()) return { refused: `The account's email address changed meanwhile. Start the sign-in again.` };
       const verdict = await this.linkPolicy.judge(tx, provider, user.id);
       if (!verdict.allowed) {
         await this.audit.record(tx, 'upstream.link_refused', { provider: provider.label, subject: pending.subject, reason: verdict.reason }, { type: 'user', id: user.id, label: user.username });

@@ -15,7 +15,8 @@ import { normalize } from './user-validation.js';
 interface Account {
   id: string;
   username: string;
-  email: string;
+  /** Null: the account has no address, and hears nothing. */
+  email: string | null;
 }
 
 /** A change someone else made to an account's credentials, in the notice's words. */
@@ -67,19 +68,24 @@ export class AccountNotices {
   /**
    * Someone else changed the account's email: the old address is told, with a link that
    * puts it back and signs everyone out — the takeover path is "change the email, then
-   * reset the password", and the old mailbox is the one its real owner still reads.
+   * reset the password", and the old mailbox is the one its real owner still reads. An
+   * address removed (a directory may) is told the same way, so removing and then setting
+   * an address cannot bypass it. An account that had no address has nobody to tell.
    */
-  async emailChanged(tx: TxContext, user: Account, newEmail: string, changedAt: Date): Promise<void> {
+  async emailChanged(tx: TxContext, user: Account, newEmail: string | null, changedAt: Date): Promise<void> {
     if (!user.email) return;
-    const link = await this.emailChanges.issue(tx, { userId: user.id, oldEmail: user.email, newEmail, changedByLabel: tx.actor.label, changedAt }, 'change');
-    await this.send(tx, user.email, (organizationName) => ({
+    const oldEmail = user.email;
+    const link = await this.emailChanges.issue(tx, { userId: user.id, oldEmail, newEmail, changedByLabel: tx.actor.label, changedAt }, 'change');
+    await this.send(tx, oldEmail, (organizationName) => ({
       template: 'email-changed',
-      subject: `The email address of your ${organizationName} account was changed`,
+      subject: `The email address of your ${organizationName} account was ${newEmail ? 'changed' : 'removed'}`,
       greeting: `Hello ${user.username},`,
       paragraphs: [
-        `${tx.actor.label} changed the email address of your account ${user.username} from ${user.email} to ${newEmail}. Mail about the account, password resets included, now goes there once it is confirmed.`,
+        newEmail
+          ? `${tx.actor.label} changed the email address of your account ${user.username} from ${oldEmail} to ${newEmail}. Mail about the account, password resets included, now goes there once it is confirmed.`
+          : `${tx.actor.label} removed the email address ${oldEmail} from your account ${user.username}. The account receives no mail now, and its password cannot be reset by email.`,
         `For ${EMAIL_CHANGE_WATCH_DAYS} days this address is told of every password reset.`,
-        `If you did not expect this, use the link below within ${EMAIL_CHANGE_WATCH_DAYS} days: it puts ${user.email} back and signs everyone out of the account.`,
+        `If you did not expect this, use the link below within ${EMAIL_CHANGE_WATCH_DAYS} days: it puts ${oldEmail} back and signs everyone out of the account.`,
       ],
       action: { label: "It wasn't me: restore my address", url: link },
     }));
@@ -89,7 +95,7 @@ export class AccountNotices {
    * A password reset was asked for an account whose email someone else changed in the
    * last week: every old address hears of it, with a fresh "it wasn't me" link.
    */
-  async passwordResetAsked(tx: TxContext, user: Account): Promise<void> {
+  async passwordResetAsked(tx: TxContext, user: Account & { email: string }): Promise<void> {
     const changes = await this.emailChanges.watched(tx, user.id);
     const told = new Set<string>([normalize(user.email)]);
     for (const change of changes) {

@@ -9,7 +9,8 @@ export interface EmailChangeAttributes {
   id: number;
   userId: string;
   oldEmail: string;
-  newEmail: string;
+  /** Null: the address was removed (a directory may leave an account without one). */
+  newEmail: string | null;
   changedByLabel: string;
   changedAt: Date;
   mailedFor: EmailChangeMail;
@@ -25,7 +26,7 @@ export function defineEmailChangeModel(sequelize: Sequelize) {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
       userId: { type: DataTypes.STRING(36), allowNull: false },
       oldEmail: { type: DataTypes.STRING(320), allowNull: false },
-      newEmail: { type: DataTypes.STRING(320), allowNull: false },
+      newEmail: { type: DataTypes.STRING(320), allowNull: true },
       changedByLabel: { type: DataTypes.STRING(255), allowNull: false },
       changedAt: { type: DataTypes.DATE(3), allowNull: false },
       mailedFor: { type: DataTypes.STRING(16), allowNull: false },

@@ -21,7 +21,8 @@ export const EMAIL_RESTORE_PATH = '/email/restore';
 export interface EmailChange {
   userId: string;
   oldEmail: string;
-  newEmail: string;
+  /** Null: the address was removed. */
+  newEmail: string | null;
   changedByLabel: string;
   changedAt: Date;
 }
@@ -72,7 +73,7 @@ export class EmailChanges {
       where: { userId: user.id, mailedFor: 'change', ...(lastRestore ? { createdAt: { [Op.gt]: lastRestore } } : {}) },
       transaction: tx.transaction,
     });
-    return rows.some((r) => normalize(r.newEmail) === normalize(user.email));
+    return rows.some((r) => r.newEmail !== null && normalize(r.newEmail) === normalize(user.email));
   }
 
   /** The row a token names and whether it can restore now. */

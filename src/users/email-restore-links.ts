@@ -31,7 +31,8 @@ const PROBLEMS: Record<Exclude<RestoreLinkState, 'usable'>, () => RestoreLinkErr
 export interface RestorePreview {
   username: string;
   oldEmail: string;
-  newEmail: string;
+  /** Null: the change removed the address. */
+  newEmail: string | null;
   changedBy: string;
 }
 

@@ -63,6 +63,7 @@ export class ReactivationLinks {
     return this.transactions.run(ctx, async (tx) => {
       const user = await this.users.getForUpdate(tx, userId);
       if (user.status !== 'inactive') throw new InvalidTransition(`Only inactive accounts can be reactivated; this one is ${user.status}.`);
+      if (!user.email) throw new InvalidTransition('This account has no email address to mail a link to: reactivate it at once, or give it an address first.');
       // The link reactivates in the admin's name: the same rule as reactivating at once.
       await this.users.assertMayChange(tx, user, 'status');
       const now = this.clock.now();

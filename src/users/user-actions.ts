@@ -33,6 +33,8 @@ export interface ActionSubject {
   outranksViewer?: boolean;
   /** Two-step verification is on (there is a second factor to reset). */
   totpEnabled?: boolean;
+  /** The account has an email address (links are mailed to it); assumed when not said. */
+  hasEmail?: boolean;
 }
 
 export function userActions(actor: Actor, subject: ActionSubject, viewerIsOwner: boolean): UserActions {
@@ -46,10 +48,10 @@ export function userActions(actor: Actor, subject: ActionSubject, viewerIsOwner:
     // Not one's own account from here: a slip would lock the viewer out mid-task.
     deactivate: manage && status === 'active' && !isOwner && !isSelf,
     reactivate: rule && status === 'inactive',
-    reactivateByLink: rule && status === 'inactive',
+    reactivateByLink: rule && status === 'inactive' && subject.hasEmail !== false,
     delete: rule && !isOwner && !isSelf,
     confirm: rule && status === 'unconfirmed',
-    resendConfirmation: manage && status === 'unconfirmed',
+    resendConfirmation: manage && status === 'unconfirmed' && subject.hasEmail !== false,
     transferOwnership: viewerIsOwner && !isSelf && status === 'active',
     // One's own is turned off from the account page, which asks for nothing more.
     resetSecondFactor: rule && status === 'active' && !isSelf && !!subject.totpEnabled,

@@ -39,7 +39,7 @@ export interface RawRow {
   row_type: 'account' | 'invitee';
   id: string;
   username: string | null;
-  email: string;
+  email: string | null;
   given_name: string | null;
   family_name: string | null;
   display_name: string | null;
@@ -79,7 +79,8 @@ export class DirectorySql {
       case 'username':
         return { account: 'u.username_normalized', invitee: 'NULL', nullable: true, date: false };
       case 'email':
-        return { account: 'u.email_normalized', invitee: 'i.email_normalized', nullable: false, date: false };
+        // Accounts a directory made without an address have none.
+        return { account: 'u.email_normalized', invitee: 'i.email_normalized', nullable: true, date: false };
       case 'created':
         return { account: 'u.created_at', invitee: 'i.created_at', nullable: false, date: true };
       case 'lastActivity':

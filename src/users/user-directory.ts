@@ -47,7 +47,8 @@ export interface DirectoryRow {
   id: string;
   username: string | null;
   name: string;
-  email: string;
+  /** Null: an account a directory made without an address (invitees always have one). */
+  email: string | null;
   phone: string | null;
   department: string | null;
   title: string | null;
@@ -271,8 +272,8 @@ function sortValueOf(v: SortValue | number, date: boolean): SortValue {
 function present(r: RawRow, roles: Array<{ id: string; name: string }>, group: string | null | undefined): DirectoryRow {
   const name =
     r.row_type === 'account'
-      ? displayNameOf({ displayName: r.display_name, givenName: r.given_name, familyName: r.family_name, username: r.username ?? r.email })
-      : [r.given_name, r.family_name].filter(Boolean).join(' ') || r.email;
+      ? displayNameOf({ displayName: r.display_name, givenName: r.given_name, familyName: r.family_name, username: r.username ?? '' })
+      : [r.given_name, r.family_name].filter(Boolean).join(' ') || (r.email ?? '');
   return {
     type: r.row_type,
     id: r.id,

@@ -83,12 +83,25 @@ export function externalIdOf(input: ProfileInput): string | null | undefined {
   return clean(input.externalId);
 }
 
-export function profileColumns(input: ProfileInput, origin: Origin, today: Date, requireIdentity: boolean): ProfileColumns {
+/**
+ * Which fields must be there: a new account needs a username (else its email) and an
+ * email, except one a directory creates, which may have no email; a change needs nothing.
+ */
+export type Identity = 'new' | 'new-from-directory' | 'change';
+
+export function profileColumns(input: ProfileInput, origin: Origin, today: Date, identity: Identity): ProfileColumns {
   const errors: FieldErrors = {};
   const out: ProfileColumns = {};
+  const requireIdentity = identity !== 'change';
 
-  const email = clean(input.email);
-  if (email !== undefined || requireIdentity) {
+  const given = clean(input.email);
+  const email = given === undefined && identity === 'new-from-directory' ? null : given;
+  if (email === null && identity !== 'new') {
+    // No address: stored as NULL, never as an empty string. Whether a change may remove
+    // one is the users service's decision (only directories may).
+    out.email = null;
+    out.emailNormalized = null;
+  } else if (email !== undefined || identity === 'new') {
     const problem = emailProblem(email ?? '');
     if (problem) errors.email = problem;
     else {
@@ -99,7 +112,9 @@ export function profileColumns(input: ProfileInput, origin: Origin, today: Date,
 
   // Directory usernames keep surrounding spaces out but are otherwise taken as sent.
   const usernameRaw = input.username === undefined ? undefined : input.username === null ? null : String(input.username).trim();
-  const username = usernameRaw === undefined ? (requireIdentity ? out.email : undefined) : usernameRaw || (requireIdentity ? out.email : null);
+  let username = usernameRaw;
+  // A new account without a username takes its email as one; a bad email is reported once, on its own field.
+  if (requireIdentity && !usernameRaw) username = errors.email ? undefined : out.email ?? null;
   if (username !== undefined) {
     if (!username) errors.username = 'Username is required.';
     else {

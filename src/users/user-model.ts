@@ -5,6 +5,12 @@ export const USER_STATUSES = ['unconfirmed', 'active', 'inactive'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 export const USER_SOURCES = ['admin', 'invitation', 'registration', 'scim', 'ldap', 'csv', 'upstream', 'setup'] as const;
 export type UserSource = (typeof USER_SOURCES)[number];
+/**
+ * Directories: the only sources that may create an account without an email address (they
+ * own their people's data and may not have one); every other path needs an address to
+ * confirm, invite, match or mail.
+ */
+export const DIRECTORY_SOURCES: readonly UserSource[] = ['scim', 'ldap', 'csv'];
 export const KINDS = ['user', 'requester'] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -12,8 +18,8 @@ export interface UserAttributes {
   id: string;
   username: string;
   usernameNormalized: string;
-  email: string;
-  emailNormalized: string;
+  email: string | null;
+  emailNormalized: string | null;
   givenName: string | null;
   familyName: string | null;
   displayName: string | null;
@@ -72,8 +78,8 @@ export function defineUserModel(sequelize: Sequelize) {
       id: { type: DataTypes.STRING(36), primaryKey: true },
       username: { type: DataTypes.STRING(255), allowNull: false },
       usernameNormalized: { type: DataTypes.STRING(255), allowNull: false },
-      email: { type: DataTypes.STRING(320), allowNull: false },
-      emailNormalized: { type: DataTypes.STRING(320), allowNull: false },
+      email: { type: DataTypes.STRING(320), allowNull: true },
+      emailNormalized: { type: DataTypes.STRING(320), allowNull: true },
       givenName: s(255),
       familyName: s(255),
       displayName: s(255),

@@ -57,7 +57,7 @@ export class UserOnboarding {
   async problems(ctx: Context, input: AddUserInput): Promise<FieldErrors> {
     const errors: FieldErrors = {};
     try {
-      profileColumns(input.profile, 'page', this.clock.now(), true);
+      profileColumns(input.profile, 'page', this.clock.now(), 'new');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       Object.assign(errors, err.fields);
@@ -91,7 +91,8 @@ export class UserOnboarding {
           roleIds: input.roleIds,
         });
         if (!input.confirmed) await this.confirmations.issue(tx, user, 'admin');
-        if (input.sendWelcome) {
+        // Added here, the account always has an address (the form requires one).
+        if (input.sendWelcome && user.email) {
           const organizationName = await this.settings.get('organizationName', tx);
           await this.outbox.enqueue(
             tx,

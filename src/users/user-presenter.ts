@@ -7,7 +7,7 @@ import type { ExternalIdRef } from '../connections/external-ids.js';
 export interface UserView extends Record<DirectoryField, string | null> {
   id: string;
   username: string;
-  email: string;
+  email: string | null;
   givenName: string | null;
   familyName: string | null;
   displayName: string | null;
@@ -42,6 +42,16 @@ export type SignInAccount = Pick<UserView, 'id' | 'username' | 'status' | 'sourc
 
 /** What OIDC claims are made of (UserService.findActiveForClaims). */
 export type ClaimsProfile = Pick<UserView, 'id' | 'email' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'locale' | 'phone'>;
+
+/**
+ * The address of an account made on a path that requires one (setup, admin add,
+ * registration, invitations, upstream sign-in). Only directories make accounts without an
+ * address, so a missing one here is a broken invariant, not a case to handle.
+ */
+export function addressOf(u: Pick<UserView, 'email' | 'username'>): string {
+  if (u.email === null) throw new Error(`The account ${u.username} has no email address, yet was made on a path that requires one.`);
+  return u.email;
+}
 
 export function displayNameOf(u: Pick<UserAttributes, 'displayName' | 'givenName' | 'familyName' | 'username'>): string {
   return u.displayName || [u.givenName, u.familyName].filter(Boolean).join(' ') || u.username;

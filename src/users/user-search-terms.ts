@@ -8,7 +8,7 @@ import { displayNameOf } from './user-presenter.js';
 
 export interface SearchableProfile {
   username: string;
-  email: string;
+  email: string | null;
   givenName: string | null;
   familyName: string | null;
   displayName: string | null;
@@ -64,7 +64,7 @@ export function searchTermsOf(p: SearchableProfile): string[] {
   const username = fold(p.username);
   add(username);
   for (const piece of pieces(username)) add(piece);
-  const email = fold(p.email);
+  const email = p.email ? fold(p.email) : '';
   add(email);
   const at = email.lastIndexOf('@');
   if (at > 0) {

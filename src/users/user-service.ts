@@ -21,7 +21,7 @@ import { missingPermissions, type GuardedChange } from '../roles/dominance.js';
 import { externalIdOf, profileColumns, type ProfileColumns, type ProfileInput } from './user-input.js';
 import { ExternalIds } from '../connections/external-ids.js';
 import { displayNameOf, presentUser, type ClaimsProfile, type SignInAccount, type UserView } from './user-presenter.js';
-import { DIRECTORY_FIELDS, type DirectoryField, type UserAttributes, type UserSource, type UserStatus } from './user-model.js';
+import { DIRECTORY_FIELDS, DIRECTORY_SOURCES, type DirectoryField, type UserAttributes, type UserSource, type UserStatus } from './user-model.js';
 import { normalize, textProblem, type Origin } from './user-validation.js';
 import { UserSearchIndex } from './user-search-index.js';
 import { UserValueStore } from './user-value-store.js';
@@ -53,6 +53,12 @@ export interface CreateUserOptions {
 export interface UpdateUserOptions {
   origin: Origin;
 }
+
+/**
+ * Told, inside the change's transaction, when an account that had no email address is
+ * given one (an activation waiting for an address can go out then).
+ */
+export type EmailAddedListener = (tx: TxContext, user: UserView) => Promise<void>;
 
 const SEAT_HOLDING: readonly UserStatus[] = ['unconfirmed', 'active'];
 
@@ -93,7 +99,7 @@ function withContact(values: UserValues, columns: ProfileColumns): UserValues {
 }
 
 function searchableOf(p: Partial<SearchableProfile>): SearchableProfile {
-  return { username: p.username ?? '', email: p.email ?? '', givenName: p.givenName ?? null, familyName: p.familyName ?? null, displayName: p.displayName ?? null, phone: p.phone ?? null };
+  return { username: p.username ?? '', email: p.email ?? null, givenName: p.givenName ?? null, familyName: p.familyName ?? null, displayName: p.displayName ?? null, phone: p.phone ?? null };
 }
 /** Profile columns whose change the dominance rule guards. */
 const GUARDED_COLUMNS: ReadonlyArray<[keyof ProfileColumns, GuardedChange]> = [['email', 'email'], ['username', 'username'], ['kind', 'kind']];
@@ -124,6 +130,12 @@ export class UserService {
 
   /** The users list's sort name and search terms, written with every profile change. */
   private readonly searchIndex: UserSearchIndex;
+  private readonly emailAddedListeners: EmailAddedListener[] = [];
+
+  /** Registers a listener for an address given to an account that had none (services.ts). */
+  whenEmailAdded(listener: EmailAddedListener): void {
+    this.emailAddedListeners.push(listener);
+  }
 
   // ---- reads -------------------------------------------------------------------------
 
@@ -158,7 +170,7 @@ export class UserService {
    * (oidc-provider asks at every grant, refresh included); null for any other status.
    */
   async findActiveForClaims(id: string): Promise<ClaimsProfile | null> {
-    const [row] = await this.models.sql.select<{ id: string; username: string; status: UserStatus; email: string; email_verified: number | boolean; given_name: string | null; family_name: string | null; display_name: string | null; locale: string | null; phone: string | null }>(
+    const [row] = await this.models.sql.select<{ id: string; username: string; status: UserStatus; email: string | null; email_verified: number | boolean; given_name: string | null; family_name: string | null; display_name: string | null; locale: string | null; phone: string | null }>(
       'SELECT id, username, status, email, email_verified, given_name, family_name, display_name, locale, phone FROM users WHERE id = ?',
       [id],
     );
@@ -214,7 +226,7 @@ export class UserService {
     authorize(ctx.actor, 'users.manage');
     if (options.seatReserved && !ctx.transaction) throw new Error('seatReserved is only valid inside the transaction that ends the reservation');
     const status = options.status ?? 'active';
-    const columns = profileColumns(input, options.origin, this.clock.now(), true);
+    const columns = profileColumns(input, options.origin, this.clock.now(), DIRECTORY_SOURCES.includes(options.source) ? 'new-from-directory' : 'new');
     const externalId = this.externalIdFor(ctx, input);
     const passwordHash = await this.hashIfGiven(options.password, columns);
     return this.seats.runTakingSeat(
@@ -226,7 +238,7 @@ export class UserService {
 
   /** First-start setup and `create-owner`: the one account that may receive the owner role. */
   async createOwner(ctx: Context, input: ProfileInput, password: string): Promise<UserView> {
-    const columns = profileColumns(input, 'page', this.clock.now(), true);
+    const columns = profileColumns(input, 'page', this.clock.now(), 'new');
     const passwordHash = await this.hashIfGiven(password, columns);
     return this.seats.runTakingSeat(ctx, async (tx) => {
       if (await this.roles.ownerId(tx)) throw new Conflict('An owner already exists.');
@@ -241,11 +253,11 @@ export class UserService {
       ...EMPTY_PROFILE,
       ...columns,
       id: newId(),
-      // profileColumns(…, requireIdentity=true) always yields these.
+      // profileColumns for a new account always yields these (the email only when required).
       username: columns.username!,
       usernameNormalized: columns.usernameNormalized!,
-      email: columns.email!,
-      emailNormalized: columns.emailNormalized!,
+      email: columns.email ?? null,
+      emailNormalized: columns.emailNormalized ?? null,
       kind: columns.kind!,
       source: options.source,
       status: options.status,
@@ -299,13 +311,16 @@ export class UserService {
     const self = ctx.actor.userId === id;
     const keys = Object.keys(input).filter((k) => input[k as keyof ProfileInput] !== undefined) as Array<keyof ProfileInput>;
     if (!self || keys.some((k) => !SELF_EDITABLE.includes(k))) authorize(ctx.actor, 'users.manage');
-    const columns = profileColumns(input, options.origin, this.clock.now(), false);
+    const columns = profileColumns(input, options.origin, this.clock.now(), 'change');
     const externalId = this.externalIdFor(ctx, input);
     return this.seats.runTakingSeat(ctx, async (tx) => {
       const user = await this.lockUser(tx, id);
       const changed = (Object.keys(columns) as Array<keyof ProfileColumns>).filter((k) => columns[k] !== user[k]);
       const externalIdChange = externalId === undefined ? null : await this.setExternalId(tx, user, externalId);
       if (changed.length === 0 && !externalIdChange) return this.present(user, tx);
+      // Only a directory, which owns its people's data, may take an address away: on every
+      // other path an account keeps one once it has one.
+      if (columns.email === null && user.email !== null && options.origin !== 'directory') throw new ValidationError({ email: 'Email is required.' });
       for (const [column, change] of GUARDED_COLUMNS) if (changed.includes(column)) await this.assertMayChange(tx, user, change);
       await this.assertUnique(tx, columns, id);
       const kindChanged = columns.kind !== undefined && columns.kind !== user.kind;
@@ -326,7 +341,7 @@ export class UserService {
       if (searchChanged) await this.searchIndex.replace(tx, id, searchable);
       if (emailChanged) await this.values.follow(tx, id, 'emails', user.email, columns.email ?? null);
       if (columns.phone !== undefined && columns.phone !== user.phone) await this.values.follow(tx, id, 'phoneNumbers', user.phone, columns.phone);
-      if (emailChanged) await this.seats.addressReleased(tx, user.emailNormalized);
+      if (emailChanged && user.emailNormalized) await this.seats.addressReleased(tx, user.emailNormalized);
       const visible: string[] = changed.filter((k) => !k.endsWith('Normalized'));
       if (externalIdChange) visible.push('externalId');
       await this.audit.record(tx, 'user.updated', { fields: visible, ...(externalIdChange ? { externalId: externalIdChange } : {}) }, { type: 'user', id, label: columns.username ?? user.username });
@@ -334,11 +349,13 @@ export class UserService {
       if (emailChanged) {
         // The old address hears of every change, one's own included: a hijacked session
         // must not move the account's mail silently.
-        await this.notices.emailChanged(tx, user, columns.email!, now);
+        await this.notices.emailChanged(tx, user, columns.email ?? null, now);
         if (byOther) await this.revoker.revokeAll(tx, id, 'email_changed');
         await this.audit.record(tx, 'user.email_changed', { from: user.email, to: columns.email }, { type: 'user', id, label: columns.username ?? user.username });
       }
-      return this.get(id, tx);
+      const updated = await this.get(id, tx);
+      if (emailChanged && user.email === null) for (const listener of this.emailAddedListeners) await listener(tx, updated);
+      return updated;
     });
   }
 
@@ -377,7 +394,7 @@ export class UserService {
    */
   async restoreEmail(tx: TxContext, id: string, oldEmail: string): Promise<UserView> {
     const user = await this.lockUser(tx, id);
-    const columns = profileColumns({ email: oldEmail }, 'directory', this.clock.now(), false);
+    const columns = profileColumns({ email: oldEmail }, 'directory', this.clock.now(), 'change');
     const now = this.clock.now();
     if (columns.emailNormalized !== user.emailNormalized) {
       await this.assertUnique(tx, columns, id);
@@ -390,7 +407,7 @@ export class UserService {
       );
       await this.searchIndex.replace(tx, id, searchable);
       await this.values.follow(tx, id, 'emails', user.email, columns.email ?? null);
-      await this.seats.addressReleased(tx, user.emailNormalized);
+      if (user.emailNormalized) await this.seats.addressReleased(tx, user.emailNormalized);
     } else {
       await this.models.User.update({ emailVerified: true, version: user.version + 1, updatedAt: now }, { where: { id }, transaction: tx.transaction });
     }
@@ -522,7 +539,7 @@ export class UserService {
       await this.models.UserRole.destroy({ where: { userId: id }, transaction: tx.transaction });
       await this.externalIds.removeAll(tx, id);
       await this.models.User.destroy({ where: { id }, transaction: tx.transaction });
-      await this.seats.addressReleased(tx, user.emailNormalized);
+      if (user.emailNormalized) await this.seats.addressReleased(tx, user.emailNormalized);
       await this.audit.record(tx, 'user.deleted', { username: user.username, email: user.email, status: user.status }, { type: 'user', id, label: user.username });
     });
   }

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { InvalidTransition } from '../../src/errors.js';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { addUser, auditEvents, rejection } from './account-fixtures.js';
+import { addressOf } from '../../src/users/user-presenter.js';
 
 describeEachDatabase('accounts: status transitions', (h) => {
   describe('creation', () => {
@@ -56,7 +57,7 @@ describeEachDatabase('accounts: status transitions', (h) => {
       it(`delete: removes a ${status} account`, async () => {
         const u = await addUser(h, {}, { status });
         await h.services.users.delete(h.system(), u.id);
-        expect(await h.services.users.findByLogin(u.email)).to.equal(null);
+        expect(await h.services.users.findByLogin(addressOf(u))).to.equal(null);
       });
     }
   });

@@ -18,7 +18,7 @@ const PASSWORD = 'a long and quiet river 7';
 
 function profileForm(u: UserView, changes: Record<string, string> = {}): Record<string, string> {
   return {
-    givenName: u.givenName ?? '', familyName: u.familyName ?? '', username: u.username, email: u.email, countryCode: '', phone: u.phone ?? '',
+    givenName: u.givenName ?? '', familyName: u.familyName ?? '', username: u.username, email: u.email ?? '', countryCode: '', phone: u.phone ?? '',
     gender: u.gender ?? '', birthdate: u.birthdate ?? '', department: u.department ?? '', title: u.title ?? '', kind: u.kind, ...changes,
   };
 }

@@ -244,7 +244,7 @@ withLdapServer({}, (ldap) => {
       });
     });
 
-    it('reports entries it cannot apply and carries on (no email, an email taken by a local account)', async () => {
+    it('creates an entry without email as an account without an address, and reports an email taken by a local account', async () => {
       const ou = await ldap.server.addOu(nextOu());
       await ldap.server.addPerson(ou, { uid: 'nomail' });
       await person(ou, 'clash');
@@ -252,9 +252,10 @@ withLdapServer({}, (ldap) => {
       await h.services.users.create(h.system(), { username: 'localclash', email: 'clash@corp.example' }, { source: 'admin', origin: 'page' });
       await configure(h, ldap.server, { baseDn: ou });
       const run = await sync(h);
-      expect([run.created, run.failed]).to.deep.equal([1, 2]);
+      expect([run.created, run.failed]).to.deep.equal([2, 1]);
       const rows = await resultRows(h, run.id);
-      expect(rows[0]).to.include({ outcome: 'failed', label: 'nomail', message: 'Email is required.' });
+      expect(rows[0]).to.include({ outcome: 'created', label: 'nomail' });
+      expect((await byUsername(h, 'nomail')).email).to.equal(null);
       expect(rows[1]).to.include({ outcome: 'failed', label: 'clash', message: 'An account with this email address already exists.' });
       // The local account was not taken over.
       expect((await h.services.users.findByLogin('clash@corp.example'))!.source).to.equal('admin');

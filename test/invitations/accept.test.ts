@@ -8,6 +8,7 @@ import { InvitationAlreadyUsed } from '../../src/invitations/invitation-errors.j
 import { describeEachDatabase } from '../helpers/harness.js';
 import { auditEvents } from '../accounts/account-fixtures.js';
 import { addAdmin, FormClient, GOOD_PASSWORD, lastMailTo, linkTo, pathOf, roleId, textOf, tokenOf } from './invite-kit.js';
+import { addressOf } from '../../src/users/user-presenter.js';
 
 describeEachDatabase('invitations: accepting', (h) => {
   async function inviteByMail(email: string, roles: Array<'member' | 'viewer' | 'admin'> = ['member'], admin?: Awaited<ReturnType<typeof addAdmin>>) {
@@ -50,7 +51,7 @@ describeEachDatabase('invitations: accepting', (h) => {
     expect(await h.services.invitations.pendingCount()).to.equal(0);
 
     // The inviter is told; the acceptance is audited with the account's creation.
-    const note = await lastMailTo(h, inviter.user.email);
+    const note = await lastMailTo(h, addressOf(inviter.user));
     expect(note.subject).to.equal('Nia Hire accepted your invitation to Fluxera Labs');
     const accepted = await auditEvents(h, { action: 'invitation.accepted' });
     expect(accepted).to.have.length(1);

@@ -9,6 +9,7 @@ import { SmtpTestServer, type ReceivedMail } from '../helpers/smtp-test-server.j
 import { addAdmin, FormClient, GOOD_PASSWORD, linkTo, pathOf, receivedBy, roleId, smtpWorker, textOf } from './invite-kit.js';
 import type { OutboxWorker } from '../../src/mail/outbox-worker.js';
 import type { MailTransport } from '../../src/mail/transport.js';
+import { addressOf } from '../../src/users/user-presenter.js';
 
 describeEachDatabase('invitations: the email, over real SMTP', (h) => {
   const smtp = new SmtpTestServer();
@@ -81,7 +82,7 @@ describeEachDatabase('invitations: the email, over real SMTP', (h) => {
     expect(user).to.deep.include({ status: 'active', givenName: 'Nova', familyName: 'Star', emailVerified: true });
 
     await worker.runOnce();
-    expect(only(admin.user.email).parsed.subject).to.equal('Nova Star accepted your invitation to Fluxera Labs');
+    expect(only(addressOf(admin.user)).parsed.subject).to.equal('Nova Star accepted your invitation to Fluxera Labs');
   });
 
   it('builds links from PUBLIC_URL whatever Host the request came with', async () => {

@@ -12,6 +12,7 @@ import { addOwner, addUser, addWithRole } from '../accounts/account-fixtures.js'
 import { currentTotpCode } from '../../src/totp/totp-service.js';
 import { defineOidcModels } from '../../oidc/oidc-models.js';
 import { startUpstream, startUpstreamSignIn, UPSTREAM_CLIENT, type UpstreamIdp } from './upstream-idp.js';
+import { addressOf } from '../../src/users/user-presenter.js';
 
 const MEMBER_PASSWORD = 'the member passphrase, long enough';
 const APP_CALLBACK = /^http:\/\/127\.0\.0\.1:9\/cb\?code=/;
@@ -54,7 +55,7 @@ describeEachDatabase(
       const owner = await addOwner(h);
       const admin = await signIn(h, await addWithRole(h, 'admin'));
       const providerId = await addProvider(admin);
-      idp.accounts.set('sub-evil', { email: owner.email, email_verified: true, name: 'Not the owner' });
+      idp.accounts.set('sub-evil', { email: addressOf(owner), email_verified: true, name: 'Not the owner' });
 
       const { page } = await startUpstreamSignIn(h, idp, providerId, 'sub-evil');
       expect(page.status).to.equal(403);
@@ -72,7 +73,7 @@ describeEachDatabase(
       const providerId = await addProvider(configurer);
       // A Viewer holds permissions the configurer does not: not linked.
       const viewer = await addWithRole(h, 'viewer');
-      idp.accounts.set('sub-viewer', { email: viewer.email, email_verified: true, name: 'V' });
+      idp.accounts.set('sub-viewer', { email: addressOf(viewer), email_verified: true, name: 'V' });
       let page = (await startUpstreamSignIn(h, idp, providerId, 'sub-viewer')).page;
       expect(page.status).to.equal(403);
       expect(page.body).to.include('cannot be linked to this account by email address: the account holds permissions the administrator who set');
@@ -81,7 +82,7 @@ describeEachDatabase(
 
       // An account without permissions is linked (no password asked).
       const plain = await addUser(h);
-      idp.accounts.set('sub-plain', { email: plain.email, email_verified: true, name: 'P' });
+      idp.accounts.set('sub-plain', { email: addressOf(plain), email_verified: true, name: 'P' });
       page = (await startUpstreamSignIn(h, idp, providerId, 'sub-plain')).page;
       expect(page.location, page.body.slice(0, 400)).to.match(APP_CALLBACK);
       expect(await linksOf(providerId)).to.equal(1);
@@ -89,7 +90,7 @@ describeEachDatabase(
       // The configurer is deactivated: the provider still signs in the linked identity, but links no one new.
       await h.services.users.deactivate(h.system(), configurer.user!.id, 'left');
       const other = await addUser(h);
-      idp.accounts.set('sub-other', { email: other.email, email_verified: true, name: 'O' });
+      idp.accounts.set('sub-other', { email: addressOf(other), email_verified: true, name: 'O' });
       page = (await startUpstreamSignIn(h, idp, providerId, 'sub-other')).page;
       expect(page.status).to.equal(403);
       expect(page.body).to.include('no longer links accounts by email address');
@@ -109,7 +110,7 @@ describeEachDatabase(
       const providerId = await addProvider(admin);
       const member = await addWithRole(h, 'member', { username: 'mia' });
       await h.services.users.setPassword(h.system(), member.id, MEMBER_PASSWORD);
-      idp.accounts.set('sub-mia', { email: member.email, email_verified: true, name: 'Mia' });
+      idp.accounts.set('sub-mia', { email: addressOf(member), email_verified: true, name: 'Mia' });
 
       const { page, ua } = await startUpstreamSignIn(h, idp, providerId, 'sub-mia');
       expect(page.status).to.equal(200);
@@ -140,7 +141,7 @@ describeEachDatabase(
       const plain = await addUser(h);
       const enrolment = await h.services.totp.startEnrolment(plain.id);
       await h.services.totp.confirmEnrolment(h.system(), plain.id, currentTotpCode(enrolment.secret, h.clock.now()));
-      idp.accounts.set('sub-totp', { email: plain.email, email_verified: true, name: 'T' });
+      idp.accounts.set('sub-totp', { email: addressOf(plain), email_verified: true, name: 'T' });
 
       const asking = await addProvider(admin);
       const run = await startUpstreamSignIn(h, idp, asking, 'sub-totp');

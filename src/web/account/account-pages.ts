@@ -24,7 +24,7 @@ export function accountPage(s: AccountPageState): string {
     'Your account',
     html`<h1>Your account</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
-<p>Signed in as <strong>${u.username}</strong> (${u.email}).${s.isAdmin ? html` <a href="/admin">Admin pages</a>` : ''}</p>
+<p>Signed in as <strong>${u.username}</strong>${u.email ? html` (${u.email})` : ''}.${s.isAdmin ? html` <a href="/admin">Admin pages</a>` : ''}</p>
 <form method="post" action="/auth/logout">${csrfField(s.csrfToken)}<button type="submit" style="background:#6e7781;margin-top:0">Sign out</button></form>
 
 <h2>Profile</h2>

@@ -10,7 +10,7 @@ export function restorePage(s: RestorePreview & { token: string; csrfToken: stri
   return page(
     'Restore your email address',
     html`<h1>Restore your email address</h1>
-<p>${s.changedBy} changed the email address of the account <strong>${s.username}</strong> from ${s.oldEmail} to ${s.newEmail}.</p>
+<p>${s.newEmail ? html`${s.changedBy} changed the email address of the account <strong>${s.username}</strong> from ${s.oldEmail} to ${s.newEmail}.` : html`${s.changedBy} removed the email address ${s.oldEmail} from the account <strong>${s.username}</strong>.`}</p>
 <p>If you did not expect this, press the button: ${s.oldEmail} becomes the account's address again and everyone is signed out of the account, whoever they are.</p>
 <form method="post" action="${EMAIL_RESTORE_PATH}">${csrfField(s.csrfToken)}<input type="hidden" name="token" value="${s.token}">
 <button type="submit" class="danger">It wasn't me: restore ${s.oldEmail}</button></form>`,

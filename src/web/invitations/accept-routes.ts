@@ -6,7 +6,7 @@ import { ValidationError } from '../../errors.js';
 import { InvitationLinkError } from '../../invitations/invitation-errors.js';
 import { PUBLIC_PATHS } from '../../registration/public-paths.js';
 import type { Services } from '../../services.js';
-import type { UserView } from '../../users/user-presenter.js';
+import { addressOf, type UserView } from '../../users/user-presenter.js';
 import { composePhone } from '../../users/user-validation.js';
 import { contextOf } from '../request-context.js';
 import { acceptedPage, acceptPage, invitationProblemPage, type AcceptFormValues } from './accept-page.js';
@@ -80,7 +80,7 @@ export function invitationRoutes(services: Services, options: InvitationRouteOpt
         phone,
       });
       if (options.afterAccept) return await options.afterAccept(req, res, user);
-      res.type('html').send(acceptedPage({ organizationName: preview.organizationName, email: user.email, emailVerified: user.emailVerified, continueUrl: PUBLIC_PATHS.signIn }));
+      res.type('html').send(acceptedPage({ organizationName: preview.organizationName, email: addressOf(user), emailVerified: user.emailVerified, continueUrl: PUBLIC_PATHS.signIn }));
     } catch (err) {
       if (err instanceof ValidationError) return form(400, { errors: { ...errors, ...err.fields } });
       if (err instanceof InvitationLinkError) return problem(res, err);

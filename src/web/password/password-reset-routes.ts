@@ -41,7 +41,7 @@ export function passwordResetRoutes(services: Services): Router {
     const token = str(req.query.token);
     try {
       const user = await resets.check(token);
-      res.type('html').send(resetPage({ token, csrfToken: res.locals.csrfToken, login: user.email }));
+      res.type('html').send(resetPage({ token, csrfToken: res.locals.csrfToken, login: user.email ?? user.username }));
     } catch (err) {
       if (!(err instanceof ResetLinkError)) throw err;
       res.status(err.status).type('html').send(resetLinkProblemPage(err.title, err.message));
@@ -54,13 +54,13 @@ export function passwordResetRoutes(services: Services): Router {
     try {
       const user = await resets.check(token);
       if (password !== str(req.body?.passwordConfirmation)) {
-        return res.status(400).type('html').send(resetPage({ token, csrfToken: res.locals.csrfToken, login: user.email, errors: { passwordConfirmation: 'The two passwords are not the same.' } }));
+        return res.status(400).type('html').send(resetPage({ token, csrfToken: res.locals.csrfToken, login: user.email ?? user.username, errors: { passwordConfirmation: 'The two passwords are not the same.' } }));
       }
       try {
         await resets.reset(contextOf(req, 'account'), token, password);
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
-        return res.status(400).type('html').send(resetPage({ token, csrfToken: res.locals.csrfToken, login: user.email, errors: err.fields }));
+        return res.status(400).type('html').send(resetPage({ token, csrfToken: res.locals.csrfToken, login: user.email ?? user.username, errors: err.fields }));
       }
       res.type('html').send(resetDonePage());
     } catch (err) {

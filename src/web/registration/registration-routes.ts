@@ -8,6 +8,7 @@ import { ConfirmationLinkError } from '../../registration/email-confirmations.js
 import type { Services } from '../../services.js';
 import { contextOf } from '../request-context.js';
 import { checkEmailPage, confirmationProblemPage, confirmedPage, confirmPage, registerPage, resendPage } from './registration-page.js';
+import { addressOf } from '../../users/user-presenter.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -53,7 +54,7 @@ export function registrationRoutes(services: Services): Router {
   router.post('/register/confirm', async (req, res) => {
     try {
       const user = await services.emailConfirmations.confirm(contextOf(req, 'registration'), str(req.body?.token));
-      res.type('html').send(confirmedPage(user.email));
+      res.type('html').send(confirmedPage(addressOf(user)));
     } catch (err) {
       if (!(err instanceof ConfirmationLinkError)) throw err;
       res.status(err.status).type('html').send(confirmationProblemPage(err.title, err.message));

@@ -4,6 +4,7 @@ import { DomainError, ValidationError, Conflict } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { contextOf } from '../request-context.js';
 import { setupClosedPage, setupDonePage, setupPage } from './setup-page.js';
+import { addressOf } from '../../users/user-presenter.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -37,7 +38,7 @@ export function setupRoutes(services: Services): Router {
       await services.setup.checkToken(token);
       if (Object.keys(errors).length) throw new ValidationError(errors);
       const owner = await services.setup.createOwner(contextOf(req, 'setup'), token, values, password);
-      res.type('html').send(setupDonePage(owner.email));
+      res.type('html').send(setupDonePage(addressOf(owner)));
     } catch (err) {
       if (err instanceof ValidationError) {
         res.status(400).type('html').send(form({ errors: { ...errors, ...err.fields } }));

@@ -11,7 +11,7 @@ import { checkbox, select, textarea } from '../../form-controls.js';
 
 const FIELD_LABELS: Record<MappedField, [string, string]> = {
   username: ['Username', 'uid; sAMAccountName or userPrincipalName in Active Directory. Empty: the email.'],
-  email: ['Email', 'mail'],
+  email: ['Email', 'mail. Entries without one (or an empty field here) make accounts without an address: they get no mail and sign in by username.'],
   givenName: ['First name', 'givenName'],
   familyName: ['Last name', 'sn'],
   displayName: ['Display name', 'displayName'],

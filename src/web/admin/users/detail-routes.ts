@@ -10,6 +10,7 @@ import { can } from '../../../roles/authorize.js';
 import { dominates } from '../../../roles/dominance.js';
 import { allRoleOptions, canGrant } from '../../../users/role-choices.js';
 import { userActions } from '../../../users/user-actions.js';
+import { noWayToSignIn } from '../../../users/sign-in-readiness.js';
 import type { ProfileInput } from '../../../users/user-input.js';
 import type { UserView } from '../../../users/user-presenter.js';
 import { listOf } from '../../form-controls.js';
@@ -52,6 +53,13 @@ function profileChanges(user: UserView, v: ProfileValues): ProfileInput {
   return input;
 }
 
+/** The page's warning when the account has no way to sign in yet (only asked of accounts without an address). */
+async function signInWarningOf(services: Services, user: UserView): Promise<string | null> {
+  if (user.email) return null;
+  const [mode, linked] = await Promise.all([services.settings.get('provisionedCredentialMode'), services.models.UpstreamIdentity.count({ where: { userId: user.id } })]);
+  return noWayToSignIn(user, mode, linked > 0);
+}
+
 /** Why an action the page does not offer was refused. */
 function refusal(form: DetailForm, user: UserView, isOwner: boolean, isSelf: boolean): string {
   if (form === 'transfer-ownership') return 'Only the owner can transfer ownership, to another active account.';
@@ -71,7 +79,7 @@ export function detailRoutes(services: Services): Router {
     const user = await services.users.get(String(req.params.id));
     const ownerId = await services.roles.ownerId();
     const isSelf = req.user!.id === user.id;
-    const subject = { status: user.status, isOwner: ownerId === user.id, isSelf, totpEnabled: user.totpEnabled };
+    const subject = { status: user.status, isOwner: ownerId === user.id, isSelf, totpEnabled: user.totpEnabled, hasEmail: user.email !== null };
     const outranksViewer = !isSelf && !dominates(req.actor!, await services.roles.effectivePermissionsOf(user.id));
     const actions = userActions(req.actor!, { ...subject, outranksViewer }, ownerId === req.user!.id);
     const allowed = userActions(req.actor!, subject, ownerId === req.user!.id);
@@ -82,14 +90,15 @@ export function detailRoutes(services: Services): Router {
     const ctx = contextOf(req, 'admin');
     const { user, isOwner, actions, outranksViewer } = await load(req);
     const held = new Set(user.roles.map((r) => r.id));
-    const [roleOptions, lifecycle, events, shell] = await Promise.all([
+    const [roleOptions, lifecycle, events, shell, signInWarning] = await Promise.all([
       actions.changeRoles ? allRoleOptions(services.models).then((all) => all.filter((r) => held.has(r.id) || canGrant(req.actor!, r))) : Promise.resolve([]),
       services.userHistory.lifecycle(ctx, user.id),
       can(req.actor!, 'audit.view') ? services.userHistory.recentEvents(ctx, user.id) : Promise.resolve(null),
       shellState(services, req, res, '/admin/users'),
+      signInWarningOf(services, user),
     ]);
     const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
-    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, ...extra });
+    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, signInWarning, ...extra });
     res.status(status).type('html').send(adminPage(user.name, shell, body));
   };
 

@@ -10,7 +10,7 @@ import type { UserView } from '../../../users/user-presenter.js';
 import { checkboxes, textarea } from '../../form-controls.js';
 import { csrfField, field } from '../../layout.js';
 import { genderOptions, profileFields, type AddUserValues } from './add-view.js';
-import { day, KIND_LABELS, moment, statusBadge, USERS_STYLE } from './user-format.js';
+import { day, KIND_LABELS, moment, NO_EMAIL, statusBadge, USERS_STYLE } from './user-format.js';
 
 /** The forms of the page, each posting to /admin/users/:id/<form>. */
 export type DetailForm = 'profile' | 'roles' | 'deactivate' | 'reactivate' | 'reactivation-link' | 'confirm' | 'confirmation' | 'delete' | 'transfer-ownership' | 'second-factor';
@@ -30,6 +30,8 @@ export interface UserDetailState {
   notice?: string;
   /** The account holds permissions the viewer does not: say why actions are missing. */
   outranksViewer?: boolean;
+  /** Why the account cannot sign in yet (no address, no credential), when it cannot. */
+  signInWarning?: string | null;
   /** The form that was refused, its messages and the values sent. */
   refused?: { form: DetailForm; errors: FieldErrors; values?: Record<string, unknown> };
 }
@@ -39,7 +41,7 @@ export function profileValuesOf(u: UserView): ProfileValues {
     givenName: u.givenName ?? '',
     familyName: u.familyName ?? '',
     username: u.username,
-    email: u.email,
+    email: u.email ?? '',
     countryCode: '',
     phone: u.phone ?? '',
     gender: u.gender ?? '',
@@ -97,7 +99,7 @@ function profile(s: UserDetailState): SafeHtml {
   const row = (label: string, value: SafeHtml | string | null) => html`<dt>${label}</dt><dd>${value === null || value === '' ? html`<span class="muted">—</span>` : value}</dd>`;
   return html`<dl class="profile">
 ${row('Username', u.username)}
-${row('Email', html`${u.email} ${u.emailVerified ? html`<span class="muted">(verified)</span>` : html`<span class="muted">(not verified)</span>`}`)}
+${row('Email', u.email ? html`${u.email} ${u.emailVerified ? html`<span class="muted">(verified)</span>` : html`<span class="muted">(not verified)</span>`}` : NO_EMAIL)}
 ${row('Phone', u.phone)}${row('Department', u.department)}${row('Title', u.title)}
 ${row('Kind', KIND_LABELS[u.kind] ?? u.kind)}${row('Gender', u.gender)}${row('Birthday', u.birthdate)}
 ${row('Source', u.source)}
@@ -244,6 +246,7 @@ export function userDetailBody(s: UserDetailState): SafeHtml {
   return html`${USERS_STYLE}<p><a href="/admin/users">← Users</a></p>
 <h1>${u.name} ${statusBadge(u.status)}${s.isOwner ? html` <span class="status">Owner</span>` : ''}</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
+${s.signInWarning ? html`<p class="notice" role="note" id="sign-in-warning">${s.signInWarning}</p>` : ''}
 ${s.refused && !formShown(s) ? html`<p class="error-box" role="alert">${Object.values(s.refused.errors).join(' ')}</p>` : ''}
 ${profile(s)}
 <h2>Roles</h2>

@@ -7,7 +7,7 @@ import type { PoolUsage } from '../../../seats/seat-service.js';
 import { DEFAULT_ORDER, type DirectoryPage, type DirectoryRow, type RoleChoice } from '../../../users/user-directory.js';
 import { select, type Option } from '../../form-controls.js';
 import { field } from '../../layout.js';
-import { day, KIND_LABELS, moment, seatBars, statusBadge, STATUS_LABELS, USERS_STYLE } from './user-format.js';
+import { day, KIND_LABELS, moment, NO_EMAIL, seatBars, statusBadge, STATUS_LABELS, USERS_STYLE } from './user-format.js';
 
 export type ListView = 'list' | 'cards';
 
@@ -93,7 +93,7 @@ function table(s: UserListState): SafeHtml {
   return html`<table class="users"><thead><tr><th>Username</th><th>Name</th><th>Email</th><th>Phone</th><th>Roles</th><th>Status</th><th>Registration date</th><th>Last activity</th></tr></thead><tbody>
 ${withGroups(
   s,
-  (r) => html`<tr data-id="${r.id}"><td>${r.type === 'account' ? rowLink(r, r.username ?? '') : html`<span class="muted">—</span>`}</td><td>${rowLink(r, r.name)}</td><td>${r.email}</td><td>${r.phone ?? ''}</td>
+  (r) => html`<tr data-id="${r.id}"><td>${r.type === 'account' ? rowLink(r, r.username ?? '') : html`<span class="muted">—</span>`}</td><td>${rowLink(r, r.name)}</td><td>${r.email ?? NO_EMAIL}</td><td>${r.phone ?? ''}</td>
 <td>${roleNames(r)}</td><td>${statusBadge(r.status)}</td><td>${registered(r)}</td><td>${r.lastActivityAt ? moment(r.lastActivityAt) : html`<span class="muted">never</span>`}</td></tr>`,
   (label) => html`<tr class="group-row"><th colspan="8">${label}</th></tr>`,
 )}
@@ -103,7 +103,7 @@ ${withGroups(
 function cards(s: UserListState): SafeHtml {
   const card = (r: DirectoryRow) => html`<li class="user-card" data-id="${r.id}"><h3>${rowLink(r, r.name)}</h3>
 <div>${statusBadge(r.status)} <span class="muted">${KIND_LABELS[r.kind] ?? r.kind}</span></div>
-${r.username ? html`<div class="muted">@${r.username}</div>` : ''}<div>${r.email}</div>${r.phone ? html`<div>${r.phone}</div>` : ''}
+${r.username ? html`<div class="muted">@${r.username}</div>` : ''}<div>${r.email ?? NO_EMAIL}</div>${r.phone ? html`<div>${r.phone}</div>` : ''}
 ${r.title || r.department ? html`<div class="muted">${[r.title, r.department].filter(Boolean).join(' · ')}</div>` : ''}
 <div class="muted">Roles: ${roleNames(r)}</div></li>`;
   if (!s.page.groups) return html`<ul class="user-cards">${s.page.rows.map(card)}</ul>`;

@@ -13,6 +13,9 @@ export const STATUS_LABELS: Record<ListStatus, string> = {
 
 export const KIND_LABELS: Record<string, string> = { user: 'User', requester: 'Requester' };
 
+/** Where an account a directory made without an address would show its email. */
+export const NO_EMAIL = html`<span class="muted">no email</span>`;
+
 /** Page-specific styles (the shell's style sheet covers the rest). */
 export const USERS_STYLE = html`<style>
 .status{display:inline-block;border-radius:10px;padding:0 8px;font-size:.8rem;border:1px solid #d0d7de;white-space:nowrap}

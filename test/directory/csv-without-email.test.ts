@@ -1,0 +1,38 @@
+// CSV rows without an email address (SPEC "Accounts": a directory may create an account
+// without one): the row makes an account with no address, seats are still taken in file
+// order, and a re-import finds it again by its external id.
+import { expect } from 'chai';
+import { describeEachDatabase } from '../helpers/harness.js';
+import type { RunView } from '../../src/directory/sync-report.js';
+
+const csv = (...rows: string[]) => ['username,email,first name,external id,status', ...rows].join('\r\n') + '\r\n';
+
+describeEachDatabase('CSV import: rows without an email address', (h) => {
+  const admin = () => h.withPermissions(['users.manage', 'users.view', 'directory.manage'], null);
+
+  async function importText(text: string): Promise<RunView> {
+    const staged = await h.services.directory.csvImport.stage(admin(), 'people.csv', Buffer.from(text));
+    expect(staged.status).to.equal('previewed');
+    return (await h.services.directory.csvImport.start(admin(), staged.id)).done;
+  }
+  const rows = async (run: RunView) => (await h.services.directory.runs.rows(run.id, { phase: 'result', limit: 100 })).rows.map((r) => [r.outcome, r.label, r.message]);
+
+  it('creates accounts without an address, within the seat limit, and updates them by external id', async () => {
+    await h.services.seats.setLimit(h.system(), 'user', 2);
+    const first = await importText(csv('nomail1,,Nia,X-1,', 'nomail2,,Noor,,', 'nomail3,,Ned,X-3,'));
+    expect([first.created, first.blocked, first.invalid]).to.deep.equal([2, 1, 0]);
+    expect(await rows(first)).to.deep.equal([
+      ['created', 'nomail1', null],
+      ['created', 'nomail2', null],
+      ['blocked', 'nomail3', 'Seat limit reached: 2 of 2 user seats in use'],
+    ]);
+    for (const name of ['nomail1', 'nomail2']) expect((await h.services.users.findByLogin(name))!).to.include({ email: null, source: 'csv' });
+    expect(await h.services.models.MailOutbox.count()).to.equal(0);
+
+    // The row with an external id is found again; an address given later is set (nobody to tell).
+    const again = await importText(csv('nomail1,nia@corp.example,Nia,X-1,'));
+    expect(await rows(again)).to.deep.equal([['updated', 'nia@corp.example', 'changed email']]);
+    expect((await h.services.users.findByLogin('nomail1'))!.email).to.equal('nia@corp.example');
+    expect(await h.services.models.MailOutbox.count()).to.equal(0);
+  });
+});
