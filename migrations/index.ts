@@ -13,6 +13,7 @@ import { migration as scimTokenPermissions } from './009-scim-token-permissions.
 import { migration as emailChanges } from './010-email-changes.js';
 import { migration as signInSourceOwners } from './011-sign-in-source-owners.js';
 import { migration as clientSigningAlg } from './012-client-signing-alg.js';
+import { migration as seatRefusalNotices } from './016-seat-refusal-notices.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, seatRefusalNotices];
 export type { Migration };

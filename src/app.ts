@@ -3,6 +3,7 @@
 // buildApp(services) creates the protocol edges (async: keys come from the database);
 // createApp(services, edges) assembles what it is given.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { scriptRoutes } from './web/scripts/script-routes.js';
 import helmet from 'helmet';
 import type { Services } from './services.js';
 import { requestIds } from './web/request-context.js';
@@ -69,6 +70,7 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use(requestIds(services.logger));
   app.use(securityHeaders(services.config.publicUrl));
   app.use(healthRoutes(services));
+  app.use(scriptRoutes());
   // SCIM 2.0 (issue 7): bearer-token JSON for directories; no cookies, so before CSRF.
   app.use('/scim/v2', scimRouter(services));
   app.use(refuseNulInUrl());

@@ -10,6 +10,7 @@ import { Outbox } from './mail/outbox.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { createFileTransport, createSmtpTransport, type MailTransport } from './mail/transport.js';
 import { RoleService } from './roles/role-service.js';
+import { SeatRefusalNotices } from './seats/seat-refusal-notices.js';
 import { SeatService } from './seats/seat-service.js';
 import { DominanceRefused } from './roles/dominance.js';
 import { AccountNotices } from './users/account-notices.js';
@@ -132,7 +133,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const notices = new AccountNotices(models, outbox, settings, emailChanges);
   const users = new UserService(models, roles, seats, audit, revokers, clock, tx, notices);
   const setup = new SetupService(models, users, roles, outbox, settings, audit, clock, tx, { publicUrl: config.publicUrl, tokenTtlHours: config.setupTokenTtlHours });
-  const clients = new ClientService(models, audit, clock, tx);
+  const clients = new ClientService(models, audit, clock, tx, roles);
   const signIn = new SignInService(users, new SignInThrottle(models, clock), audit);
   let secretBox: Promise<SecretBox> | null = null;
   const secrets = () => (secretBox ??= SecretBox.create(models, clock, config.encryptionKey));
@@ -150,11 +151,13 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     new InvitationAcceptance(models, invitationCreator, users, emailConfirmations, outbox, settings, audit, clock, tx),
     new InvitationBulk(models, invitationCreator, roles, seats, audit, clock, tx, logger),
   );
-  const registration = new RegistrationService(models, users, roles, emailConfirmations, outbox, settings, audit, clock, tx, logger, config.publicUrl);
+  const registration = new RegistrationService(models, users, roles, emailConfirmations, outbox, settings, audit, clock, tx, logger, config.publicUrl, seats);
   // A token's creator losing what the token carries is noticed in the transaction that
   // changed the creator (every such change is audited): the holders of scim.manage are mailed.
   const scimTokenWatch = new ScimTokenWatch(models, new ScimTokenNotices(models, outbox, settings, config.publicUrl), audit, clock);
   audit.observe('scim token creators', scimTokenWatch.observe);
+  // A creation refused for a full pool is mailed to the holders of seats.manage, once a day.
+  new SeatRefusalNotices(models, outbox, settings, tx, clock, config.publicUrl).listen(audit);
   const scimTokens = new ScimTokenService(models, audit, clock, tx, scimTokenWatch);
   const roleMembers = new RoleMembershipService(models, roles, audit, clock, tx);
   // Forgotten password: ends every session through the revoker chain (SPEC "Sign-in").

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'client.created',
   'client.updated',
   'client.removed',
+  'client.secret_regenerated',
   'signin.succeeded',
   'signin.failed',
   'signout',

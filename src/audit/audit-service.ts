@@ -39,7 +39,7 @@ export interface AuditEventView {
  * changes made elsewhere (SCIM tokens to their creator's permissions) without the services
  * making them knowing of it. An observer's failure fails the change.
  */
-export type AuditObserver = (ctx: Context, action: AuditAction, target: AuditTarget | undefined) => Promise<void>;
+export type AuditObserver = (ctx: Context, action: AuditAction, target: AuditTarget | undefined, details: Record<string, unknown>) => Promise<void>;
 
 export class AuditService {
   private readonly observers = new Map<string, AuditObserver>();
@@ -62,7 +62,7 @@ export class AuditService {
       [row.occurredAt, row.action, row.actorId, row.actorLabel, row.source, row.ip, row.requestId, row.targetType, row.targetId, row.targetLabel, row.details],
       ctx,
     );
-    for (const observer of this.observers.values()) await observer(ctx, action, target);
+    for (const observer of this.observers.values()) await observer(ctx, action, target, details);
   }
 
   /**
@@ -75,7 +75,7 @@ export class AuditService {
     for (let i = 0; i < events.length; i += INSERT_CHUNK) {
       await this.models.AuditEvent.bulkCreate(events.slice(i, i + INSERT_CHUNK).map((e) => this.rowOf(ctx, e, now)), { transaction: ctx.transaction });
     }
-    for (const e of events) for (const observer of this.observers.values()) await observer(ctx, e.action, e.target);
+    for (const e of events) for (const observer of this.observers.values()) await observer(ctx, e.action, e.target, e.details ?? {});
   }
 
   private rowOf(ctx: Context, e: AuditEventInput, now: Date) {

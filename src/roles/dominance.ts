@@ -21,7 +21,8 @@ export type GuardedChange =
   | 'kind'
   | 'roles'
   | 'delete'
-  | 'identity_link';
+  | 'identity_link'
+  | 'application_access';
 
 const CHANGE_WORDS: Record<GuardedChange, string> = {
   email: "change the email address of",
@@ -33,6 +34,7 @@ const CHANGE_WORDS: Record<GuardedChange, string> = {
   roles: 'change the roles of',
   delete: 'delete',
   identity_link: 'link a sign-in identity to',
+  application_access: 'change the credentials or redirect addresses of an application used by',
 };
 
 export interface DominanceTarget {

@@ -1,5 +1,6 @@
 // /admin/scim-tokens: bearer tokens for directories (Entra ID, Okta) provisioning over SCIM,
 // each with its permission set and standing (orphaned, stopped, migrated set to review).
+import { copyButton } from '../../scripts/copy-button.js';
 import { html, type SafeHtml } from '../../../html.js';
 import type { ScimTokenView } from '../../../scim-tokens/scim-token-service.js';
 import { checkboxes } from '../../form-controls.js';
@@ -46,7 +47,7 @@ export function scimTokensBody(s: ScimTokensState) {
 A token acts with its permissions, as far as the account that created it still holds them; it stops when that account is deactivated.</p>
 ${s.created
   ? html`<div class="notice" role="status"><p>Token <strong>${s.created.name}</strong> created. Copy it now: it is shown only once.</p>
-<p><code style="word-break:break-all">${s.created.token}</code></p></div>`
+<p><code id="new-scim-token" style="word-break:break-all">${s.created.token}</code> ${copyButton('new-scim-token')}</p></div>`
   : ''}
 ${s.notice ? html`<div class="notice" role="status"><p>${s.notice}</p></div>` : ''}
 ${s.problem ? html`<p class="field-error" role="alert">${s.problem}</p>` : ''}

@@ -7,6 +7,7 @@ import type { PoolUsage } from '../../../seats/seat-service.js';
 import { DEFAULT_ORDER, type DirectoryPage, type DirectoryRow, type RoleChoice } from '../../../users/user-directory.js';
 import { select, type Option } from '../../form-controls.js';
 import { field } from '../../layout.js';
+import { creationButton } from '../seats/seat-notices.js';
 import { day, KIND_LABELS, moment, seatBars, statusBadge, STATUS_LABELS, USERS_STYLE } from './user-format.js';
 
 export type ListView = 'list' | 'cards';
@@ -122,7 +123,7 @@ export function userListBody(s: UserListState): SafeHtml {
   return html`${USERS_STYLE}<h1>Users</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 ${seatBars(s.pools)}
-<div class="toolbar">${s.canManage ? html`<a class="button" href="/admin/users/new">Add user</a>` : ''}${s.canInvite ? html`<a class="button" href="/admin/invitations/new">Invite users</a>` : ''}</div>
+<div class="toolbar">${s.canManage ? creationButton('Add user', '/admin/users/new', s.pools) : ''}${s.canInvite ? creationButton('Invite users', '/admin/invitations/new', s.pools) : ''}</div>
 ${filterForm(s)}
 <div class="toolbar"><strong id="total">${p.total} ${p.total === 1 ? 'person' : 'people'}</strong><span class="spacer"></span>
 <span>View: ${s.view === 'list' ? html`<strong>List</strong>` : html`<a href="${listUrl(s, { view: null })}">List</a>`} · ${s.view === 'cards' ? html`<strong>Cards</strong>` : html`<a href="${listUrl(s, { view: otherView })}" id="card-view">Cards</a>`}</span></div>
