@@ -47,7 +47,7 @@ export function scimTokensBody(s: ScimTokensState) {
 A token acts with its permissions, as far as the account that created it still holds them; it stops when that account is deactivated.</p>
 ${s.created
   ? html`<div class="notice" role="status"><p>Token <strong>${s.created.name}</strong> created. Copy it now: it is shown only once.</p>
-<p><code id="new-scim-token" style="word-break:break-all">${s.created.token}</code> ${copyButton('new-scim-token')}</p></div>`
+<p><span id="new-scim-token"><code style="word-break:break-all">${s.created.token}</code></span> ${copyButton('new-scim-token')}</p></div>`
   : ''}
 ${s.notice ? html`<div class="notice" role="status"><p>${s.notice}</p></div>` : ''}
 ${s.problem ? html`<p class="field-error" role="alert">${s.problem}</p>` : ''}
