@@ -22,6 +22,8 @@ import { ClientService } from './clients/client-service.js';
 import { SignInThrottle } from './signin/sign-in-throttle.js';
 import { SignInService } from './signin/sign-in-service.js';
 import { RevokerChain } from './users/revoker-chain.js';
+import { SignOutEverywhere } from './users/sign-out-everywhere.js';
+import { OwnSessions } from './users/own-sessions.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { loadCookieKeys } from './crypto/cookie-keys.js';
 import { TotpService } from './totp/totp-service.js';
@@ -75,6 +77,8 @@ export interface Services {
   cookieKeys: () => Promise<string[]>;
   totp: TotpService;
   webSessions: WebSessionService;
+  signOutEverywhere: SignOutEverywhere;
+  ownSessions: OwnSessions;
   /** Facts known only once running: where this process listens (for calls to itself). */
   runtime: { internalUrl: string | null };
   invitations: InvitationService;
@@ -142,6 +146,8 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const totp = new TotpService(models, secrets, settings, roles, users, audit, clock, tx, new URL(config.publicUrl).host);
   const webSessions = new WebSessionService(models, settings, clock);
   revokers.add(webSessions);
+  const signOutEverywhere = new SignOutEverywhere(models, users, revokers, audit, tx);
+  const ownSessions = new OwnSessions(models, audit, clock, tx);
   // Invitations and self-registration: links from PUBLIC_URL only, never the Host header.
   const emailConfirmations = new EmailConfirmations(models, users, outbox, settings, audit, clock, tx, config.publicUrl);
   const invitationCreator = new InvitationCreator(models, roles, seats, outbox, settings, audit, clock, config.publicUrl);
@@ -168,7 +174,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const directory = createDirectoryServices({ models, users, roles, seats, directoryState, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
   signIn.addExternalVerifier(directory.ldapVerifier);
   return {
-    config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions,
+    config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions, signOutEverywhere, ownSessions,
     invitations, emailConfirmations, registration, registrationSweeper: new RegistrationSweeper(registration, logger),
     scimTokens, roleMembers,
     auditLog: new AuditLog(models, audit),

@@ -22,7 +22,8 @@ export type GuardedChange =
   | 'roles'
   | 'delete'
   | 'identity_link'
-  | 'application_access';
+  | 'application_access'
+  | 'sessions';
 
 const CHANGE_WORDS: Record<GuardedChange, string> = {
   email: "change the email address of",
@@ -35,6 +36,7 @@ const CHANGE_WORDS: Record<GuardedChange, string> = {
   delete: 'delete',
   identity_link: 'link a sign-in identity to',
   application_access: 'change the credentials or redirect addresses of an application used by',
+  sessions: 'sign out',
 };
 
 export interface DominanceTarget {

@@ -10,6 +10,7 @@ input[type=text],input[type=email],input[type=password],input[type=tel],select,t
 .hint{color:#57606a;font-size:.875rem;margin:4px 0 0}.field-error{color:#cf222e;font-size:.875rem;margin:4px 0 0}
 .invalid{border-color:#cf222e!important}.notice{padding:12px 16px;border-radius:6px;background:#ddf4ff;border:1px solid #54aeff}
 .error-box{padding:12px 16px;border-radius:6px;background:#ffebe9;border:1px solid #ff8182}
+.warning{padding:12px 16px;border-radius:6px;background:#fff8c5;border:1px solid #d4a72c}
 button{margin-top:24px;background:#1f883d;color:#fff;border:0;border-radius:6px;padding:10px 18px;font:inherit;cursor:pointer}
 code{background:#f6f8fa;padding:2px 4px;border-radius:4px}`;
 

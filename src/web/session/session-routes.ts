@@ -18,6 +18,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     user?: UserView;
     sessionIdToken?: string | null;
+    /** The stored hash of this request's page session (the account page marks it "this browser"). */
+    sessionIdHash?: string;
   }
 }
 
@@ -92,6 +94,7 @@ export function requireSession(deps: SessionDeps) {
     }
     req.user = user;
     req.sessionIdToken = session.idToken;
+    req.sessionIdHash = session.idHash;
     req.actor = await deps.services.roles.actorFor(user);
     next();
   };

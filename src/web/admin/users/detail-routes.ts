@@ -29,6 +29,7 @@ const NOTICES: Record<string, string> = {
   confirmed: 'Account confirmed.',
   confirmation: 'Confirmation email sent.',
   owner: 'Ownership transferred.',
+  'signed-out': 'Signed out everywhere: every session and application token of theirs has ended. The account stays active.',
   'second-factor': 'Two-step verification reset: they were signed out everywhere and can set it up again after signing in with their password.',
 };
 
@@ -158,6 +159,11 @@ export function detailRoutes(services: Services): Router {
   act('second-factor', async (ctx, user) => {
     await services.totp.resetByAdmin(ctx, user.id);
     return 'second-factor';
+  });
+
+  act('sign-out-everywhere', async (ctx, user) => {
+    await services.signOutEverywhere.signOut(ctx, user.id);
+    return 'signed-out';
   });
 
   act('delete', async (ctx, user, req) => {

@@ -13,7 +13,7 @@ import { genderOptions, profileFields, type AddUserValues } from './add-view.js'
 import { day, KIND_LABELS, moment, statusBadge, USERS_STYLE } from './user-format.js';
 
 /** The forms of the page, each posting to /admin/users/:id/<form>. */
-export type DetailForm = 'profile' | 'roles' | 'deactivate' | 'reactivate' | 'reactivation-link' | 'confirm' | 'confirmation' | 'delete' | 'transfer-ownership' | 'second-factor';
+export type DetailForm = 'profile' | 'roles' | 'deactivate' | 'reactivate' | 'reactivation-link' | 'confirm' | 'confirmation' | 'delete' | 'transfer-ownership' | 'second-factor' | 'sign-out-everywhere';
 
 export type ProfileValues = Pick<AddUserValues, 'givenName' | 'familyName' | 'username' | 'email' | 'countryCode' | 'phone' | 'gender' | 'birthdate' | 'department' | 'title' | 'kind'>;
 
@@ -183,6 +183,18 @@ ${textarea({ name: 'reason', label: 'Reason (optional)', value: valueOf(s, 'deac
   }
   if (a.confirm) out.push(action(s, 'confirm', 'Confirm manually', html`<p>Confirms the account without the email link; the address stays unverified.</p>`, 'Confirm account'));
   if (a.resendConfirmation) out.push(action(s, 'confirmation', 'Resend confirmation', html`<p>Emails ${u.email} a new confirmation link (valid 24 hours); older links stop working.</p>`, 'Resend confirmation email'));
+  if (a.signOutEverywhere) {
+    out.push(
+      action(
+        s,
+        'sign-out-everywhere',
+        'Sign out everywhere',
+        html`<p>Ends every session and application token of ${u.username} at once, for example after a suspected takeover or a lost device. The account stays active: they can sign in again with their credentials.</p>`,
+        'Sign out everywhere',
+        true,
+      ),
+    );
+  }
   if (a.resetSecondFactor) {
     out.push(
       action(
@@ -264,6 +276,7 @@ export const FORM_ACTION: Record<DetailForm, keyof UserActions> = {
   delete: 'delete',
   'transfer-ownership': 'transferOwnership',
   'second-factor': 'resetSecondFactor',
+  'sign-out-everywhere': 'signOutEverywhere',
 };
 
 function formShown(s: UserDetailState): boolean {
