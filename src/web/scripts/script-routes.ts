@@ -2,10 +2,11 @@
 // scripts from 'self' only, never inline ones). Each is a small enhancement: every page
 // works without it.
 import { Router } from 'express';
+import { AUTO_SUBMIT_SCRIPT } from './auto-submit.js';
 import { COPY_SCRIPT } from './copy-button.js';
 import { SCRIPTS_PATH } from './script-tag.js';
 
-const SCRIPTS: Record<string, string> = { copy: COPY_SCRIPT };
+const SCRIPTS: Record<string, string> = { copy: COPY_SCRIPT, 'auto-submit': AUTO_SUBMIT_SCRIPT };
 
 export function scriptRoutes(): Router {
   const router = Router();

@@ -8,6 +8,7 @@ import { DEFAULT_ORDER, type DirectoryPage, type DirectoryRow, type RoleChoice }
 import { select, type Option } from '../../form-controls.js';
 import { field } from '../../layout.js';
 import { creationButton } from '../seats/seat-notices.js';
+import { scriptTag } from '../../scripts/script-tag.js';
 import { day, KIND_LABELS, moment, seatBars, statusBadge, STATUS_LABELS, USERS_STYLE } from './user-format.js';
 
 export type ListView = 'list' | 'cards';
@@ -48,7 +49,7 @@ export function listUrl(s: Pick<UserListState, 'page' | 'view'>, change: Record<
 function filterForm(s: UserListState): SafeHtml {
   const a = s.page.applied;
   const opts = (pairs: Array<[string, string]>, any: string): Option[] => [{ value: '', label: any }, ...pairs.map(([value, label]) => ({ value, label }))];
-  return html`<form method="get" action="/admin/users" class="filters" role="search">
+  return html`<form method="get" action="/admin/users" class="filters" role="search" data-auto-submit>
 <div>${field({ name: 'q', label: 'Search', value: a.search, hint: 'Name, email or phone' })}</div>
 <div>${select({ name: 'status', label: 'Status', value: a.status, options: opts(Object.entries(STATUS_LABELS), 'Any status') })}</div>
 <div>${select({ name: 'role', label: 'Role', value: a.roleId, options: opts(s.roles.map((r) => [r.id, r.name]), 'Any role') })}</div>
@@ -59,7 +60,7 @@ function filterForm(s: UserListState): SafeHtml {
 <div>${select({ name: 'size', label: 'Per page', value: String(a.limit), options: ['25', '50', '100'].map((v) => ({ value: v, label: v })) })}</div>
 ${s.view === 'cards' ? html`<input type="hidden" name="view" value="cards">` : ''}
 <div><button type="submit">Apply</button> <a href="/admin/users${s.view === 'cards' ? '?view=cards' : ''}">Clear</a></div>
-</form>`;
+</form>${scriptTag('auto-submit')}`;
 }
 
 function rowLink(r: DirectoryRow, label: SafeHtml | string): SafeHtml {

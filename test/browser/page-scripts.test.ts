@@ -1,14 +1,15 @@
-// The Copy button beside a secret shown once, in a real browser under the pages' content
-// security policy (the script is served from this origin): it appears only when the script
-// runs, and puts the exact value on the clipboard. The behaviour lives in the browser and
-// cannot differ by database, so it runs on SQLite only.
+// The pages' small scripts in a real browser, under the pages' content security policy
+// (scripts served from this origin): the Copy button beside a secret shown once appears
+// only when its script runs and puts the exact value on the clipboard; the users filter
+// bar applies on change. This lives in the browser and cannot differ by database, so it
+// runs on SQLite only.
 import { expect } from 'chai';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { openBrowser, requireChromium, type Browser } from '../helpers/browser.js';
 import { addOwner } from '../accounts/account-fixtures.js';
 
 describeEachDatabase(
-  'Browser: Copy buttons for secrets shown once',
+  'Browser: Copy buttons and filters that apply on change',
   (h) => {
     let browser: Browser;
     beforeEach(async function () {
@@ -44,6 +45,17 @@ describeEachDatabase(
       expect(await page.evaluate(() => navigator.clipboard.readText())).to.equal(secret);
       expect(errors, 'no CSP or script errors').to.deep.equal([]);
       await browser.screenshot('client-secret-copied');
+    });
+
+    it('applies the users filters as soon as a choice changes', async () => {
+      const owner = await addOwner(h);
+      const token = await h.services.webSessions.create(owner.id, null);
+      const { page, context } = browser;
+      await context.addCookies([{ name: 'gh_session', value: token, url: h.baseUrl }]);
+      await page.goto(`${h.baseUrl}/admin/users`);
+      await Promise.all([page.waitForURL(/status=active/), page.selectOption('#f-status', 'active')]);
+      expect(new URL(page.url()).searchParams.get('status')).to.equal('active');
+      expect(await page.locator('#f-status').inputValue()).to.equal('active');
     });
   },
   { serve: true, dialects: ['sqlite'] },
