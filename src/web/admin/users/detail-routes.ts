@@ -83,14 +83,15 @@ export function detailRoutes(services: Services): Router {
     const ctx = contextOf(req, 'admin');
     const { user, isOwner, actions, outranksViewer } = await load(req);
     const held = new Set(user.roles.map((r) => r.id));
-    const [roleOptions, lifecycle, events, shell] = await Promise.all([
+    const [roleOptions, lifecycle, events, shell, rolePermissions] = await Promise.all([
       actions.changeRoles ? allRoleOptions(services.models).then((all) => all.filter((r) => held.has(r.id) || canGrant(req.actor!, r))) : Promise.resolve([]),
       services.userHistory.lifecycle(ctx, user.id),
       can(req.actor!, 'audit.view') ? services.userHistory.recentEvents(ctx, user.id) : Promise.resolve(null),
       shellState(services, req, res, '/admin/users'),
+      Promise.all(user.roles.map(async (r) => [r.id, [...(await services.roles.get(r.id)).permissions].sort()] as const)).then(Object.fromEntries),
     ]);
     const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
-    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, ...extra });
+    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, rolePermissions, ...extra });
     res.status(status).type('html').send(adminPage(user.name, shell, body));
   };
 

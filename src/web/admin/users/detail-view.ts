@@ -32,6 +32,44 @@ export interface UserDetailState {
   outranksViewer?: boolean;
   /** The form that was refused, its messages and the values sent. */
   refused?: { form: DetailForm; errors: FieldErrors; values?: Record<string, unknown> };
+  /** The permissions of each role held, for the summary. */
+  rolePermissions?: Record<string, string[]>;
+}
+
+const ACTION_TITLES: Array<[DetailForm, string]> = [
+  ['profile', 'Edit'],
+  ['roles', 'Change roles'],
+  ['deactivate', 'Deactivate'],
+  ['reactivate', 'Reactivate'],
+  ['reactivation-link', 'Send a reactivation link'],
+  ['confirm', 'Confirm manually'],
+  ['confirmation', 'Resend confirmation'],
+  ['sign-out-everywhere', 'Sign out everywhere'],
+  ['second-factor', 'Reset two-step verification'],
+  ['transfer-ownership', 'Transfer ownership'],
+  ['delete', 'Delete'],
+];
+
+/** Status, roles with their permissions, seat pool, last activity and second factor at a glance. */
+function summary(s: UserDetailState): SafeHtml {
+  const u = s.user;
+  const perms = s.rolePermissions ?? {};
+  return html`<section class="card summary" id="summary"><dl class="profile">
+<dt>Status</dt><dd>${statusBadge(u.status)}</dd>
+<dt>Roles</dt><dd>${u.roles.length
+    ? html`<ul class="role-permissions">${u.roles.map((r) => html`<li><strong>${r.name}</strong>${perms[r.id]?.length ? html`: <span class="muted">${perms[r.id]!.join(', ')}</span>` : ''}</li>`)}</ul>`
+    : html`<span class="muted">none</span>`}</dd>
+<dt>Seat pool</dt><dd>${KIND_LABELS[u.kind] ?? u.kind}</dd>
+<dt>Last activity</dt><dd>${u.lastSignInAt ? moment(u.lastSignInAt) : 'never'}</dd>
+<dt>Two-step verification</dt><dd>${u.totpEnabled ? 'On' : 'Off'}</dd>
+</dl></section>`;
+}
+
+/** The actions the page offers, in one menu; each opens its form below (a link: no script needed). */
+function actionMenu(s: UserDetailState): SafeHtml {
+  const offered = ACTION_TITLES.filter(([form]) => s.actions[FORM_ACTION[form]]);
+  if (!offered.length) return html``;
+  return html`<details class="menu" id="actions-menu"><summary>Actions</summary><ul>${offered.map(([form, title]) => html`<li><a href="#${form}">${title}</a></li>`)}</ul></details>`;
 }
 
 export function profileValuesOf(u: UserView): ProfileValues {
@@ -255,6 +293,8 @@ export function userDetailBody(s: UserDetailState): SafeHtml {
 <h1>${u.name} ${statusBadge(u.status)}${s.isOwner ? html` <span class="status">Owner</span>` : ''}</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 ${s.refused && !formShown(s) ? html`<p class="error-box" role="alert">${Object.values(s.refused.errors).join(' ')}</p>` : ''}
+${summary(s)}
+${actionMenu(s)}
 ${profile(s)}
 <h2>Roles</h2>
 <p id="roles-held">${u.roles.length ? u.roles.map((r) => r.name).join(', ') : html`<span class="muted">none</span>`}</p>
