@@ -13,9 +13,10 @@ import { migration as scimTokenPermissions } from './009-scim-token-permissions.
 import { migration as emailChanges } from './010-email-changes.js';
 import { migration as signInSourceOwners } from './011-sign-in-source-owners.js';
 import { migration as clientSigningAlg } from './012-client-signing-alg.js';
+import { migration as seatRefusalNotices } from './016-seat-refusal-notices.js';
 import { migration as optionalEmail } from './013-optional-email.js';
 import { migration as userValues } from './014-user-values.js';
 import { migration as provisioningConnections } from './015-provisioning-connections.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices];
 export type { Migration };

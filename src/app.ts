@@ -3,6 +3,7 @@
 // buildApp(services) creates the protocol edges (async: keys come from the database);
 // createApp(services, edges) assembles what it is given.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { scriptRoutes } from './web/scripts/script-routes.js';
 import helmet from 'helmet';
 import type { Services } from './services.js';
 import { requestIds } from './web/request-context.js';
@@ -78,6 +79,7 @@ export function createApp(services: Services, edges?: Edges): Express {
   // Prometheus metrics on the main port only with their bearer token (else 404 like any unknown page).
   if (services.config.metrics.token) app.use(metricsRoutes(services.metrics, services.config.metrics.token));
   app.use(consoleScriptRoutes());
+  app.use(scriptRoutes());
   // SCIM 2.0 (issue 7): bearer-token JSON for directories; no cookies, so before CSRF.
   app.use('/scim/v2', scimMetrics(services.metrics), scimRouter(services));
   app.use(refuseNulInUrl());

@@ -10,6 +10,7 @@ import { Outbox } from './mail/outbox.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { createFileTransport, createSmtpTransport, type MailTransport } from './mail/transport.js';
 import { RoleService } from './roles/role-service.js';
+import { SeatRefusalNotices } from './seats/seat-refusal-notices.js';
 import { SeatService } from './seats/seat-service.js';
 import { DominanceRefused } from './roles/dominance.js';
 import { AccountNotices } from './users/account-notices.js';
@@ -21,6 +22,8 @@ import { ClientService } from './clients/client-service.js';
 import { SignInThrottle } from './signin/sign-in-throttle.js';
 import { SignInService } from './signin/sign-in-service.js';
 import { RevokerChain } from './users/revoker-chain.js';
+import { SignOutEverywhere } from './users/sign-out-everywhere.js';
+import { OwnSessions } from './users/own-sessions.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { loadCookieKeys } from './crypto/cookie-keys.js';
 import { TotpService } from './totp/totp-service.js';
@@ -78,6 +81,8 @@ export interface Services {
   cookieKeys: () => Promise<string[]>;
   totp: TotpService;
   webSessions: WebSessionService;
+  signOutEverywhere: SignOutEverywhere;
+  ownSessions: OwnSessions;
   /** Facts known only once running: where this process listens (for calls to itself). */
   runtime: { internalUrl: string | null };
   invitations: InvitationService;
@@ -140,7 +145,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const notices = new AccountNotices(models, outbox, settings, emailChanges);
   const users = new UserService(models, roles, seats, audit, revokers, clock, tx, notices);
   const setup = new SetupService(models, users, roles, outbox, settings, audit, clock, tx, { publicUrl: config.publicUrl, tokenTtlHours: config.setupTokenTtlHours });
-  const clients = new ClientService(models, audit, clock, tx);
+  const clients = new ClientService(models, audit, clock, tx, roles);
   const signIn = new SignInService(users, new SignInThrottle(models, clock), audit);
   let secretBox: Promise<SecretBox> | null = null;
   const secrets = () => (secretBox ??= SecretBox.create(models, clock, config.encryptionKey));
@@ -149,6 +154,8 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const totp = new TotpService(models, secrets, settings, roles, users, audit, clock, tx, new URL(config.publicUrl).host);
   const webSessions = new WebSessionService(models, settings, clock);
   revokers.add(webSessions);
+  const signOutEverywhere = new SignOutEverywhere(models, users, revokers, audit, tx);
+  const ownSessions = new OwnSessions(models, audit, clock, tx);
   // Invitations and self-registration: links from PUBLIC_URL only, never the Host header.
   const emailConfirmations = new EmailConfirmations(models, users, outbox, settings, audit, clock, tx, config.publicUrl);
   const invitationCreator = new InvitationCreator(models, roles, seats, outbox, settings, audit, clock, config.publicUrl);
@@ -158,12 +165,14 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     new InvitationAcceptance(models, invitationCreator, users, emailConfirmations, outbox, settings, audit, clock, tx),
     new InvitationBulk(models, invitationCreator, roles, seats, audit, clock, tx, logger),
   );
-  const registration = new RegistrationService(models, users, roles, emailConfirmations, outbox, settings, audit, clock, tx, logger, config.publicUrl);
+  const registration = new RegistrationService(models, users, roles, emailConfirmations, outbox, settings, audit, clock, tx, logger, config.publicUrl, seats);
   // A token's creator losing what the token carries is noticed in the transaction that
   // changed the creator (every such change is audited): the holders of scim.manage are mailed.
   const scimTokenWatch = new ScimTokenWatch(models, new ScimTokenNotices(models, outbox, settings, config.publicUrl), audit, clock);
   audit.observe('scim token creators', scimTokenWatch.observe);
   const connections = new ConnectionService(models, clock, tx);
+  // A creation refused for a full pool is mailed to the holders of seats.manage, once a day.
+  new SeatRefusalNotices(models, outbox, settings, tx, clock, config.publicUrl).listen(audit);
   const scimTokens = new ScimTokenService(models, audit, clock, tx, scimTokenWatch, connections);
   const roleMembers = new RoleMembershipService(models, roles, audit, clock, tx);
   // Forgotten password: ends every session through the revoker chain (SPEC "Sign-in").
@@ -188,7 +197,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   if (config.metrics.token || config.metrics.listen) metrics.collectProcessMetrics();
   audit.observe('metrics', auditMetrics(metrics, tx));
   return {
-    config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions,
+    config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions, signOutEverywhere, ownSessions,
     invitations, emailConfirmations, registration, registrationSweeper: new RegistrationSweeper(registration, logger),
     scimTokens, connections, roleMembers,
     auditLog: new AuditLog(models, audit),

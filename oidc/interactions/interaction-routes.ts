@@ -42,7 +42,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     const first: Factors['first'] = d.session?.amr?.includes('fed') ? 'fed' : 'pwd';
     // Asking for a code helps only when a second factor is what the request wants; any
     // other essential acr ends at once, met or unmet (finishLogin decides).
-    if (!requestedAcr(d.params).values.includes(ACR_MULTI_FACTOR)) return finishLogin(res, d, accountId, { first });
+    if (!requestedAcr(d.params).values.includes(ACR_MULTI_FACTOR)) return finishLogin(services, res, d, accountId, { first });
     // The same second step as after a password: the code, or the enrolment a role requires.
     return afterFirstFactor(services, res, d, { id: accountId, totpEnabled: await services.totp.isEnrolled(accountId) }, first);
   };
@@ -54,7 +54,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     if (d.prompt.name === 'login') {
       // An invitation just accepted signs its new account in without asking again.
       const ticketAccount = await takeLoginTicket(req, res, services);
-      if (ticketAccount) return finishLogin(res, d, ticketAccount, { first: 'pwd' });
+      if (ticketAccount) return finishLogin(services, res, d, ticketAccount, { first: 'pwd' });
       if (isStepUp(d)) return stepUp(res, d, d.session!.accountId);
       // login_hint (OIDC Core §3.1.2.1) only pre-fills the field: the user still signs in.
       const login = str(d.params.login_hint).slice(0, 320);
@@ -90,7 +90,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
       await services.audit.record(contextOf(req, 'oidc'), 'signin.failed', { reason: 'wrong_totp' }, { type: 'user', id: pending.accountId });
       return res.status(401).type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken, error: 'That code is not right. Try the current code or a recovery code.' }));
     }
-    await finishLogin(res, d, pending.accountId, { first: pending.first ?? 'pwd', second: method === 'totp' ? 'totp' : 'recovery' });
+    await finishLogin(services, res, d, pending.accountId, { first: pending.first ?? 'pwd', second: method === 'totp' ? 'totp' : 'recovery' });
   });
 
   router.post('/interaction/:uid/totp-enrol', async (req, res) => {
@@ -113,7 +113,7 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     const d = await details(req, res);
     const pending = pendingOf(d);
     if (!pending?.enrolled) return res.redirect(303, `/interaction/${d.uid}`);
-    await finishLogin(res, d, pending.accountId, { first: pending.first ?? 'pwd', second: 'totp' });
+    await finishLogin(services, res, d, pending.accountId, { first: pending.first ?? 'pwd', second: 'totp' });
   });
 
   router.post('/interaction/:uid/confirm', async (req, res) => {

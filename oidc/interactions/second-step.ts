@@ -35,9 +35,12 @@ export const pendingOf = (d: Details): PendingLogin | null => (d as unknown as {
 
 /**
  * What provider.interactionFinished does (store the result, 303 to the resume URL), on the
- * interaction this request already loaded rather than reading it again.
+ * interaction this request already loaded rather than reading it again. Every completed
+ * sign-in passes here (password, directory password, upstream provider, the sign-in that
+ * follows an accepted invitation, a second step), so here it becomes the account's last
+ * activity.
  */
-export async function finishLogin(res: Response, d: Details, accountId: string, factors: Factors): Promise<void> {
+export async function finishLogin(services: Services, res: Response, d: Details, accountId: string, factors: Factors): Promise<void> {
   const { amr, acr } = authenticationLevel(factors);
   // An essential acr the sign-in did not reach ends the request (OIDC Core §5.5.1.1)
   // rather than asking again and again.
@@ -45,6 +48,7 @@ export async function finishLogin(res: Response, d: Details, accountId: string, 
     ? { login: { accountId, amr, acr } }
     : { error: 'unmet_authentication_requirements', error_description: 'The application requires two-step verification, which this account has not set up.' };
   await saveResult(d, result);
+  if ('login' in result) await services.users.recordSignIn(accountId);
   res.status(303).set('Content-Length', '0').location(d.returnTo).end();
 }
 
@@ -61,5 +65,5 @@ export async function afterFirstFactor(services: Services, res: Response, d: Det
     res.type('html').send(totpEnrolPage({ uid: d.uid, csrfToken: res.locals.csrfToken, qrSvg: raw(enrolment.qrSvg), secret: enrolment.secret }));
     return;
   }
-  await finishLogin(res, d, accountId, { first });
+  await finishLogin(services, res, d, accountId, { first });
 }

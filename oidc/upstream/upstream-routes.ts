@@ -129,7 +129,7 @@ export function upstreamRoutes(provider: Provider, services: Services): Router {
   /** Signed in by the provider: Gatehouse's own second step, unless the provider enforces one. */
   const complete = async (res: Response, d: Details, accountId: string, providerId: string) => {
     const connection = await services.upstream.connection(providerId);
-    if (connection.enforcesSecondFactor) return finishLogin(res, d, accountId, { first: 'fed', second: 'upstream' });
+    if (connection.enforcesSecondFactor) return finishLogin(services, res, d, accountId, { first: 'fed', second: 'upstream' });
     await afterFirstFactor(services, res, d, await services.users.get(accountId), 'fed');
   };
 

@@ -39,7 +39,7 @@ export interface AuditEventView {
  * changes made elsewhere (SCIM tokens to their creator's permissions) without the services
  * making them knowing of it. An observer's failure fails the change.
  */
-export type AuditObserver = (ctx: Context, action: AuditAction, target: AuditTarget | undefined, details?: Record<string, unknown>) => Promise<void>;
+export type AuditObserver = (ctx: Context, action: AuditAction, target: AuditTarget | undefined, details: Record<string, unknown>) => Promise<void>;
 
 export class AuditService {
   private readonly observers = new Map<string, AuditObserver>();

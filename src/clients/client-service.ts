@@ -2,7 +2,7 @@
 // are 256-bit, shown once and stored as SHA-256; the provider compares hashes.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
@@ -10,6 +10,8 @@ import { hashToken, newToken } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { authorize } from '../roles/authorize.js';
 import { textProblem } from '../users/user-validation.js';
+import type { RoleService } from '../roles/role-service.js';
+import { grantHoldersOf } from './grant-holders.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import type { ClientAttributes } from './client-model.js';
 
@@ -58,6 +60,7 @@ export class ClientService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
+    private readonly roles: Pick<RoleService, 'assertMayChangeAll'>,
   ) {}
 
   async list(): Promise<ClientView[]> {
@@ -101,7 +104,9 @@ export class ClientService {
       idTokenSigningAlg: input.idTokenSigningAlg ?? current.idTokenSigningAlg,
     };
     const metadata = validate(merged);
+    const redirectsChanged = JSON.stringify(metadata.redirect_uris) !== JSON.stringify(current.redirectUris);
     await this.transactions.run(ctx, async (tx) => {
+      if (redirectsChanged) await this.assertMayChangeAccess(tx, clientId);
       await this.models.Client.update(
         { name: merged.name.trim(), metadata: JSON.stringify(metadata), firstParty: !!merged.firstParty, updatedAt: this.clock.now() },
         { where: { clientId }, transaction: tx.transaction },
@@ -109,6 +114,32 @@ export class ClientService {
       await this.audit.record(tx, 'client.updated', { redirectUris: metadata.redirect_uris, firstParty: !!merged.firstParty, idTokenSigningAlg: metadata.id_token_signed_response_alg }, { type: 'client', id: clientId, label: merged.name });
     });
     return this.get(clientId);
+  }
+
+  /**
+   * A new secret, returned once; the old one stops working at once (the provider reads the
+   * client's stored hash on every request).
+   */
+  async regenerateSecret(ctx: Context, clientId: string): Promise<string> {
+    authorize(ctx.actor, 'clients.manage');
+    const current = await this.get(clientId);
+    if (current.type === 'public') throw new ValidationError({ secret: 'A public application has no secret: it signs in with PKCE alone.' });
+    const secret = newToken();
+    await this.transactions.run(ctx, async (tx) => {
+      await this.assertMayChangeAccess(tx, clientId);
+      await this.models.Client.update({ secretHash: hashToken(secret), updatedAt: this.clock.now() }, { where: { clientId }, transaction: tx.transaction });
+      await this.audit.record(tx, 'client.secret_regenerated', {}, { type: 'client', id: clientId, label: current.name });
+    });
+    return secret;
+  }
+
+  /**
+   * Whoever holds an application's secret or chooses where its codes are sent can act as
+   * the people who granted it access: changing either needs the dominance rule over each
+   * of them, so nobody borrows permissions they do not hold through an application.
+   */
+  private async assertMayChangeAccess(tx: TxContext, clientId: string): Promise<void> {
+    await this.roles.assertMayChangeAll(tx, await grantHoldersOf(this.models, clientId, tx), 'application_access');
   }
 
   async remove(ctx: Context, clientId: string): Promise<void> {

@@ -23,6 +23,8 @@ import type { ConfirmationPurpose } from './email-confirmation-model.js';
 import type { EmailConfirmations } from './email-confirmations.js';
 import { PUBLIC_PATHS } from './public-paths.js';
 import { EqualTiming } from '../equal-timing.js';
+import type { SeatService } from '../seats/seat-service.js';
+import { isFull } from '../seats/seat-state.js';
 import { alreadyHaveAccountMail, registrationNoSeatsMail, registrationWelcomeMail } from './registration-mail.js';
 import { accountByAddress } from '../users/account-by-address.js';
 import { addressOf } from '../users/user-presenter.js';
@@ -34,6 +36,15 @@ export interface RegistrationInput {
   /** The form's "repeat the password", checked with the other fields when given. */
   passwordConfirmation?: string;
 }
+
+/**
+ * What the visitor is told: to look in their mailbox, or that registration is closed for
+ * now because the organization has no free seats (never anything about the address).
+ */
+export type RegistrationAnswer = 'check_email' | 'no_seats';
+
+/** Self-registered accounts count in the user pool. */
+const REGISTRATION_KIND = 'user';
 
 const SYSTEM = (ctx: Context, label: string): Context => ({ ...ctx, source: 'registration', actor: { userId: null, label, permissions: new Set(['*']) } });
 
@@ -50,6 +61,7 @@ export class RegistrationService {
     private readonly transactions: TransactionRunner,
     private readonly logger: Logger,
     private readonly publicUrl: string,
+    private readonly seats: Pick<SeatService, 'usage'>,
   ) {}
 
   /** A known address answers after about as long as a new account takes (equal-timing.ts). */
@@ -67,7 +79,7 @@ export class RegistrationService {
    * for the form's own mistakes (which do not depend on whether the address has an
    * account); otherwise returns quietly in every case.
    */
-  async register(ctx: Context, input: RegistrationInput): Promise<void> {
+  async register(ctx: Context, input: RegistrationInput): Promise<RegistrationAnswer> {
     const policy = await this.policy();
     if (!policy.open) throw new NotFound('Registration is not open. Ask an administrator for an invitation.');
     const name = String(input.name ?? '').trim();
@@ -87,7 +99,11 @@ export class RegistrationService {
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const started = this.timing.start();
     const path = await this.registerValid(ctx, { name, email, password });
+    // A full pool is said to every visitor alike, whether or not the address has an
+    // account, so the answer tells nothing about the address.
+    const answer: RegistrationAnswer = path === 'no_seats' || (path === 'existing' && isFull(await this.seats.usage(REGISTRATION_KIND))) ? 'no_seats' : 'check_email';
     await this.timing.settle(path, started);
+    return answer;
   }
 
   /** The accepted form's work; returns which path it took (never shown to the visitor). */

@@ -21,7 +21,9 @@ export type GuardedChange =
   | 'kind'
   | 'roles'
   | 'delete'
-  | 'identity_link';
+  | 'identity_link'
+  | 'application_access'
+  | 'sessions';
 
 const CHANGE_WORDS: Record<GuardedChange, string> = {
   email: "change the email address of",
@@ -33,6 +35,8 @@ const CHANGE_WORDS: Record<GuardedChange, string> = {
   roles: 'change the roles of',
   delete: 'delete',
   identity_link: 'link a sign-in identity to',
+  application_access: 'change the credentials or redirect addresses of an application used by',
+  sessions: 'sign out',
 };
 
 export interface DominanceTarget {

@@ -6,6 +6,7 @@ import type { TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { Outbox } from '../mail/outbox.js';
 import { securityNoticeMail } from '../mail/templates/security-notice.js';
+import { activeHoldersOf } from '../roles/permission-holders.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { TokenStanding } from './token-permissions.js';
 
@@ -18,15 +19,7 @@ export class ScimTokenNotices {
   ) {}
 
   async orphaned(tx: TxContext, token: { name: string; permissions: readonly string[] }, standing: TokenStanding): Promise<void> {
-    const recipients = await this.models.sql.select<{ username: string; email: string }>(
-      `SELECT DISTINCT u.username, u.email FROM users u
-         JOIN user_roles ur ON ur.user_id = u.id
-         JOIN role_permissions rp ON rp.role_id = ur.role_id
-        WHERE rp.permission = 'scim.manage' AND u.status = 'active' AND u.email IS NOT NULL AND u.email <> ''
-        ORDER BY u.username`,
-      [],
-      tx,
-    );
+    const recipients = await activeHoldersOf(this.models, 'scim.manage', tx);
     if (recipients.length === 0) return;
     const organizationName = await this.settings.get('organizationName', tx);
     const stopped = standing.state === 'stopped';

@@ -6,6 +6,8 @@ export interface SeatPoolAttributes {
   pool: Kind;
   seatLimit: number | null;
   inUse: number;
+  /** UTC day (YYYY-MM-DD) of the last refusal notice to the holders of seats.manage. */
+  refusalNoticedOn: string | null;
   updatedAt: Date;
 }
 
@@ -16,8 +18,9 @@ export function defineSeatPoolModel(sequelize: Sequelize) {
       pool: { type: DataTypes.STRING(16), primaryKey: true },
       seatLimit: { type: DataTypes.INTEGER, allowNull: true },
       inUse: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      refusalNoticedOn: { type: DataTypes.STRING(10), allowNull: true },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     TABLE_OPTIONS,
-  ) as Table<SeatPoolAttributes, 'inUse'>;
+  ) as Table<SeatPoolAttributes, 'inUse' | 'refusalNoticedOn'>;
 }

@@ -24,6 +24,7 @@ import { SeatLimitReached, ValidationError } from '../errors.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { authorize } from '../roles/authorize.js';
 import { KINDS, type Kind } from '../users/user-model.js';
+import { NEARLY_FULL_RATIO, seatLevel, type SeatLevel } from './seat-state.js';
 
 export interface PoolUsage {
   pool: Kind;
@@ -37,6 +38,8 @@ export interface PoolUsage {
   nearLimit: boolean;
   /** Use above the limit after it was lowered: nobody is removed, new seats are blocked. */
   overLimit: boolean;
+  /** The one state every page words the same way (seat-state.ts). */
+  level: SeatLevel;
 }
 
 export class SeatService {
@@ -63,8 +66,9 @@ export class SeatService {
       ...counts,
       limit: limit.value,
       limitFromConfig: limit.fromConfig,
-      nearLimit: limit.value !== null && used >= Math.ceil(limit.value * 0.9),
+      nearLimit: limit.value !== null && used >= Math.ceil(limit.value * NEARLY_FULL_RATIO),
       overLimit: limit.value !== null && used > limit.value,
+      level: seatLevel({ pool, used, limit: limit.value }),
     };
   }
 

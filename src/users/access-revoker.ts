@@ -13,7 +13,10 @@ export type RevocationReason =
   | 'email_changed'
   | 'password_set'
   | 'second_factor_reset'
-  | 'email_restored';
+  | 'email_restored'
+  // The person changed their own password; or someone signed the account out everywhere.
+  | 'password_changed'
+  | 'signed_out_everywhere';
 
 export interface AccessRevoker {
   revokeAll(ctx: Context & { transaction: NonNullable<Context['transaction']> }, userId: string, reason: RevocationReason): Promise<void>;

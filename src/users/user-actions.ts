@@ -19,6 +19,8 @@ export interface UserActions {
   transferOwnership: boolean;
   /** Remove a lost authenticator (someone else's account, TOTP on). */
   resetSecondFactor: boolean;
+  /** End every session and token, the account staying active (a suspected takeover). */
+  signOutEverywhere: boolean;
 }
 
 export interface ActionSubject {
@@ -55,5 +57,7 @@ export function userActions(actor: Actor, subject: ActionSubject, viewerIsOwner:
     transferOwnership: viewerIsOwner && !isSelf && status === 'active',
     // One's own is turned off from the account page, which asks for nothing more.
     resetSecondFactor: rule && status === 'active' && !isSelf && !!subject.totpEnabled,
+    // One's own sessions are ended from the account page.
+    signOutEverywhere: rule && status === 'active' && !isSelf,
   };
 }

@@ -372,7 +372,10 @@ export class UserService {
       await this.models.User.update({ passwordHash, version: user.version + 1, updatedAt: this.clock.now() }, { where: { id }, transaction: tx.transaction });
       await this.audit.record(tx, 'user.password_set', {}, { type: 'user', id, label: user.username });
       // A password someone else chose: whoever held the old one is signed out, and the owner hears.
+      // Changed by the person: every session ends, so one opened with the old password
+      // cannot stay (the page that made the change opens itself a fresh one).
       if (tx.actor.userId !== id) await this.credentialChangedByOther(tx, user, 'password');
+      else await this.revoker.revokeAll(tx, id, 'password_changed');
     });
   }
 

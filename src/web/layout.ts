@@ -55,11 +55,14 @@ export interface FieldOptions {
   hint?: string;
   autocomplete?: string;
   required?: boolean;
+  /** Give a typed password back (after a refusal that was not about the password). */
+  keepPassword?: boolean;
 }
 
 export function field(o: FieldOptions): SafeHtml {
   const id = `f-${o.name}`;
-  const keepValue = o.type !== 'password';
+  // A password comes back only when the caller says so (a refusal that was not about it).
+  const keepValue = o.type !== 'password' || o.keepPassword === true;
   const described = [o.hint ? `${id}-hint` : '', o.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return html`<label for="${id}">${o.label}</label>
 <input id="${id}" name="${o.name}" type="${o.type ?? 'text'}" ${keepValue && o.value ? html`value="${o.value}"` : ''}

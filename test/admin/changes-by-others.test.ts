@@ -162,10 +162,10 @@ describeEachDatabase('changes by someone else: announced, unverified, undoable',
     const [notice] = await mailTo(h, 'mia@example.com');
     expect(notice!.text).to.include(`${admin.user!.username} set a new password for your account mia`);
 
-    // Their own change announces nothing.
+    // Their own change announces nothing; it ends their sessions (the page opens itself a new one).
     h.revoker.calls.length = 0;
     await h.services.users.setPassword(await h.as(member), member.id, PASSWORD);
-    expect(h.revoker.calls).to.deep.equal([]);
+    expect(h.revoker.calls).to.deep.equal([{ userId: member.id, reason: 'password_changed', inTransaction: true }]);
     expect(await mailTo(h, 'mia@example.com')).to.have.length(1);
   });
 

@@ -117,7 +117,9 @@ describeEachDatabase('admin pages: users list', (h) => {
     expect(res.text).to.not.include('Nearly full');
     await setLimit(h, 6);
     res = await admin.get('/admin/users');
-    expect(res.text).to.include('Nearly full: 6 of 6 user seats are in use.');
+    // At the limit the pool is full, in the same words as on the Seats page.
+    expect(res.text).to.include('Full: all 6 user seats are in use.');
+    expect(res.text).to.not.include('Nearly full');
     await setLimit(h, 4);
     res = await admin.get('/admin/users');
     expect(res.text).to.include('Over the limit: 6 of 4 user seats are in use. Nobody is removed');

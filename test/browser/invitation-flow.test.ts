@@ -121,7 +121,7 @@ describeEachDatabase(
       await their.fill('#f-passwordConfirmation', NIA_PASSWORD);
       await invitee.screenshot('accept-page');
       // Accepting signs them in (login ticket → /auth/login → provider → callback) onto /account.
-      await Promise.all([their.waitForURL(`${h.baseUrl}/account`), their.click('button[type="submit"]')]);
+      await Promise.all([their.waitForURL(`${h.baseUrl}/account?done=welcome`), their.click('button[type="submit"]')]);
       expect(await their.locator('h1').textContent()).to.equal('Your account');
       expect(await their.locator('main').textContent()).to.include('nia@example.com');
       await invitee.screenshot('signed-in-account');

@@ -51,13 +51,12 @@ export interface HarnessOptions {
   tls?: () => { key: string; cert: string };
   /** The services' logger instead of the silent test logger (to read what start-up logs). */
   logger?: () => Logger;
-  /** Only these databases (e.g. page layout audits, which do not differ by database). */
+  /** Only these databases: for behaviour that lives in the browser and cannot differ by database. */
   dialects?: readonly TestDialect[];
 }
 
 export function describeEachDatabase(title: string, body: (h: Harness) => void, options: HarnessOptions = {}): void {
-  for (const dialect of DIALECTS) {
-    if (options.dialects && !options.dialects.includes(dialect)) continue;
+  for (const dialect of options.dialects ?? DIALECTS) {
     describe(`${title} [${dialect}]`, function () {
       const h = {} as Harness;
       let drop: (() => Promise<void>) | null = null;

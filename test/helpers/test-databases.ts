@@ -83,7 +83,7 @@ export async function clearDatabase(db: Database): Promise<void> {
     await run(`DELETE FROM settings WHERE ${db.sequelize.getQueryInterface().quoteIdentifier('key')} NOT LIKE 'internal.%'`);
     await run('DELETE FROM role_permissions WHERE role_id IN (SELECT id FROM roles WHERE builtin IS NULL)');
     await run('DELETE FROM roles WHERE builtin IS NULL');
-    await run('UPDATE seat_pools SET seat_limit = NULL, in_use = 0');
+    await run('UPDATE seat_pools SET seat_limit = NULL, in_use = 0, refusal_noticed_on = NULL');
     if (db.dialect === 'mysql') await run('SET FOREIGN_KEY_CHECKS = 1');
   }));
 }

@@ -22,7 +22,7 @@ describeEachDatabase('invitations: accepting', (h) => {
   /** Accepted: the new account is sent on to sign in (a login ticket) and lands on /account. */
   function expectSignedInNext(res: { status: number; headers: Record<string, string>; text: string }) {
     expect(res.status, res.text.slice(0, 300)).to.equal(303);
-    expect(res.headers.location).to.equal('/auth/login?returnTo=/account');
+    expect(res.headers.location).to.equal('/auth/login?returnTo=%2Faccount%3Fdone%3Dwelcome');
   }
 
   async function accept(link: string, fields: Record<string, string> = {}) {

@@ -162,7 +162,7 @@ describeEachDatabase('invitations: bulk CSV', (h) => {
       const res = await new FormClient(h.app).submit(pathOf(link), '/invitations/accept', { password: GOOD_PASSWORD, passwordConfirmation: GOOD_PASSWORD });
       // Accepted: the new account is sent on to sign in (login ticket) and lands on /account.
       expect(res.status).to.equal(303);
-      expect(res.headers.location).to.equal('/auth/login?returnTo=/account');
+      expect(res.headers.location).to.equal('/auth/login?returnTo=%2Faccount%3Fdone%3Dwelcome');
       const user = (await h.services.users.findByLogin('person5000@bulk.example'))!;
       expect(user).to.deep.include({ status: 'active', givenName: 'Person', familyName: 'Number 5000' });
     });

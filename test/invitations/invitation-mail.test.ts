@@ -77,7 +77,7 @@ describeEachDatabase('invitations: the email, over real SMTP', (h) => {
     const res = await client.submit(pathOf(link), '/invitations/accept', { password: GOOD_PASSWORD, passwordConfirmation: GOOD_PASSWORD, familyName: 'Star' });
     // Accepted: on to sign in (a login ticket) and the account page.
     expect(res.status).to.equal(303);
-    expect(res.headers.location).to.equal('/auth/login?returnTo=/account');
+    expect(res.headers.location).to.equal('/auth/login?returnTo=%2Faccount%3Fdone%3Dwelcome');
     const user = (await h.services.users.findByLogin('new@example.com'))!;
     expect(user).to.deep.include({ status: 'active', givenName: 'Nova', familyName: 'Star', emailVerified: true });
 
@@ -99,7 +99,7 @@ describeEachDatabase('invitations: the email, over real SMTP', (h) => {
     const token = new URL(link!).searchParams.get('token')!;
     const done = await agent.agent.post('/invitations/accept').set('Host', 'evil.example').type('form').send({ _csrf: csrf, token, password: GOOD_PASSWORD, passwordConfirmation: GOOD_PASSWORD });
     expect(done.status).to.equal(303);
-    expect(done.headers.location).to.equal('/auth/login?returnTo=/account');
+    expect(done.headers.location).to.equal('/auth/login?returnTo=%2Faccount%3Fdone%3Dwelcome');
     await worker.runOnce();
     // A shareable link does not prove the mailbox: a confirmation link is mailed, from PUBLIC_URL.
     const confirmation = only('host@example.com');

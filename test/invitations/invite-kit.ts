@@ -8,7 +8,7 @@ import { OutboxWorker } from '../../src/mail/outbox-worker.js';
 import { createSmtpTransport, type MailTransport, type OutgoingMail } from '../../src/mail/transport.js';
 import type { UserView } from '../../src/users/user-presenter.js';
 import type { Harness } from '../helpers/harness.js';
-import type { SmtpTestServer, ReceivedMail } from '../helpers/smtp-test-server.js';
+import { SmtpTestServer, type ReceivedMail } from '../helpers/smtp-test-server.js';
 import { testLogger } from '../helpers/test-databases.js';
 import { addWithRole } from '../accounts/account-fixtures.js';
 
@@ -67,6 +67,27 @@ export function smtpWorker(h: Harness, smtp: SmtpTestServer): { worker: OutboxWo
   const transport = createSmtpTransport(smtp.url);
   const worker = new OutboxWorker(h.services.models, h.services.outbox, transport, h.clock, testLogger(), { from: 'Gatehouse <no-reply@gatehouse.test>', baseBackoffMs: 1_000 });
   return { worker, transport };
+}
+
+/**
+ * A real SMTP server for the enclosing describe, emptied before each test, and a worker
+ * that delivers this harness's outbox to it.
+ */
+export function useSmtp(h: Harness): { smtp: SmtpTestServer; deliver(): Promise<unknown> } {
+  const smtp = new SmtpTestServer();
+  let delivery: { worker: OutboxWorker; transport: MailTransport } | null = null;
+  before(async () => {
+    await smtp.start();
+    delivery = smtpWorker(h, smtp);
+  });
+  beforeEach(() => {
+    smtp.received.length = 0;
+  });
+  after(async () => {
+    delivery?.transport.close();
+    await smtp.stop();
+  });
+  return { smtp, deliver: () => delivery!.worker.runOnce() };
 }
 
 export function receivedBy(smtp: SmtpTestServer, address: string): ReceivedMail[] {

@@ -93,14 +93,20 @@ describeEachDatabase('self-registration', (h) => {
       expect(receivedBy(smtp, 'unknown@example.com')[0]!.parsed.subject).to.include('Confirm your email address');
     });
 
-    it('a full pool answers the same way too, and mails the reason', async () => {
+    it('a full pool says so honestly, alike for new and known addresses, and mails the reason', async () => {
       await open();
-      await h.services.seats.setLimit(h.system(), 'user', 0);
+      await addUser(h, { email: 'known@example.com' });
+      await h.services.seats.setLimit(h.system(), 'user', 1);
       const full = await register({ email: 'late@example.com' });
+      const known = await register({ email: 'Known@Example.com' });
+      expect(full.status).to.equal(known.status);
+      expect(known.text, 'the answer is about the seats, never about the address').to.equal(full.text);
+      expect(textOf(full.text)).to.include('Registration is closed for now');
+      expect(textOf(full.text)).to.include('has no free seats');
+      expect(textOf(full.text)).not.to.include('Check your email');
       await h.services.seats.setLimit(h.system(), 'user', null);
       const fine = await register({ email: 'early@example.com' });
-      expect(full.status).to.equal(fine.status);
-      expect(full.text).to.equal(fine.text);
+      expect(textOf(fine.text)).to.include('Check your email');
       expect(await h.services.users.findByLogin('late@example.com')).to.equal(null);
       await worker.runOnce();
       expect(receivedBy(smtp, 'late@example.com')[0]!.parsed.subject).to.include('could not be completed');

@@ -24,6 +24,7 @@ describeEachDatabase(
       expect(page.location, page.body.slice(0, 400)).to.match(/^http:\/\/127\.0\.0\.1:9\/cb\?code=/);
       const link = await h.services.models.UpstreamIdentity.findOne({ where: { providerId, subject: 'sub-jane' } });
       expect(link?.userId).to.equal(user.id);
+      expect((await h.services.users.get(user.id)).lastSignInAt, 'an upstream sign-in is activity').to.not.equal(null);
       // The upstream changes the address: the stored subject still finds the account.
       idp.accounts.set('sub-jane', { email: 'jane.roe@contoso.com', email_verified: true, name: 'Jane Roe' });
       page = await signInUpstream(h, idp, providerId, 'sub-jane');

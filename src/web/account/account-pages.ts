@@ -1,6 +1,7 @@
 // Views of the account page.
 import { html, type SafeHtml } from '../../html.js';
 import type { UserView } from '../../users/user-presenter.js';
+import type { ConnectedApp, OwnSession } from '../../users/own-sessions.js';
 import { PASSWORD_MIN, PASSWORD_RECOMMENDED } from '../../passwords/password-policy.js';
 import { csrfField, field, page } from '../layout.js';
 
@@ -13,6 +14,32 @@ export interface AccountPageState {
   profileValues?: { givenName: string; familyName: string; countryCode: string; phone: string };
   passwordErrors?: Record<string, string>;
   totpError?: string;
+  /** The roles held, each with its permissions, and the union (what applications read). */
+  roles: Array<{ name: string; permissions: string[] }>;
+  sessions: OwnSession[];
+  apps: ConnectedApp[];
+}
+
+function rolesSection(s: AccountPageState): SafeHtml {
+  if (s.roles.length === 0) return html`<h2>Roles</h2><p class="muted">You hold no roles.</p>`;
+  return html`<h2>Roles and permissions</h2>
+<ul id="my-roles">${s.roles.map((r) => html`<li><strong>${r.name}</strong>: ${r.permissions.length ? r.permissions.join(', ') : html`<span class="muted">no permissions</span>`}</li>`)}</ul>
+<p class="hint">Applications you sign in to may read these when they ask for them.</p>`;
+}
+
+function sessionsSection(s: AccountPageState): SafeHtml {
+  const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return html`<h2>Where you are signed in</h2>
+<table id="my-sessions"><thead><tr><th>Session</th><th>Signed in</th><th>Last used</th><th></th></tr></thead><tbody>
+${s.sessions.map((x) => html`<tr><td>${x.current ? html`<strong>This browser</strong>` : 'Another browser'}</td><td>${when(x.createdAt)}</td><td>${when(x.lastSeenAt)}</td>
+<td>${x.current ? '' : html`<form method="post" action="/account/sessions/end">${csrfField(s.csrfToken)}<input type="hidden" name="ref" value="${x.ref}"><button type="submit" class="button-secondary" style="margin-top:0">Sign out</button></form>`}</td></tr>`)}
+</tbody></table>
+<h2>Applications you gave access</h2>
+${s.apps.length
+  ? html`<table id="my-apps"><thead><tr><th>Application</th><th>Access</th><th></th></tr></thead><tbody>
+${s.apps.map((a) => html`<tr><td>${a.name}</td><td>${a.scopes.join(' ')}</td><td><form method="post" action="/account/apps/revoke">${csrfField(s.csrfToken)}<input type="hidden" name="grant" value="${a.grantId}"><button type="submit" class="button-secondary" style="margin-top:0">Remove access</button></form></td></tr>`)}
+</tbody></table>`
+  : html`<p class="muted">None yet.</p>`}`;
 }
 
 export function accountPage(s: AccountPageState): string {
@@ -24,8 +51,11 @@ export function accountPage(s: AccountPageState): string {
     'Your account',
     html`<h1>Your account</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
+${u.totpEnabled ? '' : html`<p class="warning" role="note" id="two-step-prompt">Two-step verification is off: a stolen password is enough to sign in as you. <a href="#two-step">Turn it on</a>.</p>`}
 <p>Signed in as <strong>${u.username}</strong>${u.email ? html` (${u.email})` : ''}.${s.isAdmin ? html` <a href="/admin">Admin pages</a>` : ''}</p>
 <form method="post" action="/auth/logout">${csrfField(s.csrfToken)}<button type="submit" style="background:#6e7781;margin-top:0">Sign out</button></form>
+
+${rolesSection(s)}
 
 <h2>Profile</h2>
 <form method="post" action="/account/profile" novalidate>${csrfField(s.csrfToken)}
@@ -42,14 +72,15 @@ ${field({ name: 'newPassword', label: 'New password', type: 'password', error: w
 ${field({ name: 'newPasswordConfirmation', label: 'Repeat the new password', type: 'password', error: we.newPasswordConfirmation, autocomplete: 'new-password' })}
 <button type="submit">Change password</button></form>
 
-<h2>Two-step verification</h2>
+<h2 id="two-step">Two-step verification</h2>
 ${s.totpError ? html`<p class="error-box" role="alert">${s.totpError}</p>` : ''}
 ${u.totpEnabled
   ? html`<p>On. Sign-in asks for a code from your authenticator app.</p>
 <form method="post" action="/account/totp/disable" novalidate>${csrfField(s.csrfToken)}
 ${field({ name: 'code', label: 'Current code or recovery code', autocomplete: 'one-time-code' })}<button type="submit" style="background:#cf222e">Turn off</button></form>`
   : html`<p>Off. Add an authenticator app so a stolen password is not enough to sign in.</p>
-<form method="post" action="/account/totp/start">${csrfField(s.csrfToken)}<button type="submit">Set up an authenticator app</button></form>`}`,
+<form method="post" action="/account/totp/start">${csrfField(s.csrfToken)}<button type="submit">Set up an authenticator app</button></form>`}
+${sessionsSection(s)}`,
   );
 }
 

@@ -3,6 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../services.js';
 import { contextOf } from '../request-context.js';
+import { SESSION_COOKIE } from '../session/session-routes.js';
 import { DomainError, ValidationError } from '../../errors.js';
 import { raw } from '../../html.js';
 import { composePhone } from '../../users/user-validation.js';
@@ -18,8 +19,23 @@ export function accountRoutes(services: Services): Router {
 
   const render = async (req: Request, res: Response, extra: Partial<AccountPageState> = {}, status = 200) => {
     const user = await services.users.get(req.user!.id);
-    res.status(status).type('html').send(accountPage({ user, csrfToken: res.locals.csrfToken, isAdmin: req.actor!.permissions.size > 0, ...extra }));
+    const [roles, sessions, apps] = await Promise.all([
+      Promise.all(user.roles.map(async (r) => ({ name: r.name, permissions: [...(await services.roles.get(r.id)).permissions].sort() }))),
+      services.ownSessions.sessions(user.id, req.sessionIdHash ?? null),
+      services.ownSessions.connectedApps(user.id),
+    ]);
+    res.status(status).type('html').send(accountPage({ user, csrfToken: res.locals.csrfToken, isAdmin: req.actor!.permissions.size > 0, roles, sessions, apps, ...extra }));
   };
+
+  router.post('/sessions/end', async (req, res) => {
+    const ended = await services.ownSessions.endSession(contextOf(req, 'account'), req.user!.id, str(req.body?.ref));
+    res.redirect(303, `/account?done=${ended ? 'session' : 'nothing'}`);
+  });
+
+  router.post('/apps/revoke', async (req, res) => {
+    const revoked = await services.ownSessions.revokeApp(contextOf(req, 'account'), req.user!.id, str(req.body?.grant));
+    res.redirect(303, `/account?done=${revoked ? 'app' : 'nothing'}`);
+  });
 
   router.get('/', (req, res) => render(req, res, { notice: typeof req.query.done === 'string' ? DONE[req.query.done] : undefined }));
 
@@ -54,6 +70,10 @@ export function accountRoutes(services: Services): Router {
     try {
       if (Object.keys(errors).length) throw new ValidationError(errors);
       await services.users.setPassword(contextOf(req, 'account'), req.user!.id, next);
+      // The change ended every session, this one too: this browser gets a fresh one, the
+      // others (perhaps someone who knew the old password) stay signed out.
+      const token = await services.webSessions.create(req.user!.id, req.sessionIdToken ?? null);
+      res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
       res.redirect(303, '/account?done=password');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
@@ -94,6 +114,10 @@ export function accountRoutes(services: Services): Router {
 
 const DONE: Record<string, string> = {
   profile: 'Your profile is saved.',
-  password: 'Your password is changed.',
+  welcome: 'Welcome! Your account is ready. Below are your roles, your profile and how to keep the account safe.',
+  session: 'That session is signed out.',
+  app: 'The application no longer has access to your account; it must ask again next time.',
+  nothing: 'That was already gone.',
+  password: 'Your password is changed. Every other session of yours was signed out.',
   'totp-off': 'Two-step verification is off.',
 };

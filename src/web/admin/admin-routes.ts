@@ -15,6 +15,7 @@ import { usersRoutes } from './users/users-routes.js';
 import { directoryAdminRoutes } from './directory/directory-routes.js';
 import { invitationAdminRoutes } from './invitations/invitations-routes.js';
 import { forbiddenInsideConsole } from './forbidden-page.js';
+import { seatWarningBox } from './seats/seat-notices.js';
 
 export function adminRoutes(services: Services): Router {
   const router = Router();
@@ -38,8 +39,9 @@ export function adminRoutes(services: Services): Router {
         shell,
         html`<h1>Overview</h1>
 <table><thead><tr><th>Seat pool</th><th>In use</th><th>Limit</th></tr></thead><tbody>
-${pools.map((p) => html`<tr><td>${p.pool}</td><td>${p.used}</td><td>${p.limit ?? 'unlimited'}${p.overLimit ? html` <strong>over the limit</strong>` : p.nearLimit ? html` <strong>nearly full</strong>` : ''}</td></tr>`)}
-</tbody></table>`,
+${pools.map((p) => html`<tr><td>${p.pool}</td><td>${p.used}</td><td>${p.limit ?? 'unlimited'}</td></tr>`)}
+</tbody></table>
+${pools.map(seatWarningBox)}`,
       ),
     );
   });

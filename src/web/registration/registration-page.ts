@@ -43,6 +43,20 @@ export function checkEmailPage(organizationName: string): string {
   );
 }
 
+/**
+ * Registration refused because the organization has no free seats. Said to every visitor
+ * alike while the pool is full (it is about the organization, not about the address).
+ */
+export function noSeatsPage(organizationName: string): string {
+  return page(
+    'Registration is closed for now',
+    html`<h1>Registration is closed for now</h1>
+<p class="error-box" role="alert">${organizationName} has no free seats, so no new account can be created at the moment. Nothing was registered.</p>
+<p>Its administrators are told when this happens. Try again later, or ask an administrator for an invitation.</p>
+<p class="hint">Already have an account? <a href="${PUBLIC_PATHS.signIn}">Sign in</a>.</p>`,
+  );
+}
+
 export function confirmPage(token: string, csrfToken: string): string {
   return page(
     'Confirm your email address',

@@ -7,7 +7,7 @@ import { NotFound, ValidationError } from '../../errors.js';
 import { ConfirmationLinkError } from '../../registration/email-confirmations.js';
 import type { Services } from '../../services.js';
 import { contextOf } from '../request-context.js';
-import { checkEmailPage, confirmationProblemPage, confirmedPage, confirmPage, registerPage, resendPage } from './registration-page.js';
+import { checkEmailPage, noSeatsPage, confirmationProblemPage, confirmedPage, confirmPage, registerPage, resendPage } from './registration-page.js';
 import { addressOf } from '../../users/user-presenter.js';
 
 function str(v: unknown): string {
@@ -30,8 +30,8 @@ export function registrationRoutes(services: Services): Router {
     const organizationName = await services.settings.get('organizationName');
     const values = { name: str(req.body?.name).trim(), email: str(req.body?.email).trim() };
     try {
-      await services.registration.register(contextOf(req, 'registration'), { ...values, password: str(req.body?.password), passwordConfirmation: str(req.body?.passwordConfirmation) });
-      res.type('html').send(checkEmailPage(organizationName));
+      const answer = await services.registration.register(contextOf(req, 'registration'), { ...values, password: str(req.body?.password), passwordConfirmation: str(req.body?.passwordConfirmation) });
+      res.type('html').send(answer === 'no_seats' ? noSeatsPage(organizationName) : checkEmailPage(organizationName));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       res.status(400).type('html').send(registerPage({ organizationName, csrfToken: res.locals.csrfToken, domains: policy.domains, values, errors: err.fields }));

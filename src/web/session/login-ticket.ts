@@ -26,10 +26,12 @@ export async function takeLoginTicket(req: Request, res: Response, services: Ser
   return user?.status === 'active' ? user.id : null;
 }
 
-/** After an invitation is accepted: sign the new account in and land on the account page. */
+/** After an invitation is accepted: sign the new account in and land on the account page, welcomed. */
+export const WELCOME_PAGE = '/account?done=welcome';
+
 export function signInAfterAccept(services: Services) {
   return async (req: Request, res: Response, user: { id: string }) => {
     await issueLoginTicket(req, res, services, user.id);
-    res.redirect(303, '/auth/login?returnTo=/account');
+    res.redirect(303, `/auth/login?returnTo=${encodeURIComponent(WELCOME_PAGE)}`);
   };
 }

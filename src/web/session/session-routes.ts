@@ -18,6 +18,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     user?: UserView;
     sessionIdToken?: string | null;
+    /** The stored hash of this request's page session (the account page marks it "this browser"). */
+    sessionIdHash?: string;
   }
 }
 
@@ -110,6 +112,7 @@ export function requireSession(deps: SessionDeps) {
     }
     req.user = found.user;
     req.sessionIdToken = found.session.idToken;
+    req.sessionIdHash = found.session.idHash;
     req.actor = await deps.services.roles.actorFor(found.user);
     next();
   };

@@ -8,7 +8,7 @@ import { contextOf } from '../../request-context.js';
 import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { refusalOf, str } from '../admin-form-errors.js';
-import { clientCreatedBody, clientEditBody, clientFormValues, clientListBody, clientNewBody, clientRemoveBody, EMPTY_CLIENT_FORM, type ClientFormValues } from './client-views.js';
+import { clientCreatedBody, clientEditBody, clientFormValues, clientListBody, clientNewBody, clientRemoveBody, clientSecretBody, clientSecretConfirmBody, EMPTY_CLIENT_FORM, type ClientFormValues } from './client-views.js';
 
 const NOTICES: Record<string, string> = { saved: 'Changes saved.', removed: 'Application removed.' };
 
@@ -87,6 +87,24 @@ export function clientRoutes(services: Services): Router {
     } catch (err) {
       const { status, fields } = refusalOf(err, 'name');
       await send(req, res, client.name, (csrfToken) => clientEditBody({ csrfToken, client, issuer, values, errors: fields }), status);
+    }
+  });
+
+  router.get('/:id/secret', async (req, res) => {
+    const client = await services.clients.get(String(req.params.id));
+    await send(req, res, `New secret for ${client.name}`, (csrfToken) => clientSecretConfirmBody({ csrfToken, client }));
+  });
+
+  router.post('/:id/secret', async (req, res) => {
+    const client = await services.clients.get(String(req.params.id));
+    try {
+      const clientSecret = await services.clients.regenerateSecret(contextOf(req, 'admin'), client.clientId);
+      // The secret is on this page only: never cached, never in a URL.
+      res.set('Cache-Control', 'no-store');
+      await send(req, res, `New secret for ${client.name}`, () => clientSecretBody({ client, clientSecret, issuer }));
+    } catch (err) {
+      const { status, fields } = refusalOf(err, 'secret');
+      await send(req, res, `New secret for ${client.name}`, (csrfToken) => clientSecretConfirmBody({ csrfToken, client, error: Object.values(fields).join(' ') }), status);
     }
   });
 

@@ -1,5 +1,6 @@
 // The Applications (OIDC clients) pages: list, add, the once-only secret, edit redirect
 // URIs and the first-party flag, and the removal confirmation.
+import { copyButton } from '../../scripts/copy-button.js';
 import { html, type SafeHtml } from '../../../html.js';
 import type { FieldErrors } from '../../../errors.js';
 import { CLIENT_TYPES, DEFAULT_SIGNING_ALG, SIGNING_ALGS, type ClientType, type ClientView } from '../../../clients/client-service.js';
@@ -101,9 +102,9 @@ ${algControl(v, errors)}
 export function clientCreatedBody(s: { client: ClientView; clientSecret: string | null; issuer: string }): SafeHtml {
   return html`<h1>${s.client.name} is registered</h1>
 <table><tbody><tr><th>Client ID</th><td><code>${s.client.clientId}</code></td></tr>
-${s.clientSecret ? html`<tr><th>Client secret</th><td><code id="client-secret">${s.clientSecret}</code></td></tr>` : ''}</tbody></table>
+${s.clientSecret ? html`<tr><th>Client secret</th><td><code id="client-secret">${s.clientSecret}</code> ${copyButton('client-secret')}</td></tr>` : ''}</tbody></table>
 ${s.clientSecret
-  ? html`<p class="warning" role="alert">Copy the secret now: it is shown only this once. Gatehouse keeps only its hash; if it is lost, remove the application and add it again.</p>`
+  ? html`<p class="warning" role="alert">Copy the secret now: it is shown only this once. Gatehouse keeps only its hash; if it is lost, generate a new one on the application's page.</p>`
   : html`<p class="notice">This application has no secret: it signs in with PKCE.</p>`}
 ${connectionDetails(s.client, s.issuer, s.clientSecret)}
 <p><a href="/admin/clients/${encodeURIComponent(s.client.clientId)}">Application settings</a> · <a href="/admin/clients">All applications</a></p>`;
@@ -123,7 +124,30 @@ ${firstPartyControl(v)}
 ${algControl(v, errors)}
 <button type="submit">Save</button></form>
 ${connectionDetails(client, s.issuer, null)}
+${client.type === 'public' ? '' : html`<h2>Client secret</h2><p>Lost the secret, or suspect someone else has it? A new one replaces it: the old one stops working at once, so update the application straight after.</p>
+<p><a href="/admin/clients/${id}/secret">Generate a new secret…</a></p>`}
 <h2>Remove</h2><p><a href="/admin/clients/${id}/remove">Remove this application…</a></p>`;
+}
+
+export function clientSecretConfirmBody(s: { csrfToken: string; client: ClientView; error?: string }): SafeHtml {
+  const id = encodeURIComponent(s.client.clientId);
+  return html`<p><a href="/admin/clients/${id}">← ${s.client.name}</a></p><h1>New secret for ${s.client.name}?</h1>
+${s.error ? html`<p class="error-box" role="alert">${s.error}</p>` : ''}
+<p>The current secret stops working at once: the application cannot sign anyone in until it is given the new one. Only someone holding every permission of the people who use this application may do this.</p>
+<form method="post" action="/admin/clients/${id}/secret">${csrfField(s.csrfToken)}
+<button type="submit" class="danger">Generate a new secret</button></form>
+<p><a href="/admin/clients/${id}">Cancel</a></p>`;
+}
+
+export function clientSecretBody(s: { client: ClientView; clientSecret: string; issuer: string }): SafeHtml {
+  const id = encodeURIComponent(s.client.clientId);
+  return html`<h1>New secret for ${s.client.name}</h1>
+<p class="notice" role="status">The old secret no longer works.</p>
+<table><tbody><tr><th>Client ID</th><td><code>${s.client.clientId}</code></td></tr>
+<tr><th>Client secret</th><td><code id="client-secret">${s.clientSecret}</code> ${copyButton('client-secret')}</td></tr></tbody></table>
+<p class="warning" role="alert">Copy the secret now: it is shown only this once.</p>
+${connectionDetails(s.client, s.issuer, s.clientSecret)}
+<p><a href="/admin/clients/${id}">Application settings</a> · <a href="/admin/clients">All applications</a></p>`;
 }
 
 export function clientRemoveBody(s: { csrfToken: string; client: ClientView }): SafeHtml {

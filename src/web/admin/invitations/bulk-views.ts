@@ -7,7 +7,7 @@ import type { BulkOutcome, BulkOutcomeStatus, BulkReview, BulkReviewRow, BulkRow
 import { CSV_HEADER, CSV_MAX_ROWS } from '../../../invitations/invitation-csv.js';
 import { textarea } from '../../form-controls.js';
 import { csrfField } from '../../layout.js';
-import { HERE, INVITATIONS_STYLE } from './invitation-format.js';
+import { batchSummary, HERE, INVITATIONS_STYLE, outcomeDetails } from './invitation-format.js';
 
 /** Rows without a problem listed in full up to this many. */
 export const FINE_ROWS_SHOWN = 500;
@@ -91,7 +91,7 @@ ${textarea({ name: 'message', label: 'Personal message for every invitation (opt
 function outcomeTable(rows: BulkOutcome[], id: string): SafeHtml {
   return html`<table id="${id}"><thead><tr><th>Line</th><th>Email</th><th>Outcome</th><th>Details</th></tr></thead><tbody>
 ${rows.map((o) => html`<tr data-line="${o.line}" data-status="${o.status}"><td>${o.line}</td><td>${o.email}</td>
-<td class="${o.status === 'sent' ? 'outcome-ok' : 'outcome-problem'}">${OUTCOME_LABELS[o.status]}</td><td>${o.message}</td></tr>`)}
+<td class="${o.status === 'sent' ? 'outcome-ok' : 'outcome-problem'}">${OUTCOME_LABELS[o.status]}</td><td>${o.status === 'sent' ? o.message : outcomeDetails(OUTCOME_LABELS[o.status], o.status, o.message)}</td></tr>`)}
 </tbody></table>`;
 }
 
@@ -99,7 +99,7 @@ export function sentBody(s: { fileName: string; outcomes: BulkOutcome[]; counts:
   const sent = s.outcomes.filter((o) => o.status === 'sent');
   const notSent = s.outcomes.filter((o) => o.status !== 'sent');
   return html`${INVITATIONS_STYLE}<h1>Invitations from ${s.fileName}</h1>
-<p class="notice" role="status">${sent.length.toLocaleString('en')} of ${s.outcomes.length.toLocaleString('en')} invitations sent.</p>
+${batchSummary(`${sent.length.toLocaleString('en')} of ${s.outcomes.length.toLocaleString('en')} invitations sent.`, sent.length, s.outcomes.length)}
 ${counts((Object.keys(OUTCOME_LABELS) as BulkOutcomeStatus[]).filter((k) => s.counts[k] > 0).map((k) => [OUTCOME_LABELS[k].toLowerCase(), s.counts[k], `count-${k}`]))}
 ${notSent.length ? html`<h2>Not sent</h2>${outcomeTable(notSent, 'not-sent')}` : ''}
 ${sent.length ? html`<h2>Sent</h2>${outcomeTable(sent.slice(0, FINE_ROWS_SHOWN), 'sent')}${sent.length > FINE_ROWS_SHOWN ? html`<p class="muted">… and ${(sent.length - FINE_ROWS_SHOWN).toLocaleString('en')} more sent.</p>` : ''}` : ''}

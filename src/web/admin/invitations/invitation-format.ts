@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../../../html.js';
 import type { InvitationStatus } from '../../../invitations/invitation-model.js';
 import { formatMailDate } from '../../../invitations/invitation-errors.js';
 import type { Option } from '../../form-controls.js';
+import { copyButton } from '../../scripts/copy-button.js';
 
 export const HERE = '/admin/invitations';
 export const PAGE_SIZE = 50;
@@ -51,7 +52,7 @@ export const longDate = formatMailDate;
 
 /** A link that is shown exactly once: read-only, selected on focus by the browser's own means. */
 export function linkOnce(link: string, id: string): SafeHtml {
-  return html`<input type="text" class="link-once" id="${id}" readonly value="${link}" aria-label="Shareable link">`;
+  return html`<input type="text" class="link-once" id="${id}" readonly value="${link}" aria-label="Shareable link"> ${copyButton(id, 'Copy link')}`;
 }
 
 // ---- the invitations list's query ------------------------------------------------------------
@@ -100,4 +101,23 @@ export function backQuery(body: Record<string, unknown> | undefined): ListQuery 
 
 export function backField(q: ListQuery): SafeHtml {
   return html`<input type="hidden" name="back" value="${listQueryString(q)}">`;
+}
+
+// ---- outcomes of a batch of invitations ----------------------------------------------------
+
+/**
+ * The details beside an outcome's label, without saying the label again: a refusal's
+ * message often starts with it ("Seat limit reached: 5 of 5 user seats in use"). A full
+ * pool also points to the Seats page, where seats are freed or added.
+ */
+export function outcomeDetails(label: string, status: string, message: string): SafeHtml {
+  const prefix = `${label}: `;
+  const text = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  const rest = text.charAt(0).toUpperCase() + text.slice(1);
+  return status === 'seat_limit_reached' ? html`${rest}. <a href="/admin/seats">Seats</a>` : html`${rest}`;
+}
+
+/** A batch's summary line: a notice when every row went, a warning when some did not. */
+export function batchSummary(text: string, done: number, total: number): SafeHtml {
+  return done === total ? html`<p class="notice" role="status">${text}</p>` : html`<p class="warning" role="alert">${text}</p>`;
 }

@@ -9,7 +9,7 @@ import type { RoleOption } from '../../../users/role-choices.js';
 import { checkboxes, select, textarea } from '../../form-controls.js';
 import { csrfField, field } from '../../layout.js';
 import type { InviteRowValues } from './invite-form.js';
-import { HERE, INVITATIONS_STYLE, KIND_OPTIONS, linkOnce, moment } from './invitation-format.js';
+import { batchSummary, HERE, INVITATIONS_STYLE, KIND_OPTIONS, linkOnce, moment, outcomeDetails } from './invitation-format.js';
 
 export interface InviteFormState {
   csrfToken: string;
@@ -75,14 +75,14 @@ export function inviteResultBody(s: { outcomes: InviteOutcome[]; formRow: number
   const ok = s.outcomes.filter((o) => o.status === 'sent' || o.status === 'link_created').length;
   const links = s.outcomes.some((o) => o.link);
   return html`${INVITATIONS_STYLE}<h1>Invitations</h1>
-<p class="notice" role="status">${ok} of ${s.outcomes.length} ${s.outcomes.length === 1 ? 'address' : 'addresses'} invited.</p>
+${batchSummary(`${ok} of ${s.outcomes.length} ${s.outcomes.length === 1 ? 'address' : 'addresses'} invited.`, ok, s.outcomes.length)}
 ${links ? html`<p class="warning" role="status">Copy each shareable link now and send it yourself: it is shown only on this page and cannot be shown again. To get a new one, use Resend on the invitations page.</p>` : ''}
 <table id="outcomes"><thead><tr><th>Row</th><th>Address</th><th>Outcome</th><th>Details</th></tr></thead><tbody>
 ${s.outcomes.map((o, n) => {
   const good = o.status === 'sent' || o.status === 'link_created';
   return html`<tr data-status="${o.status}"><td>${(s.formRow[o.row] ?? o.row) + 1}</td><td>${o.address}</td>
 <td class="${good ? 'outcome-ok' : 'outcome-problem'}">${OUTCOME_LABELS[o.status]}</td>
-<td>${o.message}${o.link ? html`<br>${linkOnce(o.link, `link-${n}`)}` : ''}${o.expiresAt ? html`<br><span class="muted">Expires ${moment(o.expiresAt)}</span>` : ''}</td></tr>`;
+<td>${good ? o.message : outcomeDetails(OUTCOME_LABELS[o.status], o.status, o.message)}${o.link ? html`<br>${linkOnce(o.link, `link-${n}`)}` : ''}${o.expiresAt ? html`<br><span class="muted">Expires ${moment(o.expiresAt)}</span>` : ''}</td></tr>`;
 })}
 </tbody></table>
 <p><a href="${HERE}/new">Invite more people</a> · <a href="${HERE}">Invitations</a></p>`;

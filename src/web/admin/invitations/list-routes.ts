@@ -19,11 +19,12 @@ const NOTICES: Record<string, string> = {
 
 /** Renders the list for `query`, with a notice or an error (an action the list refused). */
 export async function sendList(services: Services, req: Request, res: Response, query: ListQuery, extra: { notice?: string; error?: string } = {}, status = 200): Promise<void> {
-  const [{ items, total }, shell] = await Promise.all([
+  const [{ items, total }, pools, shell] = await Promise.all([
     services.invitations.list(contextOf(req, 'admin'), { status: query.status, includeArchived: query.archived, limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE }),
+    services.seats.allUsage(),
     shellState(services, req, res, HERE),
   ]);
-  res.status(status).type('html').send(adminPage('Invitations', shell, invitationListBody({ csrfToken: shell.csrfToken, query, items, total, ...extra })));
+  res.status(status).type('html').send(adminPage('Invitations', shell, invitationListBody({ csrfToken: shell.csrfToken, query, items, total, pools, ...extra })));
 }
 
 export function listRoutes(services: Services): Router {

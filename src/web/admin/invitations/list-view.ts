@@ -6,6 +6,8 @@ import { html, type SafeHtml } from '../../../html.js';
 import type { InvitationView } from '../../../invitations/invitation-presenter.js';
 import { checkbox, select } from '../../form-controls.js';
 import { csrfField } from '../../layout.js';
+import type { PoolUsage } from '../../../seats/seat-service.js';
+import { creationButton } from '../seats/seat-notices.js';
 import { backField, HERE, INVITATIONS_STYLE, listUrl, moment, PAGE_SIZE, STATUS_FILTER_OPTIONS, STATUS_LABELS, statusBadge, type ListQuery } from './invitation-format.js';
 
 export interface InvitationListState {
@@ -13,6 +15,8 @@ export interface InvitationListState {
   query: ListQuery;
   items: InvitationView[];
   total: number;
+  /** Seat use: the invite button says when no pool has a free seat. */
+  pools: PoolUsage[];
   notice?: string;
   error?: string;
 }
@@ -51,7 +55,7 @@ export function invitationListBody(s: InvitationListState): SafeHtml {
   return html`${INVITATIONS_STYLE}<h1>Invitations</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 ${s.error ? html`<p class="error-box" role="alert">${s.error}</p>` : ''}
-<div class="toolbar"><a class="button" href="${HERE}/new">Invite people</a><a href="${HERE}/bulk">Invite many from a CSV file</a></div>
+<div class="toolbar">${creationButton('Invite people', `${HERE}/new`, s.pools)}<a href="${HERE}/bulk">Invite many from a CSV file</a></div>
 ${filterForm(q)}
 <div class="toolbar"><strong id="total">${s.total} ${what}${s.total === 1 ? '' : 's'}</strong>
 ${s.items.length ? html`<span class="muted">showing ${first + 1}–${first + s.items.length}</span>` : ''}</div>

@@ -1,6 +1,7 @@
 // /admin/scim-tokens: bearer tokens for directories (Entra ID, Okta) provisioning over SCIM,
 // each with its permission set and standing (orphaned, stopped, migrated set to review), and
 // the provisioning connection it writes for (each connection keeps its own externalIds).
+import { copyButton } from '../../scripts/copy-button.js';
 import { html, type SafeHtml } from '../../../html.js';
 import type { ScimTokenView } from '../../../scim-tokens/scim-token-service.js';
 import { checkboxes, select } from '../../form-controls.js';
@@ -57,7 +58,7 @@ A token acts with its permissions, as far as the account that created it still h
 Rotating a token gives it a new secret and keeps its name, permissions and connection.</p>
 ${s.created
   ? html`<div class="notice" role="status"><p>Token <strong>${s.created.name}</strong> ${s.created.rotated ? 'rotated: the old secret no longer works' : 'created'}. Copy it now: it is shown only once.</p>
-<p><code style="word-break:break-all">${s.created.token}</code></p></div>`
+<p><span id="new-scim-token"><code style="word-break:break-all">${s.created.token}</code></span> ${copyButton('new-scim-token')}</p></div>`
   : ''}
 ${s.notice ? html`<div class="notice" role="status"><p>${s.notice}</p></div>` : ''}
 ${s.problem ? html`<p class="field-error" role="alert">${s.problem}</p>` : ''}

@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../../../html.js';
 import type { FieldErrors } from '../../../errors.js';
 import type { PoolUsage } from '../../../seats/seat-service.js';
 import { csrfField, field } from '../../layout.js';
+import { seatWarningBox } from './seat-notices.js';
 
 export interface SeatPageState {
   csrfToken: string;
@@ -22,15 +23,6 @@ function usageLine(p: PoolUsage): SafeHtml {
   const percent = p.limit === 0 ? 100 : Math.round((p.used / p.limit) * 100);
   return html`<meter min="0" max="${String(Math.max(p.limit, 1))}" low="${String(Math.ceil(p.limit * 0.9))}" high="${String(Math.ceil(p.limit * 0.9))}" optimum="0" value="${String(Math.min(p.used, Math.max(p.limit, 1)))}" title="${percent}%"></meter>
 ${p.used} of ${p.limit} in use (${percent}%)`;
-}
-
-function statusLine(p: PoolUsage): SafeHtml {
-  if (p.overLimit) {
-    return html`<p class="warning" role="status">Over the limit: ${p.used} of ${p.limit} ${p.pool} seats are in use. Nobody is removed; new seats are blocked until use falls below the limit.</p>`;
-  }
-  if (p.limit !== null && p.used >= p.limit) return html`<p class="warning" role="status">Full: all ${p.limit} ${p.pool} seats are in use. New seats are blocked until one is freed or the limit is raised.</p>`;
-  if (p.nearLimit) return html`<p class="warning" role="status">Nearly full: ${p.used} of ${p.limit} ${p.pool} seats are in use.</p>`;
-  return html``;
 }
 
 function limitControl(s: SeatPageState, p: PoolUsage): SafeHtml {
@@ -55,7 +47,7 @@ ${s.pools.map(
   (p) => html`<section id="pool-${p.pool}"><h2>${POOL_LABELS[p.pool] ?? p.pool}</h2>
 <p>${usageLine(p)}</p>
 <table><tbody><tr><th>Accounts</th><td>${p.accounts}</td></tr><tr><th>Invited</th><td>${p.invited}</td></tr><tr><th>Limit</th><td>${p.limit ?? 'unlimited'}</td></tr></tbody></table>
-${statusLine(p)}
+${seatWarningBox(p)}
 ${limitControl(s, p)}</section>`,
 )}`;
 }

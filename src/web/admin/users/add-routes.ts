@@ -13,7 +13,13 @@ import { contextOf } from '../../request-context.js';
 import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { refusalOf, str } from '../admin-form-errors.js';
+import { seatRefusalBox } from '../seats/seat-notices.js';
 import { addedBody, addUserBody, EMPTY_VALUES, invitedBody, type AddUserState, type AddUserValues } from './add-view.js';
+
+/** A form value as typed (passwords are not trimmed). */
+function rawStr(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
 
 function valuesOf(body: Record<string, unknown> | undefined): AddUserValues {
   const b = body ?? {};
@@ -106,9 +112,15 @@ export function addRoutes(services: Services): Router {
       // The random password is on this page only: keep it out of every cache.
       res.set('Cache-Control', 'no-store').type('html').send(adminPage('User added', shell, addedBody(result)));
     } catch (err) {
-      if (err instanceof SeatLimitReached) return render(req, res, { values, formError: err.message }, err.status);
+      // Everything typed comes back, the passwords too (the page is never cached): a full
+      // pool is fixed on the Seats page, and the form should be ready to send again.
+      // A refusal of the password itself clears both fields.
+      const typed = { password: rawStr(req.body?.password), confirmation: rawStr(req.body?.passwordConfirmation) };
+      res.set('Cache-Control', 'no-store');
+      if (err instanceof SeatLimitReached) return render(req, res, { values, typedPassword: typed, formError: seatRefusalBox(err.message) }, err.status);
       const { status, fields } = refusalOf(err, 'roles');
-      await render(req, res, { values, errors: fields }, status);
+      const typedPassword = fields.password || fields.passwordConfirmation ? undefined : typed;
+      await render(req, res, { values, typedPassword, errors: fields }, status);
     }
   });
 
@@ -123,7 +135,8 @@ export function addRoutes(services: Services): Router {
         const shell = await shellState(services, req, res, '/admin/users');
         return res.type('html').send(adminPage('Invitation sent', shell, invitedBody({ email: values.email, deliveredTo: values.deliveryEmail || values.email, expiresAt: outcome.expiresAt })));
       }
-      if (outcome.status === 'seat_limit_reached' || outcome.status === 'failed') return render(req, res, { values, formError: outcome.message }, outcome.status === 'failed' ? 500 : 403);
+      if (outcome.status === 'seat_limit_reached') return render(req, res, { values, formError: seatRefusalBox(outcome.message) }, 403);
+      if (outcome.status === 'failed') return render(req, res, { values, formError: outcome.message }, 500);
       return render(req, res, { values, errors: { email: outcome.message } }, 409);
     } catch (err) {
       if (err instanceof ValidationError) return render(req, res, { values, errors: inviteFields(err.fields) }, 400);

@@ -55,8 +55,10 @@ export interface AddUserState {
   csrfToken: string;
   values: AddUserValues;
   errors: FieldErrors;
-  /** A refusal that belongs to no one field (a full pool). */
-  formError?: string;
+  /** A refusal that belongs to no one field (a full pool: a box that links to Seats). */
+  formError?: string | SafeHtml;
+  /** What was typed in the password fields, given back after a refusal so nothing is typed twice. */
+  typedPassword?: { password: string; confirmation: string };
   roles: RoleOption[];
   canInvite: boolean;
 }
@@ -96,7 +98,7 @@ export function addUserBody(s: AddUserState): SafeHtml {
   const e = s.errors;
   const problems = Object.keys(e).length > 0 || !!s.formError;
   return html`${USERS_STYLE}${METHOD_STYLE}<p><a href="/admin/users">← Users</a></p><h1>Add user</h1>
-${s.formError ? html`<p class="error-box" role="alert">${s.formError}</p>` : problems ? html`<p class="error-box" role="alert">Nothing was saved: see the messages below.</p>` : ''}
+${typeof s.formError === 'string' ? html`<p class="error-box" role="alert">${s.formError}</p>` : s.formError ? s.formError : problems ? html`<p class="error-box" role="alert">Nothing was saved: see the messages below.</p>` : ''}
 <form method="post" action="/admin/users/new" novalidate>${csrfField(s.csrfToken)}
 <h2>Profile</h2>
 ${profileFields(v, e)}
@@ -111,8 +113,8 @@ ${radio('mode', 'invite', 'Send an invitation instead', v.mode === 'invite', 'Th
   : html`<input type="hidden" name="mode" value="create">`}
 <section id="create-options"><h3>Password</h3>
 ${radio('passwordMode', 'typed', 'Type a password', v.passwordMode === 'typed')}
-${field({ name: 'password', label: 'Password', type: 'password', error: e.password, autocomplete: 'new-password', hint: `At least ${PASSWORD_MIN} characters; ${PASSWORD_RECOMMENDED} or more is better.` })}
-${field({ name: 'passwordConfirmation', label: 'Repeat the password', type: 'password', error: e.passwordConfirmation, autocomplete: 'new-password' })}
+${field({ name: 'password', label: 'Password', type: 'password', value: s.typedPassword?.password, keepPassword: !!s.typedPassword, error: e.password, autocomplete: 'new-password', hint: `At least ${PASSWORD_MIN} characters; ${PASSWORD_RECOMMENDED} or more is better.` })}
+${field({ name: 'passwordConfirmation', label: 'Repeat the password', type: 'password', value: s.typedPassword?.confirmation, keepPassword: !!s.typedPassword, error: e.passwordConfirmation, autocomplete: 'new-password' })}
 ${radio('passwordMode', 'random', 'Generate a random password', v.passwordMode === 'random', 'Shown to you once, on the next page, to hand over separately.')}
 ${checkbox({ name: 'confirmed', label: 'Confirmed', checked: v.confirmed, hint: 'Unchecked: the account is unconfirmed until they follow the link we email them.' })}
 ${checkbox({ name: 'sendWelcome', label: 'Send welcome email', checked: v.sendWelcome, hint: 'A link to sign in; never the password.' })}</section>

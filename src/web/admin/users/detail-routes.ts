@@ -30,6 +30,7 @@ const NOTICES: Record<string, string> = {
   confirmed: 'Account confirmed.',
   confirmation: 'Confirmation email sent.',
   owner: 'Ownership transferred.',
+  'signed-out': 'Signed out everywhere: every session and application token of theirs has ended. The account stays active.',
   'second-factor': 'Two-step verification reset: they were signed out everywhere and can set it up again after signing in with their password.',
 };
 
@@ -90,15 +91,16 @@ export function detailRoutes(services: Services): Router {
     const ctx = contextOf(req, 'admin');
     const { user, isOwner, actions, outranksViewer } = await load(req);
     const held = new Set(user.roles.map((r) => r.id));
-    const [roleOptions, lifecycle, events, shell, signInWarning] = await Promise.all([
+    const [roleOptions, lifecycle, events, shell, signInWarning, rolePermissions] = await Promise.all([
       actions.changeRoles ? allRoleOptions(services.models).then((all) => all.filter((r) => held.has(r.id) || canGrant(req.actor!, r))) : Promise.resolve([]),
       services.userHistory.lifecycle(ctx, user.id),
       can(req.actor!, 'audit.view') ? services.userHistory.recentEvents(ctx, user.id) : Promise.resolve(null),
       shellState(services, req, res, '/admin/users'),
       signInWarningOf(services, user),
+      Promise.all(user.roles.map(async (r) => [r.id, [...(await services.roles.get(r.id)).permissions].sort()] as const)).then(Object.fromEntries),
     ]);
     const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
-    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, signInWarning, ...extra });
+    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, signInWarning, rolePermissions, ...extra });
     res.status(status).type('html').send(adminPage(user.name, shell, body));
   };
 
@@ -167,6 +169,11 @@ export function detailRoutes(services: Services): Router {
   act('second-factor', async (ctx, user) => {
     await services.totp.resetByAdmin(ctx, user.id);
     return 'second-factor';
+  });
+
+  act('sign-out-everywhere', async (ctx, user) => {
+    await services.signOutEverywhere.signOut(ctx, user.id);
+    return 'signed-out';
   });
 
   act('delete', async (ctx, user, req) => {

@@ -13,7 +13,7 @@ import { genderOptions, profileFields, type AddUserValues } from './add-view.js'
 import { day, KIND_LABELS, moment, NO_EMAIL, statusBadge, USERS_STYLE } from './user-format.js';
 
 /** The forms of the page, each posting to /admin/users/:id/<form>. */
-export type DetailForm = 'profile' | 'roles' | 'deactivate' | 'reactivate' | 'reactivation-link' | 'confirm' | 'confirmation' | 'delete' | 'transfer-ownership' | 'second-factor';
+export type DetailForm = 'profile' | 'roles' | 'deactivate' | 'reactivate' | 'reactivation-link' | 'confirm' | 'confirmation' | 'delete' | 'transfer-ownership' | 'second-factor' | 'sign-out-everywhere';
 
 export type ProfileValues = Pick<AddUserValues, 'givenName' | 'familyName' | 'username' | 'email' | 'countryCode' | 'phone' | 'gender' | 'birthdate' | 'department' | 'title' | 'kind'>;
 
@@ -34,6 +34,44 @@ export interface UserDetailState {
   signInWarning?: string | null;
   /** The form that was refused, its messages and the values sent. */
   refused?: { form: DetailForm; errors: FieldErrors; values?: Record<string, unknown> };
+  /** The permissions of each role held, for the summary. */
+  rolePermissions?: Record<string, string[]>;
+}
+
+const ACTION_TITLES: Array<[DetailForm, string]> = [
+  ['profile', 'Edit'],
+  ['roles', 'Change roles'],
+  ['deactivate', 'Deactivate'],
+  ['reactivate', 'Reactivate'],
+  ['reactivation-link', 'Send a reactivation link'],
+  ['confirm', 'Confirm manually'],
+  ['confirmation', 'Resend confirmation'],
+  ['sign-out-everywhere', 'Sign out everywhere'],
+  ['second-factor', 'Reset two-step verification'],
+  ['transfer-ownership', 'Transfer ownership'],
+  ['delete', 'Delete'],
+];
+
+/** Status, roles with their permissions, seat pool, last activity and second factor at a glance. */
+function summary(s: UserDetailState): SafeHtml {
+  const u = s.user;
+  const perms = s.rolePermissions ?? {};
+  return html`<section class="card summary" id="summary"><dl class="profile">
+<dt>Status</dt><dd>${statusBadge(u.status)}</dd>
+<dt>Roles</dt><dd>${u.roles.length
+    ? html`<ul class="role-permissions">${u.roles.map((r) => html`<li><strong>${r.name}</strong>${perms[r.id]?.length ? html`: <span class="muted">${perms[r.id]!.join(', ')}</span>` : ''}</li>`)}</ul>`
+    : html`<span class="muted">none</span>`}</dd>
+<dt>Seat pool</dt><dd>${KIND_LABELS[u.kind] ?? u.kind}</dd>
+<dt>Last activity</dt><dd>${u.lastSignInAt ? moment(u.lastSignInAt) : 'never'}</dd>
+<dt>Two-step verification</dt><dd>${u.totpEnabled ? 'On' : 'Off'}</dd>
+</dl></section>`;
+}
+
+/** The actions the page offers, in one menu; each opens its form below (a link: no script needed). */
+function actionMenu(s: UserDetailState): SafeHtml {
+  const offered = ACTION_TITLES.filter(([form]) => s.actions[FORM_ACTION[form]]);
+  if (!offered.length) return html``;
+  return html`<details class="menu" id="actions-menu"><summary>Actions</summary><ul>${offered.map(([form, title]) => html`<li><a href="#${form}">${title}</a></li>`)}</ul></details>`;
 }
 
 export function profileValuesOf(u: UserView): ProfileValues {
@@ -187,6 +225,18 @@ ${textarea({ name: 'reason', label: 'Reason (optional)', value: valueOf(s, 'deac
   }
   if (a.confirm) out.push(action(s, 'confirm', 'Confirm manually', html`<p>Confirms the account without the email link; the address stays unverified.</p>`, 'Confirm account'));
   if (a.resendConfirmation) out.push(action(s, 'confirmation', 'Resend confirmation', html`<p>Emails ${u.email} a new confirmation link (valid 24 hours); older links stop working.</p>`, 'Resend confirmation email'));
+  if (a.signOutEverywhere) {
+    out.push(
+      action(
+        s,
+        'sign-out-everywhere',
+        'Sign out everywhere',
+        html`<p>Ends every session and application token of ${u.username} at once, for example after a suspected takeover or a lost device. The account stays active: they can sign in again with their credentials.</p>`,
+        'Sign out everywhere',
+        true,
+      ),
+    );
+  }
   if (a.resetSecondFactor) {
     out.push(
       action(
@@ -248,6 +298,8 @@ export function userDetailBody(s: UserDetailState): SafeHtml {
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 ${s.signInWarning ? html`<p class="notice" role="note" id="sign-in-warning">${s.signInWarning}</p>` : ''}
 ${s.refused && !formShown(s) ? html`<p class="error-box" role="alert">${Object.values(s.refused.errors).join(' ')}</p>` : ''}
+${summary(s)}
+${actionMenu(s)}
 ${profile(s)}
 <h2>Roles</h2>
 <p id="roles-held">${u.roles.length ? u.roles.map((r) => r.name).join(', ') : html`<span class="muted">none</span>`}</p>
@@ -269,6 +321,7 @@ export const FORM_ACTION: Record<DetailForm, keyof UserActions> = {
   delete: 'delete',
   'transfer-ownership': 'transferOwnership',
   'second-factor': 'resetSecondFactor',
+  'sign-out-everywhere': 'signOutEverywhere',
 };
 
 function formShown(s: UserDetailState): boolean {

@@ -7,6 +7,8 @@ import type { PoolUsage } from '../../../seats/seat-service.js';
 import { DEFAULT_ORDER, type DirectoryPage, type DirectoryRow, type RoleChoice } from '../../../users/user-directory.js';
 import { select, type Option } from '../../form-controls.js';
 import { field } from '../../layout.js';
+import { creationButton } from '../seats/seat-notices.js';
+import { scriptTag } from '../../scripts/script-tag.js';
 import { day, KIND_LABELS, moment, NO_EMAIL, seatBars, statusBadge, STATUS_LABELS, USERS_STYLE } from './user-format.js';
 
 export type ListView = 'list' | 'cards';
@@ -47,7 +49,7 @@ export function listUrl(s: Pick<UserListState, 'page' | 'view'>, change: Record<
 function filterForm(s: UserListState): SafeHtml {
   const a = s.page.applied;
   const opts = (pairs: Array<[string, string]>, any: string): Option[] => [{ value: '', label: any }, ...pairs.map(([value, label]) => ({ value, label }))];
-  return html`<form method="get" action="/admin/users" class="filters" role="search">
+  return html`<form method="get" action="/admin/users" class="filters" role="search" data-auto-submit>
 <div>${field({ name: 'q', label: 'Search', value: a.search, hint: 'Name, email or phone' })}</div>
 <div>${select({ name: 'status', label: 'Status', value: a.status, options: opts(Object.entries(STATUS_LABELS), 'Any status') })}</div>
 <div>${select({ name: 'role', label: 'Role', value: a.roleId, options: opts(s.roles.map((r) => [r.id, r.name]), 'Any role') })}</div>
@@ -58,7 +60,7 @@ function filterForm(s: UserListState): SafeHtml {
 <div>${select({ name: 'size', label: 'Per page', value: String(a.limit), options: ['25', '50', '100'].map((v) => ({ value: v, label: v })) })}</div>
 ${s.view === 'cards' ? html`<input type="hidden" name="view" value="cards">` : ''}
 <div><button type="submit">Apply</button> <a href="/admin/users${s.view === 'cards' ? '?view=cards' : ''}">Clear</a></div>
-</form>`;
+</form>${scriptTag('auto-submit')}`;
 }
 
 function rowLink(r: DirectoryRow, label: SafeHtml | string): SafeHtml {
@@ -122,7 +124,7 @@ export function userListBody(s: UserListState): SafeHtml {
   return html`${USERS_STYLE}<h1>Users</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 ${seatBars(s.pools)}
-<div class="toolbar">${s.canManage ? html`<a class="button" href="/admin/users/new">Add user</a>` : ''}${s.canInvite ? html`<a class="button" href="/admin/invitations/new">Invite users</a>` : ''}</div>
+<div class="toolbar">${s.canManage ? creationButton('Add user', '/admin/users/new', s.pools) : ''}${s.canInvite ? creationButton('Invite users', '/admin/invitations/new', s.pools) : ''}</div>
 ${filterForm(s)}
 <div class="toolbar"><strong id="total">${p.total} ${p.total === 1 ? 'person' : 'people'}</strong><span class="spacer"></span>
 <span>View: ${s.view === 'list' ? html`<strong>List</strong>` : html`<a href="${listUrl(s, { view: null })}">List</a>`} · ${s.view === 'cards' ? html`<strong>Cards</strong>` : html`<a href="${listUrl(s, { view: otherView })}" id="card-view">Cards</a>`}</span></div>

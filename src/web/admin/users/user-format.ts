@@ -2,6 +2,7 @@
 import { html, type SafeHtml } from '../../../html.js';
 import type { PoolUsage } from '../../../seats/seat-service.js';
 import type { ListStatus } from '../../../users/user-directory.js';
+import { seatWarningBox } from '../seats/seat-notices.js';
 
 export const STATUS_LABELS: Record<ListStatus, string> = {
   active: 'Active',
@@ -48,16 +49,12 @@ export function moment(date: Date | null): string {
 export function seatBars(pools: PoolUsage[]): SafeHtml {
   return html`<div class="seat-pools">${pools.map((p) => {
     const percent = p.limit === null ? 0 : p.limit === 0 ? 100 : Math.min(100, Math.round((p.used / p.limit) * 100));
-    const state = p.overLimit ? 'over' : p.nearLimit ? 'near' : '';
+    const state = p.level === 'over_limit' || p.level === 'full' ? 'over' : p.level === 'nearly_full' ? 'near' : '';
     return html`<div class="seat-pool ${state}" id="seats-${p.pool}"><strong>${KIND_LABELS[p.pool] ?? p.pool} seats</strong>
 ${p.limit === null
   ? html`<div class="muted">${p.used} in use · unlimited</div>`
   : html`<div class="seat-bar" role="meter" aria-valuemin="0" aria-valuemax="${String(p.limit)}" aria-valuenow="${String(p.used)}" aria-label="${p.pool} seats in use"><span style="width:${String(percent)}%"></span></div>
 <div class="muted">${p.used} of ${p.limit} in use (${percent}%)</div>`}
-${p.overLimit
-  ? html`<p class="warning" role="status">Over the limit: ${p.used} of ${p.limit} ${p.pool} seats are in use. Nobody is removed; new ${p.pool} seats are blocked until use falls below the limit.</p>`
-  : p.nearLimit
-    ? html`<p class="warning" role="status">Nearly full: ${p.used} of ${p.limit} ${p.pool} seats are in use.</p>`
-    : ''}</div>`;
+${seatWarningBox(p)}</div>`;
   })}</div>`;
 }

@@ -1,0 +1,64 @@
+// The account page shows the person's roles with their permissions, a welcome after an
+// accepted invitation, a prompt while two-step verification is off, and where they are
+// signed in and which applications they gave access, each of which they can end.
+import { expect } from 'chai';
+import { describeEachDatabase, type Harness } from '../helpers/harness.js';
+import { addWithRole, auditEvents } from './account-fixtures.js';
+import { clientFor } from '../admin/admin-kit.js';
+import { hashToken } from '../../src/ids.js';
+import { textOf } from '../invitations/invite-kit.js';
+
+async function storePayload(h: Harness, row: { model: string; id: string; accountId: string; grantId?: string; payload: object }): Promise<void> {
+  await h.services.models.sql.write('INSERT INTO oidc_payloads (model, id, payload, account_id, grant_id, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    row.model, row.id, JSON.stringify(row.payload), row.accountId, row.grantId ?? null, new Date(h.clock.now().getTime() + 3_600_000),
+  ]);
+}
+
+describeEachDatabase('the account page', (h) => {
+  it('shows roles with their permissions, the welcome after accepting, and a prompt to turn on two-step verification', async () => {
+    const member = await addWithRole(h, 'member');
+    const page = await clientFor(h, member, await h.services.webSessions.create(member.id, null)).get('/account?done=welcome');
+    expect(page.status).to.equal(200);
+    const text = textOf(page.text);
+    expect(text).to.include('Welcome! Your account is ready.');
+    expect(page.text).to.match(/<li><strong>Member<\/strong>: [^<]*users\.view/);
+    expect(text).to.include('Two-step verification is off');
+    expect(page.text).to.include('href="#two-step"');
+  });
+
+  it('lists the person\'s sessions and ends another one; never someone else\'s', async () => {
+    const member = await addWithRole(h, 'member');
+    const other = await addWithRole(h, 'member');
+    const here = await h.services.webSessions.create(member.id, null);
+    const elsewhere = await h.services.webSessions.create(member.id, null);
+    const theirs = await h.services.webSessions.create(other.id, null);
+    const browser = clientFor(h, member, here);
+    const page = await browser.get('/account');
+    expect(page.text).to.include('This browser');
+    const refs = [...page.text.matchAll(/name="ref" value="([0-9a-f]+)"/g)].map((m) => m[1]);
+    expect(refs, 'only the other session has a Sign out button').to.deep.equal([hashToken(elsewhere).slice(0, 16)]);
+    expect((await browser.post('/account/sessions/end', { ref: hashToken(theirs).slice(0, 16) })).headers.location).to.equal('/account?done=nothing');
+    expect(await h.services.webSessions.find(theirs)).to.not.equal(null);
+    const res = await browser.post('/account/sessions/end', { ref: refs[0]! });
+    expect(res.headers.location).to.equal('/account?done=session');
+    expect(await h.services.webSessions.find(elsewhere)).to.equal(null);
+    expect(await h.services.webSessions.find(here)).to.not.equal(null);
+    expect(await auditEvents(h, { action: 'session.ended' })).to.have.length(1);
+  });
+
+  it('lists the applications given access and removes one with every token under it', async () => {
+    const member = await addWithRole(h, 'member');
+    const { client } = await h.services.clients.add(h.system(), { name: 'Timesheets', type: 'web', redirectUris: ['http://127.0.0.1:9/cb'] });
+    await storePayload(h, { model: 'Grant', id: 'g-1', accountId: member.id, payload: { jti: 'g-1', accountId: member.id, clientId: client.clientId, openid: { scope: 'openid email' } } });
+    await storePayload(h, { model: 'RefreshToken', id: 'rt-1', accountId: member.id, grantId: 'g-1', payload: { jti: 'rt-1', grantId: 'g-1' } });
+    const browser = clientFor(h, member, await h.services.webSessions.create(member.id, null));
+    const page = await browser.get('/account');
+    expect(textOf(page.text)).to.match(/Timesheets\s+openid email/);
+    const res = await browser.post('/account/apps/revoke', { grant: 'g-1' });
+    expect(res.headers.location).to.equal('/account?done=app');
+    expect(await h.services.models.sql.select('SELECT id FROM oidc_payloads WHERE account_id = ?', [member.id])).to.deep.equal([]);
+    const [event] = await auditEvents(h, { action: 'grant.revoked' });
+    expect(event!.details).to.deep.equal({ client: 'Timesheets' });
+    expect(textOf((await browser.get('/account')).text)).to.include('None yet.');
+  });
+});
