@@ -3,7 +3,7 @@
 // deleted user's refresh token fails with invalid_grant.
 import type { Account } from 'oidc-provider';
 import type { Services } from '../src/services.js';
-import { phoneClaims } from './contact-claims.js';
+import { addressClaim, phoneClaims } from './contact-claims.js';
 
 export async function findAccount(services: Services, sub: string): Promise<Account | undefined> {
   const user = await services.users.findActiveForClaims(sub);
@@ -23,6 +23,11 @@ export async function findAccount(services: Services, sub: string): Promise<Acco
         locale: user.locale ?? undefined,
         ...phoneClaims(user.phone),
       };
+      // The postal address is the primary stored one (else the first), read only when asked for.
+      if (scopes.has('address')) {
+        const address = addressClaim(await services.users.primaryValue(user.id, 'addresses'));
+        if (address) claims.address = address;
+      }
       // Roles are read only when the scope asks for them.
       if (scopes.has('roles')) {
         claims.roles = (await services.roles.roleRefsOf(user.id)).map((r) => r.name);

@@ -32,11 +32,6 @@ const ADDRESS_MEMBERS: ReadonlyArray<[keyof StoredAddress, keyof AddressClaim]> 
   ['country', 'country'],
 ];
 
-/** The address the claim describes: the one marked primary, else the first. */
-export function primaryAddress(addresses: readonly StoredAddress[]): StoredAddress | null {
-  return addresses.find((a) => a.primary === true) ?? addresses[0] ?? null;
-}
-
 /**
  * The address claim, or null when the address has nothing to say. Line breaks in `formatted`
  * and `street_address` are kept: §5.1.1 lets both span lines.

@@ -84,9 +84,10 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       email: ['email', 'email_verified'],
       profile: ['name', 'given_name', 'family_name', 'locale'],
       phone: ['phone_number', 'phone_number_verified'],
+      address: ['address'],
       roles: ['roles', 'permissions'],
     },
-    scopes: ['openid', 'offline_access', 'email', 'profile', 'phone', 'roles'],
+    scopes: ['openid', 'offline_access', 'email', 'profile', 'phone', 'address', 'roles'],
     // Scope-requested claims go into the ID token too, so apps read roles without userinfo.
     conformIdTokenClaims: false,
     acrValues: [...ACR_VALUES],

@@ -1,10 +1,9 @@
 // /assets/console.js: the pages' one script, served from our own origin so the CSP's
-// script-src 'self' allows it. Every page works without it; each enhancement is optional:
-// - <time datetime data-local>: restated in the viewer's own time zone when it differs
-//   from the organization's (the organization's time stays in the tooltip);
-// - <form data-auto-submit>: submits when a control changes (its Apply button stays for
-//   browsers without JavaScript);
-// - <button data-copy="ID">: copies the text (or value) of the element with that id.
+// script-src 'self' allows it. Every page works without it: <time datetime data-local> is
+// restated in the viewer's own time zone when it differs from the organization's (the
+// organization's time stays in the tooltip). Scripts a page needs only here and there
+// (copy buttons, filter bars that apply on change) are in scripts/, loaded by the pages
+// that use them.
 import { Router } from 'express';
 
 export const CONSOLE_SCRIPT_PATH = '/assets/console.js';
@@ -23,20 +22,6 @@ const SCRIPT = `(function () {
       el.textContent = format.format(when) + ' ' + viewerZone;
     });
   }
-  document.addEventListener('change', function (event) {
-    var form = event.target && event.target.closest ? event.target.closest('form[data-auto-submit]') : null;
-    if (form) form.requestSubmit ? form.requestSubmit() : form.submit();
-  });
-  document.addEventListener('click', function (event) {
-    var button = event.target && event.target.closest ? event.target.closest('button[data-copy]') : null;
-    if (!button || !navigator.clipboard) return;
-    event.preventDefault();
-    var source = document.getElementById(button.getAttribute('data-copy'));
-    if (!source) return;
-    navigator.clipboard.writeText('value' in source ? source.value : source.textContent).then(function () {
-      button.textContent = 'Copied';
-    });
-  });
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', localTimes);
   else localTimes();
 })();

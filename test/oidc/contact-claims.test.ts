@@ -3,7 +3,7 @@
 // discovery advertises.
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
-import { addressClaim, phoneClaims, primaryAddress } from '../../oidc/contact-claims.js';
+import { addressClaim, phoneClaims } from '../../oidc/contact-claims.js';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { PASSWORD, registerClient, signIn, startAuth } from '../helpers/relying-party.js';
 import { UserAgent } from '../helpers/user-agent.js';
@@ -27,14 +27,6 @@ describe('OIDC address and phone claims from stored values', () => {
     expect(addressClaim(null)).to.equal(null);
   });
 
-  it('takes the primary address, else the first', () => {
-    const home = { locality: 'Home', primary: false };
-    const work = { locality: 'Work', primary: true };
-    expect(primaryAddress([home, work])).to.equal(work);
-    expect(primaryAddress([home, { locality: 'Other' }])).to.equal(home);
-    expect(primaryAddress([])).to.equal(null);
-  });
-
   it('gives phone_number as stored with phone_number_verified false, and nothing without a number', () => {
     expect(phoneClaims('+33 4 72 00 00 00')).to.deep.equal({ phone_number: '+33 4 72 00 00 00', phone_number_verified: false });
     expect(phoneClaims('+14155550100', true)).to.deep.equal({ phone_number: '+14155550100', phone_number_verified: true });
@@ -43,7 +35,7 @@ describe('OIDC address and phone claims from stored values', () => {
   });
 });
 
-describeEachDatabase('OIDC phone scope with a relying party', (h) => {
+describeEachDatabase('OIDC phone and address scopes with a relying party', (h) => {
   const seed = (username: string, phone: string | null) =>
     h.services.users.create(h.system(), { username, email: `${username}@example.com`, givenName: 'Alice', familyName: 'Doe', phone }, { source: 'admin', origin: 'page', password: PASSWORD, roleIds: [] });
 
@@ -75,11 +67,30 @@ describeEachDatabase('OIDC phone scope with a relying party', (h) => {
     expect(info).to.not.have.property('phone_number_verified');
   });
 
-  it('advertises the phone scope with both its claims, and the address scope only with its claim', async () => {
+  it('advertises the phone scope with both its claims, and the address scope with its claim', async () => {
     const { config } = await registerClient(h);
     const m = config.serverMetadata() as Record<string, unknown> & { scopes_supported: string[]; claims_supported: string[] };
-    expect(m.scopes_supported).to.include('phone');
-    expect(m.claims_supported).to.include.members(['phone_number', 'phone_number_verified']);
-    expect(m.scopes_supported.includes('address')).to.equal(m.claims_supported.includes('address'));
+    expect(m.scopes_supported).to.include.members(['phone', 'address']);
+    expect(m.claims_supported).to.include.members(['phone_number', 'phone_number_verified', 'address']);
+  });
+
+  it('releases the primary stored address (not the first) with the address scope only', async () => {
+    const home = { type: 'home', primary: false, locality: 'Lyon', country: 'FR' };
+    const work = { type: 'work', primary: true, formatted: '1 Main St\nSpringfield', streetAddress: '1 Main St', locality: 'Springfield', postalCode: '12345', country: 'US' };
+    const carol = await h.services.users.create(h.system(), { username: 'carol', email: 'carol@example.com' }, { source: 'admin', origin: 'page', password: PASSWORD, roleIds: [], values: { addresses: [home, work] } });
+    const { config } = await registerClient(h, { firstParty: true });
+    const tokens = await signInWith(config, 'carol', 'openid address');
+    const expected = { formatted: '1 Main St\nSpringfield', street_address: '1 Main St', locality: 'Springfield', postal_code: '12345', country: 'US' };
+    expect(tokens.claims()!.address).to.deep.equal(expected);
+    expect((await oidc.fetchUserInfo(config, tokens.access_token, carol.id)).address).to.deep.equal(expected);
+    const without = await signInWith(config, 'carol', 'openid phone');
+    expect(without.claims()).to.not.have.property('address');
+  });
+
+  it('gives no address claim to an account without an address', async () => {
+    const dan = await seed('dan', null);
+    const { config } = await registerClient(h, { firstParty: true });
+    const tokens = await signInWith(config, 'dan', 'openid address');
+    expect(await oidc.fetchUserInfo(config, tokens.access_token, dan.id)).to.not.have.property('address');
   });
 }, { serve: true });
