@@ -1,6 +1,6 @@
 // A restore goes only into an empty database: one that holds nothing but what migrations
-// and a start without an owner write (built-in roles, seat pools, generated keys, a setup
-// link). Anything else — an account, a client, a changed setting — is data a restore
+// and a start without an owner write (built-in roles, seat pools, the LDAP and CSV
+// provisioning connections, generated keys, a setup link). Anything else — an account, a client, a changed setting — is data a restore
 // would overwrite, so the restore is refused.
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
@@ -14,6 +14,8 @@ function dataRows(db: Database): Record<string, string | null> {
     role_permissions: 'role_id IN (SELECT id FROM roles WHERE builtin IS NULL)',
     seat_pools: 'seat_limit IS NOT NULL',
     audit_events: "action <> 'setup.link_issued'",
+    // The LDAP sync's and the CSV import's connections are built in; SCIM ones come with tokens.
+    provisioning_connections: "kind = 'scim'",
     // Written by any start (keys, the setup link) or by visitors (sessions, throttling).
     oidc_keys: null,
     setup_tokens: null,
