@@ -8,7 +8,8 @@ export { ConfigError } from './parsers.js';
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; storage: string; url: string }
-  | { dialect: 'mysql'; url: string };
+  /** `hosts`: the servers named, in order of preference (one, or the nodes of a cluster). */
+  | { dialect: 'mysql'; url: string; hosts: Array<{ host: string; port: number }> };
 
 export interface DatabaseTimeouts {
   statementMs: number;

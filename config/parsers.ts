@@ -107,16 +107,24 @@ export const parsers = {
   },
 
   databaseUrl: (key: string, raw: string): DatabaseConfig => {
-    const expected = 'sqlite:PATH (e.g. sqlite:var/gatehouse.sqlite) or mysql://user:password@host:3306/database';
+    const expected = 'sqlite:PATH (e.g. sqlite:var/gatehouse.sqlite) or mysql://user:password@host:3306/database (several hosts: mysql://user:password@h1:3306,h2:3306/database)';
     if (raw.startsWith('sqlite:')) {
       const storage = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
       if (!storage) throw new ConfigError(key, expected);
       return { dialect: 'sqlite', storage, url: raw };
     }
-    const u = url(key, raw, ['mysql:', 'mariadb:'], expected);
-    if (!u.hostname || u.pathname.length <= 1) throw new ConfigError(key, expected);
-    u.protocol = 'mysql:';
-    return { dialect: 'mysql', url: u.toString() };
+    // Several hosts (the nodes of one cluster) are not a URL the WHATWG parser accepts:
+    // each host is checked on its own, and the URL is kept as given (with mysql:).
+    const several = /^(mysql|mariadb):\/\/([^@/]*@)?([^/?#@]*,[^/?#@]*)(\/.*)$/.exec(raw);
+    const candidates = several ? several[3]!.split(',').map((h) => `mysql://${several[2] ?? ''}${h.trim()}${several[4]}`) : [raw];
+    const hosts = candidates.map((candidate) => {
+      const u = url(key, candidate, ['mysql:', 'mariadb:'], expected);
+      if (!u.hostname || u.pathname.length <= 1) throw new ConfigError(key, expected);
+      return { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : 3306 };
+    });
+    const first = new URL(candidates[0]!);
+    first.protocol = 'mysql:';
+    return { dialect: 'mysql', url: several ? raw.replace(/^mariadb:/, 'mysql:') : first.toString(), hosts };
   },
 
   secretList: (key: string, raw: string): string[] => {

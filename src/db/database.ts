@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { Unavailable } from '../errors.js';
 import { TransactionRunner } from './transaction-runner.js';
 import { createSql, type Sql } from './sql.js';
+import { connectToFirstReadyHost, readYourWrites } from './cluster-connect.js';
 import { boundStatements, withoutStatementTimeout } from './statement-timeout.js';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -37,7 +38,8 @@ function createSequelize(config: DatabaseConfig, logger: Logger, timeouts: Datab
     configureSqliteConnections(sequelize, timeouts.statementMs);
     return sequelize;
   }
-  const sequelize = new Sequelize(config.url, {
+  // Several hosts: Sequelize is given the first, and each new connection picks its host.
+  const sequelize = new Sequelize(withOneHost(config.url, config.hosts[0]!), {
     dialect: 'mysql',
     logging,
     timezone: '+00:00',
@@ -58,9 +60,16 @@ function createSequelize(config: DatabaseConfig, logger: Logger, timeouts: Datab
     const session = (connection as { promise(): { query(sql: string): Promise<unknown> } }).promise();
     await session.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${MYSQL_ISOLATION}`);
     await session.query(`SET SESSION innodb_lock_wait_timeout = ${lockWaitSeconds}`);
+    await readYourWrites(connection as Parameters<typeof readYourWrites>[0]);
   });
+  connectToFirstReadyHost(sequelize, config.hosts, logger);
   frameTransactionsDirectly(sequelize);
   return sequelize;
+}
+
+/** The URL with its host list replaced by one host. */
+function withOneHost(url: string, host: { host: string; port: number }): string {
+  return url.replace(/^(mysql:\/\/(?:[^@/]*@)?)[^/?#@]*/, `$1${host.host.includes(':') ? `[${host.host}]` : host.host}:${host.port}`);
 }
 
 export const MYSQL_ISOLATION = 'READ COMMITTED';

@@ -70,7 +70,11 @@ export function createSql(sequelize: Sequelize, dialect: Dialect, transactions: 
     return {
       select: <T extends object>(sql: string, params: readonly Param[], ctx?: { transaction?: Transaction | null }) =>
         withConnection(ctx?.transaction, (c) => run(c, sql, params) as Promise<T[]>),
-      write: (sql, params, ctx) => withConnection(ctx?.transaction, async (c) => ({ affectedRows: ((await run(c, sql, params)) as { affectedRows: number }).affectedRows })),
+      write: (sql, params, ctx) => {
+        const write = () => withConnection(ctx?.transaction, async (c) => ({ affectedRows: ((await run(c, sql, params)) as { affectedRows: number }).affectedRows }));
+        // Outside a transaction the statement is its own unit of work: retried on 1213.
+        return ctx?.transaction ? write() : transactions.queuedWrite(write);
+      },
     };
   }
   return {

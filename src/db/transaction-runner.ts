@@ -4,11 +4,14 @@
 // - MySQL/MariaDB runs them under READ COMMITTED (set on each connection when it opens, in
 //   database.ts), so a count taken after locking a row sees what others committed
 //   (REPEATABLE READ would keep an older snapshot), and retries the whole unit of work
-//   only when the server says it was picked as a deadlock victim (1213) before COMMIT was
-//   sent. Anything else fails at once: a lock wait or statement timeout means the
-//   database is struggling (more attempts add load), and a failure once COMMIT is on its
-//   way leaves the outcome unknown (the work may have committed; doing it again could
-//   apply it twice).
+//   only when the server answers that it rolled the work back as a deadlock victim (1213):
+//   during the work, or at COMMIT, where a Galera cluster reports a transaction that lost
+//   certification to a conflicting write committed through another node. A single write
+//   outside a transaction (plain SQL, sql.ts) is retried the same way. Anything else fails
+//   at once: a lock wait or statement timeout means the database is struggling (more
+//   attempts add load), and any other failure once COMMIT is on its way (a timeout, a
+//   reset connection) leaves the outcome unknown (the work may have committed; doing it
+//   again could apply it twice).
 // A failure because the database is not answering (a timeout, a lost connection, SQLite's
 // lock held past the busy timeout) leaves as DatabaseUnavailable (unavailable.ts): 503.
 import { Transaction, type Sequelize } from 'sequelize';
@@ -26,6 +29,8 @@ export type FailureListener = (ctx: Context, err: unknown) => Promise<void>;
 export class TransactionRunner {
   private queue: Promise<unknown> = Promise.resolve();
   private waiting = 0;
+  /** MySQL: units of work run again after a deadlock or a lost certification (1213). */
+  deadlockRetries = 0;
   private readonly failureListeners = new Map<string, FailureListener>();
 
   constructor(
@@ -66,12 +71,14 @@ export class TransactionRunner {
   }
 
   /**
-   * SQLite: runs a write made outside any transaction in the same queue as the write
-   * transactions, so it never waits on this process's own write lock while holding a
-   * driver thread that the transaction holding the lock needs to finish (plain SQL, sql.ts).
+   * A write made outside any transaction (plain SQL, sql.ts). SQLite: run in the same queue
+   * as the write transactions, so it never waits on this process's own write lock while
+   * holding a driver thread that the transaction holding the lock needs to finish. MySQL:
+   * run again when the server answers 1213 — the statement was its own transaction, and the
+   * server rolled it back.
    */
   queuedWrite<T>(write: () => Promise<T>): Promise<T> {
-    if (this.dialect !== 'sqlite') return write();
+    if (this.dialect !== 'sqlite') return this.retryDeadlocks(write, () => false);
     this.waiting++;
     const result = this.queue.then(() => {
       this.waiting--;
@@ -91,16 +98,26 @@ export class TransactionRunner {
     return this.runMysql(work);
   }
 
-  private async runMysql<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      // Set once the work is done: Sequelize commits right after the callback resolves.
-      let committing = false;
-      try {
-        return await this.sequelize.transaction(async (t) => {
+  private runMysql<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
+    // Set once the work is done: Sequelize commits right after the callback resolves.
+    let committing = false;
+    return this.retryDeadlocks(
+      () => {
+        committing = false;
+        return this.sequelize.transaction(async (t) => {
           const result = await work(t);
           committing = true;
           return result;
         });
+      },
+      () => committing,
+    );
+  }
+
+  private async retryDeadlocks<T>(attemptOnce: () => Promise<T>, committing: () => boolean): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await attemptOnce();
       } catch (err) {
         // Sequelize wraps the driver's error; plain SQL (sql.ts) throws it as is.
         const errno = (err as { parent?: { errno?: number } }).parent?.errno ?? (err as { errno?: number }).errno;
@@ -108,9 +125,10 @@ export class TransactionRunner {
         // even at COMMIT, where Galera reports a lost certification; anything else failing
         // at COMMIT (a timeout, a reset) leaves the outcome unknown, so it is never retried.
         const deadlock = errno === ER_LOCK_DEADLOCK;
-        if (committing && !deadlock) this.logger.warn({ err }, 'transaction failed at COMMIT: outcome unknown, not retried');
+        if (committing() && !deadlock) this.logger.warn({ err }, 'transaction failed at COMMIT: outcome unknown, not retried');
         if (!deadlock || attempt >= MAX_ATTEMPTS) throw err;
-        this.logger.debug({ attempt, errno }, 'transaction lost a lock conflict, retrying');
+        this.deadlockRetries++;
+        this.logger.debug({ attempt, errno, committing: committing() }, 'transaction lost a lock conflict or certification, retrying');
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20 * attempt));
       }
     }

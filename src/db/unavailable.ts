@@ -4,6 +4,7 @@
 import { ConnectionError, TimeoutError } from 'sequelize';
 import { DatabaseUnavailable } from '../errors.js';
 import { STATEMENT_TIMEOUT } from './statement-timeout.js';
+import { ER_WSREP_NOT_READY } from './cluster-connect.js';
 
 const UNAVAILABLE_CODES = new Set([
   STATEMENT_TIMEOUT,
@@ -31,7 +32,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const driver = driverError(err);
   if (!driver) return false;
   // mysql2 marks every error that ends the connection as fatal (a reset, a closed socket).
-  return (driver.code !== undefined && UNAVAILABLE_CODES.has(driver.code)) || driver.errno === ER_LOCK_WAIT_TIMEOUT || driver.fatal === true;
+  return (driver.code !== undefined && UNAVAILABLE_CODES.has(driver.code)) || driver.errno === ER_LOCK_WAIT_TIMEOUT || driver.errno === ER_WSREP_NOT_READY || driver.fatal === true;
 }
 
 /** The error as the domain reports it: DatabaseUnavailable when the database is not answering. */
