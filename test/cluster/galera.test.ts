@@ -167,8 +167,6 @@ describe('Gatehouse on a three-node Galera cluster', function () {
       return /^To: (.*)$/m.exec(fs.readFileSync(`${dir}/${f}`, 'utf8'))?.[1]?.trim() ?? [];
     }).filter((to) => to.startsWith('mailed'));
     expect(recipients.sort()).to.deep.equal([...addresses].sort());
-    // Spread over the workers, not all on one (each node's process took a share is likely, not certain).
-    expect(g.processes.filter((p) => fs.existsSync(p.mailDir)).length).to.be.greaterThan(0);
   });
 
   it('fails over when a node is killed under load, and loses nothing committed when it rejoins', async () => {

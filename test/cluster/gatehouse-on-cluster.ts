@@ -92,9 +92,10 @@ export async function startGatehouseOnCluster(options: { processes: number; env?
         await server.exited;
       });
       processes.push({ server, port, url: `http://127.0.0.1:${port}`, node, mailDir });
-      // One after the other: the first start creates the signing keys, the others read them.
-      await waitReady(processes[i]!);
+      // The first start creates the signing keys; the others, started together, read them.
+      if (i === 0) await waitReady(processes[0]!);
     }
+    await Promise.all(processes.slice(1).map(waitReady));
     proxy.target = processes[0]!.port;
     const perNode = new Map<number, Promise<Services>>();
     const servicesOn = (node: number) => {

@@ -101,6 +101,12 @@ describe('configuration', () => {
       expect(c.databaseTimeouts).to.deep.equal({ statementMs: 1_500, acquireMs: 2_500 });
       expect(c.publicUrl).to.equal('https://id.example.com');
       expect(c.database).to.include({ dialect: 'mysql', url: 'mysql://gatehouse:pw@db:3306/gatehouse' });
+      expect(c.database).to.deep.include({ hosts: [{ host: 'db', port: 3306 }] });
+      // The nodes of a cluster, in order of preference; a missing port is 3306.
+      const cluster = loadConfig({ DATABASE_URL: 'mysql://gatehouse:p%40ss@db1:3307, db2,[::1]:3309/gatehouse' }).database;
+      expect(cluster).to.deep.equal({ dialect: 'mysql', url: 'mysql://gatehouse:p%40ss@db1:3307, db2,[::1]:3309/gatehouse', hosts: [{ host: 'db1', port: 3307 }, { host: 'db2', port: 3306 }, { host: '::1', port: 3309 }] });
+      expect(() => loadConfig({ DATABASE_URL: 'mysql://gatehouse:pw@db1:3307,:x/gatehouse' })).to.throw(/several hosts/);
+      expect(() => loadConfig({ DATABASE_URL: 'mysql://gatehouse:pw@db1:3307,db2:3308' })).to.throw(/several hosts/);
       expect(c.seats.user).to.equal(25);
       expect(c.trustProxy).to.equal(1);
       expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).to.equal(false);
