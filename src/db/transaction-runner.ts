@@ -29,8 +29,6 @@ export type FailureListener = (ctx: Context, err: unknown) => Promise<void>;
 export class TransactionRunner {
   private queue: Promise<unknown> = Promise.resolve();
   private waiting = 0;
-  /** MySQL: units of work run again after a deadlock or a lost certification (1213). */
-  deadlockRetries = 0;
   private readonly failureListeners = new Map<string, FailureListener>();
 
   constructor(
@@ -127,7 +125,6 @@ export class TransactionRunner {
         const deadlock = errno === ER_LOCK_DEADLOCK;
         if (committing() && !deadlock) this.logger.warn({ err }, 'transaction failed at COMMIT: outcome unknown, not retried');
         if (!deadlock || attempt >= MAX_ATTEMPTS) throw err;
-        this.deadlockRetries++;
         this.logger.debug({ attempt, errno, committing: committing() }, 'transaction lost a lock conflict or certification, retrying');
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20 * attempt));
       }
