@@ -4,21 +4,10 @@
 // secret rotates with an overlap; a receiver failing too long is disabled and the admins
 // are mailed once; "send again" repeats the same webhook-id.
 import { expect } from 'chai';
-import { describeEachDatabase, type Harness } from '../helpers/harness.js';
+import { describeEachDatabase } from '../helpers/harness.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 import { rejection } from '../accounts/account-fixtures.js';
-import type { WebhookEventType } from '../../src/webhooks/webhook-events.js';
-
-export async function registerWebhook(h: Harness, receiver: WebhookReceiver, events: WebhookEventType[]) {
-  const { client } = await h.services.clients.add(h.system(), { name: 'CRM', type: 'web', redirectUris: ['https://crm.example.com/cb'] });
-  const { webhook, secret } = await h.services.webhooks.service.add(h.system(), client.clientId, { url: receiver.url, events });
-  return { client, webhook, secret };
-}
-
-/** Runs the worker until nothing is due (retries scheduled later stay for later). */
-export async function drain(h: Harness): Promise<void> {
-  while ((await h.services.webhooks.worker.runOnce()) > 0);
-}
+import { drain, registerWebhook } from './webhook-fixtures.js';
 
 describeEachDatabase(
   'Webhook delivery',
