@@ -49,6 +49,8 @@ export const migration: Migration = {
     });
     await qi.addIndex('webhook_deliveries', ['status', 'next_attempt_at'], { name: 'webhook_deliveries_due' });
     await qi.addIndex('webhook_deliveries', ['webhook_id', 'subject_key', 'status'], { name: 'webhook_deliveries_order' });
+    // One event's rows (one per webhook) are rewritten together when the change goes on in its transaction.
+    await qi.addIndex('webhook_deliveries', ['message_id'], { name: 'webhook_deliveries_message' });
 
     await qi.createTable('webhook_attempts', {
       id: serialKey(),

@@ -195,7 +195,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   signIn.addExternalVerifier(directory.ldapVerifier);
   // Lifecycle webhooks: every audited account change becomes a delivery in its own transaction.
   const webhooks = createWebhookServices({
-    models, users, audit, outbox, settings, secrets, clock, transactions: tx, logger, publicUrl: config.publicUrl,
+    models, audit, outbox, settings, secrets, clock, transactions: tx, logger, publicUrl: config.publicUrl,
     allowPrivate: config.webhookAllowPrivateAddresses, sender: overrides.webhookSender, workerOptions: overrides.webhookWorkerOptions,
   });
   // Gauges read their state when scraped; sign-ins and directory runs are counted from

@@ -9,14 +9,15 @@ import type { Clock } from '../clock.js';
 import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
-import { insertInto, type Param } from '../db/sql.js';
 import { newId } from '../ids.js';
-import type { UserService } from '../users/user-service.js';
 import { webhookEventOf, type WebhookEventType } from './webhook-events.js';
-import { actorOf, webhookAccount, webhookBody } from './webhook-payload.js';
+import { actorOf, webhookBody } from './webhook-payload.js';
+import { readAccountSnapshot } from './account-snapshot.js';
+
+/** How long this process trusts its reading of which events anyone subscribes to. */
+const SUBSCRIPTIONS_TTL_MS = 1_000;
 
 interface Emitted {
-  deliveryIds: number[];
   messageId: string;
   createdAt: Date;
 }
@@ -24,10 +25,10 @@ interface Emitted {
 export class WebhookEmitter {
   private readonly emitted = new WeakMap<object, Map<string, Emitted>>();
   private readonly listeners = new Set<() => void>();
+  private subscribed: { types: Set<string>; readAt: number } | null = null;
 
   constructor(
     private readonly models: Models,
-    private readonly users: UserService,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
   ) {}
@@ -53,8 +54,7 @@ export class WebhookEmitter {
   private async emit(tx: TxContext, type: WebhookEventType, target: AuditTarget | undefined, details: Record<string, unknown>): Promise<void> {
     const subjectKey = subjectOf(type, target, details);
     if (!subjectKey) return;
-    const webhookIds = await this.subscribers(tx, type);
-    if (webhookIds.length === 0) return;
+    if (!(await this.maySubscribe(tx, type))) return;
     const data = await this.dataOf(tx, type, target, details);
     if (!data) return;
     const seen = this.emitted.get(tx.transaction) ?? new Map<string, Emitted>();
@@ -63,20 +63,23 @@ export class WebhookEmitter {
     const earlier = seen.get(key);
     if (earlier) {
       const body = webhookBody(type, earlier.createdAt, data);
-      await this.models.sql.write(`UPDATE webhook_deliveries SET payload = ? WHERE id IN (${earlier.deliveryIds.map(() => '?').join(',')})`, [body, ...earlier.deliveryIds], tx);
+      await this.models.sql.write('UPDATE webhook_deliveries SET payload = ? WHERE message_id = ?', [body, earlier.messageId], tx);
       return;
     }
     const now = this.clock.now();
     const messageId = 'msg_' + newId().replace(/-/g, '');
     const body = webhookBody(type, now, data);
-    const rows: Array<Record<string, Param>> = webhookIds.map((webhookId) => ({
-      webhookId, messageId, eventType: type, subjectKey, payload: body, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now,
-    }));
-    const insert = insertInto(this.models.WebhookDelivery, rows);
-    await this.models.sql.write(insert.statement, insert.params, tx);
-    const ids = await this.models.sql.select<{ id: number }>('SELECT id FROM webhook_deliveries WHERE message_id = ?', [messageId], tx);
-    const deliveryIds = ids.map((r) => Number(r.id));
-    seen.set(key, { deliveryIds, messageId, createdAt: now });
+    // One row per subscribed webhook, chosen by the statement itself, so a webhook added or
+    // removed by another process a moment ago is seen as the database has it. Event names
+    // are stored quoted in a JSON array (LIKE's '_' wildcard cannot make one catalogue name match another).
+    const { affectedRows } = await this.models.sql.write(
+      `INSERT INTO webhook_deliveries (webhook_id, message_id, event_type, subject_key, payload, status, attempts, next_attempt_at, created_at)
+       SELECT id, ?, ?, ?, ?, 'pending', 0, ?, ? FROM webhooks WHERE events LIKE ?`,
+      [messageId, type, subjectKey, body, now, now, `%"${type}"%`],
+      tx,
+    );
+    if (affectedRows === 0) return;
+    seen.set(key, { messageId, createdAt: now });
     tx.transaction.afterCommit(() => this.wakeWorkers());
   }
 
@@ -86,12 +89,22 @@ export class WebhookEmitter {
   }
 
   /**
-   * Webhooks of this event type (a few rows: read each time, so every process agrees at
-   * once). A disabled one keeps receiving rows: they go out in order once it is enabled again.
+   * Whether any webhook subscribes to `type`, as this process read it within the last
+   * second (every account change asks; the webhooks table changes rarely). This process's
+   * own changes to webhooks clear it at once; another process's new subscription is seen
+   * within a second.
    */
-  private async subscribers(tx: TxContext, type: WebhookEventType): Promise<string[]> {
-    const rows = await this.models.sql.select<{ id: string; events: string }>('SELECT id, events FROM webhooks', [], tx);
-    return rows.filter((r) => (JSON.parse(r.events) as string[]).includes(type)).map((r) => r.id);
+  private async maySubscribe(tx: TxContext, type: WebhookEventType): Promise<boolean> {
+    if (!this.subscribed || performance.now() - this.subscribed.readAt > SUBSCRIPTIONS_TTL_MS) {
+      const rows = await this.models.sql.select<{ events: string }>('SELECT events FROM webhooks', [], tx);
+      this.subscribed = { types: new Set(rows.flatMap((r) => JSON.parse(r.events) as string[])), readAt: performance.now() };
+    }
+    return this.subscribed.types.has(type);
+  }
+
+  /** Webhooks changed in this process: read the subscriptions again at the next event. */
+  subscriptionsChanged(): void {
+    this.subscribed = null;
   }
 
   private async dataOf(tx: TxContext, type: WebhookEventType, target: AuditTarget | undefined, details: Record<string, unknown>): Promise<Record<string, unknown> | null> {
@@ -102,7 +115,8 @@ export class WebhookEmitter {
       return { actor, account: { id: target!.id, username: details.username ?? target!.label ?? null, email: details.email ?? null, status: 'deleted' } };
     }
     const userId = type === 'invitation.accepted' ? String(details.userId) : target!.id;
-    const account = webhookAccount(await this.users.get(userId, tx));
+    const account = await readAccountSnapshot(this.models, tx, userId);
+    if (!account) return null;
     if (type === 'invitation.accepted') return { actor, invitation: { id: target!.id, method: details.method ?? null }, account };
     return { actor, account };
   }

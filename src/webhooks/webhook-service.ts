@@ -105,6 +105,7 @@ export class WebhookService {
       await this.models.Webhook.create({ id, clientId, url, events: JSON.stringify(events), secret: sealed, enabled: true, createdAt: now, updatedAt: now }, { transaction: tx.transaction });
       await this.audit.record(tx, 'webhook.created', { url, events }, { type: 'webhook', id, label: `${client.name}: ${url}` });
     });
+    this.emitter.subscriptionsChanged();
     return { webhook: await this.get(id), secret };
   }
 
@@ -128,6 +129,7 @@ export class WebhookService {
       );
       await this.audit.record(tx, 'webhook.updated', { url, events, enabled: enable }, { type: 'webhook', id, label: url });
     });
+    this.emitter.subscriptionsChanged();
     // Deliveries that waited while it was disabled go out now.
     if (enable && !current.enabled) this.emitter.wakeWorkers();
     return this.get(id);
@@ -159,12 +161,15 @@ export class WebhookService {
       await this.removeRows(tx, [id]);
       await this.audit.record(tx, 'webhook.removed', { url: current.url }, { type: 'webhook', id, label: current.url });
     });
+    this.emitter.subscriptionsChanged();
   }
 
   /** The webhooks of a removed application go with it (SQLite does not cascade). */
   async removeForClient(ctx: Context & { transaction: NonNullable<Context['transaction']> }, clientId: string): Promise<void> {
     const rows = await this.models.Webhook.findAll({ attributes: ['id'], where: { clientId }, transaction: ctx.transaction });
-    if (rows.length) await this.removeRows(ctx, rows.map((r) => r.id));
+    if (rows.length === 0) return;
+    await this.removeRows(ctx, rows.map((r) => r.id));
+    this.emitter.subscriptionsChanged();
   }
 
   private async removeRows(ctx: Context & { transaction: NonNullable<Context['transaction']> }, ids: string[]): Promise<void> {

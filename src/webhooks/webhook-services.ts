@@ -8,7 +8,6 @@ import type { TransactionRunner } from '../db/transaction-runner.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from '../mail/outbox.js';
 import type { SettingsService } from '../settings/settings-service.js';
-import type { UserService } from '../users/user-service.js';
 import { WebhookDisabledNotice } from './webhook-disabled-notice.js';
 import { WebhookEmitter } from './webhook-emitter.js';
 import { createWebhookSender, type WebhookSender } from './webhook-sender.js';
@@ -25,7 +24,6 @@ export interface WebhookServices {
 
 export interface WebhookDependencies {
   models: Models;
-  users: UserService;
   audit: AuditService;
   outbox: Outbox;
   settings: SettingsService;
@@ -44,7 +42,7 @@ const SEND_TIMEOUT_MS = 5_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export function createWebhookServices(d: WebhookDependencies): WebhookServices {
-  const emitter = new WebhookEmitter(d.models, d.users, d.clock, d.transactions);
+  const emitter = new WebhookEmitter(d.models, d.clock, d.transactions);
   emitter.listen(d.audit);
   const policy = { allowPrivate: d.allowPrivate };
   const service = new WebhookService(d.models, d.secrets, d.audit, d.clock, d.transactions, policy, emitter);
