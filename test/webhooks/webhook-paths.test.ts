@@ -8,6 +8,8 @@ import { asBuiltIn } from '../admin/admin-kit.js';
 import { createToken, patchOp, scimClient, USER_URN } from '../scim/scim-fixtures.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 import { drain, registerWebhook } from './webhook-fixtures.js';
+import { SeatLimitReached } from '../../src/errors.js';
+import { rejection } from '../accounts/account-fixtures.js';
 
 describeEachDatabase(
   'Webhook events from every path',
@@ -70,6 +72,28 @@ describeEachDatabase(
       expect(done.deactivated).to.equal(1);
       await drain(h);
       expect(types()).to.deep.equal(['user.deactivated ann directory/csv']);
+    });
+
+    it('an accepted invitation, a role change and a refusal for a full pool', async () => {
+      await registerWebhook(h, receiver, ['user.created', 'invitation.accepted', 'user.roles_changed', 'seats.limit_reached']);
+      const member = (await h.services.roles.findByName('Member'))!;
+      const [invited] = await h.services.invitations.invite(h.system(), [{ addresses: 'nia@corp.example', roleIds: [member.id], method: 'link' }]);
+      const token = new URL(invited!.link!).searchParams.get('token')!;
+      const anonymous = { actor: { userId: null, label: 'anonymous', permissions: new Set<string>() }, source: 'invitation' as const, ip: null };
+      const { user } = await h.services.invitations.accept(anonymous, token, { password: 'correct horse battery staple 42' });
+      const viewer = (await h.services.roles.findByName('Viewer'))!;
+      await h.services.roles.setUserRoles(h.system(), user.id, [viewer.id], 'moved');
+      await h.services.seats.setLimit(h.system(), 'user', 1);
+      await rejection(h.services.users.create(h.system(), { username: 'extra', email: 'extra@corp.example' }, { source: 'admin', origin: 'page' }), SeatLimitReached);
+      await drain(h);
+      // Ordered per account (and per pool), not across them.
+      const ofNia = receiver.received.filter((r) => r.json.data.account?.id === user.id);
+      expect(ofNia.map((r) => r.json.type)).to.deep.equal(['user.created', 'invitation.accepted', 'user.roles_changed']);
+      expect(ofNia[1]!.json.data).to.deep.include({ invitation: { id: invited!.invitationId, method: 'link' } });
+      expect(ofNia[2]!.json.data.account.roles).to.deep.equal(['Viewer']);
+      const refusals = receiver.received.filter((r) => r.json.type === 'seats.limit_reached');
+      expect(refusals.map((r) => r.json.data)).to.deep.equal([{ actor: { kind: 'system', source: 'system' }, pool: 'user', used: 1, limit: 1 }]);
+      expect(receiver.received).to.have.length(4);
     });
   },
   { env: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' } },
