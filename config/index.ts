@@ -75,6 +75,13 @@ export interface Config {
   setupTokenTtlHours: number;
   /** Whether the outbox worker runs in this process. */
   mailWorker: boolean;
+  /** Whether the webhook delivery worker runs in this process. */
+  webhookWorker: boolean;
+  /**
+   * Lets webhooks reach private, loopback and link-local addresses (and plain http on
+   * loopback): development and tests only, never in production (server-side request forgery).
+   */
+  webhookAllowPrivateAddresses: boolean;
   /** Password of the LDAP sync's bind DN; when set it overrides the one stored on the directory settings page. */
   ldapBindPassword: string | null;
   /** Prometheus metrics: off unless a bearer token or a separate listen address is set. */
@@ -133,6 +140,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   c.logFormat = read(env, spec('LOG_FORMAT', parsers.oneOf(LOG_FORMATS), () => 'auto' as const), c);
   c.setupTokenTtlHours = read(env, spec('SETUP_TOKEN_TTL_HOURS', parsers.positiveInt, () => 24), c);
   c.mailWorker = read(env, spec('MAIL_WORKER', parsers.boolean, () => true), c);
+  c.webhookWorker = read(env, spec('WEBHOOK_WORKER', parsers.boolean, () => true), c);
+  c.webhookAllowPrivateAddresses = read(env, spec('WEBHOOK_ALLOW_PRIVATE_ADDRESSES', parsers.boolean, () => false), c);
   c.ldapBindPassword = read(env, spec<string | null>('LDAP_BIND_PASSWORD', parsers.string, () => null), c);
   c.metrics = {
     token: read(env, spec<string | null>('METRICS_TOKEN', parsers.secret, () => null), c),

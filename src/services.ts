@@ -54,6 +54,9 @@ import { EmailRestoreLinks } from './users/email-restore-links.js';
 import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
 import { auditMetrics } from './metrics/audit-metrics.js';
 import { poolState } from './db/pool-state.js';
+import { createWebhookServices, type WebhookServices } from './webhooks/webhook-services.js';
+import type { WebhookSender } from './webhooks/webhook-sender.js';
+import type { WebhookWorkerOptions } from './webhooks/webhook-worker.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -116,6 +119,8 @@ export interface Services {
   emailRestoreLinks: EmailRestoreLinks;
   /** LDAP sync (settings, runs, schedule, directory-password sign-in) and CSV import (issue 8). */
   directory: DirectoryServices;
+  /** Lifecycle webhooks of applications: registration, the delivery outbox and its worker. */
+  webhooks: WebhookServices;
   /** Prometheus metrics of this instance (its own registry); served only when configured. */
   metrics: GatehouseMetrics;
 }
@@ -124,6 +129,8 @@ export interface ServiceOverrides {
   mailTransport?: MailTransport;
   accessRevoker?: AccessRevoker;
   mailWorkerOptions?: { pollMs?: number; baseBackoffMs?: number; maxBackoffMs?: number; maxAttempts?: number };
+  webhookSender?: WebhookSender;
+  webhookWorkerOptions?: WebhookWorkerOptions;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, logger: Logger, clock: Clock, overrides: ServiceOverrides = {}): Services {
@@ -186,6 +193,11 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const directoryState = new DirectoryStateWriter(users, roles, seats);
   const directory = createDirectoryServices({ models, users, roles, seats, directoryState, connections, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
   signIn.addExternalVerifier(directory.ldapVerifier);
+  // Lifecycle webhooks: every audited account change becomes a delivery in its own transaction.
+  const webhooks = createWebhookServices({
+    models, audit, outbox, settings, secrets, clock, transactions: tx, logger, publicUrl: config.publicUrl,
+    allowPrivate: config.webhookAllowPrivateAddresses, sender: overrides.webhookSender, workerOptions: overrides.webhookWorkerOptions,
+  });
   // Gauges read their state when scraped; sign-ins and directory runs are counted from
   // their audit events once committed.
   const metrics = new GatehouseMetrics({
@@ -213,5 +225,6 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     directory,
     directoryState,
     metrics,
+    webhooks,
   };
 }

@@ -84,6 +84,13 @@ export const AUDIT_ACTIONS = [
   'user.email_changed',
   'user.email_restored',
   'totp.reset',
+  // Lifecycle webhooks of applications.
+  'webhook.created',
+  'webhook.updated',
+  'webhook.removed',
+  'webhook.secret_rotated',
+  'webhook.disabled',
+  'webhook.resent',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

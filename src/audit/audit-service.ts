@@ -6,7 +6,7 @@ import type { Models } from '../db/models.js';
 import type { AuditAction } from './audit-actions.js';
 
 export interface AuditTarget {
-  type: 'user' | 'role' | 'invitation' | 'seat_pool' | 'setting' | 'client' | 'scim_token';
+  type: 'user' | 'role' | 'invitation' | 'seat_pool' | 'setting' | 'client' | 'scim_token' | 'webhook';
   id: string;
   /** Kept so the trail stays readable after the target is deleted. */
   label?: string;

@@ -17,11 +17,12 @@ import { KeyStore, RETIRED_KEY_PUBLISH_MS } from '../../oidc/key-store.js';
 import type { Config } from '../../config/index.js';
 import type { Database } from '../db/database.js';
 import { BACKUP_COMMANDS } from './backup-commands.js';
+import { WEBHOOK_COMMANDS } from './webhook-commands.js';
 
 // string[] for options declared `multiple` (clients add --redirect-uri).
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-interface Command {
+export interface Command {
   usage: string;
   summary: string;
   options: NonNullable<ParseArgsConfig['options']>;
@@ -325,6 +326,7 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
     },
   },
   ...BACKUP_COMMANDS,
+  ...WEBHOOK_COMMANDS,
 };
 
 export const HELP = `Gatehouse command line

@@ -13,4 +13,6 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'users', column: 'totp_secret', what: 'TOTP (authenticator app) secrets' },
   { table: 'upstream_providers', column: 'client_secret', what: 'upstream providers’ client secrets' },
   { table: 'ldap_config', column: 'bind_secret', what: 'the LDAP sync’s bind password' },
+  { table: 'webhooks', column: 'secret', what: 'webhook signing secrets' },
+  { table: 'webhooks', column: 'previous_secret', what: 'webhook signing secrets (the one still signing after a rotation)' },
 ];

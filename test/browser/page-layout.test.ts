@@ -25,6 +25,7 @@ async function seed(h: Harness): Promise<{ ownerId: string; paths: string[] }> {
   const user = await addUser(h, { username: 'grace.h', givenName: 'Grace', familyName: 'Hopper', department: 'Engineering and operations' });
   const role = await h.services.roles.create(h.system(), { name: 'Auditors', permissions: ['users.view', 'audit.view'] });
   const { client } = await h.services.clients.add(h.system(), { name: 'Timesheets', type: 'web', redirectUris: ['https://timesheets.example.com/a/very/long/callback/path/that/does/not/wrap'], postLogoutRedirectUris: [] });
+  const { webhook } = await h.services.webhooks.service.add(h.system(), client.clientId, { url: 'https://timesheets.example.com/hooks/gatehouse/a-long-path-for-events', events: ['user.updated', 'user.deactivated'] });
   await h.services.scimTokens.create(h.system(), 'Entra ID provisioning');
   const provider = await h.services.upstream.add(h.system(), { label: 'Contoso Entra ID', issuer: 'https://login.example.com/tenant-id-0123456789/v2.0', clientId: 'gatehouse' });
   const invitationId = await addInvitation(h, 'nia.with.a.long.address@example.com');
@@ -53,6 +54,8 @@ async function seed(h: Harness): Promise<{ ownerId: string; paths: string[] }> {
     '/admin/clients/new',
     `/admin/clients/${client.clientId}`,
     `/admin/clients/${client.clientId}/remove`,
+    `/admin/clients/${client.clientId}/webhooks/new`,
+    `/admin/clients/${client.clientId}/webhooks/${webhook.id}`,
     '/admin/scim-tokens',
     '/admin/directory',
     '/admin/directory/ldap',

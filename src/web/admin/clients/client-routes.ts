@@ -8,9 +8,10 @@ import { contextOf } from '../../request-context.js';
 import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { refusalOf, str } from '../admin-form-errors.js';
+import { webhookRoutes } from './webhook-routes.js';
 import { clientCreatedBody, clientEditBody, clientFormValues, clientListBody, clientNewBody, clientRemoveBody, clientSecretBody, clientSecretConfirmBody, EMPTY_CLIENT_FORM, type ClientFormValues } from './client-views.js';
 
-const NOTICES: Record<string, string> = { saved: 'Changes saved.', removed: 'Application removed.' };
+const NOTICES: Record<string, string> = { saved: 'Changes saved.', removed: 'Application removed.', 'webhook-removed': 'Webhook removed.' };
 
 function formValues(body: Record<string, unknown> | undefined): ClientFormValues {
   const text = (k: string) => (typeof body?.[k] === 'string' ? (body[k] as string) : '');
@@ -65,9 +66,12 @@ export function clientRoutes(services: Services): Router {
     }
   });
 
+  router.use('/:id/webhooks', webhookRoutes(services));
+
   router.get('/:id', async (req, res) => {
     const client = await services.clients.get(String(req.params.id));
-    await send(req, res, client.name, (csrfToken) => clientEditBody({ csrfToken, client, issuer, values: clientFormValues(client), errors: {}, notice: notice(req) }));
+    const webhooks = await services.webhooks.service.listFor(client.clientId);
+    await send(req, res, client.name, (csrfToken) => clientEditBody({ csrfToken, client, issuer, values: clientFormValues(client), errors: {}, notice: notice(req), webhooks }));
   });
 
   router.post('/:id', async (req, res) => {
@@ -86,7 +90,8 @@ export function clientRoutes(services: Services): Router {
       res.redirect(303, `/admin/clients/${encodeURIComponent(client.clientId)}?done=saved`);
     } catch (err) {
       const { status, fields } = refusalOf(err, 'name');
-      await send(req, res, client.name, (csrfToken) => clientEditBody({ csrfToken, client, issuer, values, errors: fields }), status);
+      const webhooks = await services.webhooks.service.listFor(client.clientId);
+      await send(req, res, client.name, (csrfToken) => clientEditBody({ csrfToken, client, issuer, values, errors: fields, webhooks }), status);
     }
   });
 

@@ -6,6 +6,8 @@ import type { FieldErrors } from '../../../errors.js';
 import { CLIENT_TYPES, DEFAULT_SIGNING_ALG, SIGNING_ALGS, type ClientType, type ClientView } from '../../../clients/client-service.js';
 import { csrfField, field } from '../../layout.js';
 import { checkbox, select, textarea } from '../../form-controls.js';
+import type { WebhookView } from '../../../webhooks/webhook-service.js';
+import { webhookSection } from './webhook-views.js';
 
 const TYPE_LABELS: Record<ClientType, string> = {
   web: 'Web application (server-side, with a secret)',
@@ -110,7 +112,7 @@ ${connectionDetails(s.client, s.issuer, s.clientSecret)}
 <p><a href="/admin/clients/${encodeURIComponent(s.client.clientId)}">Application settings</a> · <a href="/admin/clients">All applications</a></p>`;
 }
 
-export function clientEditBody(s: { csrfToken: string; client: ClientView; issuer: string; values: ClientFormValues; errors: FieldErrors; notice?: string }): SafeHtml {
+export function clientEditBody(s: { csrfToken: string; client: ClientView; issuer: string; values: ClientFormValues; errors: FieldErrors; notice?: string; webhooks: WebhookView[] }): SafeHtml {
   const { client, values: v, errors } = s;
   const id = encodeURIComponent(client.clientId);
   return html`<p><a href="/admin/clients">← Applications</a></p><h1>${client.name}</h1>
@@ -126,6 +128,7 @@ ${algControl(v, errors)}
 ${connectionDetails(client, s.issuer, null)}
 ${client.type === 'public' ? '' : html`<h2>Client secret</h2><p>Lost the secret, or suspect someone else has it? A new one replaces it: the old one stops working at once, so update the application straight after.</p>
 <p><a href="/admin/clients/${id}/secret">Generate a new secret…</a></p>`}
+${webhookSection(client, s.webhooks)}
 <h2>Remove</h2><p><a href="/admin/clients/${id}/remove">Remove this application…</a></p>`;
 }
 
