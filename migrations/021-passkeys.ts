@@ -4,8 +4,8 @@
 // bound to the interaction or page session that asked for it, and is used up by a
 // conditional delete, so it answers once and only before it expires.
 import type { QueryInterface } from 'sequelize';
-import { bool, references, str, text, time, uuidKey, type Migration } from './columns.js';
 import { DataTypes } from 'sequelize';
+import { bool, references, str, text, time, uuidKey, type Migration } from './columns.js';
 
 export const migration: Migration = {
   name: '021-passkeys',
@@ -36,6 +36,8 @@ export const migration: Migration = {
       expires_at: time(false),
     });
     await qi.addIndex('webauthn_challenges', ['expires_at'], { name: 'webauthn_challenges_expiry' });
+    // Named here so both databases have it (MariaDB would otherwise add its own for the foreign key).
+    await qi.addIndex('webauthn_challenges', ['user_id'], { name: 'webauthn_challenges_user' });
   },
   async down(qi: QueryInterface) {
     await qi.dropTable('webauthn_challenges');

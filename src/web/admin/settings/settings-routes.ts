@@ -74,9 +74,12 @@ export function settingsRoutes(services: Services): Router {
     const values = submittedValues(req.body);
     try {
       // The service validates the text as given (numbers included) and says what is wrong.
-      // A form from before the time zone existed leaves it as it is.
-      const { timeZone, ...rest } = values;
-      const given = typeof req.body?.timeZone === 'string' ? { timeZone } : {};
+      // A form from before the time zone or the passkey policy existed leaves them as they are.
+      const { timeZone, passkeyPolicy, passkeyPolicyRoleIds, ...rest } = values;
+      const given = {
+        ...(typeof req.body?.timeZone === 'string' ? { timeZone } : {}),
+        ...(typeof req.body?.passkeyPolicy === 'string' ? { passkeyPolicy, passkeyPolicyRoleIds } : {}),
+      };
       await services.settings.update(contextOf(req, 'admin'), { ...rest, ...given, registrationDomains: splitList(values.registrationDomains) });
       res.redirect(303, '/admin/settings?done=saved');
     } catch (err) {
