@@ -130,7 +130,10 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     cookies: { keys: deps.cookieKeys, long: { signed: true, sameSite }, short: { signed: true, sameSite } },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: interactionPolicyWithStepUp((accountId) => services.totp.isEnrolled(accountId)),
+      policy: interactionPolicyWithStepUp({
+        hasSecondFactor: async (accountId) => (await services.totp.isEnrolled(accountId)) || (await services.passkeys.count(accountId)) > 0,
+        hasPasskey: async (accountId) => (await services.passkeys.count(accountId)) > 0,
+      }),
     },
     // Discovery says what is supported and nothing more: OIDC Discovery §3 reads a missing
     // request_uri_parameter_supported as true, so it is stated. Registration stays off

@@ -27,6 +27,9 @@ import { OwnSessions } from './users/own-sessions.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { loadCookieKeys } from './crypto/cookie-keys.js';
 import { TotpService } from './totp/totp-service.js';
+import { PasskeyService } from './passkeys/passkey-service.js';
+import { PasskeyChallenges } from './passkeys/passkey-challenges.js';
+import { PasskeyPolicies } from './passkeys/passkey-policy.js';
 import { WebSessionService } from './web/session/web-session-service.js';
 import { UpstreamService } from './upstream/upstream-service.js';
 import { InvitationCreator } from './invitations/invitation-creator.js';
@@ -83,6 +86,7 @@ export interface Services {
   /** Keys signing cookies (COOKIE_KEYS, or generated once and stored). */
   cookieKeys: () => Promise<string[]>;
   totp: TotpService;
+  passkeys: PasskeyService;
   webSessions: WebSessionService;
   signOutEverywhere: SignOutEverywhere;
   ownSessions: OwnSessions;
@@ -159,6 +163,12 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   let keys: Promise<string[]> | null = null;
   const cookieKeys = () => (keys ??= loadCookieKeys(models, clock, config.cookieKeys));
   const totp = new TotpService(models, secrets, settings, roles, users, audit, clock, tx, new URL(config.publicUrl).host);
+  // WebAuthn's relying party is PUBLIC_URL: its host name is the RP ID, its origin what browsers report.
+  const publicUrl = new URL(config.publicUrl);
+  const passkeys = new PasskeyService(models, new PasskeyChallenges(models, clock), new PasskeyPolicies(settings, roles), users, settings, audit, clock, tx, {
+    id: publicUrl.hostname,
+    origin: publicUrl.origin,
+  });
   const webSessions = new WebSessionService(models, settings, clock);
   revokers.add(webSessions);
   const signOutEverywhere = new SignOutEverywhere(models, users, revokers, audit, tx);
@@ -209,7 +219,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   if (config.metrics.token || config.metrics.listen) metrics.collectProcessMetrics();
   audit.observe('metrics', auditMetrics(metrics, tx));
   return {
-    config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions, signOutEverywhere, ownSessions,
+    config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, passkeys, webSessions, signOutEverywhere, ownSessions,
     invitations, emailConfirmations, registration, registrationSweeper: new RegistrationSweeper(registration, logger),
     scimTokens, connections, roleMembers,
     auditLog: new AuditLog(models, audit),

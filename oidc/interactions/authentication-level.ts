@@ -7,17 +7,28 @@
 export const ACR_SINGLE_FACTOR = 'urn:gatehouse:acr:pwd';
 /** A first factor plus a TOTP or recovery code. */
 export const ACR_MULTI_FACTOR = 'urn:gatehouse:acr:mfa';
+/**
+ * A passkey was used (alone, or after a password): bound to this origin by the browser,
+ * so a look-alike site cannot relay it — phishing-resistant.
+ */
+export const ACR_PHISHING_RESISTANT = 'urn:gatehouse:acr:phr';
 /** Advertised in discovery as acr_values_supported, weakest first. */
-export const ACR_VALUES = [ACR_SINGLE_FACTOR, ACR_MULTI_FACTOR] as const;
+export const ACR_VALUES = [ACR_SINGLE_FACTOR, ACR_MULTI_FACTOR, ACR_PHISHING_RESISTANT] as const;
+
+/**
+ * A passkey in RFC 8176's words: a hardware-secured key proved ('hwk') with user
+ * verification required ('user'); with that verification it is two factors on its own.
+ */
+const PASSKEY_AMR = ['hwk', 'user'];
 
 export interface Factors {
-  /** How the first factor was given: a password here, or an upstream provider ('fed'). */
-  first: 'pwd' | 'fed';
+  /** How the first factor was given: a password here, an upstream provider ('fed'), or a passkey alone ('hwk'). */
+  first: 'pwd' | 'fed' | 'hwk';
   /**
-   * A second factor: a TOTP code or a recovery code (both one-time passwords: 'otp'), or
-   * one the upstream provider is trusted to have enforced ('upstream').
+   * A second factor: a TOTP code or a recovery code (both one-time passwords: 'otp'), a
+   * passkey, or one the upstream provider is trusted to have enforced ('upstream').
    */
-  second?: 'totp' | 'recovery' | 'upstream';
+  second?: 'totp' | 'recovery' | 'passkey' | 'upstream';
 }
 
 export interface AuthenticationLevel {
@@ -26,6 +37,8 @@ export interface AuthenticationLevel {
 }
 
 export function authenticationLevel(factors: Factors): AuthenticationLevel {
+  if (factors.first === 'hwk') return { amr: [...PASSKEY_AMR, 'mfa'], acr: ACR_PHISHING_RESISTANT };
+  if (factors.second === 'passkey') return { amr: [factors.first, ...PASSKEY_AMR, 'mfa'], acr: ACR_PHISHING_RESISTANT };
   if (!factors.second) return { amr: [factors.first], acr: ACR_SINGLE_FACTOR };
   if (factors.second === 'upstream') return { amr: [factors.first, 'mfa'], acr: ACR_MULTI_FACTOR };
   return { amr: [factors.first, 'otp', 'mfa'], acr: ACR_MULTI_FACTOR };
@@ -52,6 +65,16 @@ export function requestedAcr(params: { acr_values?: unknown; claims?: unknown })
     if (values.length) return { values, essential: true };
   }
   return { values: [], essential: false };
+}
+
+/** Whether the request prefers (or must have) a phishing-resistant sign-in: a passkey. */
+export function wantsPasskey(request: AcrRequest): boolean {
+  return request.values[0] === ACR_PHISHING_RESISTANT || (request.essential && request.values.length > 0 && request.values.every((v) => v === ACR_PHISHING_RESISTANT));
+}
+
+/** Whether an achieved ACR has a second factor: a passkey sign-in counts. */
+export function hasSecondFactor(acr: string | undefined): boolean {
+  return acr === ACR_MULTI_FACTOR || acr === ACR_PHISHING_RESISTANT;
 }
 
 /** Whether the request asks for a second factor before any weaker level. */

@@ -2,6 +2,7 @@
 // working without JavaScript.
 import { html, type SafeHtml } from '../../src/html.js';
 import { csrfField, field, page } from '../../src/web/layout.js';
+import { passkeyForm } from '../../src/web/scripts/passkey-ceremony.js';
 
 export interface LoginPageState {
   uid: string;
@@ -30,6 +31,7 @@ ${field({ name: 'login', label: 'Username or email', value: s.login, autocomplet
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true })}
 <button type="submit">Sign in</button>
 </form>
+${passkeyForm({ mode: 'authenticate', action: `/interaction/${s.uid}/passkey`, optionsUrl: `/interaction/${s.uid}/passkey/options`, csrfToken: s.csrfToken, label: 'Sign in with a passkey', id: 'passkey-sign-in' })}
 ${s.upstream?.length ? html`<p>Or sign in with</p>${s.upstream.map((u) => html`<p><a class="button" href="/interaction/${s.uid}/upstream/${u.id}">${u.label}</a></p>`)}` : ''}
 <p><a href="/password/forgot">Forgot your password?</a></p>
 ${s.registrationOpen ? html`<p>New here? <a href="/register">Create an account</a></p>` : ''}

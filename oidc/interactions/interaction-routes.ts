@@ -1,4 +1,5 @@
-// The provider's interactions: sign-in (password or upstream, then TOTP when enrolled or required),
+// The provider's interactions: sign-in (password, passkey or upstream, then a passkey or TOTP
+// when enrolled or required; passkey-routes.ts has the passkey ceremonies),
 // consent for third-party clients, and cancel. Pages translate; SignInService and
 // TotpService decide.
 import { Router, type Request, type Response } from 'express';
@@ -10,8 +11,10 @@ import { raw } from '../../src/html.js';
 import { consentPage, loginPage, recoveryCodesPage, totpEnrolPage, totpPage } from './interaction-pages.js';
 import { afterFirstFactor, finishLogin, pendingOf, savePending, type Details } from './second-step.js';
 import { takeLoginTicket } from '../../src/web/session/login-ticket.js';
-import { ACR_MULTI_FACTOR, requestedAcr, type Factors } from './authentication-level.js';
+import { ACR_MULTI_FACTOR, ACR_PHISHING_RESISTANT, requestedAcr, type Factors } from './authentication-level.js';
 import { STEP_UP_REASONS } from './interaction-policy.js';
+import { passkeyInteractionRoutes } from './passkey-routes.js';
+import { passkeyStepPage } from './passkey-pages.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -40,12 +43,24 @@ export function interactionRoutes(provider: Provider, services: Services): Route
    */
   const stepUp = async (res: Response, d: Details, accountId: string) => {
     const first: Factors['first'] = d.session?.amr?.includes('fed') ? 'fed' : 'pwd';
+    const wanted = requestedAcr(d.params).values;
+    // A phishing-resistant sign-in asked for: the passkey, from an account that has one.
+    if (wanted.includes(ACR_PHISHING_RESISTANT) && (await services.passkeys.count(accountId)) > 0) {
+      await savePending(d, { accountId, first });
+      return void res.type('html').send(passkeyStepPage({ uid: d.uid, csrfToken: res.locals.csrfToken, codeInstead: false }));
+    }
     // Asking for a code helps only when a second factor is what the request wants; any
     // other essential acr ends at once, met or unmet (finishLogin decides).
-    if (!requestedAcr(d.params).values.includes(ACR_MULTI_FACTOR)) return finishLogin(services, res, d, accountId, { first });
+    if (!wanted.includes(ACR_MULTI_FACTOR)) return finishLogin(services, res, d, accountId, { first });
     // The same second step as after a password: the code, or the enrolment a role requires.
     return afterFirstFactor(services, res, d, { id: accountId, totpEnabled: await services.totp.isEnrolled(accountId) }, first);
   };
+
+  const renderLogin = async (res: Response, d: Details, error: string, status: number, login = '') => {
+    res.status(status).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), login, error, ...(await loginOptions()) }));
+  };
+
+  router.use(passkeyInteractionRoutes(provider, services, renderLogin));
 
   const isStepUp = (d: Details) => !!d.session?.accountId && d.prompt.reasons.length > 0 && d.prompt.reasons.every((r) => STEP_UP_REASONS.has(r));
 
@@ -73,11 +88,17 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     const login = str(req.body?.login);
     try {
       const account = await services.signIn.authenticate(contextOf(req, 'oidc'), login, str(req.body?.password));
+      // A role that signs in with a passkey only: the right password is not enough (it
+      // still enrols the first passkey, as the next step).
+      if ((await services.passkeys.policyFor(account.id)) === 'passkey_only' && (await services.passkeys.count(account.id)) > 0) {
+        await services.audit.record(contextOf(req, 'oidc'), 'signin.failed', { login, reason: 'passkey_only' }, { type: 'user', id: account.id, label: account.username });
+        return renderLogin(res, d, 'Your organization requires a passkey to sign in to this account: use "Sign in with a passkey".', 403, login);
+      }
       // After the password: a second step when enrolled, a forced enrolment when required.
       await afterFirstFactor(services, res, d, account, 'pwd');
     } catch (err) {
       if (!(err instanceof DomainError) || !err.expose) throw err;
-      res.status(err.status).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), login, error: err.message, ...(await loginOptions()) }));
+      await renderLogin(res, d, err.message, err.status, login);
     }
   });
 

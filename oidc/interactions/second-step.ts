@@ -1,6 +1,7 @@
-// After the first factor (a password, or an upstream provider's sign-in): the second step
-// when the account has TOTP turned on, a forced enrolment when its roles require one, else
-// the interaction finishes. Shared by password and upstream sign-in, so signing in through
+// After the first factor (a password, or an upstream provider's sign-in): a passkey when
+// the account has one (with the TOTP code offered instead unless a passkey is required),
+// the TOTP code when it has TOTP turned on, a forced enrolment (passkey or TOTP) when its
+// roles require one, else the interaction finishes. Shared by password and upstream sign-in, so signing in through
 // another provider never skips Gatehouse's own second factor (unless that provider is
 // trusted to enforce one itself; the caller decides that).
 import type { Response } from 'express';
@@ -8,6 +9,7 @@ import type { Provider } from 'oidc-provider';
 import type { Services } from '../../src/services.js';
 import { raw } from '../../src/html.js';
 import { totpEnrolPage, totpPage } from './interaction-pages.js';
+import { passkeyEnrolPage, passkeyStepPage } from './passkey-pages.js';
 import { authenticationLevel, requestedAcr, satisfies, type Factors } from './authentication-level.js';
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -46,7 +48,7 @@ export async function finishLogin(services: Services, res: Response, d: Details,
   // rather than asking again and again.
   const result = satisfies(requestedAcr(d.params), acr)
     ? { login: { accountId, amr, acr } }
-    : { error: 'unmet_authentication_requirements', error_description: 'The application requires two-step verification, which this account has not set up.' };
+    : { error: 'unmet_authentication_requirements', error_description: 'The application requires a stronger sign-in (two-step verification or a passkey) than this account has set up.' };
   await saveResult(d, result);
   if ('login' in result) await services.users.recordSignIn(accountId);
   res.status(303).set('Content-Length', '0').location(d.returnTo).end();
@@ -54,6 +56,17 @@ export async function finishLogin(services: Services, res: Response, d: Details,
 
 export async function afterFirstFactor(services: Services, res: Response, d: Details, account: { id: string; totpEnabled: boolean }, first: FirstFactor): Promise<void> {
   const accountId = account.id;
+  const [policy, passkeys] = await Promise.all([services.passkeys.policyFor(accountId), services.passkeys.count(accountId)]);
+  if (passkeys > 0) {
+    await savePending(d, { accountId, first });
+    res.type('html').send(passkeyStepPage({ uid: d.uid, csrfToken: res.locals.csrfToken, codeInstead: account.totpEnabled && policy === 'allowed' }));
+    return;
+  }
+  if (policy !== 'allowed') {
+    await savePending(d, { accountId, first });
+    res.type('html').send(passkeyEnrolPage({ uid: d.uid, csrfToken: res.locals.csrfToken }));
+    return;
+  }
   if (account.totpEnabled) {
     await savePending(d, { accountId, first });
     res.type('html').send(totpPage({ uid: d.uid, csrfToken: res.locals.csrfToken }));

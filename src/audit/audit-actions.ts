@@ -37,6 +37,11 @@ export const AUDIT_ACTIONS = [
   'totp.enrolled',
   'totp.disabled',
   'totp.recovery_code_used',
+  // Passkeys: registered, used to sign in, refused (a failed or cloned-counter answer), removed.
+  'passkey.registered',
+  'passkey.used',
+  'passkey.refused',
+  'passkey.removed',
   'oidc.keys_rotated',
   'upstream.created',
   'upstream.changed',

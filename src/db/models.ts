@@ -24,6 +24,7 @@ import { defineDirectoryModels } from '../directory/directory-models.js';
 import { defineEmailChangeModel } from '../users/email-change-model.js';
 import { defineConnectionModels } from '../connections/connection-model.js';
 import { defineWebhookModels } from '../webhooks/webhook-model.js';
+import { definePasskeyModels } from '../passkeys/passkey-model.js';
 
 export function defineModels(sequelize: Sequelize, sql: Sql) {
   return {
@@ -56,6 +57,8 @@ export function defineModels(sequelize: Sequelize, sql: Sql) {
     ...defineConnectionModels(sequelize),
     // Lifecycle webhooks per application and their delivery outbox (migrations/020-webhooks.ts).
     ...defineWebhookModels(sequelize),
+    // Passkeys and WebAuthn challenges (migrations/021-passkeys.ts).
+    ...definePasskeyModels(sequelize),
     /** A read-only SQL query with named replacements, in the context's transaction if any. */
     sequelizeQuery: <T extends object>(sql: string, replacements: Record<string, unknown>, ctx?: Context): Promise<T[]> =>
       sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: ctx?.transaction }),

@@ -26,6 +26,12 @@ export interface Settings {
   totpRequired: 'off' | 'all' | 'roles';
   totpRequiredRoleIds: string[];
   /**
+   * Passkeys: allowed for everyone; for holders of the chosen roles, required as the
+   * second factor after a password, or the only way to sign in (passkey-policy.ts).
+   */
+  passkeyPolicy: 'allowed' | 'second_factor' | 'passkey_only';
+  passkeyPolicyRoleIds: string[];
+  /**
    * How accounts provisioned by a directory (SCIM) sign in (SPEC "SCIM 2.0"): through an
    * upstream identity provider, a set-password link mailed on creation, or the SCIM
    * `password` attribute (hashed, never returned). The default is the one mode that works
@@ -49,6 +55,8 @@ export const DEFAULT_SETTINGS: Settings = {
   sessionLifetimeHours: 12,
   totpRequired: 'off',
   totpRequiredRoleIds: [],
+  passkeyPolicy: 'allowed',
+  passkeyPolicyRoleIds: [],
   provisionedCredentialMode: 'scim_password',
   timeZone: 'UTC',
 };

@@ -5,6 +5,7 @@
 import type { FieldErrors } from '../errors.js';
 import { textProblem } from '../users/user-validation.js';
 import type { Settings } from './settings-service.js';
+import { PASSKEY_POLICIES } from '../passkeys/passkey-policy.js';
 
 export const REGISTRATION_MODES = ['off', 'open', 'domains'] as const;
 export const TOTP_MODES = ['off', 'all', 'roles'] as const;
@@ -104,19 +105,25 @@ const CHECKS: { [K in keyof Settings]: Checker<K> } = {
   sessionIdleMinutes: wholeNumber('Idle timeout', LIMITS.sessionIdleMinutes),
   sessionLifetimeHours: wholeNumber('Session lifetime', LIMITS.sessionLifetimeHours),
   totpRequired: oneOf('Two-step verification requirement', TOTP_MODES),
-  totpRequiredRoleIds: (value, lookups) => {
-    const ids = stringList(value);
-    if (!ids) return { error: 'Roles requiring two-step verification must be a list of roles.' };
-    const unknown = ids.find((id) => !lookups.roles.some((r) => r.id === id));
-    if (unknown !== undefined) return { error: 'One of the chosen roles does not exist (any more).' };
-    return { value: [...new Set(ids)] };
-  },
+  totpRequiredRoleIds: roleIds('Roles requiring two-step verification'),
+  passkeyPolicy: oneOf('Passkey requirement', PASSKEY_POLICIES),
+  passkeyPolicyRoleIds: roleIds('Roles the passkey requirement applies to'),
   provisionedCredentialMode: oneOf('Provisioned users sign in with', CREDENTIAL_MODES),
   timeZone: (value) => {
     const zone = canonicalTimeZone(value);
     return zone ? { value: zone } : { error: 'Time zone must be a time zone name such as UTC or Europe/Berlin.' };
   },
 };
+
+function roleIds(label: string) {
+  return (value: unknown, lookups: SettingsLookups): { value: string[] } | { error: string } => {
+    const ids = stringList(value);
+    if (!ids) return { error: `${label} must be a list of roles.` };
+    const unknown = ids.find((id) => !lookups.roles.some((r) => r.id === id));
+    if (unknown !== undefined) return { error: 'One of the chosen roles does not exist (any more).' };
+    return { value: [...new Set(ids)] };
+  };
+}
 
 export const SETTING_KEYS = Object.keys(CHECKS) as Array<keyof Settings>;
 
@@ -154,6 +161,9 @@ export function validateSettings(partial: Partial<Record<keyof Settings, unknown
   }
   if (merged.totpRequired === 'roles' && merged.totpRequiredRoleIds.length === 0 && !errors.totpRequiredRoleIds && !errors.totpRequired) {
     errors.totpRequiredRoleIds = 'Choose at least one role, or require two-step verification for nobody or everyone.';
+  }
+  if (merged.passkeyPolicy !== 'allowed' && merged.passkeyPolicyRoleIds.length === 0 && !errors.passkeyPolicyRoleIds && !errors.passkeyPolicy) {
+    errors.passkeyPolicyRoleIds = 'Choose the roles that must use passkeys, or leave passkeys allowed for everyone.';
   }
   return { values, errors };
 }

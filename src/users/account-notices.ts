@@ -20,7 +20,7 @@ interface Account {
 }
 
 /** A change someone else made to an account's credentials, in the notice's words. */
-export type CredentialChange = 'password' | 'second_factor';
+export type CredentialChange = 'password' | 'second_factor' | 'passkey';
 
 const CREDENTIAL_WORDS: Record<CredentialChange, { subject: string; did: string; advice: string }> = {
   password: {
@@ -32,6 +32,11 @@ const CREDENTIAL_WORDS: Record<CredentialChange, { subject: string; did: string;
     subject: 'Your two-step verification was reset',
     did: 'removed the authenticator app and recovery codes of your account',
     advice: 'You were signed out everywhere. Sign in with your password and set up two-step verification again on your account page.',
+  },
+  passkey: {
+    subject: 'A passkey was removed from your account',
+    did: 'removed a passkey of your account',
+    advice: 'You were signed out everywhere. That passkey no longer signs you in; add a new one on your account page after signing in.',
   },
 };
 
@@ -121,7 +126,7 @@ export class AccountNotices {
     if (!user.email || !user.emailVerified) return;
     const words = CREDENTIAL_WORDS[change];
     await this.send(tx, user.email, (organizationName) => ({
-      template: change === 'password' ? 'password-set-by-someone-else' : 'second-factor-reset',
+      template: change === 'password' ? 'password-set-by-someone-else' : change === 'passkey' ? 'passkey-removed-by-someone-else' : 'second-factor-reset',
       subject: `${words.subject} (${organizationName})`,
       greeting: `Hello ${user.username},`,
       paragraphs: [`${tx.actor.label} ${words.did} ${user.username} at ${organizationName}.`, words.advice, 'If you did not expect this, tell your administrator.'],

@@ -69,3 +69,26 @@ export async function openBrowser(suite: string, options: { bypassCSP?: boolean 
     },
   };
 }
+
+export interface VirtualAuthenticator {
+  id: string;
+  /** The credentials it holds (the DevTools protocol's WebAuthn.Credential). */
+  credentials(): Promise<Array<{ credentialId: string; isResidentCredential: boolean; signCount: number; userHandle?: string }>>;
+}
+
+/**
+ * A platform authenticator inside the page (the DevTools protocol's WebAuthn domain): CTAP2,
+ * resident keys, user verification that always succeeds, presence answered at once. The
+ * browser's own passkey dialogs never show.
+ */
+export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthenticator> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return {
+    id: authenticatorId,
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+  };
+}

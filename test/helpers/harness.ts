@@ -47,6 +47,11 @@ export interface HarnessOptions {
    * OIDC provider over HTTP with a real relying party or a browser.
    */
   serve?: boolean;
+  /**
+   * With `serve`: the host name PUBLIC_URL names (default 127.0.0.1). WebAuthn needs a
+   * domain as its relying party id, never an address: passkey suites use `localhost`.
+   */
+  hostname?: string;
   /** With `serve`: listen with TLS (https PUBLIC_URL) using this key and certificate. */
   tls?: () => { key: string; cert: string };
   /** The services' logger instead of the silent test logger (to read what start-up logs). */
@@ -69,7 +74,7 @@ export function describeEachDatabase(title: string, body: (h: Harness) => void, 
         if (options.serve) {
           server = options.tls ? https.createServer(options.tls()) : http.createServer();
           await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-          publicUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+          publicUrl = `${options.tls ? 'https' : 'http'}://${options.hostname ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
         }
         const config = loadConfig({ DATABASE_URL: opened.config.url, PUBLIC_URL: publicUrl, LOG_LEVEL: 'silent', MAIL_WORKER: 'false', ...options.env });
         const logger = options.logger?.() ?? testLogger();

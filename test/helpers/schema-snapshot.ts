@@ -41,6 +41,8 @@ export function typeFamily(raw: string): string {
   if (/^(TEXT|MEDIUMTEXT|LONGTEXT)$/.test(t)) return 'text';
   if (/^(TINYINT\(1\)|BOOLEAN)$/.test(t)) return 'boolean';
   if (/^(INTEGER|INT(\(\d+\))?)( UNSIGNED)?$/.test(t)) return 'integer';
+  // 64 bits on both (SQLite's INTEGER affinity stores up to 8 bytes).
+  if (/^BIGINT(\(\d+\))?( UNSIGNED)?$/.test(t)) return 'bigint';
   if (/^DATETIME(\(\d\))?$/.test(t)) return 'datetime';
   if (t === 'DATE') return 'date';
   return `unknown(${raw})`;

@@ -1,7 +1,7 @@
 // The amr/acr rule shared by every sign-in path, and how an authorization request's
 // acr_values and essential acr claim are read (pure functions, no database).
 import { expect } from 'chai';
-import { ACR_MULTI_FACTOR as MFA, ACR_SINGLE_FACTOR as PWD, authenticationLevel, requestedAcr, satisfies, wantsSecondFactor } from '../../oidc/interactions/authentication-level.js';
+import { ACR_MULTI_FACTOR as MFA, ACR_PHISHING_RESISTANT as PHR, ACR_SINGLE_FACTOR as PWD, authenticationLevel, requestedAcr, satisfies, wantsPasskey, wantsSecondFactor } from '../../oidc/interactions/authentication-level.js';
 
 describe('authentication level (amr, acr)', () => {
   it('names the factors in RFC 8176 words and says whether a second one was used', () => {
@@ -10,6 +10,16 @@ describe('authentication level (amr, acr)', () => {
     expect(authenticationLevel({ first: 'pwd', second: 'recovery' })).to.deep.equal({ amr: ['pwd', 'otp', 'mfa'], acr: MFA });
     expect(authenticationLevel({ first: 'fed' })).to.deep.equal({ amr: ['fed'], acr: PWD });
     expect(authenticationLevel({ first: 'fed', second: 'totp' })).to.deep.equal({ amr: ['fed', 'otp', 'mfa'], acr: MFA });
+  });
+
+  it('names a passkey hwk and user (verification required) and calls any sign-in with one phishing-resistant', () => {
+    expect(authenticationLevel({ first: 'hwk' })).to.deep.equal({ amr: ['hwk', 'user', 'mfa'], acr: PHR });
+    expect(authenticationLevel({ first: 'pwd', second: 'passkey' })).to.deep.equal({ amr: ['pwd', 'hwk', 'user', 'mfa'], acr: PHR });
+    expect(authenticationLevel({ first: 'fed', second: 'passkey' })).to.deep.equal({ amr: ['fed', 'hwk', 'user', 'mfa'], acr: PHR });
+    expect(wantsPasskey({ values: [PHR, MFA], essential: false })).to.equal(true);
+    expect(wantsPasskey({ values: [MFA, PHR], essential: false })).to.equal(false);
+    expect(wantsPasskey({ values: [PHR], essential: true })).to.equal(true);
+    expect(satisfies({ values: [PHR], essential: true }, MFA)).to.equal(false);
   });
 
   it('reads acr_values as voluntary and an essential acr claim as binding', () => {

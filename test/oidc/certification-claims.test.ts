@@ -44,7 +44,7 @@ describeEachDatabase(
       expect(m.request_parameter_supported).to.equal(false);
       expect(m.request_uri_parameter_supported).to.equal(false);
       expect(m).to.not.have.property('registration_endpoint');
-      expect(m.acr_values_supported).to.deep.equal(['urn:gatehouse:acr:pwd', 'urn:gatehouse:acr:mfa']);
+      expect(m.acr_values_supported).to.deep.equal(['urn:gatehouse:acr:pwd', 'urn:gatehouse:acr:mfa', 'urn:gatehouse:acr:phr']);
       expect(m.claims_supported).to.include.members(['sub', 'acr', 'amr', 'auth_time', 'email', 'roles', 'permissions']);
       expect(m.id_token_signing_alg_values_supported).to.include.members(['RS256', 'ES256', 'EdDSA']);
       expect(m.code_challenge_methods_supported).to.deep.equal(['S256']);

@@ -4,6 +4,9 @@ import type { UserView } from '../../users/user-presenter.js';
 import type { ConnectedApp, OwnSession } from '../../users/own-sessions.js';
 import { PASSWORD_MIN, PASSWORD_RECOMMENDED } from '../../passwords/password-policy.js';
 import { csrfField, field, page } from '../layout.js';
+import type { PasskeyView } from '../../passkeys/passkey-service.js';
+import type { PasskeyPolicy } from '../../passkeys/passkey-policy.js';
+import { passkeySection } from './passkey-section.js';
 
 export interface AccountPageState {
   user: UserView;
@@ -18,6 +21,9 @@ export interface AccountPageState {
   roles: Array<{ name: string; permissions: string[] }>;
   sessions: OwnSession[];
   apps: ConnectedApp[];
+  passkeys: PasskeyView[];
+  passkeyPolicy: PasskeyPolicy;
+  passkeyError?: string;
 }
 
 function rolesSection(s: AccountPageState): SafeHtml {
@@ -51,7 +57,7 @@ export function accountPage(s: AccountPageState): string {
     'Your account',
     html`<h1>Your account</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
-${u.totpEnabled ? '' : html`<p class="warning" role="note" id="two-step-prompt">Two-step verification is off: a stolen password is enough to sign in as you. <a href="#two-step">Turn it on</a>.</p>`}
+${u.totpEnabled || s.passkeys.length ? '' : html`<p class="warning" role="note" id="two-step-prompt">Two-step verification is off: a stolen password is enough to sign in as you. <a href="#two-step">Turn it on</a>.</p>`}
 <p>Signed in as <strong>${u.username}</strong>${u.email ? html` (${u.email})` : ''}.${s.isAdmin ? html` <a href="/admin">Admin pages</a>` : ''}</p>
 <form method="post" action="/auth/logout">${csrfField(s.csrfToken)}<button type="submit" style="background:#6e7781;margin-top:0">Sign out</button></form>
 
@@ -80,6 +86,7 @@ ${u.totpEnabled
 ${field({ name: 'code', label: 'Current code or recovery code', autocomplete: 'one-time-code' })}<button type="submit" style="background:#cf222e">Turn off</button></form>`
   : html`<p>Off. Add an authenticator app so a stolen password is not enough to sign in.</p>
 <form method="post" action="/account/totp/start">${csrfField(s.csrfToken)}<button type="submit">Set up an authenticator app</button></form>`}
+${passkeySection({ csrfToken: s.csrfToken, passkeys: s.passkeys, policy: s.passkeyPolicy, error: s.passkeyError })}
 ${sessionsSection(s)}`,
   );
 }

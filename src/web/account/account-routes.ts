@@ -1,5 +1,5 @@
 // /account: the signed-in user's own page — profile (name, phone), password change, TOTP
-// enrolment and recovery codes. Services decide; these routes translate forms.
+// enrolment and recovery codes, passkeys (passkey-routes.ts). Services decide; these routes translate forms.
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../services.js';
 import { contextOf } from '../request-context.js';
@@ -9,6 +9,9 @@ import { raw } from '../../html.js';
 import { composePhone } from '../../users/user-validation.js';
 import { verifyPassword } from '../../passwords/password-hasher.js';
 import { accountPage, totpSetupPage, recoveryCodesShownPage, type AccountPageState } from './account-pages.js';
+import { passkeyAccountRoutes } from './passkey-routes.js';
+
+export type AccountPageRenderer = (req: Request, res: Response, extra?: Partial<AccountPageState>, status?: number) => Promise<void>;
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v.trim() : '';
@@ -17,15 +20,19 @@ function str(v: unknown): string {
 export function accountRoutes(services: Services): Router {
   const router = Router();
 
-  const render = async (req: Request, res: Response, extra: Partial<AccountPageState> = {}, status = 200) => {
+  const render: AccountPageRenderer = async (req, res, extra = {}, status = 200) => {
     const user = await services.users.get(req.user!.id);
-    const [roles, sessions, apps] = await Promise.all([
+    const [roles, sessions, apps, passkeys, passkeyPolicy] = await Promise.all([
       Promise.all(user.roles.map(async (r) => ({ name: r.name, permissions: [...(await services.roles.get(r.id)).permissions].sort() }))),
       services.ownSessions.sessions(user.id, req.sessionIdHash ?? null),
       services.ownSessions.connectedApps(user.id),
+      services.passkeys.list(user.id),
+      services.passkeys.policyFor(user.id),
     ]);
-    res.status(status).type('html').send(accountPage({ user, csrfToken: res.locals.csrfToken, isAdmin: req.actor!.permissions.size > 0, roles, sessions, apps, ...extra }));
+    res.status(status).type('html').send(accountPage({ user, csrfToken: res.locals.csrfToken, isAdmin: req.actor!.permissions.size > 0, roles, sessions, apps, passkeys, passkeyPolicy, ...extra }));
   };
+
+  router.use(passkeyAccountRoutes(services, render));
 
   router.post('/sessions/end', async (req, res) => {
     const ended = await services.ownSessions.endSession(contextOf(req, 'account'), req.user!.id, str(req.body?.ref));
@@ -120,4 +127,6 @@ const DONE: Record<string, string> = {
   nothing: 'That was already gone.',
   password: 'Your password is changed. Every other session of yours was signed out.',
   'totp-off': 'Two-step verification is off.',
+  'passkey-added': 'Your passkey is added. Use "Sign in with a passkey" next time.',
+  'passkey-removed': 'That passkey is removed: it no longer signs you in.',
 };

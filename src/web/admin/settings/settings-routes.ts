@@ -27,6 +27,8 @@ function storedValues(s: Settings, roles: RoleView[]): SettingsFormValues {
     requireEmailConfirmation: s.requireEmailConfirmation,
     totpRequired: s.totpRequired,
     totpRequiredRoleIds: s.totpRequiredRoleIds,
+    passkeyPolicy: s.passkeyPolicy,
+    passkeyPolicyRoleIds: s.passkeyPolicyRoleIds,
     sessionIdleMinutes: String(s.sessionIdleMinutes),
     sessionLifetimeHours: String(s.sessionLifetimeHours),
     provisionedCredentialMode: s.provisionedCredentialMode,
@@ -45,6 +47,8 @@ function submittedValues(body: Record<string, unknown> | undefined): SettingsFor
     requireEmailConfirmation: body?.requireEmailConfirmation === 'on',
     totpRequired: str(body?.totpRequired),
     totpRequiredRoleIds: listOf(body?.totpRequiredRoleIds),
+    passkeyPolicy: str(body?.passkeyPolicy),
+    passkeyPolicyRoleIds: listOf(body?.passkeyPolicyRoleIds),
     sessionIdleMinutes: str(body?.sessionIdleMinutes),
     sessionLifetimeHours: str(body?.sessionLifetimeHours),
     provisionedCredentialMode: str(body?.provisionedCredentialMode),
@@ -70,9 +74,12 @@ export function settingsRoutes(services: Services): Router {
     const values = submittedValues(req.body);
     try {
       // The service validates the text as given (numbers included) and says what is wrong.
-      // A form from before the time zone existed leaves it as it is.
-      const { timeZone, ...rest } = values;
-      const given = typeof req.body?.timeZone === 'string' ? { timeZone } : {};
+      // A form from before the time zone or the passkey policy existed leaves them as they are.
+      const { timeZone, passkeyPolicy, passkeyPolicyRoleIds, ...rest } = values;
+      const given = {
+        ...(typeof req.body?.timeZone === 'string' ? { timeZone } : {}),
+        ...(typeof req.body?.passkeyPolicy === 'string' ? { passkeyPolicy, passkeyPolicyRoleIds } : {}),
+      };
       await services.settings.update(contextOf(req, 'admin'), { ...rest, ...given, registrationDomains: splitList(values.registrationDomains) });
       res.redirect(303, '/admin/settings?done=saved');
     } catch (err) {

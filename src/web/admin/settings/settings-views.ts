@@ -1,6 +1,6 @@
 // The Settings page: organization name, invitation expiry, self-registration (mode,
 // allowed domains, default roles, email confirmation), default roles for invitations, the
-// TOTP requirement, page-session timeouts and how provisioned users sign in.
+// TOTP and passkey requirements, page-session timeouts and how provisioned users sign in.
 import { html, type SafeHtml } from '../../../html.js';
 import type { FieldErrors } from '../../../errors.js';
 import type { RoleView } from '../../../roles/role-service.js';
@@ -19,6 +19,8 @@ export interface SettingsFormValues {
   requireEmailConfirmation: boolean;
   totpRequired: string;
   totpRequiredRoleIds: string[];
+  passkeyPolicy: string;
+  passkeyPolicyRoleIds: string[];
   sessionIdleMinutes: string;
   sessionLifetimeHours: string;
   provisionedCredentialMode: string;
@@ -73,6 +75,12 @@ ${select({ name: 'totpRequired', label: 'Two-step verification (TOTP) required f
   { value: 'roles', label: 'Holders of the roles chosen below' },
 ] })}
 ${checkboxes({ name: 'totpRequiredRoleIds', label: 'Roles that must use two-step verification', options: byId, checked: v.totpRequiredRoleIds, error: e.totpRequiredRoleIds })}
+${select({ name: 'passkeyPolicy', label: 'Passkeys for the roles chosen below', value: v.passkeyPolicy, error: e.passkeyPolicy, options: [
+  { value: 'allowed', label: 'Allowed for everyone, required for nobody' },
+  { value: 'second_factor', label: 'Required as the second step after the password' },
+  { value: 'passkey_only', label: 'The only way to sign in (no password sign-in)' },
+] })}
+${checkboxes({ name: 'passkeyPolicyRoleIds', label: 'Roles that must use passkeys', options: byId, checked: v.passkeyPolicyRoleIds, error: e.passkeyPolicyRoleIds })}
 ${field({ name: 'sessionIdleMinutes', label: 'Sign out after inactivity (minutes)', value: v.sessionIdleMinutes, error: e.sessionIdleMinutes, hint: `${range('sessionIdleMinutes')} minutes, for the admin and account pages.` })}
 ${field({ name: 'sessionLifetimeHours', label: 'Session lifetime (hours)', value: v.sessionLifetimeHours, error: e.sessionLifetimeHours, hint: `${range('sessionLifetimeHours')} hours, however active.` })}
 </section>

@@ -5,7 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../../services.js';
 import type { Context } from '../../../context.js';
-import { InvalidTransition, ValidationError } from '../../../errors.js';
+import { DomainError, InvalidTransition, ValidationError } from '../../../errors.js';
 import { can } from '../../../roles/authorize.js';
 import { dominates } from '../../../roles/dominance.js';
 import { allRoleOptions, canGrant } from '../../../users/role-choices.js';
@@ -22,6 +22,7 @@ import { phoneOf } from './add-routes.js';
 import { FORM_ACTION, profileValuesOf, userDetailBody, type DetailForm, type ProfileValues, type UserDetailState } from './detail-view.js';
 
 const NOTICES: Record<string, string> = {
+  'passkey-removed': 'Passkey removed: they were signed out everywhere and their address was told.',
   profile: 'Profile saved.',
   roles: 'Roles saved.',
   deactivated: 'Deactivated: they were signed out everywhere and cannot sign in.',
@@ -91,16 +92,17 @@ export function detailRoutes(services: Services): Router {
     const ctx = contextOf(req, 'admin');
     const { user, isOwner, actions, outranksViewer } = await load(req);
     const held = new Set(user.roles.map((r) => r.id));
-    const [roleOptions, lifecycle, events, shell, signInWarning, rolePermissions] = await Promise.all([
+    const [roleOptions, lifecycle, events, shell, signInWarning, rolePermissions, passkeys] = await Promise.all([
       actions.changeRoles ? allRoleOptions(services.models).then((all) => all.filter((r) => held.has(r.id) || canGrant(req.actor!, r))) : Promise.resolve([]),
       services.userHistory.lifecycle(ctx, user.id),
       can(req.actor!, 'audit.view') ? services.userHistory.recentEvents(ctx, user.id) : Promise.resolve(null),
       shellState(services, req, res, '/admin/users'),
       signInWarningOf(services, user),
       Promise.all(user.roles.map(async (r) => [r.id, [...(await services.roles.get(r.id)).permissions].sort()] as const)).then(Object.fromEntries),
+      services.passkeys.list(user.id),
     ]);
     const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
-    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, signInWarning, rolePermissions, ...extra });
+    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, signInWarning, rolePermissions, passkeys, ...extra });
     res.status(status).type('html').send(adminPage(user.name, shell, body));
   };
 
@@ -169,6 +171,17 @@ export function detailRoutes(services: Services): Router {
   act('second-factor', async (ctx, user) => {
     await services.totp.resetByAdmin(ctx, user.id);
     return 'second-factor';
+  });
+
+  // Removing someone's passkey: the service applies the dominance rule and tells them.
+  router.post('/:id/passkeys/:passkeyId/remove', permit('users.manage'), async (req, res) => {
+    try {
+      await services.passkeys.remove(contextOf(req, 'admin'), String(req.params.id), String(req.params.passkeyId));
+      res.redirect(303, `/admin/users/${String(req.params.id)}?done=passkey-removed`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || !err.expose) throw err;
+      await render(req, res, { notice: err.message }, err.status);
+    }
   });
 
   act('sign-out-everywhere', async (ctx, user) => {

@@ -7,6 +7,7 @@ import type { FieldErrors } from '../../../errors.js';
 import type { RoleOption } from '../../../users/role-choices.js';
 import type { UserActions } from '../../../users/user-actions.js';
 import type { UserView } from '../../../users/user-presenter.js';
+import type { PasskeyView } from '../../../passkeys/passkey-service.js';
 import { checkboxes, textarea } from '../../form-controls.js';
 import { csrfField, field } from '../../layout.js';
 import { genderOptions, profileFields, type AddUserValues } from './add-view.js';
@@ -36,6 +37,8 @@ export interface UserDetailState {
   refused?: { form: DetailForm; errors: FieldErrors; values?: Record<string, unknown> };
   /** The permissions of each role held, for the summary. */
   rolePermissions?: Record<string, string[]>;
+  /** The account's passkeys, each removable by a viewer who may change its second factor. */
+  passkeys?: PasskeyView[];
 }
 
 const ACTION_TITLES: Array<[DetailForm, string]> = [
@@ -64,7 +67,22 @@ function summary(s: UserDetailState): SafeHtml {
 <dt>Seat pool</dt><dd>${KIND_LABELS[u.kind] ?? u.kind}</dd>
 <dt>Last activity</dt><dd>${u.lastSignInAt ? moment(u.lastSignInAt) : 'never'}</dd>
 <dt>Two-step verification</dt><dd>${u.totpEnabled ? 'On' : 'Off'}</dd>
+<dt>Passkeys</dt><dd>${passkeyList(s)}</dd>
 </dl></section>`;
+}
+
+/**
+ * A lost or stolen passkey is removed here: the same power as resetting the second factor
+ * (users.manage and the dominance rule over someone else's active account), and the same
+ * consequence (signed out everywhere, the verified address told).
+ */
+function passkeyList(s: UserDetailState): SafeHtml {
+  const list = s.passkeys ?? [];
+  if (!list.length) return html`<span class="muted">none</span>`;
+  const removable = s.actions.signOutEverywhere;
+  return html`<ul id="user-passkeys">${list.map((p) => html`<li>${p.name} <span class="muted">(last used ${p.lastUsedAt ? moment(p.lastUsedAt) : 'never'})</span>${removable
+    ? html` <form method="post" action="/admin/users/${s.user.id}/passkeys/${p.id}/remove" style="display:inline">${csrfField(s.csrfToken)}<button type="submit" class="button-secondary" style="margin-top:0">Remove</button></form>`
+    : ''}</li>`)}</ul>`;
 }
 
 /** The actions the page offers, in one menu; each opens its form below (a link: no script needed). */
