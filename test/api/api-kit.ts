@@ -8,7 +8,9 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Harness } from '../helpers/harness.js';
 import type { Context } from '../../src/context.js';
+import { randomUUID } from 'node:crypto';
 import { apiResourceIndicator, API_SCOPES } from '../../src/clients/api-scopes.js';
+import type { Operation } from '../../src/api/operation.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
 
@@ -115,4 +117,9 @@ export function apiClient(h: Harness, token: string | null): ApiClient {
     patch: withBody('patch'),
     raw: send,
   };
+}
+
+/** A concrete URL for an operation, with made-up ids. */
+export function urlOf(op: Operation, id = randomUUID()): string {
+  return `/api/v1${op.path.replace('{pool}', 'user').replace(/\{\w+\}/g, id)}`;
 }
