@@ -7,6 +7,7 @@ import request from 'supertest';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { addOwner, auditEvents } from '../accounts/account-fixtures.js';
 import { apiClient, registerMachine, tokenFor } from './api-kit.js';
+import { asBuiltIn } from '../admin/admin-kit.js';
 
 describeEachDatabase('management API: resources', (h) => {
   it('creates, reads, edits, deactivates, reactivates and deletes an account', async () => {
@@ -76,5 +77,25 @@ describeEachDatabase('management API: resources', (h) => {
     expect(res.get('content-type')).to.include('text/html');
     for (const text of ['GET /api/v1/people', 'POST /api/v1/invitations', 'api:audit.read', 'id="problem-seat_limit_reached"', 'href="/api/v1/openapi.json"']) expect(res.text).to.include(text);
     expect(res.text).to.not.match(/(src|href)="https?:\/\//);
+  });
+});
+
+describeEachDatabase('management API: registering an application on the Applications page', (h) => {
+  it('registers a machine application with API scopes, bounded by the admin, and refuses scopes on other types', async () => {
+    const admin = await asBuiltIn(h, 'admin');
+    const form = await admin.get('/admin/clients/new');
+    expect(form.text).to.include('value="api:invitations"');
+    const res = await admin.post('/admin/clients', { name: 'Portal', type: 'machine', redirectUris: '', idTokenSigningAlg: 'RS256', apiScopes: ['api:users.read', 'api:invitations'] });
+    expect(res.status).to.equal(200);
+    const portal = (await h.services.clients.list()).find((c) => c.name === 'Portal')!;
+    expect(portal.api!.scopes).to.deep.equal(['api:invitations', 'api:users.read']);
+    expect(portal.api!.permissions).to.include.members(['users.view', 'users.invite']).and.not.include('seats.manage');
+    expect((await admin.get(`/admin/clients/${portal.clientId}`)).text).to.include('<code>api:invitations</code>');
+    const seats = await admin.post('/admin/clients', { name: 'Seats', type: 'machine', redirectUris: '', idTokenSigningAlg: 'RS256', apiScopes: 'api:seats.manage' });
+    expect(seats.status).to.equal(400);
+    const web = await admin.post('/admin/clients', { name: 'Web', type: 'web', redirectUris: 'https://app.example/cb', idTokenSigningAlg: 'RS256', apiScopes: 'api:users.read' });
+    expect(web.status).to.equal(400);
+    expect(web.text).to.include('Only machine applications');
+    expect((await h.services.clients.list()).map((c) => c.name)).to.deep.equal(['Portal']);
   });
 });
