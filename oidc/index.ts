@@ -15,6 +15,8 @@ import { adminClientSecret } from './admin-client.js';
 import { interactionRoutes } from './interactions/interaction-routes.js';
 import { upstreamRoutes } from './upstream/upstream-routes.js';
 import { deleteExpiredPayloads } from './database-adapter.js';
+import { apiTokenVerifier } from './api-token-verifier.js';
+import type { ApiTokenVerifier } from '../src/clients/api-scopes.js';
 
 export { ADMIN_CLIENT_ID, ADMIN_CALLBACK_PATH, SIGNED_OUT_PATH, adminClientSecret } from './admin-client.js';
 
@@ -26,6 +28,8 @@ export interface OidcEdge {
   interactionRouter: Router;
   keyStore: KeyStore;
   cleanupExpired(): Promise<number>;
+  /** Checks management API bearer tokens through the provider's own storage. */
+  apiTokens: ApiTokenVerifier;
 }
 
 export async function createOidcEdge(services: Services, options: { storage?: 'database' | 'memory' } = {}): Promise<OidcEdge> {
@@ -54,5 +58,6 @@ export async function createOidcEdge(services: Services, options: { storage?: 'd
     interactionRouter: Router().use(interactionRoutes(provider, services), upstreamRoutes(provider, services)),
     keyStore,
     cleanupExpired: () => deleteExpiredPayloads(oidcModels, services.clock),
+    apiTokens: apiTokenVerifier(provider, services.config.publicUrl),
   };
 }

@@ -14,6 +14,7 @@ import type { OidcModels } from './oidc-models.js';
 import type { KeyStore } from './key-store.js';
 import { ACR_VALUES } from './interactions/authentication-level.js';
 import { interactionPolicyWithStepUp } from './interactions/interaction-policy.js';
+import { apiResourceIndicators } from './api-resource.js';
 
 export const OIDC_PREFIX = '/oidc';
 
@@ -106,6 +107,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => ownToken(client, token) },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
+      // The management API at /api/v1 is the one resource server (RFC 8707).
+      resourceIndicators: apiResourceIndicators(config.publicUrl, TOKEN_TTL.ClientCredentials),
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -145,7 +148,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     ttl: { ...TOKEN_TTL, Session: deps.sessionLifetimeSeconds },
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
-    extraClientMetadata: { properties: ['first_party'] },
+    extraClientMetadata: { properties: ['first_party', 'api_scopes'] },
     clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'RS256', token_endpoint_auth_method: 'client_secret_basic' },
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256', 'RS256', 'EdDSA'],

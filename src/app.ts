@@ -32,6 +32,9 @@ import { scimRouter } from '../scim/router.js';
 import { scimMetrics } from '../scim/http/scim-metrics.js';
 import { httpMetrics, namePathsUnder } from './web/http-metrics.js';
 import { metricsRoutes } from './web/metrics-routes.js';
+import { apiRouter } from './api/api-router.js';
+import { apiDocsRoutes } from './api/docs-page.js';
+import { API_PATH } from './clients/api-scopes.js';
 
 export interface Edges {
   oidc: OidcEdge;
@@ -82,6 +85,9 @@ export function createApp(services: Services, edges?: Edges): Express {
   app.use(scriptRoutes());
   // SCIM 2.0 (issue 7): bearer-token JSON for directories; no cookies, so before CSRF.
   app.use('/scim/v2', scimMetrics(services.metrics), scimRouter(services));
+  // The management API: bearer-token JSON, no cookies, so before CSRF too.
+  app.use(API_PATH, apiRouter(services, edges?.oidc.apiTokens ?? null));
+  app.use(apiDocsRoutes());
   app.use(refuseNulInUrl());
   if (edges) app.use(edges.oidc.providerRouter);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

@@ -2,7 +2,7 @@
 // who acts, from where, and the transaction the change joins.
 import type { Transaction } from 'sequelize';
 
-export type Source = 'admin' | 'account' | 'setup' | 'scim' | 'ldap' | 'csv' | 'oidc' | 'system' | 'cli' | 'invitation' | 'registration' | 'upstream';
+export type Source = 'admin' | 'account' | 'setup' | 'scim' | 'api' | 'ldap' | 'csv' | 'oidc' | 'system' | 'cli' | 'invitation' | 'registration' | 'upstream';
 
 export interface Actor {
   /** The acting user's id; null for the system, a SCIM token or a sync. */

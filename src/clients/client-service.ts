@@ -14,6 +14,8 @@ import type { RoleService } from '../roles/role-service.js';
 import { grantHoldersOf } from './grant-holders.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import type { ClientAttributes } from './client-model.js';
+import { apiGrantOf, type ApiGrant, type StoredApiGrant } from './api-grant.js';
+import { assertCanGrantPermissions } from '../roles/role-service.js';
 
 export const CLIENT_TYPES = ['web', 'public', 'machine'] as const;
 export type ClientType = (typeof CLIENT_TYPES)[number];
@@ -31,6 +33,10 @@ export interface ClientInput {
   firstParty?: boolean;
   backchannelLogoutUri?: string | null;
   idTokenSigningAlg?: SigningAlg;
+  /** Machine clients only: the management API scopes it may request (api-scopes.ts). */
+  apiScopes?: string[];
+  /** The permission set it acts with on the API (default: what the registering admin holds but seats and billing). */
+  apiPermissions?: string[];
 }
 
 export interface ClientView {
@@ -42,6 +48,8 @@ export interface ClientView {
   firstParty: boolean;
   backchannelLogoutUri: string | null;
   idTokenSigningAlg: SigningAlg;
+  /** The management API grant of a machine client; null when it has none. */
+  api: ApiGrant | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -52,6 +60,7 @@ interface StoredMetadata {
   post_logout_redirect_uris: string[];
   backchannel_logout_uri: string | null;
   id_token_signed_response_alg: SigningAlg;
+  api?: StoredApiGrant;
 }
 
 export class ClientService {
@@ -78,6 +87,8 @@ export class ClientService {
   async add(ctx: Context, input: ClientInput): Promise<{ client: ClientView; clientSecret: string | null }> {
     authorize(ctx.actor, 'clients.manage');
     const metadata = validate(input);
+    const api = apiGrantOf(ctx.actor, input);
+    if (api) metadata.api = api;
     const clientId = randomBytes(12).toString('base64url');
     const clientSecret = metadata.type === 'public' ? null : newToken();
     const now = this.clock.now();
@@ -86,7 +97,7 @@ export class ClientService {
         { clientId, name: input.name.trim(), metadata: JSON.stringify(metadata), secretHash: clientSecret ? hashToken(clientSecret) : null, firstParty: !!input.firstParty, createdAt: now, updatedAt: now },
         { transaction: tx.transaction },
       );
-      await this.audit.record(tx, 'client.created', { type: metadata.type, redirectUris: metadata.redirect_uris, firstParty: !!input.firstParty }, { type: 'client', id: clientId, label: input.name.trim() });
+      await this.audit.record(tx, 'client.created', { type: metadata.type, redirectUris: metadata.redirect_uris, firstParty: !!input.firstParty, ...(api ? { apiScopes: api.scopes, apiPermissions: api.permissions } : {}) }, { type: 'client', id: clientId, label: input.name.trim() });
     });
     return { client: await this.get(clientId), clientSecret };
   }
@@ -104,6 +115,7 @@ export class ClientService {
       idTokenSigningAlg: input.idTokenSigningAlg ?? current.idTokenSigningAlg,
     };
     const metadata = validate(merged);
+    if (current.api) metadata.api = { scopes: current.api.scopes, permissions: current.api.permissions, granted_by: current.api.grantedById, granted_by_label: current.api.grantedBy };
     const redirectsChanged = JSON.stringify(metadata.redirect_uris) !== JSON.stringify(current.redirectUris);
     await this.transactions.run(ctx, async (tx) => {
       if (redirectsChanged) await this.assertMayChangeAccess(tx, clientId);
@@ -124,6 +136,9 @@ export class ClientService {
     authorize(ctx.actor, 'clients.manage');
     const current = await this.get(clientId);
     if (current.type === 'public') throw new ValidationError({ secret: 'A public application has no secret: it signs in with PKCE alone.' });
+    // Whoever holds a machine client's secret acts with its API set: only someone holding
+    // that whole set may take it.
+    if (current.api) assertCanGrantPermissions(ctx.actor, current.api.permissions);
     const secret = newToken();
     await this.transactions.run(ctx, async (tx) => {
       await this.assertMayChangeAccess(tx, clientId);
@@ -166,7 +181,7 @@ export class ClientService {
     const m = JSON.parse(row.metadata) as StoredMetadata;
     const base = { client_id: row.clientId, client_name: row.name, first_party: row.firstParty, id_token_signed_response_alg: m.id_token_signed_response_alg };
     if (m.type === 'machine') {
-      return { ...base, client_secret: row.secretHash, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' };
+      return { ...base, client_secret: row.secretHash, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic', api_scopes: m.api?.scopes ?? [] };
     }
     return {
       ...base,
@@ -225,6 +240,7 @@ function present(row: ClientAttributes): ClientView {
     firstParty: row.firstParty,
     backchannelLogoutUri: m.backchannel_logout_uri,
     idTokenSigningAlg: m.id_token_signed_response_alg,
+    api: m.api ? { scopes: m.api.scopes, permissions: m.api.permissions, grantedById: m.api.granted_by, grantedBy: m.api.granted_by_label } : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

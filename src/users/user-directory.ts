@@ -95,7 +95,11 @@ export class UserDirectory {
     private readonly clock: Clock,
   ) {}
 
-  async page(ctx: Context, query: DirectoryQuery = {}): Promise<DirectoryPage> {
+  /**
+   * `strictCursor`: a cursor that is not this list's (edited, or from other filters) is
+   * refused instead of read as the first page — for API callers, who should hear of it.
+   */
+  async page(ctx: Context, query: DirectoryQuery = {}, options: { strictCursor?: boolean } = {}): Promise<DirectoryPage> {
     authorize(ctx.actor, 'users.view');
     const applied = normalize(query);
     const filters: Filters = { search: parseSearch(applied.search), status: applied.status, roleId: applied.roleId, kind: applied.kind };
@@ -103,6 +107,7 @@ export class UserDirectory {
     const sql = new DirectorySql(this.db.dialect, now, new Date(now.getTime() - ARCHIVE_AFTER_MS));
     const signature = signatureOf(applied);
     const cursor = decodeCursor(signature, query.cursor);
+    if (options.strictCursor && query.cursor && !cursor) throw new ValidationError({ cursor: 'This cursor is not valid for this list and these filters; start again without one.' });
 
     // The total runs beside the rows; a grouped list needs its groups before it can read.
     const total = this.total(sql, filters, ctx);

@@ -5,6 +5,7 @@ import type { Services } from '../../../services.js';
 import { DEFAULT_SIGNING_ALG, type ClientType, type SigningAlg } from '../../../clients/client-service.js';
 import { splitUris } from '../../../clients/redirect-uri.js';
 import { contextOf } from '../../request-context.js';
+import { listOf } from '../../form-controls.js';
 import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { refusalOf, str } from '../admin-form-errors.js';
@@ -23,6 +24,7 @@ function formValues(body: Record<string, unknown> | undefined): ClientFormValues
     firstParty: body?.firstParty === 'on',
     backchannelLogoutUri: str(body?.backchannelLogoutUri),
     idTokenSigningAlg: str(body?.idTokenSigningAlg) || DEFAULT_SIGNING_ALG,
+    apiScopes: listOf(body?.apiScopes),
   };
 }
 
@@ -56,6 +58,7 @@ export function clientRoutes(services: Services): Router {
         firstParty: values.firstParty,
         backchannelLogoutUri: values.backchannelLogoutUri || null,
         idTokenSigningAlg: values.idTokenSigningAlg as SigningAlg,
+        apiScopes: values.apiScopes,
       });
       // The secret is on this page only: never cached, never in a URL.
       res.set('Cache-Control', 'no-store');

@@ -5,9 +5,10 @@ import { html, type SafeHtml } from '../../../html.js';
 import type { FieldErrors } from '../../../errors.js';
 import { CLIENT_TYPES, DEFAULT_SIGNING_ALG, SIGNING_ALGS, type ClientType, type ClientView } from '../../../clients/client-service.js';
 import { csrfField, field } from '../../layout.js';
-import { checkbox, select, textarea } from '../../form-controls.js';
+import { checkbox, checkboxes, select, textarea } from '../../form-controls.js';
 import type { WebhookView } from '../../../webhooks/webhook-service.js';
 import { webhookSection } from './webhook-views.js';
+import { API_SCOPES, API_SCOPE_PERMISSIONS } from '../../../clients/api-scopes.js';
 
 const TYPE_LABELS: Record<ClientType, string> = {
   web: 'Web application (server-side, with a secret)',
@@ -23,9 +24,27 @@ export interface ClientFormValues {
   firstParty: boolean;
   backchannelLogoutUri: string;
   idTokenSigningAlg: string;
+  /** Machine applications: the management API scopes to register. */
+  apiScopes: string[];
 }
 
-export const EMPTY_CLIENT_FORM: ClientFormValues = { name: '', type: 'web', redirectUris: '', postLogoutRedirectUris: '', firstParty: false, backchannelLogoutUri: '', idTokenSigningAlg: DEFAULT_SIGNING_ALG };
+export const EMPTY_CLIENT_FORM: ClientFormValues = { name: '', type: 'web', redirectUris: '', postLogoutRedirectUris: '', firstParty: false, backchannelLogoutUri: '', idTokenSigningAlg: DEFAULT_SIGNING_ALG, apiScopes: [] };
+
+function apiScopeControl(v: ClientFormValues, errors: FieldErrors): SafeHtml {
+  return checkboxes({
+    name: 'apiScopes',
+    label: 'Management API scopes (machine applications only)',
+    options: API_SCOPES.map((s) => ({ value: s, label: `${s} (${API_SCOPE_PERMISSIONS[s]})` })),
+    checked: v.apiScopes,
+    error: errors.apiScopes ?? errors.apiPermissions,
+    hint: 'The application calls /api/v1 with these scopes and acts with your permissions as they stand (but seats and billing, unless a scope needs them): it stops if you are deactivated and loses what you lose.',
+  });
+}
+
+function apiGrantLine(client: ClientView): SafeHtml {
+  if (!client.api) return html``;
+  return html`<p>Management API: scopes ${client.api.scopes.map((s) => html`<code>${s}</code> `)}· acts with ${client.api.permissions.join(', ')} as far as ${client.api.grantedBy} still holds them.</p>`;
+}
 
 export function clientFormValues(c: ClientView): ClientFormValues {
   return {
@@ -36,6 +55,7 @@ export function clientFormValues(c: ClientView): ClientFormValues {
     firstParty: c.firstParty,
     backchannelLogoutUri: c.backchannelLogoutUri ?? '',
     idTokenSigningAlg: c.idTokenSigningAlg,
+    apiScopes: c.api?.scopes ?? [],
   };
 }
 
@@ -98,6 +118,7 @@ ${uriControls(v, errors)}
 ${firstPartyControl(v)}
 ${field({ name: 'backchannelLogoutUri', label: 'Back-channel logout URI', value: v.backchannelLogoutUri, error: errors.backchannelLogoutUri, hint: 'Optional: where Gatehouse posts logout tokens when a user signs out or is deactivated.' })}
 ${algControl(v, errors)}
+${apiScopeControl(v, errors)}
 <button type="submit">Add application</button></form>`;
 }
 
@@ -118,6 +139,7 @@ export function clientEditBody(s: { csrfToken: string; client: ClientView; issue
   return html`<p><a href="/admin/clients">← Applications</a></p><h1>${client.name}</h1>
 ${s.notice ? html`<p class="notice" role="status">${s.notice}</p>` : ''}
 <p>${TYPE_LABELS[client.type]} · client ID <code>${client.clientId}</code> · ID tokens signed with ${client.idTokenSigningAlg}</p>
+${apiGrantLine(client)}
 ${errorSummary(errors)}
 <form method="post" action="/admin/clients/${id}">${csrfField(s.csrfToken)}
 ${field({ name: 'name', label: 'Name', value: v.name, error: errors.name, required: true })}

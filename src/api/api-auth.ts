@@ -1,0 +1,37 @@
+// Who calls the management API: the machine application named by a live access token
+// issued for the API (checked by the provider, oidc/api-token-verifier.ts), acting with its
+// permission set ∩ what the admin who granted it holds now (clients/api-grant.ts), under
+// the application's name in the audit trail. A stopped application (its admin deactivated
+// or deleted) is refused like a stopped SCIM token, with the reason.
+import type { Request } from 'express';
+import type { Context } from '../context.js';
+import type { Services } from '../services.js';
+import { apiStanding } from '../clients/api-grant.js';
+import type { ApiTokenVerifier } from '../clients/api-scopes.js';
+import { problem, type Problem } from './problem.js';
+
+export type { ApiTokenVerifier };
+
+export interface ApiCaller {
+  ctx: Context;
+  scopes: ReadonlySet<string>;
+}
+
+export async function apiCaller(services: Services, verify: ApiTokenVerifier, req: Request): Promise<ApiCaller | Problem> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  if (!match) return problem('invalid_token', 401, 'Send a management API access token in the Authorization header (Bearer).');
+  const checked = await verify(match[1]!);
+  if ('refused' in checked) return problem('invalid_token', 401, checked.refused);
+  const client = await services.clients.get(checked.clientId).catch(() => null);
+  if (!client?.api) return problem('invalid_token', 401, 'The application this token was issued to is not registered for the management API.');
+  const standing = await apiStanding(services.models, { name: client.name, api: client.api });
+  if (standing.state === 'stopped') {
+    return problem('invalid_token', 401, `The application "${client.name}" is stopped: ${standing.reason}. An administrator holding its permissions can register it again.`);
+  }
+  // Only scopes the registration still lists count, whatever an older token says.
+  const scopes = new Set(checked.scopes.filter((s) => client.api!.scopes.includes(s)));
+  return {
+    ctx: { actor: { userId: null, label: client.name, permissions: new Set(standing.effective) }, source: 'api', ip: req.ip ?? null, requestId: req.id },
+    scopes,
+  };
+}

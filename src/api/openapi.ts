@@ -1,0 +1,61 @@
+// The OpenAPI 3.1 document, printed from the operations' own schemas (the ones the router
+// validates with), so the description cannot drift from what the API does.
+import { API_PATH, API_SCOPE_PERMISSIONS } from '../clients/api-scopes.js';
+import { problemSchema } from './api-schemas.js';
+import { PROBLEM_TYPES, problemTypeUri } from './problem.js';
+import type { JsonSchema, Operation } from './operation.js';
+
+const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+
+function parametersOf(op: Operation): JsonSchema[] {
+  const path = Object.entries(op.params ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema }));
+  const queryProps = (op.query?.properties ?? {}) as Record<string, JsonSchema>;
+  const query = Object.entries(queryProps).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
+  return [...path, ...query];
+}
+
+function operationObject(op: Operation): JsonSchema {
+  const responses: Record<string, JsonSchema> = {};
+  for (const [status, r] of Object.entries(op.responses)) {
+    responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description };
+  }
+  responses.default = { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: PROBLEM_REF } } };
+  return {
+    operationId: op.operationId,
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    security: [{ oauth2: [op.scope] }],
+    parameters: parametersOf(op),
+    ...(op.body ? { requestBody: { required: !!(op.body.required as string[] | undefined)?.length, content: { 'application/json': { schema: op.body } } } } : {}),
+    responses,
+  };
+}
+
+export function openApiDocument(operations: readonly Operation[], publicUrl: string): JsonSchema {
+  const base = publicUrl.replace(/\/+$/, '');
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const op of operations) (paths[op.path] ??= {})[op.method] = operationObject(op);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Gatehouse management API',
+      version: '1',
+      description: `People, invitations, roles, seats and audit for a product's own back end. Errors are RFC 9457 problem details; their types are listed at ${base}/api/docs.`,
+    },
+    servers: [{ url: `${base}${API_PATH}` }],
+    tags: [...new Set(operations.map((o) => o.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: { Problem: problemSchema },
+      securitySchemes: {
+        oauth2: {
+          type: 'oauth2',
+          description: `Client credentials of a machine application registered with API scopes, for the resource ${base}${API_PATH} (RFC 8707).`,
+          flows: { clientCredentials: { tokenUrl: `${base}/oidc/token`, scopes: Object.fromEntries(Object.entries(API_SCOPE_PERMISSIONS).map(([s, p]) => [s, `Endpoints that need ${p}`])) } },
+        },
+      },
+    },
+    'x-problem-types': Object.fromEntries(Object.entries(PROBLEM_TYPES).map(([k, d]) => [problemTypeUri(k as keyof typeof PROBLEM_TYPES), d])),
+  };
+}

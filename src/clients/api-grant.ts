@@ -1,0 +1,54 @@
+// A machine application's grant on the management API: the scopes it may request and the
+// permission set it acts with, chosen by the admin who registers it. It follows the SCIM
+// tokens' model exactly (token-permissions.ts): the set is a subset of what that admin
+// holds, and the application acts with set ∩ the admin's current permissions, stopping
+// when the admin is deactivated or deleted.
+import type { Actor, Context } from '../context.js';
+import type { Models } from '../db/models.js';
+import { ValidationError } from '../errors.js';
+import { assertCanGrantPermissions } from '../roles/role-service.js';
+import { creatorsNow } from '../scim-tokens/token-creators.js';
+import { defaultPermissions, normalizeSet, standingOf, type TokenStanding } from '../scim-tokens/token-permissions.js';
+import { API_SCOPE_PERMISSIONS, isApiScope } from './api-scopes.js';
+
+/** As stored in the client's metadata. */
+export interface StoredApiGrant {
+  scopes: string[];
+  permissions: string[];
+  granted_by: string | null;
+  granted_by_label: string;
+}
+
+export interface ApiGrant {
+  scopes: string[];
+  permissions: string[];
+  /** The admin whose current permissions bound the set; null: the command line. */
+  grantedById: string | null;
+  grantedBy: string;
+}
+
+/**
+ * The grant a registration asks for, checked: API scopes only on machine clients, each
+ * scope's permission inside the set, the set inside what the registering actor holds.
+ * Null when no API scope is asked for.
+ */
+export function apiGrantOf(actor: Actor, input: { type: string; apiScopes?: string[]; apiPermissions?: string[] }): StoredApiGrant | null {
+  const scopes = [...new Set(input.apiScopes ?? [])].sort();
+  if (scopes.length === 0) return null;
+  if (input.type !== 'machine') throw new ValidationError({ apiScopes: 'Only machine applications (client credentials) may call the management API.' });
+  const unknown = scopes.filter((s) => !isApiScope(s));
+  if (unknown.length) throw new ValidationError({ apiScopes: `Unknown API scope: ${unknown.join(', ')}.` });
+  const needed = scopes.map((s) => API_SCOPE_PERMISSIONS[s as keyof typeof API_SCOPE_PERMISSIONS]);
+  const set = normalizeSet(input.apiPermissions ?? [...new Set([...defaultPermissions(actor), ...needed.filter((p) => actor.permissions.has(p) || actor.permissions.has('*'))])]);
+  const uncovered = scopes.filter((s, i) => !set.includes(needed[i]!));
+  if (uncovered.length) throw new ValidationError({ apiPermissions: `The permission set does not cover ${uncovered.map((s) => `${s} (${API_SCOPE_PERMISSIONS[s as keyof typeof API_SCOPE_PERMISSIONS]})`).join(', ')}.` });
+  assertCanGrantPermissions(actor, set);
+  return { scopes, permissions: set, granted_by: actor.userId, granted_by_label: actor.label.slice(0, 255) };
+}
+
+/** What the application acts with now, or why it is stopped. */
+export async function apiStanding(models: Models, client: { name: string; api: ApiGrant }, ctx?: Context): Promise<TokenStanding> {
+  const creators = client.api.grantedById ? await creatorsNow(models, [client.api.grantedById], ctx) : new Map();
+  const creator = client.api.grantedById ? (creators.get(client.api.grantedById) ?? null) : null;
+  return standingOf({ name: client.name, createdBy: client.api.grantedBy, createdById: client.api.grantedById, permissions: client.api.permissions }, creator);
+}

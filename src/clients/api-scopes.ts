@@ -1,0 +1,35 @@
+// The management API's OAuth scopes and what each lets a machine application do. A scope
+// opens endpoints; what the application may then do there is its permission set (chosen at
+// registration, like a SCIM token's) ∩ what the admin who granted it still holds. Listing a
+// scope needs the permission it maps to in that set, so a scope never promises more than
+// the set can deliver.
+import type { Permission } from '../roles/permission-catalogue.js';
+
+export const API_SCOPE_PERMISSIONS = {
+  'api:users.read': 'users.view',
+  'api:users.write': 'users.manage',
+  'api:invitations': 'users.invite',
+  'api:roles': 'roles.manage',
+  'api:seats.read': 'users.view',
+  'api:seats.manage': 'seats.manage',
+  'api:audit.read': 'audit.view',
+  'api:clients': 'clients.manage',
+} as const satisfies Record<string, Permission>;
+
+export type ApiScope = keyof typeof API_SCOPE_PERMISSIONS;
+export const API_SCOPES = Object.keys(API_SCOPE_PERMISSIONS) as ApiScope[];
+
+/** The API's path; its absolute URL is the RFC 8707 resource indicator tokens are issued for. */
+export const API_PATH = '/api/v1';
+
+export function apiResourceIndicator(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}${API_PATH}`;
+}
+
+export function isApiScope(scope: string): scope is ApiScope {
+  return Object.hasOwn(API_SCOPE_PERMISSIONS, scope);
+}
+
+/** What the provider says of a bearer token presented to the API (oidc/ implements the check). */
+export type ApiTokenCheck = { clientId: string; scopes: string[] } | { refused: string };
+export type ApiTokenVerifier = (token: string) => Promise<ApiTokenCheck>;
