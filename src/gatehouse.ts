@@ -53,6 +53,7 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
   if (setupLink) logger.info({ setupLink }, `No owner yet. Create the owner account at ${setupLink}`);
   if (config.mailWorker) services.mailWorker.start();
   services.registrationSweeper.start();
+  services.accessEndScheduler.start(); // access end dates: deactivation and reminders; one runner across processes (a lease)
   const directorySchedule = services.directory.ldapScheduler.start(); // LDAP sync on its schedule; one runner across processes (a lease)
   // Expired provider artifacts and page sessions are removed now and then.
   const cleanup = setInterval(() => {
@@ -72,6 +73,7 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
       await metricsListener?.close();
       await services.mailWorker.stop();
       await services.registrationSweeper.stop();
+      await services.accessEndScheduler.stop();
       await directorySchedule.stop();
       await db.close();
       logger.info('shutdown complete');

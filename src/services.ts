@@ -7,6 +7,10 @@ import { defineModels, type Models } from './db/models.js';
 import { AuditService } from './audit/audit-service.js';
 import { SettingsService } from './settings/settings-service.js';
 import { Outbox } from './mail/outbox.js';
+import { AccessEnds } from './users/access-ends.js';
+import { AccessEndReminders } from './users/access-end-reminders.js';
+import { AccessEndScheduler } from './users/access-end-scheduler.js';
+import { DirectoryLease } from './directory/lease.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { createFileTransport, createSmtpTransport, type MailTransport } from './mail/transport.js';
 import { RoleService } from './roles/role-service.js';
@@ -118,6 +122,9 @@ export interface Services {
   directory: DirectoryServices;
   /** Prometheus metrics of this instance (its own registry); served only when configured. */
   metrics: GatehouseMetrics;
+  /** Access end dates: set, moved, cleared; ended at the date by the scheduler (one process at a time). */
+  accessEnds: AccessEnds;
+  accessEndScheduler: AccessEndScheduler;
 }
 
 export interface ServiceOverrides {
@@ -183,7 +190,8 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   });
   // LDAP sync and CSV import (issue 8): accounts only through the users service; accounts
   // synced from LDAP sign in by a bind to the directory.
-  const directoryState = new DirectoryStateWriter(users, roles, seats);
+  const accessEnds = new AccessEnds(models, users, roles, audit, clock, tx);
+  const directoryState = new DirectoryStateWriter(users, roles, seats, accessEnds);
   const directory = createDirectoryServices({ models, users, roles, seats, directoryState, connections, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
   signIn.addExternalVerifier(directory.ldapVerifier);
   // Gauges read their state when scraped; sign-ins and directory runs are counted from
@@ -195,6 +203,12 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     now: () => clock.now(),
   });
   if (config.metrics.token || config.metrics.listen) metrics.collectProcessMetrics();
+  const accessEndScheduler = new AccessEndScheduler(
+    accessEnds,
+    new AccessEndReminders(models, users, roles, outbox, settings, audit, clock, tx, config.publicUrl),
+    new DirectoryLease(models, clock),
+    logger,
+  );
   audit.observe('metrics', auditMetrics(metrics, tx));
   return {
     config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions, signOutEverywhere, ownSessions,
@@ -213,5 +227,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     directory,
     directoryState,
     metrics,
+    accessEnds,
+    accessEndScheduler,
   };
 }

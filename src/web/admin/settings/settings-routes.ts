@@ -31,6 +31,9 @@ function storedValues(s: Settings, roles: RoleView[]): SettingsFormValues {
     sessionLifetimeHours: String(s.sessionLifetimeHours),
     provisionedCredentialMode: s.provisionedCredentialMode,
     timeZone: s.timeZone,
+    accessEndFirstReminderDays: String(s.accessEndFirstReminderDays),
+    accessEndLastReminderDays: String(s.accessEndLastReminderDays),
+    accessEndRemindPerson: s.accessEndRemindPerson,
   };
 }
 
@@ -49,6 +52,9 @@ function submittedValues(body: Record<string, unknown> | undefined): SettingsFor
     sessionLifetimeHours: str(body?.sessionLifetimeHours),
     provisionedCredentialMode: str(body?.provisionedCredentialMode),
     timeZone: str(body?.timeZone),
+    accessEndFirstReminderDays: str(body?.accessEndFirstReminderDays),
+    accessEndLastReminderDays: str(body?.accessEndLastReminderDays),
+    accessEndRemindPerson: body?.accessEndRemindPerson === 'on',
   };
 }
 
@@ -71,9 +77,11 @@ export function settingsRoutes(services: Services): Router {
     try {
       // The service validates the text as given (numbers included) and says what is wrong.
       // A form from before the time zone existed leaves it as it is.
-      const { timeZone, ...rest } = values;
+      const { timeZone, accessEndFirstReminderDays, accessEndLastReminderDays, accessEndRemindPerson, ...rest } = values;
       const given = typeof req.body?.timeZone === 'string' ? { timeZone } : {};
-      await services.settings.update(contextOf(req, 'admin'), { ...rest, ...given, registrationDomains: splitList(values.registrationDomains) });
+      // Likewise a form from before access end dates leaves their reminders as they are.
+      const reminders = typeof req.body?.accessEndFirstReminderDays === 'string' ? { accessEndFirstReminderDays, accessEndLastReminderDays, accessEndRemindPerson } : {};
+      await services.settings.update(contextOf(req, 'admin'), { ...rest, ...given, ...reminders, registrationDomains: splitList(values.registrationDomains) });
       res.redirect(303, '/admin/settings?done=saved');
     } catch (err) {
       const { status, fields } = refusalOf(err, 'organizationName');
