@@ -38,6 +38,8 @@ export interface PreparedInvitation {
   familyName: string | null;
   message: string | null;
   deliveryEmail: string | null;
+  /** The account's access end date, carried to it on acceptance. */
+  accessEndsAt?: Date | null;
 }
 
 export interface Inviter {
@@ -244,6 +246,7 @@ export class InvitationCreator {
         familyName: p.familyName,
         message: p.message,
         invitedBy: inviter.userId,
+        accessEndsAt: p.accessEndsAt ?? null,
         invitedByLabel: inviter.name.slice(0, 255),
         expiresAt,
         sentAt: now,
