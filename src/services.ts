@@ -192,7 +192,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   // synced from LDAP sign in by a bind to the directory.
   const accessEnds = new AccessEnds(models, users, roles, audit, clock, tx);
   const directoryState = new DirectoryStateWriter(users, roles, seats, accessEnds);
-  const directory = createDirectoryServices({ models, users, roles, seats, directoryState, connections, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
+  const directory = createDirectoryServices({ models, users, roles, seats, directoryState, connections, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword, timeZone: () => settings.get('timeZone') });
   signIn.addExternalVerifier(directory.ldapVerifier);
   // Gauges read their state when scraped; sign-ins and directory runs are counted from
   // their audit events once committed.
