@@ -90,6 +90,11 @@ export class InvitationCreator {
     return { organizationName, expiryHours: expiryHours > 0 ? expiryHours : 168 };
   }
 
+  /** The organization's time zone, in which typed end dates are read. */
+  timeZone(ctx?: Context): Promise<string> {
+    return this.settings.get('timeZone', ctx);
+  }
+
   async inviterOf(ctx: Context): Promise<Inviter> {
     if (!ctx.actor.userId) return { userId: null, name: ctx.actor.label };
     const user = await this.models.User.findByPk(ctx.actor.userId, { transaction: ctx.transaction });

@@ -28,17 +28,7 @@ import type { InvitationQueries, InvitationListFilter, Invitee, InviteeFilter } 
 
 export type { InvitationListFilter, Invitee, InviteeFilter };
 import type { Kind } from '../users/user-model.js';
-import { accessEndProblem } from '../users/access-ends.js';
-import { parseZonedDateTime } from '../zoned-time.js';
-
-/** A row's end date: none, the instant, or why it cannot be used. */
-function accessEndOf(value: Date | string | null | undefined, timeZone: string, now: Date): { at: Date | null } | { problem: string } {
-  if (value === undefined || value === null || value === '') return { at: null };
-  const at = typeof value === 'string' ? parseZonedDateTime(value, timeZone) : value;
-  if (!at) return { problem: `"${String(value)}" is not a date and time such as 2030-12-31 17:00 (${timeZone}).` };
-  const problem = accessEndProblem(at, now);
-  return problem ? { problem } : { at };
-}
+import { accessEndOf } from '../users/access-ends.js';
 
 /** One row of the invite form ("Add invite" adds another). */
 export interface InviteRow {
@@ -111,7 +101,7 @@ export class InvitationService {
     const errors: FieldErrors = {};
     const entries: Array<{ row: number; address: string; prepared?: PreparedInvitation; problem?: { status: InviteOutcomeStatus; message: string } }> = [];
     const seen = new Set<string>();
-    const timeZone = await this.settings.get('timeZone', ctx);
+    const timeZone = await this.creator.timeZone(ctx);
     for (const [i, row] of rows.entries()) {
       const addresses = splitAddresses(row.addresses);
       const { values, errors: rowErrors } = this.creator.checkDetails(row);

@@ -13,6 +13,7 @@ import { authorize } from '../roles/authorize.js';
 import type { RoleService } from '../roles/role-service.js';
 import type { UserView } from './user-presenter.js';
 import type { UserService } from './user-service.js';
+import { parseZonedDateTime } from '../zoned-time.js';
 
 /** The deactivation reason kept on the account and in the audit trail. */
 export const ACCESS_ENDED_REASON = 'access ended (end date)';
@@ -26,6 +27,15 @@ export function accessEndProblem(endsAt: Date, now: Date): string | null {
   if (endsAt.getTime() <= now.getTime()) return 'The access end date must be in the future.';
   if (endsAt.getTime() > now.getTime() + 100 * 365 * 86_400_000) return 'The access end date must be within 100 years.';
   return null;
+}
+
+/** An end date as a form or file gives it (text in `timeZone`, or an instant): none, the instant, or why not. */
+export function accessEndOf(value: Date | string | null | undefined, timeZone: string, now: Date): { at: Date | null } | { problem: string } {
+  if (value === undefined || value === null || value === '') return { at: null };
+  const at = typeof value === 'string' ? parseZonedDateTime(value, timeZone) : value;
+  if (!at) return { problem: `"${String(value).slice(0, 40)}" is not a date and time such as 2030-12-31 17:00 (${timeZone}).` };
+  const problem = accessEndProblem(at, now);
+  return problem ? { problem } : { at };
 }
 
 /** True when the account's end date has come (its access is over by date). */

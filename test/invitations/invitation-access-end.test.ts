@@ -58,4 +58,15 @@ describeEachDatabase('invitations: access end dates', (h) => {
     expect(past.status).to.equal(400);
     expectFieldError(past.text, 'accessEndsAt', 'future');
   });
+
+  it('bulk invitations read an optional "access ends" column, flagging a past or unreadable date on its row', async () => {
+    const inviter = await addWithRole(h, 'admin');
+    const ctx = await h.as(inviter);
+    const review = await h.services.invitations.bulk.review(ctx, 'email,role,access ends\r\nok@example.com,Member,2030-05-01 08:00\r\npast@example.com,Member,2029-05-01\r\nbad@example.com,Member,someday\r\n');
+    expect(review.rows.map((r) => r.status)).to.deep.equal(['ready', 'invalid', 'invalid']);
+    expect(review.rows[1]!.problems.join(' ')).to.match(/future/);
+    await h.services.invitations.bulk.send(ctx, review.batchId);
+    const invitation = await h.services.models.Invitation.findOne({ where: { emailNormalized: 'ok@example.com' } });
+    expect(invitation!.accessEndsAt?.toISOString()).to.equal('2030-05-01T06:00:00.000Z');
+  });
 });
