@@ -9,11 +9,12 @@ import { GROUP_SCHEMA } from './groups/group-schema.js';
 import { coerceResource } from './schema/coerce.js';
 import type { SchemaDef } from './schema/attribute-def.js';
 import { ENTERPRISE_SCHEMA, USER_SCHEMA } from './users/user-schema.js';
+import { GATEHOUSE_SCHEMA } from './users/gatehouse-extension.js';
 import type { Json } from './users/user-mapper.js';
 
 /** Each resource type's core schema and extensions. */
 export const RESOURCE_SCHEMAS: Record<'User' | 'Group', { core: SchemaDef; extensions: SchemaDef[] }> = {
-  User: { core: USER_SCHEMA, extensions: [ENTERPRISE_SCHEMA] },
+  User: { core: USER_SCHEMA, extensions: [ENTERPRISE_SCHEMA, GATEHOUSE_SCHEMA] },
   Group: { core: GROUP_SCHEMA, extensions: [] },
 };
 

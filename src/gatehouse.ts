@@ -54,6 +54,7 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
   if (config.mailWorker) services.mailWorker.start();
   if (config.webhookWorker) services.webhooks.worker.start();
   services.registrationSweeper.start();
+  services.accessEndScheduler.start(); // access end dates: deactivation and reminders; one runner across processes (a lease)
   const directorySchedule = services.directory.ldapScheduler.start(); // LDAP sync on its schedule; one runner across processes (a lease)
   // Expired provider artifacts and page sessions are removed now and then.
   const cleanup = setInterval(() => {
@@ -74,6 +75,7 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
       await services.mailWorker.stop();
       await services.webhooks.worker.stop();
       await services.registrationSweeper.stop();
+      await services.accessEndScheduler.stop();
       await directorySchedule.stop();
       await db.close();
       logger.info('shutdown complete');

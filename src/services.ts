@@ -7,6 +7,10 @@ import { defineModels, type Models } from './db/models.js';
 import { AuditService } from './audit/audit-service.js';
 import { SettingsService } from './settings/settings-service.js';
 import { Outbox } from './mail/outbox.js';
+import { AccessEnds } from './users/access-ends.js';
+import { AccessEndReminders } from './users/access-end-reminders.js';
+import { AccessEndScheduler } from './users/access-end-scheduler.js';
+import { DirectoryLease } from './directory/lease.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { createFileTransport, createSmtpTransport, type MailTransport } from './mail/transport.js';
 import { RoleService } from './roles/role-service.js';
@@ -127,6 +131,9 @@ export interface Services {
   webhooks: WebhookServices;
   /** Prometheus metrics of this instance (its own registry); served only when configured. */
   metrics: GatehouseMetrics;
+  /** Access end dates: set, moved, cleared; ended at the date by the scheduler (one process at a time). */
+  accessEnds: AccessEnds;
+  accessEndScheduler: AccessEndScheduler;
 }
 
 export interface ServiceOverrides {
@@ -200,8 +207,9 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   });
   // LDAP sync and CSV import (issue 8): accounts only through the users service; accounts
   // synced from LDAP sign in by a bind to the directory.
-  const directoryState = new DirectoryStateWriter(users, roles, seats);
-  const directory = createDirectoryServices({ models, users, roles, seats, directoryState, connections, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword });
+  const accessEnds = new AccessEnds(models, users, roles, audit, clock, tx);
+  const directoryState = new DirectoryStateWriter(users, roles, seats, accessEnds);
+  const directory = createDirectoryServices({ models, users, roles, seats, directoryState, connections, audit, secrets, clock, transactions: tx, logger, ldapBindPassword: config.ldapBindPassword, timeZone: () => settings.get('timeZone') });
   signIn.addExternalVerifier(directory.ldapVerifier);
   // Lifecycle webhooks: every audited account change becomes a delivery in its own transaction.
   const webhooks = createWebhookServices({
@@ -217,6 +225,12 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     now: () => clock.now(),
   });
   if (config.metrics.token || config.metrics.listen) metrics.collectProcessMetrics();
+  const accessEndScheduler = new AccessEndScheduler(
+    accessEnds,
+    new AccessEndReminders(models, users, roles, outbox, settings, audit, clock, tx, config.publicUrl),
+    new DirectoryLease(models, clock),
+    logger,
+  );
   audit.observe('metrics', auditMetrics(metrics, tx));
   return {
     config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, passkeys, webSessions, signOutEverywhere, ownSessions,
@@ -236,5 +250,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     directoryState,
     metrics,
     webhooks,
+    accessEnds,
+    accessEndScheduler,
   };
 }

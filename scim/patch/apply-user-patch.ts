@@ -9,7 +9,9 @@
 import { invalidPath, invalidValue, mutability, noTarget } from '../errors.js';
 import { findDef } from '../schema/attribute-def.js';
 import { ENTERPRISE_SCHEMA, USER_SCHEMA } from '../users/user-schema.js';
-import { ENTERPRISE_URN, USER_URN } from '../urns.js';
+import { GATEHOUSE_SCHEMA } from '../users/gatehouse-extension.js';
+import type { SchemaDef } from '../schema/attribute-def.js';
+import { USER_URN } from '../urns.js';
 import type { Json } from '../users/user-mapper.js';
 import { normalizePatchValue } from '../users/user-quirks.js';
 import type { AttrPath } from '../filter/filter-ast.js';
@@ -24,13 +26,20 @@ interface AttributeInfo {
   mutable: boolean;
 }
 
-const ENTERPRISE_ATTRIBUTES = new Set(ENTERPRISE_SCHEMA.attributes.map((a) => a.name.toLowerCase()));
+/** The User's extensions, in the order a bare attribute name is looked up in them. */
+const EXTENSIONS: readonly SchemaDef[] = [ENTERPRISE_SCHEMA, GATEHOUSE_SCHEMA];
 
-/** "name", "name.givenName", or the same after the enterprise URN and ":". */
+/** The extension whose URN `name` is or starts (followed by ":"), if any. */
+function extensionOf(name: string): SchemaDef | undefined {
+  const lower = name.toLowerCase();
+  return EXTENSIONS.find((e) => lower === e.id.toLowerCase() || lower.startsWith(e.id.toLowerCase() + ':'));
+}
+
+/** "name", "name.givenName", or the same after an extension's URN and ":". */
 function definition(fullName: string): AttributeInfo | null {
-  const enterprise = fullName.toLowerCase().startsWith(ENTERPRISE_URN.toLowerCase() + ':');
-  const [top, sub] = (enterprise ? fullName.slice(ENTERPRISE_URN.length + 1) : fullName).split('.');
-  const schema = enterprise ? ENTERPRISE_SCHEMA : USER_SCHEMA;
+  const extension = extensionOf(fullName);
+  const [top, sub] = (extension ? fullName.slice(extension.id.length + 1) : fullName).split('.');
+  const schema = extension ?? USER_SCHEMA;
   const t = findDef(schema.attributes, top!);
   const a = sub === undefined ? t : findDef(t?.subAttributes, sub);
   if (!a) return null;
@@ -62,12 +71,12 @@ function child(obj: Json, key: string, create: boolean): Json | undefined {
 /** Where an attribute path lives in the document, and what the schema says about it. */
 function locate(doc: Json, path: AttrPath, create: boolean, text: string): Located | null {
   const uri = path.uri?.toLowerCase() ?? null;
-  const inEnterprise = uri === ENTERPRISE_URN.toLowerCase() || (uri === null && ENTERPRISE_ATTRIBUTES.has(path.attr.toLowerCase()));
-  if (uri && !inEnterprise && uri !== USER_URN.toLowerCase()) throw invalidPath(`"${text}": unknown schema "${path.uri}".`);
-  const prefix = inEnterprise ? `${ENTERPRISE_URN}:` : '';
+  const extension = uri !== null ? EXTENSIONS.find((e) => e.id.toLowerCase() === uri) : EXTENSIONS.find((e) => e.attributes.some((a) => a.name.toLowerCase() === path.attr.toLowerCase()));
+  if (uri && !extension && uri !== USER_URN.toLowerCase()) throw invalidPath(`"${text}": unknown schema "${path.uri}".`);
+  const prefix = extension ? `${extension.id}:` : '';
   const top = definition(prefix + path.attr);
   if (!top) throw invalidPath(`"${text}" is not an attribute of Users.`);
-  const base = inEnterprise ? child(doc, ENTERPRISE_URN, create) : doc;
+  const base = extension ? child(doc, extension.id, create) : doc;
   if (!base) return null;
   if (!path.sub) return { container: base, key: top.name, info: top };
   const sub = definition(`${prefix}${top.name}.${path.sub}`);
@@ -123,8 +132,9 @@ function applyObject(doc: Json, op: PatchOpName, value: Json, index: number): vo
   for (const [key, v] of Object.entries(value)) {
     const lower = key.toLowerCase();
     if (lower === 'schemas' || lower === 'meta') continue;
-    if (lower === ENTERPRISE_URN.toLowerCase()) {
-      for (const [sub, sv] of Object.entries(asObject(v, `Operation ${index}: "${key}"`))) apply(doc, op, parsePatchPath(`${ENTERPRISE_URN}:${sub}`), sv, index);
+    const extension = EXTENSIONS.find((e) => lower === e.id.toLowerCase());
+    if (extension) {
+      for (const [sub, sv] of Object.entries(asObject(v, `Operation ${index}: "${key}"`))) apply(doc, op, parsePatchPath(`${extension.id}:${sub}`), sv, index);
       continue;
     }
     apply(doc, op, parsePatchPath(key), v, index);

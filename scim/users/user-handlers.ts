@@ -20,14 +20,15 @@ import { project, projection } from '../list/projection.js';
 import { applyUserPatch } from '../patch/apply-user-patch.js';
 import { parsePatchRequest } from '../patch/patch-request.js';
 import { coerceIn } from '../schema-validation.js';
-import { ENTERPRISE_URN, USER_URN } from '../urns.js';
+import { ENTERPRISE_URN, GATEHOUSE_USER_URN, USER_URN } from '../urns.js';
+import { carriesGatehouseExtension } from './gatehouse-extension.js';
 import { USER_ATTRIBUTES } from './user-attributes.js';
 import { fromScimUser, toScimUser, userLocation, type Json, type UserInput } from './user-mapper.js';
 import { normalizeUserQuirks } from './user-quirks.js';
 import { seenBy } from './connection-view.js';
 
 function present(call: ScimCall, user: UserView, values: UserValues, attrs: AttributeParams): Json {
-  return project(toScimUser(seenBy(call, user), values, call.baseUrl), projection(attrs, USER_URN, [ENTERPRISE_URN]));
+  return project(toScimUser(seenBy(call, user), values, call.baseUrl), projection(attrs, USER_URN, [ENTERPRISE_URN, GATEHOUSE_USER_URN]));
 }
 
 async function valuesOf(call: ScimCall, id: string, ctx?: Context): Promise<UserValues> {
@@ -52,7 +53,7 @@ function credentialMode(call: ScimCall) {
 /** The state a PUT or PATCH asks for; the SCIM `password` counts only where accounts sign in with it. */
 async function directoryState(call: ScimCall, input: UserInput, password: string | undefined): Promise<DirectoryState> {
   const usesPassword = (await credentialMode(call)) === 'scim_password';
-  return { active: input.active, profile: input.profile, values: input.values, password: usesPassword ? password : undefined, deactivationReason: 'Deactivated by the directory (SCIM active=false).' };
+  return { active: input.active, profile: input.profile, values: input.values, password: usesPassword ? password : undefined, deactivationReason: 'Deactivated by the directory (SCIM active=false).', accessEndsAt: input.accessEndsAt };
 }
 
 export async function listUsers(call: ScimCall, params: ListParams): Promise<ResourceResult> {
@@ -81,7 +82,7 @@ export async function createUser(call: ScimCall, body: unknown, attrs: Attribute
   const mode = await credentialMode(call);
   // SPEC "Seats": an account created inactive takes no seat.
   const status = input.active === false ? 'inactive' : 'active';
-  const options = { source: 'scim', origin: 'directory', status, password: password && mode === 'scim_password' ? password : null, values: input.values } as const;
+  const options = { source: 'scim', origin: 'directory', status, password: password && mode === 'scim_password' ? password : null, values: input.values, accessEndsAt: input.accessEndsAt ?? null } as const;
   const target = { type: 'user' as const, label: input.profile.username ?? '' };
   const user = await call.services.seats.runTakingSeat(call.ctx, async (tx) => {
     const created = await call.services.users.create(tx, input.profile, options);
@@ -95,8 +96,9 @@ export async function createUser(call: ScimCall, body: unknown, attrs: Attribute
 }
 
 export async function replaceUser(call: ScimCall, id: string, body: unknown, ifMatch: string | undefined, attrs: AttributeParams): Promise<ResourceResult> {
-  const { doc, password } = coerceIn('User', normalizeUserQuirks(requireBody(body, 'PUT')));
-  const state = await directoryState(call, fromScimUser(doc, 'replace'), password);
+  const raw = normalizeUserQuirks(requireBody(body, 'PUT'));
+  const { doc, password } = coerceIn('User', raw);
+  const state = await directoryState(call, fromScimUser(doc, 'replace', carriesGatehouseExtension(raw)), password);
   const { user } = await call.services.directoryState.setState(call.ctx, id, (current) => {
     checkIfMatch(ifMatch, current.version);
     return state;
@@ -111,7 +113,9 @@ export async function patchUser(call: ScimCall, id: string, body: unknown, ifMat
     const before = toScimUser(seenBy(call, current), await valuesOf(call, id, tx), call.baseUrl);
     const after = applyUserPatch(before, ops);
     const { doc, password } = coerceIn('User', after);
-    return directoryState(call, fromScimUser(doc, 'replace'), password);
+    // The patched whole carries the extension when it did before or an operation added it:
+    // a date gone from it was removed.
+    return directoryState(call, fromScimUser(doc, 'replace', carriesGatehouseExtension(before) || carriesGatehouseExtension(after)), password);
   });
   return resource(call, user, attrs);
 }

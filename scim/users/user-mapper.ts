@@ -10,7 +10,8 @@ import { accountEmailOf, accountPhoneOf, MULTI_VALUED, type UserValue, type User
 import { invalidValue } from '../errors.js';
 import { etagOf } from '../http/preconditions.js';
 import type { AttributeDef } from '../schema/attribute-def.js';
-import { ENTERPRISE_URN, USER_URN } from '../urns.js';
+import { ENTERPRISE_URN, GATEHOUSE_USER_URN, USER_URN } from '../urns.js';
+import { accessEndIn, gatehouseExtensionOut } from './gatehouse-extension.js';
 import { externalIdIn, externalIdOut } from './external-id.js';
 import { ENTERPRISE_SCHEMA, USER_SCHEMA } from './user-schema.js';
 
@@ -53,11 +54,12 @@ export function toScimUser(u: ConnectionUserView, values: UserValues, baseUrl: s
   const core = fieldsOut(USER_SCHEMA.attributes, u as unknown as Fields);
   const enterprise = fieldsOut(ENTERPRISE_SCHEMA.attributes, u as unknown as Fields);
   const hasEnterprise = Object.keys(enterprise).length > 0;
+  const gatehouse = gatehouseExtensionOut(u);
   const multi: Json = {};
   for (const attribute of MULTI_VALUED) if (values[attribute]?.length) multi[attribute] = values[attribute]!.map((v) => ({ ...v }));
   const externalId = externalIdOut(u);
   return {
-    schemas: hasEnterprise ? [USER_URN, ENTERPRISE_URN] : [USER_URN],
+    schemas: [USER_URN, ...(hasEnterprise ? [ENTERPRISE_URN] : []), ...(gatehouse ? [GATEHOUSE_USER_URN] : [])],
     id: u.id,
     ...(externalId !== undefined ? { externalId } : {}),
     ...core,
@@ -66,6 +68,7 @@ export function toScimUser(u: ConnectionUserView, values: UserValues, baseUrl: s
     ...multi,
     groups: u.roles.map((r) => ({ value: r.id, display: r.name, $ref: `${baseUrl}/Groups/${r.id}`, type: 'direct' })),
     ...(hasEnterprise ? { [ENTERPRISE_URN]: enterprise } : {}),
+    ...(gatehouse ? { [GATEHOUSE_USER_URN]: gatehouse } : {}),
     meta: {
       resourceType: 'User',
       created: u.createdAt.toISOString(),
@@ -82,6 +85,8 @@ export interface UserInput {
   values: UserValues;
   /** Absent: leave the status as it is (create: active). */
   active?: boolean;
+  /** The access end date: a date, null to clear it, undefined to leave it (gatehouse-extension.ts). */
+  accessEndsAt?: Date | null;
 }
 
 function valuesIn(doc: Json): UserValues {
@@ -95,7 +100,7 @@ function valuesIn(doc: Json): UserValues {
  * attributes gone). `replace` (PUT, and PATCH's patched whole): what the client left out is
  * cleared, except what SCIM does not carry here (the seat pool and the status when not sent).
  */
-export function fromScimUser(doc: Json, mode: 'create' | 'replace'): UserInput {
+export function fromScimUser(doc: Json, mode: 'create' | 'replace', extensionSent = false): UserInput {
   const clear = mode === 'replace' ? null : undefined;
   const fields: Fields = {};
   fieldsIn(USER_SCHEMA.attributes, doc, clear, fields);
@@ -108,7 +113,7 @@ export function fromScimUser(doc: Json, mode: 'create' | 'replace'): UserInput {
     phone: accountPhoneOf(values.phoneNumbers),
     kind: kindOf(doc.userType),
   };
-  return { profile, values, active: typeof doc.active === 'boolean' ? doc.active : undefined };
+  return { profile, values, active: typeof doc.active === 'boolean' ? doc.active : undefined, accessEndsAt: accessEndIn(doc, extensionSent) };
 }
 
 /**

@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = [
   'user.deactivated',
   'user.signed_out_everywhere',
   'user.reactivated',
+  'user.access_end_changed',
+  'user.access_end_reminded',
   'user.deleted',
   'user.kind_changed',
   'user.roles_changed',

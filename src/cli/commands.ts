@@ -18,6 +18,7 @@ import type { Config } from '../../config/index.js';
 import type { Database } from '../db/database.js';
 import { BACKUP_COMMANDS } from './backup-commands.js';
 import { WEBHOOK_COMMANDS } from './webhook-commands.js';
+import { parseZonedDateTime } from '../zoned-time.js';
 
 // string[] for options declared `multiple` (clients add --redirect-uri).
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -64,6 +65,15 @@ async function userByLogin(services: Services, login: string | undefined) {
   return user;
 }
 
+/** An end date as given: "YYYY-MM-DD[THH:MM]" in the organization's time zone, or an ISO instant. */
+async function endDateOf(services: Services, text: string | undefined): Promise<Date | null> {
+  if (text === undefined) return null;
+  const timeZone = await services.settings.get('timeZone');
+  const at = parseZonedDateTime(text, timeZone);
+  if (!at) throw new ValidationError({ ends: `"${text}" is not a date and time such as 2030-12-31T17:00 (read in ${timeZone}) or 2030-12-31T16:00:00Z.` });
+  return at;
+}
+
 function parseLimit(raw: string | undefined): number | null {
   if (raw === undefined || raw === '' || raw === 'unlimited') return null;
   if (!/^\d+$/.test(raw)) throw new ValidationError({ limit: 'Limit must be a whole number or "unlimited".' });
@@ -96,11 +106,11 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
   },
 
   'users add': {
-    usage: '--email EMAIL [--username NAME] [--name NAME] [--kind user|requester] [--roles Admin,Member] [--password P] [--unconfirmed]',
+    usage: '--email EMAIL [--username NAME] [--name NAME] [--kind user|requester] [--roles Admin,Member] [--password P] [--unconfirmed] [--ends DATE]',
     summary: 'Add an account (takes a seat).',
     options: {
       email: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' },
-      roles: { type: 'string' }, password: { type: 'string' }, unconfirmed: { type: 'boolean' },
+      roles: { type: 'string' }, password: { type: 'string' }, unconfirmed: { type: 'boolean' }, ends: { type: 'string' },
     },
     async run(services, ctx, v) {
       const kind = s(v.kind) ?? 'user';
@@ -108,7 +118,7 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
       const user = await services.users.create(
         ctx,
         { email: s(v.email), username: s(v.username), displayName: s(v.name), kind },
-        { source: 'admin', origin: 'page', status: v.unconfirmed ? 'unconfirmed' : 'active', password: s(v.password), roleIds: await roleIdsByName(services, s(v.roles)) },
+        { source: 'admin', origin: 'page', status: v.unconfirmed ? 'unconfirmed' : 'active', password: s(v.password), roleIds: await roleIdsByName(services, s(v.roles)), accessEndsAt: await endDateOf(services, s(v.ends)) },
       );
       return `Created ${user.username} <${user.email}> (${user.id}), ${user.status}`;
     },
@@ -125,12 +135,24 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
   },
 
   'users reactivate': {
-    usage: 'USERNAME_OR_EMAIL',
-    summary: 'Reactivate an inactive account (takes a seat).',
-    options: {},
-    async run(services, ctx, _v, [login]) {
-      const user = await services.users.reactivate(ctx, (await userByLogin(services, login)).id);
+    usage: 'USERNAME_OR_EMAIL [--ends DATE | --no-end-date]',
+    summary: 'Reactivate an inactive account (takes a seat); one whose end date passed needs a new date or none.',
+    options: { ends: { type: 'string' }, 'no-end-date': { type: 'boolean' } },
+    async run(services, ctx, v, [login]) {
+      const id = (await userByLogin(services, login)).id;
+      const user = v['no-end-date'] || s(v.ends) !== undefined ? await services.accessEnds.reactivateWith(ctx, id, await endDateOf(services, s(v.ends))) : await services.users.reactivate(ctx, id);
       return `Reactivated ${user.username}`;
+    },
+  },
+
+  'users end-date': {
+    usage: 'USERNAME_OR_EMAIL DATE|none',
+    summary: "Set, move or clear (none) when an account's access ends; DATE is read in the organization's time zone.",
+    options: {},
+    async run(services, ctx, _v, [login, date]) {
+      if (!date) throw new ValidationError({ ends: 'Give the end date (such as 2030-12-31T17:00) or none.' });
+      const user = await services.accessEnds.set(ctx, (await userByLogin(services, login)).id, date === 'none' ? null : await endDateOf(services, date));
+      return user.accessEndsAt ? `Access of ${user.username} ends ${user.accessEndsAt.toISOString()}` : `Access of ${user.username} has no end date`;
     },
   },
 

@@ -10,6 +10,7 @@ import { profileColumns, type ProfileInput } from '../users/user-input.js';
 import { normalize } from '../users/user-validation.js';
 import type { CsvRow } from './csv-reader.js';
 import type { CsvColumn } from './csv-template.js';
+import { parseZonedDateTime } from '../zoned-time.js';
 
 export interface PreparedRow {
   line: number;
@@ -22,6 +23,8 @@ export interface PreparedRow {
   roleIds: string[] | null;
   /** null leaves the status alone (new accounts: active). */
   status: 'active' | 'inactive' | null;
+  /** The access end date: a date, null (an empty cell) clears it, undefined (no column) leaves it. */
+  accessEndsAt?: Date | null;
   problems: FieldErrors;
 }
 
@@ -40,6 +43,8 @@ export class RowPreparer {
     roles: readonly RoleView[],
     private readonly actor: Actor,
     private readonly today: Date,
+    /** End dates without an offset are read in the organization's time zone. */
+    private readonly timeZone = 'UTC',
   ) {
     this.rolesByName = new Map(roles.map((r) => [r.name.trim().toLowerCase(), r]));
   }
@@ -69,9 +74,20 @@ export class RowPreparer {
     }
     const roleIds = this.roles(row.values.roles, problems);
     const status = this.status(row.values.status, problems);
+    const accessEndsAt = this.accessEnd(row.values.accessEndsAt, problems);
     if (row.extraValues) problems.row = 'The row has more values than the header has columns.';
     const { emailKey, externalIdKey } = this.keys(row);
-    return { line: row.line, label: input.email || input.username || `line ${row.line}`, input, emailKey, externalIdKey, roleIds, status, problems };
+    return { line: row.line, label: input.email || input.username || `line ${row.line}`, input, emailKey, externalIdKey, roleIds, status, accessEndsAt, problems };
+  }
+
+  /** Whether the date is in the future is the write's to say (an unchanged past date is no change). */
+  private accessEnd(cell: string | undefined, problems: FieldErrors): Date | null | undefined {
+    if (cell === undefined) return undefined;
+    const value = cell.trim();
+    if (!value) return null;
+    const at = parseZonedDateTime(value, this.timeZone);
+    if (!at) problems.accessEndsAt = `"${value.slice(0, 40)}" is not a date and time such as 2030-12-31 17:00 (${this.timeZone}).`;
+    return at;
   }
 
   private roles(cell: string | undefined, problems: FieldErrors): string[] | null {

@@ -58,6 +58,7 @@ export class CsvImportService {
     private readonly runs: DirectoryRunService,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly timeZone: () => Promise<string>,
   ) {}
 
   template(): string {
@@ -116,7 +117,7 @@ export class CsvImportService {
 
   /** Reads the file whole: refuses a broken file; predicts each row's outcome. */
   private async preview(ctx: Context, source: ByteSource, onRow?: (n: number) => void): Promise<{ total: number; counters: Counters; rows: RowRecord[] }> {
-    const preparer = new RowPreparer(await this.roles.list(), ctx.actor, this.clock.now());
+    const preparer = new RowPreparer(await this.roles.list(), ctx.actor, this.clock.now(), await this.timeZone());
     const free = await this.freeSeats();
     const counters = emptyCounters();
     const rows: RowRecord[] = [];
@@ -178,7 +179,7 @@ export class CsvImportService {
     let seq = 0;
     const report = (phase: ImportProgress['phase']) => onProgress?.({ phase, processed, total, counters: { ...counters } });
     try {
-      const preparer = new RowPreparer(await this.roles.list(), ctx.actor, this.clock.now());
+      const preparer = new RowPreparer(await this.roles.list(), ctx.actor, this.clock.now(), await this.timeZone());
       await this.batches(source, async (batch) => {
         const index = await this.writer.index(batch.map((r) => preparer.keys(r)));
         // Prepared one by one as applied: an earlier row may have created a later row's account.

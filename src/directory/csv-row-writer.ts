@@ -99,7 +99,7 @@ export class CsvRowWriter {
     const existing = this.match(index, row);
     if (!existing) {
       const status = row.status === 'inactive' ? 'inactive' : 'active';
-      const user = await this.users.create(ctx, row.input, { source: 'csv', origin: 'directory', status, roleIds: row.roleIds ?? [] });
+      const user = await this.users.create(ctx, row.input, { source: 'csv', origin: 'directory', status, roleIds: row.roleIds ?? [], accessEndsAt: row.accessEndsAt ?? null });
       this.remember(index, { id: user.id, status: user.status, kind: user.kind, snapshot: null }, row.emailKey, row.externalIdKey);
       return { outcome: 'created', userId: user.id, message: status === 'inactive' ? 'created inactive' : null };
     }
@@ -110,6 +110,7 @@ export class CsvRowWriter {
       roleIds: row.roleIds ?? undefined,
       rolesReason: 'CSV import',
       deactivationReason: CSV_DEACTIVATION_REASON,
+      accessEndsAt: row.accessEndsAt,
     }));
     existing.status = applied.user.status;
     existing.kind = applied.user.kind;
@@ -120,7 +121,7 @@ export class CsvRowWriter {
   /** The row asks for nothing the account does not already have (re-importing a file). */
   private unchanged(row: PreparedRow, existing: ExistingAccount): boolean {
     const snap = existing.snapshot;
-    if (!snap) return false;
+    if (!snap || row.accessEndsAt !== undefined) return false;
     if (Object.keys(changedProfile(snap.profile, row.input, CSV.id)).length) return false;
     const status = snap.profile.status;
     if ((row.status === 'inactive' && status === 'active') || (row.status === 'active' && status === 'inactive')) return false;

@@ -4,7 +4,7 @@ import { DomainError } from '../errors.js';
 
 export type CsvColumn =
   | 'username' | 'email' | 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title'
-  | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'kind' | 'roles' | 'status';
+  | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'kind' | 'roles' | 'status' | 'accessEndsAt';
 
 /** The template's header, in the order of the add-user form (seeds 002, 004). */
 export const TEMPLATE_COLUMNS: ReadonlyArray<[CsvColumn, string]> = [
@@ -25,6 +25,7 @@ export const TEMPLATE_COLUMNS: ReadonlyArray<[CsvColumn, string]> = [
   ['kind', 'kind'],
   ['roles', 'roles'],
   ['status', 'status'],
+  ['accessEndsAt', 'access ends'],
 ];
 
 const ALIASES: Record<string, CsvColumn> = {
@@ -45,6 +46,7 @@ const ALIASES: Record<string, CsvColumn> = {
   kind: 'kind', usertype: 'kind', type: 'kind',
   roles: 'roles', role: 'roles',
   status: 'status', active: 'status',
+  accessends: 'accessEndsAt', accessendsat: 'accessEndsAt', enddate: 'accessEndsAt', accessenddate: 'accessEndsAt',
 };
 
 /** A file that cannot be read as a whole: nothing is imported. */

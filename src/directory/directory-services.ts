@@ -47,6 +47,8 @@ export interface DirectoryDeps {
   logger: Logger;
   /** LDAP_BIND_PASSWORD: overrides the password stored on the settings page. */
   ldapBindPassword: string | null;
+  /** The organization's time zone, in which a CSV file's end dates are read. */
+  timeZone: () => Promise<string>;
   clientOptions?: LdapClientOptions;
 }
 
@@ -61,6 +63,6 @@ export function createDirectoryServices(d: DirectoryDeps): DirectoryServices {
     ldapScheduler: new LdapSyncScheduler(ldapSync, ldapSettings, runs, d.clock, d.logger),
     ldapVerifier: new LdapPasswordVerifier(d.models, ldapSettings, d.clientOptions),
     runs,
-    csvImport: new CsvImportService(d.models, new CsvRowWriter(d.models, d.users, d.roles, d.directoryState, d.connections), d.roles, d.seats, d.audit, runs, d.clock, d.logger),
+    csvImport: new CsvImportService(d.models, new CsvRowWriter(d.models, d.users, d.roles, d.directoryState, d.connections), d.roles, d.seats, d.audit, runs, d.clock, d.logger, d.timeZone),
   };
 }

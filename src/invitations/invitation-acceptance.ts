@@ -11,7 +11,7 @@ import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
-import { Conflict, ValidationError } from '../errors.js';
+import { Conflict, Gone, ValidationError } from '../errors.js';
 import { hashToken } from '../ids.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { Outbox } from '../mail/outbox.js';
@@ -96,6 +96,7 @@ export class InvitationAcceptance {
       const invitation = row.get({ plain: true });
       this.assertUsable(invitation);
       const now = this.clock.now();
+      if (invitation.accessEndsAt && invitation.accessEndsAt.getTime() <= now.getTime()) throw new Gone('The access this invitation offered has already ended. Ask whoever invited you for a new invitation.');
       // The conditional update is the guarantee: of two accepts racing on one link, one claims it.
       const [claimed] = await this.models.Invitation.update(
         { status: 'accepted', acceptedAt: now, updatedAt: now },
@@ -122,6 +123,9 @@ export class InvitationAcceptance {
             password: input.password,
             roleIds: roles.map((r) => r.id),
             seatReserved: true,
+            // The date the inviter chose; its reminders go to the inviter.
+            accessEndsAt: invitation.accessEndsAt,
+            accessEndSetBy: invitation.invitedBy,
           },
         );
       } catch (err) {

@@ -23,6 +23,7 @@ import { KINDS, type Kind } from '../users/user-model.js';
 import { emailProblem, kindProblem, normalize, textProblem } from '../users/user-validation.js';
 import { applyInOrder } from '../batch.js';
 import { csvTemplate, parseInvitationCsv, type CsvInviteRow } from './invitation-csv.js';
+import { accessEndOf } from '../users/access-ends.js';
 import type { InvitationCreator, Inviter, InviteEnvironment, PreparedInvitation, TxContext } from './invitation-creator.js';
 import { MESSAGE_MAX } from './invitation-creator.js';
 import { AlreadyHasAccount } from './invitation-errors.js';
@@ -37,6 +38,8 @@ export interface BulkReviewRow {
   givenName: string | null;
   familyName: string | null;
   kind: string;
+  /** When the account's access will end, or null. */
+  accessEndsAt: Date | null;
   status: BulkRowStatus;
   /** Why the row will not be sent (empty when ready). */
   problems: string[];
@@ -140,6 +143,7 @@ export class InvitationBulk {
       familyName: row.familyName,
       message,
       deliveryEmail: null,
+      accessEndsAt: row.accessEndsAt,
     });
     try {
       return await this.transactions.run(ctx, async (tx) => {
@@ -184,9 +188,11 @@ export class InvitationBulk {
   private async validate(ctx: Context, rows: CsvInviteRow[], simulateSeats: boolean): Promise<BulkReviewRow[]> {
     const roleByName = await this.roleIndex(ctx);
     const firstLine = new Map<string, number>();
+    const [timeZone, now] = [await this.creator.timeZone(ctx), this.clock.now()];
     const out: BulkReviewRow[] = rows.map((r) => {
       const roleNames = r.role.split(/[;|]/).map((n) => n.trim()).filter(Boolean);
-      const row: BulkReviewRow = { line: r.line, email: r.email, roleNames, givenName: r.givenName || null, familyName: r.familyName || null, kind: r.kind || 'user', status: 'ready', problems: [] };
+      const ends = accessEndOf(r.accessEndsAt, timeZone, now);
+      const row: BulkReviewRow = { line: r.line, email: r.email, roleNames, givenName: r.givenName || null, familyName: r.familyName || null, kind: r.kind || 'user', accessEndsAt: 'at' in ends ? ends.at : null, status: 'ready', problems: [] };
       const flag = (status: BulkRowStatus, problem: string) => {
         if (row.status === 'ready') row.status = status;
         row.problems.push(problem);
@@ -202,6 +208,7 @@ export class InvitationBulk {
       }
       const kindError = kindProblem(row.kind);
       if (kindError) flag('invalid', kindError);
+      if ('problem' in ends) flag('invalid', ends.problem);
       for (const [label, value] of [['First name', r.givenName], ['Last name', r.familyName]] as const) {
         const problem = value ? textProblem(label, value, 255) : null;
         if (problem) flag('invalid', problem);

@@ -38,6 +38,8 @@ export interface PreparedInvitation {
   familyName: string | null;
   message: string | null;
   deliveryEmail: string | null;
+  /** The account's access end date, carried to it on acceptance. */
+  accessEndsAt?: Date | null;
 }
 
 export interface Inviter {
@@ -86,6 +88,11 @@ export class InvitationCreator {
   async environment(ctx?: Context): Promise<InviteEnvironment> {
     const [organizationName, expiryHours] = await Promise.all([this.settings.get('organizationName', ctx), this.settings.get('invitationExpiryHours', ctx)]);
     return { organizationName, expiryHours: expiryHours > 0 ? expiryHours : 168 };
+  }
+
+  /** The organization's time zone, in which typed end dates are read. */
+  timeZone(ctx?: Context): Promise<string> {
+    return this.settings.get('timeZone', ctx);
   }
 
   async inviterOf(ctx: Context): Promise<Inviter> {
@@ -244,6 +251,7 @@ export class InvitationCreator {
         familyName: p.familyName,
         message: p.message,
         invitedBy: inviter.userId,
+        accessEndsAt: p.accessEndsAt ?? null,
         invitedByLabel: inviter.name.slice(0, 255),
         expiresAt,
         sentAt: now,

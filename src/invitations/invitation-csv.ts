@@ -11,7 +11,7 @@ export const CSV_HEADER = ['email', 'role', 'first name', 'last name', 'kind'] a
 export const CSV_MAX_ROWS = 10_000;
 export const CSV_MAX_BYTES = 5 * 1024 * 1024;
 
-export type CsvField = 'email' | 'role' | 'givenName' | 'familyName' | 'kind';
+export type CsvField = 'email' | 'role' | 'givenName' | 'familyName' | 'kind' | 'accessEndsAt';
 
 const HEADER_NAMES: Record<string, CsvField> = {
   email: 'email',
@@ -24,6 +24,10 @@ const HEADER_NAMES: Record<string, CsvField> = {
   familyname: 'familyName',
   surname: 'familyName',
   kind: 'kind',
+  // Optional, not in the template: when the account's access ends (the organization's time zone).
+  accessends: 'accessEndsAt',
+  enddate: 'accessEndsAt',
+  accessenddate: 'accessEndsAt',
 };
 
 export interface CsvInviteRow {
@@ -34,6 +38,8 @@ export interface CsvInviteRow {
   givenName: string;
   familyName: string;
   kind: string;
+  /** The access end date as written, or empty. */
+  accessEndsAt: string;
   /** More values than the header has columns. */
   extraValues: boolean;
 }
@@ -77,6 +83,7 @@ export function parseInvitationCsv(content: Buffer | string): CsvInviteRow[] {
       givenName: value('givenName'),
       familyName: value('familyName'),
       kind: value('kind'),
+      accessEndsAt: value('accessEndsAt'),
       extraValues: record.length > columns.length && record.slice(columns.length).some((v) => v !== ''),
     };
   });

@@ -17,6 +17,8 @@ export interface InvitationAttributes {
   familyName: string | null;
   message: string | null;
   invitedBy: string | null;
+  /** The access end date the account gets on acceptance (UTC), or null. */
+  accessEndsAt: Date | null;
   expiresAt: Date;
   acceptedAt: Date | null;
   /** The account this invitation became (set when accepted). */
@@ -57,6 +59,7 @@ export function defineInvitationModels(sequelize: Sequelize) {
       familyName: s(255),
       message: { type: DataTypes.TEXT, allowNull: true },
       invitedBy: s(36),
+      accessEndsAt: { type: DataTypes.DATE(3), allowNull: true },
       expiresAt: { type: DataTypes.DATE(3), allowNull: false },
       acceptedAt: { type: DataTypes.DATE(3), allowNull: true },
       acceptedUserId: s(36),
@@ -66,7 +69,7 @@ export function defineInvitationModels(sequelize: Sequelize) {
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     TABLE_OPTIONS,
-  ) as Table<InvitationAttributes, 'deliveryEmail' | 'tokenHash' | 'givenName' | 'familyName' | 'message' | 'invitedBy' | 'acceptedAt' | 'acceptedUserId' | 'sentAt' | 'invitedByLabel'>;
+  ) as Table<InvitationAttributes, 'deliveryEmail' | 'tokenHash' | 'givenName' | 'familyName' | 'message' | 'invitedBy' | 'accessEndsAt' | 'acceptedAt' | 'acceptedUserId' | 'sentAt' | 'invitedByLabel'>;
   const InvitationRole = sequelize.define(
     'invitation_roles',
     {

@@ -28,6 +28,7 @@ import type { InvitationQueries, InvitationListFilter, Invitee, InviteeFilter } 
 
 export type { InvitationListFilter, Invitee, InviteeFilter };
 import type { Kind } from '../users/user-model.js';
+import { accessEndOf } from '../users/access-ends.js';
 
 /** One row of the invite form ("Add invite" adds another). */
 export interface InviteRow {
@@ -41,6 +42,8 @@ export interface InviteRow {
   /** Where to send the invitation when it is not the account's address (seed 004). */
   deliveryEmail?: string | null;
   method?: 'email' | 'link';
+  /** When the account's access ends: an instant, or text read in the organization's time zone. */
+  accessEndsAt?: Date | string | null;
 }
 
 export type InviteOutcomeStatus = 'sent' | 'link_created' | 'already_has_account' | 'invalid_address' | 'duplicate' | 'seat_limit_reached' | 'failed';
@@ -98,9 +101,12 @@ export class InvitationService {
     const errors: FieldErrors = {};
     const entries: Array<{ row: number; address: string; prepared?: PreparedInvitation; problem?: { status: InviteOutcomeStatus; message: string } }> = [];
     const seen = new Set<string>();
+    const timeZone = await this.creator.timeZone(ctx);
     for (const [i, row] of rows.entries()) {
       const addresses = splitAddresses(row.addresses);
       const { values, errors: rowErrors } = this.creator.checkDetails(row);
+      const ends = accessEndOf(row.accessEndsAt, timeZone, this.clock.now());
+      if ('problem' in ends) rowErrors.accessEndsAt = ends.problem;
       if (!addresses.length) rowErrors.addresses = 'Enter at least one email address.';
       if (addresses.length > 1 && (values.deliveryEmail || values.givenName || values.familyName)) {
         rowErrors.addresses = 'Names and a delivery address apply to one person: put each address with names on its own row.';
@@ -119,7 +125,7 @@ export class InvitationService {
         else if (seen.has(parsed.normalized)) entries.push({ row: i, address, problem: { status: 'duplicate', message: `${address} appears more than once in this form; it was invited once.` } });
         else {
           seen.add(parsed.normalized);
-          entries.push({ row: i, address, prepared: { ...values, email: address, emailNormalized: parsed.normalized, roles } });
+          entries.push({ row: i, address, prepared: { ...values, email: address, emailNormalized: parsed.normalized, roles, accessEndsAt: 'at' in ends ? ends.at : null } });
         }
       }
     }

@@ -41,6 +41,11 @@ export interface Settings {
   provisionedCredentialMode: 'upstream' | 'activation_email' | 'scim_password';
   /** The organization's time zone (IANA name): the admin pages and reports show times in it. */
   timeZone: string;
+  /** Days before an access end date the first and the last reminder go out (0: not sent). */
+  accessEndFirstReminderDays: number;
+  accessEndLastReminderDays: number;
+  /** Whether the person whose access ends gets the reminders too. */
+  accessEndRemindPerson: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -59,6 +64,9 @@ export const DEFAULT_SETTINGS: Settings = {
   passkeyPolicyRoleIds: [],
   provisionedCredentialMode: 'scim_password',
   timeZone: 'UTC',
+  accessEndFirstReminderDays: 7,
+  accessEndLastReminderDays: 1,
+  accessEndRemindPerson: false,
 };
 
 export class SettingsService {

@@ -16,6 +16,7 @@ export const LIMITS = {
   invitationExpiryHours: { min: 1, max: 720 },
   sessionIdleMinutes: { min: 1, max: 1440 },
   sessionLifetimeHours: { min: 1, max: 720 },
+  accessEndReminderDays: { min: 0, max: 90 },
 } as const;
 
 export interface RoleFacts {
@@ -113,6 +114,9 @@ const CHECKS: { [K in keyof Settings]: Checker<K> } = {
     const zone = canonicalTimeZone(value);
     return zone ? { value: zone } : { error: 'Time zone must be a time zone name such as UTC or Europe/Berlin.' };
   },
+  accessEndFirstReminderDays: wholeNumber('First reminder', LIMITS.accessEndReminderDays),
+  accessEndLastReminderDays: wholeNumber('Last reminder', LIMITS.accessEndReminderDays),
+  accessEndRemindPerson: (value) => (typeof value === 'boolean' ? { value } : { error: 'Reminding the person must be on or off.' }),
 };
 
 function roleIds(label: string) {
@@ -164,6 +168,11 @@ export function validateSettings(partial: Partial<Record<keyof Settings, unknown
   }
   if (merged.passkeyPolicy !== 'allowed' && merged.passkeyPolicyRoleIds.length === 0 && !errors.passkeyPolicyRoleIds && !errors.passkeyPolicy) {
     errors.passkeyPolicyRoleIds = 'Choose the roles that must use passkeys, or leave passkeys allowed for everyone.';
+  }
+  // Two reminders on the same day would be one: the last comes after the first.
+  const { accessEndFirstReminderDays: first, accessEndLastReminderDays: last } = merged;
+  if (first > 0 && last > 0 && last >= first && !errors.accessEndFirstReminderDays && !errors.accessEndLastReminderDays) {
+    errors.accessEndLastReminderDays = 'The last reminder must come fewer days before the end date than the first (or set it to 0).';
   }
   return { values, errors };
 }

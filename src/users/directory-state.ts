@@ -13,6 +13,7 @@ import { DIRECTORY_FIELDS } from './user-model.js';
 import type { UserView } from './user-presenter.js';
 import type { UserValues } from './user-values.js';
 import type { UserService } from './user-service.js';
+import type { AccessEnds } from './access-ends.js';
 import { externalIdIn, type ExternalIdRef } from '../connections/external-ids.js';
 
 export interface DirectoryState {
@@ -30,6 +31,8 @@ export interface DirectoryState {
   deactivationReason: string;
   /** Why the roles changed, kept in the audit trail. */
   rolesReason?: string;
+  /** The access end date: a date sets or moves it, null clears it, undefined leaves it. */
+  accessEndsAt?: Date | null;
 }
 
 export interface StateOutcome {
@@ -71,6 +74,7 @@ export class DirectoryStateWriter {
     private readonly users: UserService,
     private readonly roles: RoleService,
     private readonly seats: SeatService,
+    private readonly accessEnds: AccessEnds,
   ) {}
 
   /**
@@ -108,6 +112,12 @@ export class DirectoryStateWriter {
     }
     const changedValues = state.values ? await users.updateValues(tx, id, state.values) : [];
     if (changedValues.length) notes.push(`changed ${changedValues.join(', ')}`);
+    // Before a reactivation: an account ended by its date comes back only when the same
+    // request moves or clears that date.
+    if (state.accessEndsAt !== undefined && (state.accessEndsAt?.getTime() ?? null) !== (current.accessEndsAt?.getTime() ?? null)) {
+      await this.accessEnds.set(tx, id, state.accessEndsAt);
+      notes.push(state.accessEndsAt ? 'access end date set' : 'access end date cleared');
+    }
     if (state.active === true && current.status === 'inactive') {
       await users.reactivate(tx, id);
       outcome = 'reactivated';

@@ -21,6 +21,8 @@ export interface UserActions {
   resetSecondFactor: boolean;
   /** End every session and token, the account staying active (a suspected takeover). */
   signOutEverywhere: boolean;
+  /** Set, move or clear the access end date (never the owner's: the owner is not deactivated). */
+  setAccessEnd: boolean;
 }
 
 export interface ActionSubject {
@@ -59,5 +61,7 @@ export function userActions(actor: Actor, subject: ActionSubject, viewerIsOwner:
     resetSecondFactor: rule && status === 'active' && !isSelf && !!subject.totpEnabled,
     // One's own sessions are ended from the account page.
     signOutEverywhere: rule && status === 'active' && !isSelf,
+    // Like deactivation, which it schedules: users.manage, never one's own or the owner's.
+    setAccessEnd: manage && status === 'active' && !isOwner && !isSelf,
   };
 }

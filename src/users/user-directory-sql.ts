@@ -30,6 +30,8 @@ export interface Filters {
   status: ListStatus | null;
   roleId: string | null;
   kind: Kind | null;
+  /** Only active accounts whose access ends after now and by this instant ("ending within N days"). */
+  endsBefore?: Date | null;
 }
 
 /** Which group a branch query is limited to (a department or role; null = none). */
@@ -51,6 +53,7 @@ export interface RawRow {
   created_at: Date | string;
   last_activity_at: Date | string | null;
   expires_at: Date | string | null;
+  access_ends_at: Date | string | null;
   sort_value: SortValue | number;
 }
 
@@ -102,6 +105,8 @@ export class DirectorySql {
 
   readsInvitees(f: Filters, group: GroupFilter): boolean {
     if (f.status && !(INVITEE_STATUSES as readonly string[]).includes(f.status)) return false;
+    // An end date starts counting once the account exists.
+    if (f.endsBefore) return false;
     // Invitees have no department: they are all in the "no department" group.
     return !(group?.by === 'department' && group.key !== null);
   }
@@ -112,6 +117,7 @@ export class DirectorySql {
     const where: string[] = [];
     if (f.status) where.push(`u.status = ${bind(p, f.status)}`);
     if (f.kind) where.push(`u.kind = ${bind(p, f.kind)}`);
+    if (f.endsBefore) where.push(`u.status = 'active' AND u.access_ends_at > ${bind(p, this.now)} AND u.access_ends_at <= ${bind(p, f.endsBefore)}`);
     if (f.roleId) where.push(`EXISTS (SELECT 1 FROM user_roles fr WHERE fr.user_id = u.id AND fr.role_id = ${bind(p, f.roleId)})`);
     for (const word of f.search?.words ?? []) {
       where.push(`u.id IN (SELECT t.user_id FROM user_search_terms t WHERE ${this.termPrefix('t.term', word, p)})`);
@@ -194,11 +200,11 @@ export class DirectorySql {
       kind === 'account'
         ? `'account' AS row_type, u.id AS id, u.username AS username, u.email AS email, u.given_name AS given_name, u.family_name AS family_name,
            u.display_name AS display_name, u.phone AS phone, u.department AS department, u.title AS title, u.kind AS kind, u.status AS status,
-           u.created_at AS created_at, u.last_sign_in_at AS last_activity_at, NULL AS expires_at`
+           u.created_at AS created_at, u.last_sign_in_at AS last_activity_at, NULL AS expires_at, u.access_ends_at AS access_ends_at`
         : `'invitee' AS row_type, i.id AS id, NULL AS username, i.email AS email, i.given_name AS given_name, i.family_name AS family_name,
            NULL AS display_name, NULL AS phone, NULL AS department, NULL AS title, i.kind AS kind,
            CASE WHEN ${this.live()} THEN 'pending' ELSE 'expired' END AS status,
-           i.created_at AS created_at, NULL AS last_activity_at, i.expires_at AS expires_at`;
+           i.created_at AS created_at, NULL AS last_activity_at, i.expires_at AS expires_at, i.access_ends_at AS access_ends_at`;
     const upper = dir.toUpperCase();
     return `SELECT ${columns}, ${expr} AS sort_value FROM ${kind === 'account' ? 'users u' : 'invitations i'}
       WHERE ${where.length ? where.join(' AND ') : '1 = 1'} ORDER BY ${expr} ${upper}, ${id} ${upper} LIMIT ${Number(take)}`;

@@ -28,12 +28,16 @@ export { LIST_STATUSES, SORT_KEYS, GROUP_BYS, DEFAULT_ORDER, type ListStatus, ty
 const ARCHIVE_AFTER_MS = 30 * 24 * 3_600_000;
 export const PAGE_SIZES = [25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 25;
+/** The "ending within" filter's choices, in days. */
+export const ENDING_WITHIN_DAYS = [7, 30] as const;
 
 export interface DirectoryQuery {
   search?: string | null;
   status?: ListStatus | null;
   roleId?: string | null;
   kind?: Kind | null;
+  /** Only accounts whose access ends within this many days (ENDING_WITHIN_DAYS). */
+  endingWithinDays?: number | null;
   groupBy?: GroupBy | null;
   sort?: SortKey | null;
   order?: Order | null;
@@ -60,6 +64,8 @@ export interface DirectoryRow {
   lastActivityAt: Date | null;
   /** Invitees only: when their latest invitation expires (or expired). */
   invitationExpiresAt: Date | null;
+  /** When access ends (for an invitee: the end date its account will get). */
+  accessEndsAt: Date | null;
   /** The group the row is listed under (grouped lists only). */
   group?: string | null;
 }
@@ -102,8 +108,9 @@ export class UserDirectory {
   async page(ctx: Context, query: DirectoryQuery = {}, options: { strictCursor?: boolean } = {}): Promise<DirectoryPage> {
     authorize(ctx.actor, 'users.view');
     const applied = normalize(query);
-    const filters: Filters = { search: parseSearch(applied.search), status: applied.status, roleId: applied.roleId, kind: applied.kind };
     const now = this.clock.now();
+    const endsBefore = applied.endingWithinDays ? new Date(now.getTime() + applied.endingWithinDays * 86_400_000) : null;
+    const filters: Filters = { search: parseSearch(applied.search), status: applied.status, roleId: applied.roleId, kind: applied.kind, endsBefore };
     const sql = new DirectorySql(this.db.dialect, now, new Date(now.getTime() - ARCHIVE_AFTER_MS));
     const signature = signatureOf(applied);
     const cursor = decodeCursor(signature, query.cursor);
@@ -260,7 +267,8 @@ function normalize(q: DirectoryQuery): DirectoryPage['applied'] {
   const search = (q.search ?? '').trim();
   if (search.length > 200) errors.search = 'Search for at most 200 characters.';
   if (Object.keys(errors).length) throw new ValidationError(errors);
-  return { search, status, roleId: q.roleId || null, kind, groupBy, sort, order, limit };
+  const endingWithinDays = (ENDING_WITHIN_DAYS as readonly number[]).includes(q.endingWithinDays ?? NaN) ? q.endingWithinDays! : null;
+  return { search, status, roleId: q.roleId || null, kind, endingWithinDays, groupBy, sort, order, limit };
 }
 
 function toDate(v: Date | string | null): Date | null {
@@ -294,6 +302,7 @@ function present(r: RawRow, roles: Array<{ id: string; name: string }>, group: s
     createdAt: toDate(r.created_at)!,
     lastActivityAt: toDate(r.last_activity_at),
     invitationExpiresAt: toDate(r.expires_at),
+    accessEndsAt: toDate(r.access_ends_at),
     ...(group !== undefined ? { group } : {}),
   };
 }

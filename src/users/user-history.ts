@@ -13,6 +13,7 @@ export const LIFECYCLE_ACTIONS: readonly AuditAction[] = [
   'user.confirmed',
   'user.deactivated',
   'user.reactivated',
+  'user.access_end_changed',
   'user.reactivation_link_sent',
   'user.roles_changed',
   'user.kind_changed',

@@ -60,6 +60,12 @@ export interface UserAttributes {
   totpEnabledAt: Date | null;
   /** The lower-cased display name the users list sorts by (migrations/006-users-list.ts). */
   sortName: string;
+  /** When access ends by itself (UTC); the account is deactivated then (access-end-scheduler.ts). */
+  accessEndsAt: Date | null;
+  /** Reminders already mailed for the current end date: 0, 1 (the first) or 2 (the last). */
+  accessEndReminders: number;
+  /** Who set the end date (the inviter for an invitation's): the reminders go to them. */
+  accessEndSetBy: string | null;
 }
 
 /** Attributes only directories set (the rest of the SCIM User, RFC 7643 §4.1, §4.3). */
@@ -118,9 +124,12 @@ export function defineUserModel(sequelize: Sequelize) {
       totpSecret: s(255),
       totpEnabledAt: { type: DataTypes.DATE(3), allowNull: true },
       sortName: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
+      accessEndsAt: { type: DataTypes.DATE(3), allowNull: true },
+      accessEndReminders: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      accessEndSetBy: s(36),
     },
     TABLE_OPTIONS,
-  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | DirectoryField | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName'>;
+  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | DirectoryField | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName' | 'accessEndsAt' | 'accessEndReminders' | 'accessEndSetBy'>;
 }
 
 export type UserModel = ReturnType<typeof defineUserModel>;

@@ -21,6 +21,7 @@ import { profileColumns, type ProfileInput } from './user-input.js';
 import type { UserView } from './user-presenter.js';
 import type { UserService } from './user-service.js';
 import { allRoleOptions, canGrant } from './role-choices.js';
+import { accessEndProblem } from './access-ends.js';
 
 export interface AddUserInput {
   profile: ProfileInput;
@@ -30,6 +31,8 @@ export interface AddUserInput {
   /** Off: the account is `unconfirmed` until its owner follows the confirmation link. */
   confirmed: boolean;
   sendWelcome: boolean;
+  /** When access ends by itself, or null. */
+  accessEndsAt?: Date | null;
 }
 
 export interface AddUserResult {
@@ -66,6 +69,8 @@ export class UserOnboarding {
       const problem = input.password === '' ? 'Type a password, or choose a random one.' : passwordProblem(input.password, { email: input.profile.email, username: input.profile.username });
       if (problem) errors.password = problem;
     }
+    const endProblem = input.accessEndsAt ? accessEndProblem(input.accessEndsAt, this.clock.now()) : null;
+    if (endProblem) errors.accessEndsAt = endProblem;
     const wanted = [...new Set(input.roleIds)];
     const roles = await allRoleOptions(this.models, ctx, wanted);
     if (roles.length !== wanted.length) errors.roles = 'One of the chosen roles does not exist (any more).';
@@ -89,6 +94,7 @@ export class UserOnboarding {
           status: input.confirmed ? 'active' : 'unconfirmed',
           password,
           roleIds: input.roleIds,
+          accessEndsAt: input.accessEndsAt ?? null,
         });
         if (!input.confirmed) await this.confirmations.issue(tx, user, 'admin');
         // Added here, the account always has an address (the form requires one).

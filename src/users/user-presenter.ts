@@ -34,6 +34,8 @@ export interface UserView extends Record<DirectoryField, string | null> {
   lastSignInAt: Date | null;
   deactivatedAt: Date | null;
   deactivationReason: string | null;
+  /** When access ends by itself (UTC), or null. */
+  accessEndsAt: Date | null;
   roles: Array<{ id: string; name: string; builtin: string | null }>;
 }
 
@@ -100,6 +102,7 @@ export function presentUser(u: UserAttributes, roles: readonly RoleRef[], extern
     lastSignInAt: u.lastSignInAt,
     deactivatedAt: u.deactivatedAt,
     deactivationReason: u.deactivationReason,
+    accessEndsAt: u.accessEndsAt ?? null,
     roles: roles.map((r) => ({ id: r.id, name: r.name, builtin: r.builtin })),
   };
 }

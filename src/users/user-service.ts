@@ -16,6 +16,7 @@ import { authorize } from '../roles/authorize.js';
 import { hashPassword } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
 import type { AccessRevoker } from './access-revoker.js';
+import { ACCESS_ENDED_REFUSAL, accessEndProblem } from './access-ends.js';
 import type { AccountNotices, CredentialChange } from './account-notices.js';
 import { missingPermissions, type GuardedChange } from '../roles/dominance.js';
 import { externalIdOf, profileColumns, type ProfileColumns, type ProfileInput } from './user-input.js';
@@ -48,6 +49,9 @@ export interface CreateUserOptions {
   seatReserved?: boolean;
   /** A directory's multi-valued attributes; the account's email and phone are always among them. */
   values?: UserValues;
+  /** When access ends by itself (in the future); its reminders go to `accessEndSetBy`, else the actor. */
+  accessEndsAt?: Date | null;
+  accessEndSetBy?: string | null;
 }
 
 export interface UpdateUserOptions {
@@ -227,6 +231,9 @@ export class UserService {
     if (options.seatReserved && !ctx.transaction) throw new Error('seatReserved is only valid inside the transaction that ends the reservation');
     const status = options.status ?? 'active';
     const columns = profileColumns(input, options.origin, this.clock.now(), DIRECTORY_SOURCES.includes(options.source) ? 'new-from-directory' : 'new');
+    const accessEndProblemText = options.accessEndsAt ? accessEndProblem(options.accessEndsAt, this.clock.now()) : null;
+    if (accessEndProblemText) throw new ValidationError({ accessEndsAt: accessEndProblemText });
+    if (options.accessEndsAt && options.accessEndSetBy === undefined) options = { ...options, accessEndSetBy: ctx.actor.userId };
     const externalId = this.externalIdFor(ctx, input);
     const passwordHash = await this.hashIfGiven(options.password, columns);
     return this.seats.runTakingSeat(
@@ -272,6 +279,9 @@ export class UserService {
       totpSecret: null,
       totpEnabledAt: null,
       sortName: sortNameOf(searchableOf(columns)),
+      accessEndsAt: options.accessEndsAt ?? null,
+      accessEndReminders: 0,
+      accessEndSetBy: options.accessEndsAt ? (options.accessEndSetBy ?? null) : null,
     };
     // No look-up first: the unique indexes answer, and their refusal becomes the same
     // friendly Conflict the look-up gives on updates (plain SQL: every directory push and
@@ -517,6 +527,9 @@ export class UserService {
     return this.seats.runTakingSeat(ctx, async (tx) => {
       const user = await this.lockUser(tx, id);
       if (user.status !== 'inactive') throw new InvalidTransition(`Only inactive accounts can be reactivated; this one is ${user.status}.`);
+      // An end date that has passed would end the access again at once: the same request
+      // moves or clears it first (AccessEnds.reactivateWith, a directory's state).
+      if (user.accessEndsAt && user.accessEndsAt.getTime() <= this.clock.now().getTime()) throw new InvalidTransition(ACCESS_ENDED_REFUSAL);
       await this.assertMayChange(tx, user, 'status');
       await this.seats.take(tx, user.kind);
       await this.models.User.update(

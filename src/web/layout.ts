@@ -49,7 +49,7 @@ export function consoleScript(): SafeHtml {
 export interface FieldOptions {
   name: string;
   label: string;
-  type?: 'text' | 'email' | 'password' | 'tel' | 'date' | 'number' | 'url';
+  type?: 'text' | 'email' | 'password' | 'tel' | 'date' | 'number' | 'url' | 'datetime-local';
   value?: string | null;
   error?: string;
   hint?: string;

@@ -2,23 +2,9 @@
 // never as raw ISO text. The <time> element keeps the exact instant in `datetime`, so the
 // console script may restate it in the viewer's own zone.
 import { html, type SafeHtml } from '../html.js';
+import { timeText } from '../zoned-time.js';
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
-
-/** "3 Dec 2026, 14:05 Europe/Berlin" — for text (CSV, mail, titles). Empty for no date. */
-export function timeText(date: Date | null | undefined, timeZone: string): string {
-  if (!date) return '';
-  return `${formatter(timeZone).format(date)} ${timeZone}`;
-}
+export { timeText };
 
 /** The same, as a <time> element the console script may convert to the viewer's zone. */
 export function timeHtml(date: Date | null | undefined, timeZone: string): SafeHtml {

@@ -48,7 +48,7 @@ describeEachDatabase('admin pages: user detail', (h) => {
     expect(res.text).to.match(/<td>Roles changed<\/td><td>test <span class="muted">\(system\)<\/span><\/td>\s*<td>added Viewer; removed Member; reason: moved to read-only<\/td>/);
     expect(res.text).to.match(/<td>Created<\/td>/);
     expect(res.text).to.include('Recent audit events');
-    expect(actionsOn(res.text)).to.deep.equal(['profile', 'roles', 'deactivate', 'sign-out-everywhere', 'delete']);
+    expect(actionsOn(res.text)).to.deep.equal(['profile', 'roles', 'access-end', 'deactivate', 'sign-out-everywhere', 'delete']);
   });
 
   it('shows a users.view holder the page without actions or audit events', async () => {

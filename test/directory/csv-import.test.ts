@@ -31,7 +31,7 @@ describeEachDatabase('CSV import', (h) => {
 
   it('offers a template that imports as it is', async () => {
     const template = h.services.directory.csvImport.template();
-    expect(template.split('\r\n')[0]).to.equal('username,email,first name,last name,display name,phone,department,title,employee number,manager,gender,birthdate,locale,external id,kind,roles,status');
+    expect(template.split('\r\n')[0]).to.equal('username,email,first name,last name,display name,phone,department,title,employee number,manager,gender,birthdate,locale,external id,kind,roles,status,access ends');
     const run = await importText(template);
     expect([run.status, run.created, run.invalid]).to.deep.equal(['completed', 1, 0]);
     const jdoe = (await h.services.users.findByLogin('jdoe'))!;

@@ -217,9 +217,12 @@ describeEachDatabase('SCIM: protocol, errors and tokens', (h) => {
     it('lists ResourceTypes and Schemas, each also by id', async () => {
       const types = json(await scim.get('/ResourceTypes').expect(200));
       expect(types.Resources.map((t: { id: string }) => t.id)).to.deep.equal(['User', 'Group']);
-      expect(json(await scim.get('/ResourceTypes/User').expect(200)).schemaExtensions).to.deep.equal([{ schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', required: false }]);
+      expect(json(await scim.get('/ResourceTypes/User').expect(200)).schemaExtensions).to.deep.equal([
+        { schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', required: false },
+        { schema: 'urn:gatehouse:params:scim:schemas:extension:2.0:User', required: false },
+      ]);
       const schemas = json(await scim.get('/Schemas').expect(200));
-      expect(schemas.Resources.map((s: { id: string }) => s.id)).to.deep.equal([USER_URN, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', GROUP_URN]);
+      expect(schemas.Resources.map((s: { id: string }) => s.id)).to.deep.equal([USER_URN, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'urn:gatehouse:params:scim:schemas:extension:2.0:User', GROUP_URN]);
       const userSchema = json(await scim.get(`/Schemas/${USER_URN}`).expect(200));
       expect(userSchema.attributes.find((a: { name: string }) => a.name === 'userName')).to.include({ caseExact: false, uniqueness: 'server' });
       expectScimError(await scim.get('/Schemas/urn:nope'), 404);

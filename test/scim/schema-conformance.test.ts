@@ -51,7 +51,7 @@ describeEachDatabase('SCIM: /Schemas tells the truth', (h) => {
     await scim.post('/Users', { schemas: [USER_URN], userName: 'minimal@example.com' }).expect(201);
     const types = json(await scim.get('/ResourceTypes/User').expect(200));
     expect(types).to.include({ schema: USER_URN, endpoint: '/Users' });
-    expect(types.schemaExtensions).to.deep.equal([{ schema: ENTERPRISE_URN, required: false }]);
+    expect(types.schemaExtensions).to.deep.equal([{ schema: ENTERPRISE_URN, required: false }, { schema: 'urn:gatehouse:params:scim:schemas:extension:2.0:User', required: false }]);
   });
 
   it('gives back every listed attribute sent with a valid value, per its mutability', async () => {
@@ -84,6 +84,6 @@ describeEachDatabase('SCIM: /Schemas tells the truth', (h) => {
     const required = (group.attributes as Described[]).filter((a) => a.required).map((a) => a.name);
     expect(required).to.deep.equal(['displayName']);
     const all = json(await scim.get('/Schemas').expect(200));
-    expect(all.Resources.map((s: { id: string }) => s.id)).to.have.members([USER_URN, ENTERPRISE_URN, 'urn:ietf:params:scim:schemas:core:2.0:Group']);
+    expect(all.Resources.map((s: { id: string }) => s.id)).to.have.members([USER_URN, ENTERPRISE_URN, 'urn:gatehouse:params:scim:schemas:extension:2.0:User', 'urn:ietf:params:scim:schemas:core:2.0:Group']);
   });
 });

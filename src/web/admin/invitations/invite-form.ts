@@ -18,10 +18,12 @@ export interface InviteRowValues {
   deliveryEmail: string;
   message: string;
   method: 'email' | 'link';
+  /** The access end date as typed (organization time zone), or empty. */
+  accessEndsAt: string;
 }
 
 export function emptyRow(defaultRoles: string[]): InviteRowValues {
-  return { addresses: '', roles: [...defaultRoles], kind: 'user', givenName: '', familyName: '', deliveryEmail: '', message: '', method: 'email' };
+  return { addresses: '', roles: [...defaultRoles], kind: 'user', givenName: '', familyName: '', deliveryEmail: '', message: '', method: 'email', accessEndsAt: '' };
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -45,6 +47,7 @@ export function rowsFrom(body: Record<string, unknown> | undefined): InviteRowVa
       deliveryEmail: text(get('deliveryEmail')).trim(),
       message: text(get('message')),
       method: get('method') === 'link' ? 'link' : 'email',
+      accessEndsAt: text(get('accessEndsAt')).trim(),
     };
   });
 }
@@ -72,6 +75,7 @@ export function rowsToSend(rows: InviteRowValues[]): { send: InviteRow[]; formRo
       deliveryEmail: r.deliveryEmail || null,
       message: r.message.trim() || null,
       method: r.method,
+      accessEndsAt: r.accessEndsAt || null,
     };
   });
   return { send, formRow };

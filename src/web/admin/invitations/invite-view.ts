@@ -40,6 +40,7 @@ ${select({ name: name('kind'), label: 'Kind', options: KIND_OPTIONS, value: r.ki
 ${field({ name: name('givenName'), label: 'First name (optional)', value: r.givenName, error: e('givenName'), autocomplete: 'off' })}
 ${field({ name: name('familyName'), label: 'Last name (optional)', value: r.familyName, error: e('familyName'), autocomplete: 'off' })}
 ${field({ name: name('deliveryEmail'), label: 'Send to another address (optional)', type: 'email', value: r.deliveryEmail, error: e('deliveryEmail'), autocomplete: 'off', hint: 'For example a personal email; the account still uses the address above. Names and another address apply to one person: one address per row.' })}
+${field({ name: name('accessEndsAt'), label: 'Access ends (optional)', type: 'datetime-local', value: r.accessEndsAt, error: e('accessEndsAt'), hint: 'For temporary access such as an auditor: the account is deactivated then, and you are reminded before. In the organization\'s time zone.' })}
 ${textarea({ name: name('message'), label: 'Personal message (optional)', value: r.message, error: e('message'), rows: 2 })}
 <fieldset style="border:0;padding:0;margin:12px 0 0"><legend style="font-weight:600">How to invite</legend>
 ${radio(name('method'), 'email', 'Send an invitation email', r.method === 'email')}

@@ -33,6 +33,9 @@ function storedValues(s: Settings, roles: RoleView[]): SettingsFormValues {
     sessionLifetimeHours: String(s.sessionLifetimeHours),
     provisionedCredentialMode: s.provisionedCredentialMode,
     timeZone: s.timeZone,
+    accessEndFirstReminderDays: String(s.accessEndFirstReminderDays),
+    accessEndLastReminderDays: String(s.accessEndLastReminderDays),
+    accessEndRemindPerson: s.accessEndRemindPerson,
   };
 }
 
@@ -53,6 +56,9 @@ function submittedValues(body: Record<string, unknown> | undefined): SettingsFor
     sessionLifetimeHours: str(body?.sessionLifetimeHours),
     provisionedCredentialMode: str(body?.provisionedCredentialMode),
     timeZone: str(body?.timeZone),
+    accessEndFirstReminderDays: str(body?.accessEndFirstReminderDays),
+    accessEndLastReminderDays: str(body?.accessEndLastReminderDays),
+    accessEndRemindPerson: body?.accessEndRemindPerson === 'on',
   };
 }
 
@@ -74,11 +80,13 @@ export function settingsRoutes(services: Services): Router {
     const values = submittedValues(req.body);
     try {
       // The service validates the text as given (numbers included) and says what is wrong.
-      // A form from before the time zone or the passkey policy existed leaves them as they are.
-      const { timeZone, passkeyPolicy, passkeyPolicyRoleIds, ...rest } = values;
+      // A form from before the time zone, the passkey policy or access end dates existed leaves
+      // those settings as they are.
+      const { timeZone, passkeyPolicy, passkeyPolicyRoleIds, accessEndFirstReminderDays, accessEndLastReminderDays, accessEndRemindPerson, ...rest } = values;
       const given = {
         ...(typeof req.body?.timeZone === 'string' ? { timeZone } : {}),
         ...(typeof req.body?.passkeyPolicy === 'string' ? { passkeyPolicy, passkeyPolicyRoleIds } : {}),
+        ...(typeof req.body?.accessEndFirstReminderDays === 'string' ? { accessEndFirstReminderDays, accessEndLastReminderDays, accessEndRemindPerson } : {}),
       };
       await services.settings.update(contextOf(req, 'admin'), { ...rest, ...given, registrationDomains: splitList(values.registrationDomains) });
       res.redirect(303, '/admin/settings?done=saved');

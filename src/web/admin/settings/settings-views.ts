@@ -25,6 +25,9 @@ export interface SettingsFormValues {
   sessionLifetimeHours: string;
   provisionedCredentialMode: string;
   timeZone: string;
+  accessEndFirstReminderDays: string;
+  accessEndLastReminderDays: string;
+  accessEndRemindPerson: boolean;
 }
 
 export interface SettingsPageState {
@@ -56,6 +59,11 @@ ${select({ name: 'timeZone', label: 'Time zone', value: v.timeZone, error: e.tim
 <section class="card"><h2>Invitations</h2>
 ${field({ name: 'invitationExpiryHours', label: 'Invitation expiry (hours)', value: v.invitationExpiryHours, error: e.invitationExpiryHours, hint: `${range('invitationExpiryHours')} hours; 168 is 7 days.` })}
 ${checkboxes({ name: 'invitationDefaultRoles', label: 'Default roles for invitations', options: byName, checked: v.invitationDefaultRoles, error: e.invitationDefaultRoles, hint: 'Pre-selected on the invite form.' })}
+</section>
+<section class="card"><h2>Access end dates</h2>
+${field({ name: 'accessEndFirstReminderDays', label: 'First reminder (days before the end date)', value: v.accessEndFirstReminderDays, error: e.accessEndFirstReminderDays, hint: `${range('accessEndReminderDays')} days; 0 sends none. Mailed to whoever set the date (else to everyone who may manage users).` })}
+${field({ name: 'accessEndLastReminderDays', label: 'Last reminder (days before the end date)', value: v.accessEndLastReminderDays, error: e.accessEndLastReminderDays, hint: `${range('accessEndReminderDays')} days; 0 sends none.` })}
+${checkbox({ name: 'accessEndRemindPerson', label: 'The person whose access ends gets the reminders too', checked: v.accessEndRemindPerson })}
 </section>
 <section class="card"><h2>Self-registration</h2>
 ${select({ name: 'registrationMode', label: 'Registration', value: v.registrationMode, error: e.registrationMode, options: [

@@ -7,6 +7,7 @@ import { DomainError, SeatLimitReached, ValidationError, type FieldErrors } from
 import { can } from '../../../roles/authorize.js';
 import { grantableRoles } from '../../../users/role-choices.js';
 import { composePhone } from '../../../users/user-validation.js';
+import { parseZonedDateTime } from '../../../zoned-time.js';
 import type { ProfileInput } from '../../../users/user-input.js';
 import { listOf } from '../../form-controls.js';
 import { contextOf } from '../../request-context.js';
@@ -41,6 +42,7 @@ function valuesOf(body: Record<string, unknown> | undefined): AddUserValues {
     confirmed: b.confirmed === 'on',
     sendWelcome: b.sendWelcome === 'on',
     deliveryEmail: str(b.deliveryEmail),
+    accessEndsAt: str(b.accessEndsAt),
   };
 }
 
@@ -102,8 +104,10 @@ export function addRoutes(services: Services): Router {
       password: values.passwordMode === 'random' ? null : typeof req.body?.password === 'string' ? req.body.password : '',
       confirmed: values.confirmed,
       sendWelcome: values.sendWelcome,
+      accessEndsAt: values.accessEndsAt ? parseZonedDateTime(values.accessEndsAt, await services.settings.get('timeZone')) : null,
     };
     const errors: FieldErrors = {};
+    if (values.accessEndsAt && !input.accessEndsAt) errors.accessEndsAt = 'Give a date and time such as 2030-12-31 17:00.';
     if (input.password !== null && input.password !== req.body?.passwordConfirmation) errors.passwordConfirmation = 'The two passwords are not the same.';
     try {
       if (Object.keys(errors).length) throw new ValidationError({ ...(await services.userOnboarding.problems(ctx, input)), ...errors });
@@ -128,7 +132,7 @@ export function addRoutes(services: Services): Router {
     if (!can(req.actor!, 'users.invite')) return render(req, res, { values: { ...values, mode: 'create' }, formError: 'You need the "users.invite" permission to send invitations.' }, 403);
     try {
       const [outcome] = await services.invitations.invite(contextOf(req, 'admin'), [
-        { addresses: values.email, roleIds: values.roles, kind: values.kind, givenName: values.givenName, familyName: values.familyName, deliveryEmail: values.deliveryEmail || null, method: 'email' },
+        { addresses: values.email, roleIds: values.roles, kind: values.kind, givenName: values.givenName, familyName: values.familyName, deliveryEmail: values.deliveryEmail || null, method: 'email', accessEndsAt: values.accessEndsAt || null },
       ]);
       if (!outcome) throw new ValidationError({ email: 'Enter the email address to invite.' });
       if (outcome.status === 'sent') {

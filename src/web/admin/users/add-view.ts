@@ -29,11 +29,13 @@ export interface AddUserValues {
   confirmed: boolean;
   sendWelcome: boolean;
   deliveryEmail: string;
+  /** The access end date as typed (organization time zone), or empty. */
+  accessEndsAt: string;
 }
 
 export const EMPTY_VALUES: AddUserValues = {
   givenName: '', familyName: '', username: '', email: '', countryCode: '', phone: '', gender: '', birthdate: '', department: '', title: '',
-  kind: 'user', roles: [], mode: 'create', passwordMode: 'typed', confirmed: true, sendWelcome: true, deliveryEmail: '',
+  kind: 'user', roles: [], mode: 'create', passwordMode: 'typed', confirmed: true, sendWelcome: true, deliveryEmail: '', accessEndsAt: '',
 };
 
 export const GENDERS: Option[] = [
@@ -106,6 +108,7 @@ ${s.roles.length
   ? checkboxes({ name: 'roles', label: 'Roles', options: s.roles.map((r) => ({ value: r.id, label: r.name })), checked: v.roles, error: e.roles, hint: 'Only roles whose permissions you hold yourself are offered.' })
   : html`<h2>Roles</h2><p class="hint">There are no roles you can give.</p>`}
 <h2>Access</h2>
+${field({ name: 'accessEndsAt', label: 'Access ends (optional)', type: 'datetime-local', value: v.accessEndsAt, error: e.accessEndsAt, hint: "For temporary access such as an auditor: the account is deactivated then, and you are reminded before. In the organization's time zone." })}
 ${s.canInvite
   ? html`<fieldset class="plain"><legend>How do they get access?</legend>
 ${radio('mode', 'create', 'Create the account now', v.mode === 'create')}

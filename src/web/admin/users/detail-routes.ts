@@ -19,6 +19,9 @@ import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { refusalOf, str } from '../admin-form-errors.js';
 import { phoneOf } from './add-routes.js';
+import { accessEnded } from '../../../users/access-ends.js';
+import { parseZonedDateTime } from '../../../zoned-time.js';
+import { EXTEND_DAYS } from './access-end-view.js';
 import { FORM_ACTION, profileValuesOf, userDetailBody, type DetailForm, type ProfileValues, type UserDetailState } from './detail-view.js';
 
 const NOTICES: Record<string, string> = {
@@ -32,6 +35,9 @@ const NOTICES: Record<string, string> = {
   confirmation: 'Confirmation email sent.',
   owner: 'Ownership transferred.',
   'signed-out': 'Signed out everywhere: every session and application token of theirs has ended. The account stays active.',
+  'access-end': 'Access end date saved.',
+  'access-end-extended': `Access extended by ${EXTEND_DAYS} days.`,
+  'access-end-cleared': 'End date cleared: access lasts until someone deactivates the account.',
   'second-factor': 'Two-step verification reset: they were signed out everywhere and can set it up again after signing in with their password.',
 };
 
@@ -73,6 +79,15 @@ function refusal(form: DetailForm, user: UserView, isOwner: boolean, isSelf: boo
 export function detailRoutes(services: Services): Router {
   const router = Router();
 
+  /** The end date typed in the organization's time zone; `reactivating` says what to do instead. */
+  const typedEndDate = async (req: Request, reactivating: boolean): Promise<Date> => {
+    const text = str(req.body?.accessEndsAt);
+    if (!text) throw new ValidationError({ accessEndsAt: reactivating ? 'Give a new end date, or tick "No end date", to reactivate.' : 'Give a date and time, or clear the end date.' });
+    const at = parseZonedDateTime(text, await services.settings.get('timeZone'));
+    if (!at) throw new ValidationError({ accessEndsAt: 'Give a date and time such as 2030-12-31 17:00.' });
+    return at;
+  };
+
   /**
    * The account and what the page offers (`actions`). The routes gate on `allowed`, which
    * ignores the dominance rule: the service decides that one, so its refusal is audited.
@@ -102,7 +117,8 @@ export function detailRoutes(services: Services): Router {
       services.passkeys.list(user.id),
     ]);
     const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
-    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, signInWarning, rolePermissions, passkeys, ...extra });
+    const timeZone = shell.timeZone;
+    const body = userDetailBody({ csrfToken: shell.csrfToken, user, isOwner, actions, outranksViewer, roleOptions, lifecycle, events, notice, signInWarning, rolePermissions, passkeys, timeZone, accessEnded: accessEnded(user, services.clock.now()), ...extra });
     res.status(status).type('html').send(adminPage(user.name, shell, body));
   };
 
@@ -143,9 +159,25 @@ export function detailRoutes(services: Services): Router {
     return 'deactivated';
   });
 
-  act('reactivate', async (ctx, user) => {
-    await services.users.reactivate(ctx, user.id);
+  act('reactivate', async (ctx, user, req) => {
+    if (!accessEnded(user, services.clock.now())) await services.users.reactivate(ctx, user.id);
+    else await services.accessEnds.reactivateWith(ctx, user.id, req.body?.clearAccessEnd === 'on' ? null : await typedEndDate(req, true));
     return 'reactivated';
+  });
+
+  act('access-end', async (ctx, user, req) => {
+    const intent = str(req.body?.intent);
+    if (intent === 'clear') {
+      await services.accessEnds.set(ctx, user.id, null);
+      return 'access-end-cleared';
+    }
+    if (intent === 'extend' && user.accessEndsAt) {
+      const from = Math.max(user.accessEndsAt.getTime(), services.clock.now().getTime());
+      await services.accessEnds.set(ctx, user.id, new Date(from + EXTEND_DAYS * 86_400_000));
+      return 'access-end-extended';
+    }
+    await services.accessEnds.set(ctx, user.id, await typedEndDate(req, false));
+    return 'access-end';
   });
 
   act('reactivation-link', async (ctx, user) => {

@@ -11,10 +11,11 @@ import type { PasskeyView } from '../../../passkeys/passkey-service.js';
 import { checkboxes, textarea } from '../../form-controls.js';
 import { csrfField, field } from '../../layout.js';
 import { genderOptions, profileFields, type AddUserValues } from './add-view.js';
+import { accessEndSection, accessEndSummary, reactivationDateFields } from './access-end-view.js';
 import { day, KIND_LABELS, moment, NO_EMAIL, statusBadge, USERS_STYLE } from './user-format.js';
 
 /** The forms of the page, each posting to /admin/users/:id/<form>. */
-export type DetailForm = 'profile' | 'roles' | 'deactivate' | 'reactivate' | 'reactivation-link' | 'confirm' | 'confirmation' | 'delete' | 'transfer-ownership' | 'second-factor' | 'sign-out-everywhere';
+export type DetailForm = 'access-end' | 'profile' | 'roles' | 'deactivate' | 'reactivate' | 'reactivation-link' | 'confirm' | 'confirmation' | 'delete' | 'transfer-ownership' | 'second-factor' | 'sign-out-everywhere';
 
 export type ProfileValues = Pick<AddUserValues, 'givenName' | 'familyName' | 'username' | 'email' | 'countryCode' | 'phone' | 'gender' | 'birthdate' | 'department' | 'title' | 'kind'>;
 
@@ -39,11 +40,16 @@ export interface UserDetailState {
   rolePermissions?: Record<string, string[]>;
   /** The account's passkeys, each removable by a viewer who may change its second factor. */
   passkeys?: PasskeyView[];
+  /** The organization's time zone: end dates are shown and entered in it. */
+  timeZone?: string;
+  /** The account's end date has passed: reactivating it asks for a new one or none. */
+  accessEnded?: boolean;
 }
 
 const ACTION_TITLES: Array<[DetailForm, string]> = [
   ['profile', 'Edit'],
   ['roles', 'Change roles'],
+  ['access-end', 'Access end date'],
   ['deactivate', 'Deactivate'],
   ['reactivate', 'Reactivate'],
   ['reactivation-link', 'Send a reactivation link'],
@@ -65,6 +71,7 @@ function summary(s: UserDetailState): SafeHtml {
     ? html`<ul class="role-permissions">${u.roles.map((r) => html`<li><strong>${r.name}</strong>${perms[r.id]?.length ? html`: <span class="muted">${perms[r.id]!.join(', ')}</span>` : ''}</li>`)}</ul>`
     : html`<span class="muted">none</span>`}</dd>
 <dt>Seat pool</dt><dd>${KIND_LABELS[u.kind] ?? u.kind}</dd>
+${accessEndSummary(u, s.timeZone ?? 'UTC')}
 <dt>Last activity</dt><dd>${u.lastSignInAt ? moment(u.lastSignInAt) : 'never'}</dd>
 <dt>Two-step verification</dt><dd>${u.totpEnabled ? 'On' : 'Off'}</dd>
 <dt>Passkeys</dt><dd>${passkeyList(s)}</dd>
@@ -113,6 +120,7 @@ const ACTION_LABELS: Record<string, string> = {
   'user.confirmed': 'Confirmed',
   'user.deactivated': 'Deactivated',
   'user.reactivated': 'Reactivated',
+  'user.access_end_changed': 'Access end date changed',
   'user.reactivation_link_sent': 'Reactivation link sent',
   'user.roles_changed': 'Roles changed',
   'user.kind_changed': 'Kind changed',
@@ -215,6 +223,7 @@ ${field({ name: 'reason', label: 'Reason (optional)', value: valueOf(s, 'roles',
       ),
     );
   }
+  if (a.setAccessEnd) out.push(accessEndSection(dateForm(s, 'access-end')));
   if (a.deactivate) {
     const e = errorsFor(s, 'deactivate');
     out.push(
@@ -229,8 +238,10 @@ ${textarea({ name: 'reason', label: 'Reason (optional)', value: valueOf(s, 'deac
       ),
     );
   }
-  if (a.reactivate) out.push(action(s, 'reactivate', 'Reactivate now', html`<p>Makes the account active at once; it takes a ${u.kind} seat.</p>`, 'Reactivate now'));
-  if (a.reactivateByLink) {
+  const ended = !!s.accessEnded && u.status === 'inactive';
+  if (a.reactivate) out.push(action(s, 'reactivate', 'Reactivate now', html`<p>Makes the account active at once; it takes a ${u.kind} seat.</p>${ended ? reactivationDateFields(dateForm(s, 'reactivate')) : ''}`, 'Reactivate now'));
+  // A link cannot ask for a new end date: an account ended by its date comes back from here only.
+  if (a.reactivateByLink && !ended) {
     out.push(
       action(
         s,
@@ -296,6 +307,12 @@ ${field({ name: 'confirmUsername', label: `Type the username ${u.username} to co
   return html`${out}`;
 }
 
+/** The end-date fields' state: the refused values and messages of `form`, else the account's. */
+function dateForm(s: UserDetailState, form: DetailForm) {
+  const typed = valueOf(s, form, 'accessEndsAt');
+  return { user: s.user, csrfToken: s.csrfToken, timeZone: s.timeZone ?? 'UTC', errors: errorsFor(s, form), typed: s.refused?.form === form ? typed : undefined };
+}
+
 function detailsText(e: AuditEventView): string {
   return Object.keys(e.details).length ? JSON.stringify(e.details) : '';
 }
@@ -329,6 +346,7 @@ ${s.events ? html`<section class="action"><h2>Recent audit events</h2>${events(s
 /** Whether the refused form is on the page (else its messages go to the top). */
 /** Which action each form performs (routes refuse a form whose action is not allowed). */
 export const FORM_ACTION: Record<DetailForm, keyof UserActions> = {
+  'access-end': 'setAccessEnd',
   profile: 'edit',
   roles: 'changeRoles',
   deactivate: 'deactivate',

@@ -5,7 +5,7 @@ import { Router, type Request } from 'express';
 import type { Services } from '../../../services.js';
 import { can } from '../../../roles/authorize.js';
 import { KINDS } from '../../../users/user-model.js';
-import { GROUP_BYS, LIST_STATUSES, PAGE_SIZES, SORT_KEYS, type DirectoryQuery } from '../../../users/user-directory.js';
+import { ENDING_WITHIN_DAYS, GROUP_BYS, LIST_STATUSES, PAGE_SIZES, SORT_KEYS, type DirectoryQuery } from '../../../users/user-directory.js';
 import { contextOf } from '../../request-context.js';
 import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
@@ -25,6 +25,7 @@ export function queryOf(req: Request): DirectoryQuery {
     status: oneOf(q.status, LIST_STATUSES),
     roleId: typeof q.role === 'string' && /^[0-9a-f-]{36}$/i.test(q.role) ? q.role : null,
     kind: oneOf(q.kind, KINDS),
+    endingWithinDays: (ENDING_WITHIN_DAYS as readonly number[]).includes(Number(q.ends)) ? Number(q.ends) : null,
     groupBy: oneOf(q.group, GROUP_BYS),
     sort: oneOf(q.sort, SORT_KEYS),
     order: oneOf(q.order, ['asc', 'desc'] as const),
@@ -51,6 +52,7 @@ export function listRoutes(services: Services): Router {
       view: req.query.view === 'cards' ? 'cards' : 'list',
       canManage: can(req.actor!, 'users.manage'),
       canInvite: can(req.actor!, 'users.invite'),
+      timeZone: shell.timeZone,
       notice: typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined,
     });
     res.type('html').send(adminPage('Users', shell, body));

@@ -4,7 +4,8 @@
 // invitations page.
 import { html, type SafeHtml } from '../../../html.js';
 import type { PoolUsage } from '../../../seats/seat-service.js';
-import { DEFAULT_ORDER, type DirectoryPage, type DirectoryRow, type RoleChoice } from '../../../users/user-directory.js';
+import { timeHtml } from '../../time-format.js';
+import { DEFAULT_ORDER, ENDING_WITHIN_DAYS, type DirectoryPage, type DirectoryRow, type RoleChoice } from '../../../users/user-directory.js';
 import { select, type Option } from '../../form-controls.js';
 import { field } from '../../layout.js';
 import { creationButton } from '../seats/seat-notices.js';
@@ -21,6 +22,8 @@ export interface UserListState {
   canManage: boolean;
   canInvite: boolean;
   notice?: string;
+  /** The organization's time zone, for end dates. */
+  timeZone?: string;
 }
 
 const SORT_LABELS: Record<string, string> = { name: 'Name', username: 'Username', email: 'Email', created: 'Registration date', lastActivity: 'Last activity' };
@@ -33,6 +36,7 @@ export function listUrl(s: Pick<UserListState, 'page' | 'view'>, change: Record<
     status: a.status,
     role: a.roleId,
     kind: a.kind,
+    ends: a.endingWithinDays ? String(a.endingWithinDays) : null,
     group: a.groupBy,
     sort: a.sort === 'name' ? null : a.sort,
     order: a.order === DEFAULT_ORDER[a.sort] ? null : a.order,
@@ -54,6 +58,7 @@ function filterForm(s: UserListState): SafeHtml {
 <div>${select({ name: 'status', label: 'Status', value: a.status, options: opts(Object.entries(STATUS_LABELS), 'Any status') })}</div>
 <div>${select({ name: 'role', label: 'Role', value: a.roleId, options: opts(s.roles.map((r) => [r.id, r.name]), 'Any role') })}</div>
 <div>${select({ name: 'kind', label: 'Kind', value: a.kind, options: opts(Object.entries(KIND_LABELS), 'Any kind') })}</div>
+<div>${select({ name: 'ends', label: 'Access ends', value: a.endingWithinDays ? String(a.endingWithinDays) : '', options: [{ value: '', label: 'Any' }, ...ENDING_WITHIN_DAYS.map((d) => ({ value: String(d), label: `Ending within ${d} days` }))] })}</div>
 <div>${select({ name: 'group', label: 'Group by', value: a.groupBy, options: opts([['department', 'Department'], ['role', 'Role']], 'No grouping') })}</div>
 <div>${select({ name: 'sort', label: 'Sort by', value: a.sort, options: Object.entries(SORT_LABELS).map(([value, label]) => ({ value, label })) })}</div>
 <div>${select({ name: 'order', label: 'Order', value: a.order === DEFAULT_ORDER[a.sort] ? '' : a.order, options: [{ value: '', label: 'Usual order' }, { value: 'asc', label: 'Ascending' }, { value: 'desc', label: 'Descending' }] })}</div>
@@ -92,12 +97,12 @@ function withGroups(s: UserListState, render: (r: DirectoryRow) => SafeHtml, hea
 }
 
 function table(s: UserListState): SafeHtml {
-  return html`<table class="users"><thead><tr><th>Username</th><th>Name</th><th>Email</th><th>Phone</th><th>Roles</th><th>Status</th><th>Registration date</th><th>Last activity</th></tr></thead><tbody>
+  return html`<table class="users"><thead><tr><th>Username</th><th>Name</th><th>Email</th><th>Phone</th><th>Roles</th><th>Status</th><th>Registration date</th><th>Last activity</th><th>Ends</th></tr></thead><tbody>
 ${withGroups(
   s,
   (r) => html`<tr data-id="${r.id}"><td>${r.type === 'account' ? rowLink(r, r.username ?? '') : html`<span class="muted">—</span>`}</td><td>${rowLink(r, r.name)}</td><td>${r.email ?? NO_EMAIL}</td><td>${r.phone ?? ''}</td>
-<td>${roleNames(r)}</td><td>${statusBadge(r.status)}</td><td>${registered(r)}</td><td>${r.lastActivityAt ? moment(r.lastActivityAt) : html`<span class="muted">never</span>`}</td></tr>`,
-  (label) => html`<tr class="group-row"><th colspan="8">${label}</th></tr>`,
+<td>${roleNames(r)}</td><td>${statusBadge(r.status)}</td><td>${registered(r)}</td><td>${r.lastActivityAt ? moment(r.lastActivityAt) : html`<span class="muted">never</span>`}</td><td class="ends">${timeHtml(r.accessEndsAt, s.timeZone ?? 'UTC')}</td></tr>`,
+  (label) => html`<tr class="group-row"><th colspan="9">${label}</th></tr>`,
 )}
 </tbody></table>`;
 }
