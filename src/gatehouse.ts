@@ -52,6 +52,7 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
   const setupLink = await services.setup.issueLinkIfNeeded(systemContext('setup'));
   if (setupLink) logger.info({ setupLink }, `No owner yet. Create the owner account at ${setupLink}`);
   if (config.mailWorker) services.mailWorker.start();
+  if (config.sms.worker) services.smsWorker.start();
   services.registrationSweeper.start();
   const directorySchedule = services.directory.ldapScheduler.start(); // LDAP sync on its schedule; one runner across processes (a lease)
   // Expired provider artifacts and page sessions are removed now and then.
@@ -71,6 +72,7 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
       await closed;
       await metricsListener?.close();
       await services.mailWorker.stop();
+      await services.smsWorker.stop();
       await services.registrationSweeper.stop();
       await directorySchedule.stop();
       await db.close();

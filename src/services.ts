@@ -54,6 +54,12 @@ import { EmailRestoreLinks } from './users/email-restore-links.js';
 import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
 import { auditMetrics } from './metrics/audit-metrics.js';
 import { poolState } from './db/pool-state.js';
+import { SmsOutbox } from './sms/sms-outbox.js';
+import { SmsWorker } from './sms/sms-worker.js';
+import { createSmsFileTransport, createTwilioTransport, createWebhookTransport, type SmsTransport } from './sms/sms-transport.js';
+import { PhoneCodes } from './phones/phone-codes.js';
+import { AccountPhone } from './phones/account-phone.js';
+import type { QueueWorkerOptions } from './db/queue-worker.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -65,6 +71,13 @@ export interface Services {
   settings: SettingsService;
   outbox: Outbox;
   mailWorker: OutboxWorker;
+  /** Text messages (phone codes), enqueued in the caller's transaction like mail. */
+  smsOutbox: SmsOutbox;
+  smsWorker: SmsWorker;
+  /** One-time codes proving phone numbers (sending limits, tries, the country allow-list). */
+  phoneCodes: PhoneCodes;
+  /** The account page's "verify or change your phone". */
+  accountPhone: AccountPhone;
   roles: RoleService;
   seats: SeatService;
   users: UserService;
@@ -124,6 +137,15 @@ export interface ServiceOverrides {
   mailTransport?: MailTransport;
   accessRevoker?: AccessRevoker;
   mailWorkerOptions?: { pollMs?: number; baseBackoffMs?: number; maxBackoffMs?: number; maxAttempts?: number };
+  smsTransport?: SmsTransport;
+  smsWorkerOptions?: QueueWorkerOptions;
+}
+
+/** The SMS gateway SMS_URL names, or files under SMS_DIR without one. */
+function smsTransportOf(config: Readonly<Config>, logger: Logger): SmsTransport {
+  const { gateway, from, webhookToken, dir } = config.sms;
+  if (!gateway) return createSmsFileTransport(dir, logger);
+  return gateway.kind === 'twilio' ? createTwilioTransport(gateway, from) : createWebhookTransport(gateway.url, from, webhookToken);
 }
 
 export function createServices(config: Readonly<Config>, db: Database, logger: Logger, clock: Clock, overrides: ServiceOverrides = {}): Services {
@@ -137,6 +159,9 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const outbox = new Outbox(models, clock);
   const transport = overrides.mailTransport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createFileTransport(config.mailDir, logger));
   const mailWorker = new OutboxWorker(models, outbox, transport, clock, logger, { from: config.mailFrom, ...overrides.mailWorkerOptions });
+  const smsOutbox = new SmsOutbox(models, clock);
+  const smsWorker = new SmsWorker(models, smsOutbox, overrides.smsTransport ?? smsTransportOf(config, logger), clock, logger, overrides.smsWorkerOptions);
+  const phoneCodes = new PhoneCodes(models, smsOutbox, settings, audit, clock);
   const roles = new RoleService(models, audit, clock, tx);
   const seats = new SeatService(models, config, audit, clock, tx);
   const revokers = new RevokerChain();
@@ -162,7 +187,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const invitations = new InvitationService(
     models, invitationCreator, roles, seats, settings, audit, clock, tx, logger,
     new InvitationQueries(models, invitationCreator, clock),
-    new InvitationAcceptance(models, invitationCreator, users, emailConfirmations, outbox, settings, audit, clock, tx),
+    new InvitationAcceptance(models, invitationCreator, users, emailConfirmations, outbox, settings, audit, clock, tx, phoneCodes),
     new InvitationBulk(models, invitationCreator, roles, seats, audit, clock, tx, logger),
   );
   const registration = new RegistrationService(models, users, roles, emailConfirmations, outbox, settings, audit, clock, tx, logger, config.publicUrl, seats);
@@ -197,7 +222,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   if (config.metrics.token || config.metrics.listen) metrics.collectProcessMetrics();
   audit.observe('metrics', auditMetrics(metrics, tx));
   return {
-    config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions, signOutEverywhere, ownSessions,
+    config, db, models, logger, clock, audit, settings, outbox, mailWorker, smsOutbox, smsWorker, phoneCodes, accountPhone: new AccountPhone(models, users, phoneCodes, audit, tx), roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, webSessions, signOutEverywhere, ownSessions,
     invitations, emailConfirmations, registration, registrationSweeper: new RegistrationSweeper(registration, logger),
     scimTokens, connections, roleMembers,
     auditLog: new AuditLog(models, audit),

@@ -84,6 +84,9 @@ export const AUDIT_ACTIONS = [
   'user.email_changed',
   'user.email_restored',
   'totp.reset',
+  // Phone numbers proven by a code sent by SMS.
+  'phone.code_sent',
+  'phone.verified',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

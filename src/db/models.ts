@@ -23,6 +23,8 @@ import { defineReactivationLinkModel } from '../users/reactivation-link-model.js
 import { defineDirectoryModels } from '../directory/directory-models.js';
 import { defineEmailChangeModel } from '../users/email-change-model.js';
 import { defineConnectionModels } from '../connections/connection-model.js';
+import { defineSmsOutboxModel } from '../sms/sms-outbox-model.js';
+import { definePhoneCodeModel } from '../phones/phone-code-model.js';
 
 export function defineModels(sequelize: Sequelize, sql: Sql) {
   return {
@@ -53,6 +55,9 @@ export function defineModels(sequelize: Sequelize, sql: Sql) {
     EmailChange: defineEmailChangeModel(sequelize),
     // Provisioning connections and the externalId each keeps per account (migrations/015-provisioning-connections.ts).
     ...defineConnectionModels(sequelize),
+    // Text messages and the one-time codes proving phone numbers (migrations/018-phone-verification.ts).
+    SmsOutbox: defineSmsOutboxModel(sequelize),
+    PhoneCode: definePhoneCodeModel(sequelize),
     /** A read-only SQL query with named replacements, in the context's transaction if any. */
     sequelizeQuery: <T extends object>(sql: string, replacements: Record<string, unknown>, ctx?: Context): Promise<T[]> =>
       sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: ctx?.transaction }),

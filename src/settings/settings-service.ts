@@ -35,6 +35,10 @@ export interface Settings {
   provisionedCredentialMode: 'upstream' | 'activation_email' | 'scim_password';
   /** The organization's time zone (IANA name): the admin pages and reports show times in it. */
   timeZone: string;
+  /** The phone number on the invitation accept page: not asked, optional, or required and proven by a code sent by SMS. */
+  phoneAtAcceptance: 'off' | 'optional' | 'verified';
+  /** Regions (ISO 3166-1 alpha-2) codes may be sent to; empty: every region. Guards against SMS pumping to premium numbers. */
+  phoneCodeCountries: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -51,6 +55,8 @@ export const DEFAULT_SETTINGS: Settings = {
   totpRequiredRoleIds: [],
   provisionedCredentialMode: 'scim_password',
   timeZone: 'UTC',
+  phoneAtAcceptance: 'optional',
+  phoneCodeCountries: [],
 };
 
 export class SettingsService {

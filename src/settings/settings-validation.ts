@@ -4,11 +4,13 @@
 // as the role is). Role lookups are given, so this file needs no database.
 import type { FieldErrors } from '../errors.js';
 import { textProblem } from '../users/user-validation.js';
+import { knownRegions } from '../phones/phone-number.js';
 import type { Settings } from './settings-service.js';
 
 export const REGISTRATION_MODES = ['off', 'open', 'domains'] as const;
 export const TOTP_MODES = ['off', 'all', 'roles'] as const;
 export const CREDENTIAL_MODES = ['upstream', 'activation_email', 'scim_password'] as const;
+export const PHONE_AT_ACCEPTANCE = ['off', 'optional', 'verified'] as const;
 
 /** Bounds a careful admin would expect; the page shows them as hints. */
 export const LIMITS = {
@@ -115,6 +117,16 @@ const CHECKS: { [K in keyof Settings]: Checker<K> } = {
   timeZone: (value) => {
     const zone = canonicalTimeZone(value);
     return zone ? { value: zone } : { error: 'Time zone must be a time zone name such as UTC or Europe/Berlin.' };
+  },
+  phoneAtAcceptance: oneOf('Phone number at invitation acceptance', PHONE_AT_ACCEPTANCE),
+  phoneCodeCountries: (value) => {
+    const list = stringList(value);
+    if (!list) return { error: 'Countries for phone codes must be a list of two-letter country codes.' };
+    const regions = new Set(knownRegions());
+    const codes = [...new Set(list.map((c) => c.toUpperCase()))].sort();
+    const bad = codes.find((c) => !regions.has(c));
+    if (bad !== undefined) return { error: `"${bad}" is not a two-letter country code with phone numbers, such as GB or US.` };
+    return { value: codes };
   },
 };
 

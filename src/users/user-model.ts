@@ -24,6 +24,8 @@ export interface UserAttributes {
   familyName: string | null;
   displayName: string | null;
   phone: string | null;
+  /** The number the account last proved by a code; the phone is verified while it equals `phone`. */
+  verifiedPhone: string | null;
   department: string | null;
   title: string | null;
   employeeNumber: string | null;
@@ -84,6 +86,7 @@ export function defineUserModel(sequelize: Sequelize) {
       familyName: s(255),
       displayName: s(255),
       phone: s(64),
+      verifiedPhone: s(64),
       department: s(255),
       title: s(255),
       employeeNumber: s(64),
@@ -120,7 +123,7 @@ export function defineUserModel(sequelize: Sequelize) {
       sortName: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
     },
     TABLE_OPTIONS,
-  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | DirectoryField | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName'>;
+  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'verifiedPhone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | DirectoryField | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName'>;
 }
 
 export type UserModel = ReturnType<typeof defineUserModel>;
