@@ -56,7 +56,8 @@ import { auditMetrics } from './metrics/audit-metrics.js';
 import { poolState } from './db/pool-state.js';
 import { SmsOutbox } from './sms/sms-outbox.js';
 import { SmsWorker } from './sms/sms-worker.js';
-import { createSmsFileTransport, createTwilioTransport, createWebhookTransport, type SmsTransport } from './sms/sms-transport.js';
+import type { SmsTransport } from './sms/sms-transport.js';
+import { smsTransportOf } from './sms/sms-transport-of.js';
 import { PhoneCodes } from './phones/phone-codes.js';
 import { AccountPhone } from './phones/account-phone.js';
 import type { QueueWorkerOptions } from './db/queue-worker.js';
@@ -141,12 +142,6 @@ export interface ServiceOverrides {
   smsWorkerOptions?: QueueWorkerOptions;
 }
 
-/** The SMS gateway SMS_URL names, or files under SMS_DIR without one. */
-function smsTransportOf(config: Readonly<Config>, logger: Logger): SmsTransport {
-  const { gateway, from, webhookToken, dir } = config.sms;
-  if (!gateway) return createSmsFileTransport(dir, logger);
-  return gateway.kind === 'twilio' ? createTwilioTransport(gateway, from) : createWebhookTransport(gateway.url, from, webhookToken);
-}
 
 export function createServices(config: Readonly<Config>, db: Database, logger: Logger, clock: Clock, overrides: ServiceOverrides = {}): Services {
   const models = defineModels(db.sequelize, db.sql);
@@ -160,7 +155,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const transport = overrides.mailTransport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createFileTransport(config.mailDir, logger));
   const mailWorker = new OutboxWorker(models, outbox, transport, clock, logger, { from: config.mailFrom, ...overrides.mailWorkerOptions });
   const smsOutbox = new SmsOutbox(models, clock);
-  const smsWorker = new SmsWorker(models, smsOutbox, overrides.smsTransport ?? smsTransportOf(config, logger), clock, logger, overrides.smsWorkerOptions);
+  const smsWorker = new SmsWorker(models, smsOutbox, overrides.smsTransport ?? smsTransportOf(config.sms, logger), clock, logger, overrides.smsWorkerOptions);
   const phoneCodes = new PhoneCodes(models, smsOutbox, settings, audit, clock);
   const roles = new RoleService(models, audit, clock, tx);
   const seats = new SeatService(models, config, audit, clock, tx);

@@ -1,7 +1,9 @@
 // The invitation accept page (SPEC "Invitations"): who invites the visitor to which
 // organization with which roles, then password (SPEC rules), name and phone with its
-// country code. Works without JavaScript.
-import { html } from '../../html.js';
+// country code (not asked, optional, or required and proven by a code sent by SMS: the
+// "Send code" button posts the same form to /invitations/accept/phone-code). Works without
+// JavaScript.
+import { html, type SafeHtml } from '../../html.js';
 import { PASSWORD_MIN, PASSWORD_RECOMMENDED } from '../../passwords/password-policy.js';
 import type { AcceptPreview } from '../../invitations/invitation-acceptance.js';
 import { formatMailDate } from '../../invitations/invitation-errors.js';
@@ -12,6 +14,7 @@ export interface AcceptFormValues {
   familyName?: string | null;
   phoneCountry?: string | null;
   phoneNumber?: string | null;
+  phoneCode?: string | null;
 }
 
 export interface AcceptFormState {
@@ -21,6 +24,25 @@ export interface AcceptFormState {
   values?: AcceptFormValues;
   errors?: Record<string, string>;
   message?: string;
+  /** The number a code was just sent to. */
+  codeSentTo?: string;
+}
+
+function phoneFields(s: AcceptFormState, v: AcceptFormValues, e: Record<string, string>): SafeHtml | string {
+  const mode = s.preview.phone;
+  if (mode === 'off') return '';
+  if (mode === 'optional') {
+    return html`${field({ name: 'phoneCountry', label: 'Phone country code (optional)', value: v.phoneCountry, error: e.phoneCountry, autocomplete: 'tel-country-code', hint: 'Such as +44 or +1.' })}
+${field({ name: 'phoneNumber', label: 'Phone number (optional)', type: 'tel', value: v.phoneNumber, error: e.phone ?? e.phoneNumber, autocomplete: 'tel-national' })}`;
+  }
+  return html`<fieldset><legend>Your mobile number</legend>
+<p class="hint">We send a 6-digit code to it by text message; the account is created once you enter the code.</p>
+${field({ name: 'phoneCountry', label: 'Country code', value: v.phoneCountry, error: e.phoneCountry, autocomplete: 'tel-country-code', hint: 'Such as +44 or +1.' })}
+${field({ name: 'phoneNumber', label: 'Mobile number', type: 'tel', value: v.phoneNumber, error: e.phone ?? e.phoneNumber, autocomplete: 'tel-national' })}
+<button type="submit" class="button-secondary" formaction="/invitations/accept/phone-code" formnovalidate>${s.codeSentTo ? 'Send a new code' : 'Send code'}</button>
+${s.codeSentTo ? html`<p class="notice" role="status">We sent a code to ${s.codeSentTo}. It works for 10 minutes.</p>` : ''}
+${field({ name: 'phoneCode', label: 'Code from the text message', value: v.phoneCode, error: e.phoneCode, autocomplete: 'one-time-code' })}
+</fieldset>`;
 }
 
 export function acceptPage(s: AcceptFormState): string {
@@ -39,8 +61,7 @@ ${csrfField(s.csrfToken)}
 <input type="hidden" name="token" value="${s.token}">
 ${field({ name: 'givenName', label: 'First name', value: v.givenName, error: e.givenName, autocomplete: 'given-name' })}
 ${field({ name: 'familyName', label: 'Last name', value: v.familyName, error: e.familyName, autocomplete: 'family-name' })}
-${field({ name: 'phoneCountry', label: 'Phone country code (optional)', value: v.phoneCountry, error: e.phoneCountry, autocomplete: 'tel-country-code', hint: 'Such as +44 or +1.' })}
-${field({ name: 'phoneNumber', label: 'Phone number (optional)', type: 'tel', value: v.phoneNumber, error: e.phone ?? e.phoneNumber, autocomplete: 'tel-national' })}
+${phoneFields(s, v, e)}
 ${field({ name: 'password', label: 'Choose a password', type: 'password', error: e.password, autocomplete: 'new-password', required: true, hint: `At least ${PASSWORD_MIN} characters; ${PASSWORD_RECOMMENDED} or more is better. A long phrase is easy to remember.` })}
 ${field({ name: 'passwordConfirmation', label: 'Repeat the password', type: 'password', error: e.passwordConfirmation, autocomplete: 'new-password', required: true })}
 <button type="submit">Accept invitation and create account</button>

@@ -31,6 +31,8 @@ function storedValues(s: Settings, roles: RoleView[]): SettingsFormValues {
     sessionLifetimeHours: String(s.sessionLifetimeHours),
     provisionedCredentialMode: s.provisionedCredentialMode,
     timeZone: s.timeZone,
+    phoneAtAcceptance: s.phoneAtAcceptance,
+    phoneCodeCountries: s.phoneCodeCountries.join(' '),
   };
 }
 
@@ -49,6 +51,8 @@ function submittedValues(body: Record<string, unknown> | undefined): SettingsFor
     sessionLifetimeHours: str(body?.sessionLifetimeHours),
     provisionedCredentialMode: str(body?.provisionedCredentialMode),
     timeZone: str(body?.timeZone),
+    phoneAtAcceptance: str(body?.phoneAtAcceptance),
+    phoneCodeCountries: typeof body?.phoneCodeCountries === 'string' ? body.phoneCodeCountries : '',
   };
 }
 
@@ -71,8 +75,12 @@ export function settingsRoutes(services: Services): Router {
     try {
       // The service validates the text as given (numbers included) and says what is wrong.
       // A form from before the time zone existed leaves it as it is.
-      const { timeZone, ...rest } = values;
-      const given = typeof req.body?.timeZone === 'string' ? { timeZone } : {};
+      // A form from before the phone settings existed leaves them as they are too.
+      const { timeZone, phoneAtAcceptance, phoneCodeCountries, ...rest } = values;
+      const given = {
+        ...(typeof req.body?.timeZone === 'string' ? { timeZone } : {}),
+        ...(typeof req.body?.phoneAtAcceptance === 'string' ? { phoneAtAcceptance, phoneCodeCountries: phoneCodeCountries.split(/[\s,;]+/).filter(Boolean) } : {}),
+      };
       await services.settings.update(contextOf(req, 'admin'), { ...rest, ...given, registrationDomains: splitList(values.registrationDomains) });
       res.redirect(303, '/admin/settings?done=saved');
     } catch (err) {
