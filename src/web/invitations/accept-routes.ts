@@ -57,8 +57,7 @@ export function invitationRoutes(services: Services, options: InvitationRouteOpt
     phoneCode: str(body.phoneCode).trim(),
   });
 
-  // "Send code": the same form, posted here by its second button; the page comes back with
-  // what was typed (passwords excepted) and the code field.
+  // "Send code": the page comes back with the number kept and carried into the accept form.
   router.post('/invitations/accept/phone-code', async (req, res) => {
     const body = req.body ?? {};
     const token = str(body.token);
@@ -71,7 +70,7 @@ export function invitationRoutes(services: Services, options: InvitationRouteOpt
       throw err;
     }
     const form = (status: number, extra: { errors?: Record<string, string>; message?: string; codeSentTo?: string }) =>
-      res.status(status).type('html').send(acceptPage({ token, csrfToken: res.locals.csrfToken, preview, values: { ...values, phoneCode: '' }, ...extra }));
+      res.status(status).type('html').send(acceptPage({ token, csrfToken: res.locals.csrfToken, preview, values: { ...values, givenName: preview.givenName, familyName: preview.familyName, phoneCode: '' }, ...extra }));
     const phone = parsePhone(values.phoneCountry ?? '', values.phoneNumber ?? '');
     if (!phone) return form(400, { errors: { phone: NOT_A_NUMBER } });
     try {
