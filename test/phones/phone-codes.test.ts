@@ -7,7 +7,7 @@ import { MINUTE_MS, HOUR_MS } from '../../src/clock.js';
 import { ValidationError } from '../../src/errors.js';
 import { TooManyPhoneCodes } from '../../src/phones/phone-codes.js';
 import { findAccount } from '../../oidc/account-claims.js';
-import { describeEachDatabase, type Harness } from '../helpers/harness.js';
+import { describeEachDatabase } from '../helpers/harness.js';
 import { addWithRole, auditEvents, rejection } from '../accounts/account-fixtures.js';
 import { clientFor } from '../admin/admin-kit.js';
 import { textOf } from '../invitations/invite-kit.js';
@@ -169,4 +169,3 @@ describeEachDatabase('phone codes', (h) => {
   });
 });
 
-export type { Harness };
