@@ -3,6 +3,9 @@
 // the start with a message naming the key and what it expects.
 import path from 'node:path';
 import { ConfigError, parsers, type Parser } from './parsers.js';
+import { parseSmsFrom, parseSmsUrl, type SmsGatewayConfig } from './sms-gateway.js';
+
+export type { SmsGatewayConfig } from './sms-gateway.js';
 
 export { ConfigError } from './parsers.js';
 
@@ -82,6 +85,11 @@ export interface Config {
    * loopback): development and tests only, never in production (server-side request forgery).
    */
   webhookAllowPrivateAddresses: boolean;
+  /**
+   * Text messages (phone verification codes): a gateway, or none, and then they are written
+   * to smsDir and logged. The token and the gateway's credentials are never logged.
+   */
+  sms: { gateway: SmsGatewayConfig | null; from: string; webhookToken: string | null; dir: string; worker: boolean };
   /** Password of the LDAP sync's bind DN; when set it overrides the one stored on the directory settings page. */
   ldapBindPassword: string | null;
   /** Prometheus metrics: off unless a bearer token or a separate listen address is set. */
@@ -142,6 +150,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   c.mailWorker = read(env, spec('MAIL_WORKER', parsers.boolean, () => true), c);
   c.webhookWorker = read(env, spec('WEBHOOK_WORKER', parsers.boolean, () => true), c);
   c.webhookAllowPrivateAddresses = read(env, spec('WEBHOOK_ALLOW_PRIVATE_ADDRESSES', parsers.boolean, () => false), c);
+  c.sms = {
+    gateway: read(env, spec<SmsGatewayConfig | null>('SMS_URL', parseSmsUrl, () => null), c),
+    from: read(env, spec('SMS_FROM', parseSmsFrom, () => 'Gatehouse'), c),
+    webhookToken: read(env, spec<string | null>('SMS_WEBHOOK_TOKEN', parsers.string, () => null), c),
+    dir: read(env, spec('SMS_DIR', parsers.string, () => path.join(c.varDir!, 'sms')), c),
+    worker: read(env, spec('SMS_WORKER', parsers.boolean, () => true), c),
+  };
   c.ldapBindPassword = read(env, spec<string | null>('LDAP_BIND_PASSWORD', parsers.string, () => null), c);
   c.metrics = {
     token: read(env, spec<string | null>('METRICS_TOKEN', parsers.secret, () => null), c),
@@ -149,6 +164,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   };
   // Frozen all the way down: a service must not change a licence limit or the database at run time.
   Object.freeze(c.seats);
+  if (c.sms.gateway) Object.freeze(c.sms.gateway);
+  Object.freeze(c.sms);
   Object.freeze(c.database);
   Object.freeze(c.databaseTimeouts);
   Object.freeze(c.cookieKeys);

@@ -18,9 +18,10 @@ import { migration as optionalEmail } from './013-optional-email.js';
 import { migration as userValues } from './014-user-values.js';
 import { migration as provisioningConnections } from './015-provisioning-connections.js';
 import { migration as accessEndDates } from './017-access-end-dates.js';
+import { migration as phoneVerification } from './018-phone-verification.js';
 import { migration as webhooks } from './020-webhooks.js';
 import { migration as passkeys } from './021-passkeys.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices, accessEndDates, webhooks, passkeys];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices, accessEndDates, phoneVerification, webhooks, passkeys];
 
 export type { Migration };

@@ -21,7 +21,7 @@ export async function findAccount(services: Services, sub: string): Promise<Acco
         given_name: user.givenName ?? undefined,
         family_name: user.familyName ?? undefined,
         locale: user.locale ?? undefined,
-        ...phoneClaims(user.phone),
+        ...phoneClaims(user.phone, user.phoneVerified),
       };
       // The postal address is the primary stored one (else the first), read only when asked for.
       if (scopes.has('address')) {

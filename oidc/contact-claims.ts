@@ -48,7 +48,8 @@ export function addressClaim(address: StoredAddress | null): AddressClaim | null
 
 /**
  * phone_number as stored (pages keep E.164, directories' values as given) and
- * phone_number_verified: Gatehouse does not record that a number was proven, so false.
+ * phone_number_verified: true only while the number is the one the person proved by a code
+ * sent to it (a directory's or an admin's number is not proven).
  */
 export function phoneClaims(phone: string | null, verified = false): { phone_number?: string; phone_number_verified?: boolean } {
   if (!phone || phone.trim() === '') return {};

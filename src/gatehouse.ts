@@ -53,6 +53,7 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
   if (setupLink) logger.info({ setupLink }, `No owner yet. Create the owner account at ${setupLink}`);
   if (config.mailWorker) services.mailWorker.start();
   if (config.webhookWorker) services.webhooks.worker.start();
+  if (config.sms.worker) services.smsWorker.start();
   services.registrationSweeper.start();
   services.accessEndScheduler.start(); // access end dates: deactivation and reminders; one runner across processes (a lease)
   const directorySchedule = services.directory.ldapScheduler.start(); // LDAP sync on its schedule; one runner across processes (a lease)
@@ -74,6 +75,7 @@ export async function startGatehouse(config: Readonly<Config>, logger: Logger, o
       await metricsListener?.close();
       await services.mailWorker.stop();
       await services.webhooks.worker.stop();
+      await services.smsWorker.stop();
       await services.registrationSweeper.stop();
       await services.accessEndScheduler.stop();
       await directorySchedule.stop();

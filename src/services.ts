@@ -64,6 +64,13 @@ import { poolState } from './db/pool-state.js';
 import { createWebhookServices, type WebhookServices } from './webhooks/webhook-services.js';
 import type { WebhookSender } from './webhooks/webhook-sender.js';
 import type { WebhookWorkerOptions } from './webhooks/webhook-worker.js';
+import { SmsOutbox } from './sms/sms-outbox.js';
+import { SmsWorker } from './sms/sms-worker.js';
+import type { SmsTransport } from './sms/sms-transport.js';
+import { smsTransportOf } from './sms/sms-transport-of.js';
+import { PhoneCodes } from './phones/phone-codes.js';
+import { AccountPhone } from './phones/account-phone.js';
+import type { QueueWorkerOptions } from './db/queue-worker.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -75,6 +82,13 @@ export interface Services {
   settings: SettingsService;
   outbox: Outbox;
   mailWorker: OutboxWorker;
+  /** Text messages (phone codes), enqueued in the caller's transaction like mail. */
+  smsOutbox: SmsOutbox;
+  smsWorker: SmsWorker;
+  /** One-time codes proving phone numbers (sending limits, tries, the country allow-list). */
+  phoneCodes: PhoneCodes;
+  /** The account page's "verify or change your phone". */
+  accountPhone: AccountPhone;
   roles: RoleService;
   seats: SeatService;
   users: UserService;
@@ -142,7 +156,10 @@ export interface ServiceOverrides {
   mailWorkerOptions?: { pollMs?: number; baseBackoffMs?: number; maxBackoffMs?: number; maxAttempts?: number };
   webhookSender?: WebhookSender;
   webhookWorkerOptions?: WebhookWorkerOptions;
+  smsTransport?: SmsTransport;
+  smsWorkerOptions?: QueueWorkerOptions;
 }
+
 
 export function createServices(config: Readonly<Config>, db: Database, logger: Logger, clock: Clock, overrides: ServiceOverrides = {}): Services {
   const models = defineModels(db.sequelize, db.sql);
@@ -155,6 +172,9 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const outbox = new Outbox(models, clock);
   const transport = overrides.mailTransport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createFileTransport(config.mailDir, logger));
   const mailWorker = new OutboxWorker(models, outbox, transport, clock, logger, { from: config.mailFrom, ...overrides.mailWorkerOptions });
+  const smsOutbox = new SmsOutbox(models, clock);
+  const smsWorker = new SmsWorker(models, smsOutbox, overrides.smsTransport ?? smsTransportOf(config.sms, logger), clock, logger, overrides.smsWorkerOptions);
+  const phoneCodes = new PhoneCodes(models, smsOutbox, settings, audit, clock);
   const roles = new RoleService(models, audit, clock, tx);
   const seats = new SeatService(models, config, audit, clock, tx);
   const revokers = new RevokerChain();
@@ -186,7 +206,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const invitations = new InvitationService(
     models, invitationCreator, roles, seats, settings, audit, clock, tx, logger,
     new InvitationQueries(models, invitationCreator, clock),
-    new InvitationAcceptance(models, invitationCreator, users, emailConfirmations, outbox, settings, audit, clock, tx),
+    new InvitationAcceptance(models, invitationCreator, users, emailConfirmations, outbox, settings, audit, clock, tx, phoneCodes),
     new InvitationBulk(models, invitationCreator, roles, seats, audit, clock, tx, logger),
   );
   const registration = new RegistrationService(models, users, roles, emailConfirmations, outbox, settings, audit, clock, tx, logger, config.publicUrl, seats);
@@ -233,7 +253,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   );
   audit.observe('metrics', auditMetrics(metrics, tx));
   return {
-    config, db, models, logger, clock, audit, settings, outbox, mailWorker, roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, passkeys, webSessions, signOutEverywhere, ownSessions,
+    config, db, models, logger, clock, audit, settings, outbox, mailWorker, smsOutbox, smsWorker, phoneCodes, accountPhone: new AccountPhone(models, users, phoneCodes, audit, tx), roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, passkeys, webSessions, signOutEverywhere, ownSessions,
     invitations, emailConfirmations, registration, registrationSweeper: new RegistrationSweeper(registration, logger),
     scimTokens, connections, roleMembers,
     auditLog: new AuditLog(models, audit),

@@ -98,6 +98,9 @@ export const AUDIT_ACTIONS = [
   'webhook.secret_rotated',
   'webhook.disabled',
   'webhook.resent',
+  // Phone numbers proven by a code sent by SMS.
+  'phone.code_sent',
+  'phone.verified',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

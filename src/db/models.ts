@@ -25,6 +25,8 @@ import { defineEmailChangeModel } from '../users/email-change-model.js';
 import { defineConnectionModels } from '../connections/connection-model.js';
 import { defineWebhookModels } from '../webhooks/webhook-model.js';
 import { definePasskeyModels } from '../passkeys/passkey-model.js';
+import { defineSmsOutboxModel } from '../sms/sms-outbox-model.js';
+import { definePhoneCodeModel } from '../phones/phone-code-model.js';
 
 export function defineModels(sequelize: Sequelize, sql: Sql) {
   return {
@@ -59,6 +61,9 @@ export function defineModels(sequelize: Sequelize, sql: Sql) {
     ...defineWebhookModels(sequelize),
     // Passkeys and WebAuthn challenges (migrations/021-passkeys.ts).
     ...definePasskeyModels(sequelize),
+    // Text messages and the one-time codes proving phone numbers (migrations/018-phone-verification.ts).
+    SmsOutbox: defineSmsOutboxModel(sequelize),
+    PhoneCode: definePhoneCodeModel(sequelize),
     /** A read-only SQL query with named replacements, in the context's transaction if any. */
     sequelizeQuery: <T extends object>(sql: string, replacements: Record<string, unknown>, ctx?: Context): Promise<T[]> =>
       sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: ctx?.transaction }),

@@ -6,6 +6,8 @@
 // account), the account is created, every other pending invitation to the address is
 // superseded (the first accepted wins), the inviter is mailed and, for a shareable link,
 // the address is sent a confirmation link (a link does not prove the mailbox).
+// The phone follows the phoneAtAcceptance setting: not asked, optional, or required and
+// proven by a code sent to it first; nothing is created until the right code is given.
 import { Op } from 'sequelize';
 import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
@@ -21,6 +23,8 @@ import type { SettingsService } from '../settings/settings-service.js';
 import type { UserService } from '../users/user-service.js';
 import { addressOf, displayNameOf, type UserView } from '../users/user-presenter.js';
 import type { InvitationCreator } from './invitation-creator.js';
+import type { PhoneCodes } from '../phones/phone-codes.js';
+import type { ParsedPhone } from '../phones/phone-number.js';
 import {
   InvitationAlreadyUsed, InvitationCancelled, InvitationExpired, InvitationLinkError, InvitationNotFound, InvitationSuperseded,
 } from './invitation-errors.js';
@@ -34,6 +38,8 @@ export interface AcceptInput {
   familyName?: string | null;
   /** E.164, composed by the page from a country code and a number (composePhone). */
   phone?: string | null;
+  /** The code sent to `phone`, when the setting asks for a verified phone. */
+  phoneCode?: string | null;
 }
 
 /** What the accept page shows before the invitee commits. */
@@ -47,6 +53,8 @@ export interface AcceptPreview {
   organizationName: string;
   inviterName: string | null;
   expiresAt: Date;
+  /** Whether the page asks for a phone, and whether it must be proven by a code. */
+  phone: 'off' | 'optional' | 'verified';
 }
 
 /** An account already holds the address (an admin added it after the invitation went out). */
@@ -67,6 +75,7 @@ export class InvitationAcceptance {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
+    private readonly phoneCodes: PhoneCodes,
   ) {}
 
   async check(token: string): Promise<AcceptPreview> {
@@ -83,13 +92,34 @@ export class InvitationAcceptance {
       organizationName: await this.settings.get('organizationName'),
       inviterName: row.invitedByLabel,
       expiresAt: row.expiresAt,
+      phone: await this.settings.get('phoneAtAcceptance'),
     };
+  }
+
+  /** Sends a code to the number the invitee gave, when the setting asks for a verified phone. */
+  async sendPhoneCode(ctx: Context, token: string, phone: ParsedPhone): Promise<void> {
+    const preview = await this.check(token);
+    if (preview.phone !== 'verified') throw new ValidationError({ phone: 'This invitation does not ask for a phone code.' });
+    await this.transactions.run(ctx, async (tx) => {
+      // The lock makes the per-invitation send limit hold against parallel requests.
+      const row = await this.models.Invitation.findOne({ where: { tokenHash: hashToken(token) }, lock: tx.transaction.LOCK.UPDATE, transaction: tx.transaction });
+      if (!row) throw new InvitationNotFound();
+      this.assertUsable(row.get({ plain: true }));
+      await this.phoneCodes.send(tx, { purpose: 'invitation', id: row.id, label: row.email }, phone);
+    });
   }
 
   async accept(ctx: Context, token: string, input: AcceptInput): Promise<{ user: UserView; invitation: InvitationView }> {
     const preview = await this.check(token);
     const problem = passwordProblem(input.password ?? '', { email: preview.email });
     if (problem) throw new ValidationError({ password: problem });
+    const phone = preview.phone === 'off' ? null : (input.phone ?? null);
+    // Checked before the transaction: a wrong try stays counted though nothing is created.
+    let phoneCodeId: number | null = null;
+    if (preview.phone === 'verified') {
+      if (!phone) throw new ValidationError({ phone: 'Enter your mobile number and ask for a code.' });
+      phoneCodeId = await this.phoneCodes.check('invitation', (await this.find(token)).id, phone, input.phoneCode ?? '');
+    }
     return this.transactions.run(ctx, async (tx) => {
       const row = await this.models.Invitation.findOne({ where: { tokenHash: hashToken(token) }, lock: tx.transaction.LOCK.UPDATE, transaction: tx.transaction });
       if (!row) throw new InvitationNotFound();
@@ -104,6 +134,7 @@ export class InvitationAcceptance {
       );
       if (claimed !== 1) throw new InvitationAlreadyUsed();
       if (await this.creator.accountExists(tx, invitation.emailNormalized)) throw new InvitationAccountExists();
+      if (phoneCodeId !== null) await this.phoneCodes.consume(tx, phoneCodeId);
 
       const roles = (await this.creator.rolesOfInvitations([invitation.id], tx)).get(invitation.id) ?? [];
       // Roles were checked against the inviter's permissions when the invitation was made;
@@ -113,13 +144,14 @@ export class InvitationAcceptance {
       try {
         user = await this.users.create(
           acceptCtx,
-          { email: invitation.email, givenName: input.givenName ?? invitation.givenName, familyName: input.familyName ?? invitation.familyName, phone: input.phone ?? null, kind: invitation.kind },
+          { email: invitation.email, givenName: input.givenName ?? invitation.givenName, familyName: input.familyName ?? invitation.familyName, phone, kind: invitation.kind },
           {
             source: 'invitation',
             origin: 'page',
             status: 'active',
             // SPEC: an emailed link proves the mailbox; a shareable link does not.
             emailVerified: invitation.method === 'email',
+            phoneVerified: phoneCodeId !== null,
             password: input.password,
             roleIds: roles.map((r) => r.id),
             seatReserved: true,
@@ -143,7 +175,7 @@ export class InvitationAcceptance {
         await this.models.Invitation.update({ status: 'superseded', updatedAt: now }, { where: { id: { [Op.in]: others.map((o) => o.id) } }, transaction: tx.transaction });
         for (const other of others) await this.audit.record(acceptCtx, 'invitation.superseded', { by: invitation.id }, { type: 'invitation', id: other.id, label: other.email });
       }
-      await this.audit.record(acceptCtx, 'invitation.accepted', { userId: user.id, method: invitation.method, roles: roles.map((r) => r.name), superseded: others.length }, { type: 'invitation', id: invitation.id, label: invitation.email });
+      await this.audit.record(acceptCtx, 'invitation.accepted', { userId: user.id, method: invitation.method, roles: roles.map((r) => r.name), superseded: others.length, phoneVerified: phoneCodeId !== null }, { type: 'invitation', id: invitation.id, label: invitation.email });
 
       if (invitation.method === 'link') await this.confirmations.issue(acceptCtx, user, 'invitation');
       await this.notifyInviter(acceptCtx, invitation, user, roles.map((r) => r.name));

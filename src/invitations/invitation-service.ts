@@ -18,6 +18,7 @@ import type { SeatService } from '../seats/seat-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { UserView } from '../users/user-presenter.js';
 import type { InvitationAcceptance, AcceptInput, AcceptPreview } from './invitation-acceptance.js';
+import type { ParsedPhone } from '../phones/phone-number.js';
 import type { InvitationBulk } from './invitation-bulk.js';
 import { splitAddresses, parseAddress } from './invitation-addresses.js';
 import { InvitationCreator, type PreparedInvitation, type TxContext } from './invitation-creator.js';
@@ -305,6 +306,11 @@ export class InvitationService {
 
   accept(ctx: Context, token: string, input: AcceptInput): Promise<{ user: UserView; invitation: InvitationView }> {
     return this.acceptance.accept(ctx, token, input);
+  }
+
+  /** Sends the invitee a code proving their phone (when the settings ask for one). */
+  sendPhoneCode(ctx: Context, token: string, phone: ParsedPhone): Promise<void> {
+    return this.acceptance.sendPhoneCode(ctx, token, phone);
   }
 
   // ---- helpers ---------------------------------------------------------------------------

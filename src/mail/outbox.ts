@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { MailMessage } from './mail-message.js';
 import { sqlDate } from '../db/sql.js';
+import { EnqueueSignal } from '../db/enqueue-signal.js';
 
 export interface OutboxBacklog {
   pending: number;
@@ -19,7 +20,7 @@ export interface OutboxBacklog {
 const INSERT_CHUNK = 200;
 
 export class Outbox {
-  private readonly listeners = new Set<() => void>();
+  private readonly signal = new EnqueueSignal();
 
   constructor(
     private readonly models: Models,
@@ -28,7 +29,7 @@ export class Outbox {
 
   async enqueue(ctx: Context, to: string, message: MailMessage): Promise<number> {
     const row = await this.models.MailOutbox.create(this.rowOf(to, message, this.clock.now()), { transaction: ctx.transaction });
-    this.wakeAfter(ctx);
+    this.signal.afterCommit(ctx);
     return row.id;
   }
 
@@ -43,7 +44,7 @@ export class Outbox {
       const rows = messages.slice(i, i + INSERT_CHUNK).map((m) => this.rowOf(m.to, m.message, now));
       await this.models.MailOutbox.bulkCreate(rows, { transaction: ctx.transaction });
     }
-    this.wakeAfter(ctx);
+    this.signal.afterCommit(ctx);
   }
 
   /** Messages waiting and given up on, and when the oldest waiting one was enqueued (metrics). */
@@ -69,16 +70,8 @@ export class Outbox {
     };
   }
 
-  /** The worker hears of new mail once it is committed (or at once without a transaction). */
-  private wakeAfter(ctx: Context): void {
-    const wake = () => this.listeners.forEach((l) => l());
-    if (ctx.transaction) ctx.transaction.afterCommit(wake);
-    else wake();
-  }
-
   /** The worker subscribes to hear about new mail without waiting for its next poll. */
   onEnqueued(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.signal.listen(listener);
   }
 }

@@ -46,6 +46,10 @@ export interface Settings {
   accessEndLastReminderDays: number;
   /** Whether the person whose access ends gets the reminders too. */
   accessEndRemindPerson: boolean;
+  /** The phone number on the invitation accept page: not asked, optional, or required and proven by a code sent by SMS. */
+  phoneAtAcceptance: 'off' | 'optional' | 'verified';
+  /** Regions (ISO 3166-1 alpha-2) codes may be sent to; empty: every region. Guards against SMS pumping to premium numbers. */
+  phoneCodeCountries: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -67,6 +71,8 @@ export const DEFAULT_SETTINGS: Settings = {
   accessEndFirstReminderDays: 7,
   accessEndLastReminderDays: 1,
   accessEndRemindPerson: false,
+  phoneAtAcceptance: 'optional',
+  phoneCodeCountries: [],
 };
 
 export class SettingsService {

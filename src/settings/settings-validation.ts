@@ -4,12 +4,14 @@
 // as the role is). Role lookups are given, so this file needs no database.
 import type { FieldErrors } from '../errors.js';
 import { textProblem } from '../users/user-validation.js';
+import { knownRegions } from '../phones/phone-number.js';
 import type { Settings } from './settings-service.js';
 import { PASSKEY_POLICIES } from '../passkeys/passkey-policy.js';
 
 export const REGISTRATION_MODES = ['off', 'open', 'domains'] as const;
 export const TOTP_MODES = ['off', 'all', 'roles'] as const;
 export const CREDENTIAL_MODES = ['upstream', 'activation_email', 'scim_password'] as const;
+export const PHONE_AT_ACCEPTANCE = ['off', 'optional', 'verified'] as const;
 
 /** Bounds a careful admin would expect; the page shows them as hints. */
 export const LIMITS = {
@@ -117,6 +119,16 @@ const CHECKS: { [K in keyof Settings]: Checker<K> } = {
   accessEndFirstReminderDays: wholeNumber('First reminder', LIMITS.accessEndReminderDays),
   accessEndLastReminderDays: wholeNumber('Last reminder', LIMITS.accessEndReminderDays),
   accessEndRemindPerson: (value) => (typeof value === 'boolean' ? { value } : { error: 'Reminding the person must be on or off.' }),
+  phoneAtAcceptance: oneOf('Phone number at invitation acceptance', PHONE_AT_ACCEPTANCE),
+  phoneCodeCountries: (value) => {
+    const list = stringList(value);
+    if (!list) return { error: 'Countries for phone codes must be a list of two-letter country codes.' };
+    const regions = new Set(knownRegions());
+    const codes = [...new Set(list.map((c) => c.toUpperCase()))].sort();
+    const bad = codes.find((c) => !regions.has(c));
+    if (bad !== undefined) return { error: `"${bad}" is not a two-letter country code with phone numbers, such as GB or US.` };
+    return { value: codes };
+  },
 };
 
 function roleIds(label: string) {

@@ -24,6 +24,8 @@ export interface UserAttributes {
   familyName: string | null;
   displayName: string | null;
   phone: string | null;
+  /** The number the account last proved by a code; the phone is verified while it equals `phone`. */
+  verifiedPhone: string | null;
   department: string | null;
   title: string | null;
   employeeNumber: string | null;
@@ -90,6 +92,7 @@ export function defineUserModel(sequelize: Sequelize) {
       familyName: s(255),
       displayName: s(255),
       phone: s(64),
+      verifiedPhone: s(64),
       department: s(255),
       title: s(255),
       employeeNumber: s(64),
@@ -129,7 +132,7 @@ export function defineUserModel(sequelize: Sequelize) {
       accessEndSetBy: s(36),
     },
     TABLE_OPTIONS,
-  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | DirectoryField | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName' | 'accessEndsAt' | 'accessEndReminders' | 'accessEndSetBy'>;
+  ) as Table<UserAttributes, 'givenName' | 'familyName' | 'displayName' | 'phone' | 'verifiedPhone' | 'department' | 'title' | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | DirectoryField | 'emailVerified' | 'passwordHash' | 'version' | 'lastSignInAt' | 'deactivatedAt' | 'deactivationReason' | 'totpSecret' | 'totpEnabledAt' | 'sortName' | 'accessEndsAt' | 'accessEndReminders' | 'accessEndSetBy'>;
 }
 
 export type UserModel = ReturnType<typeof defineUserModel>;

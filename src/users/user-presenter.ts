@@ -13,6 +13,8 @@ export interface UserView extends Record<DirectoryField, string | null> {
   displayName: string | null;
   name: string;
   phone: string | null;
+  /** The phone was proven by a code sent to it (and has not changed since). */
+  phoneVerified: boolean;
   department: string | null;
   title: string | null;
   employeeNumber: string | null;
@@ -43,7 +45,7 @@ export interface UserView extends Record<DirectoryField, string | null> {
 export type SignInAccount = Pick<UserView, 'id' | 'username' | 'status' | 'source'> & { totpEnabled: boolean };
 
 /** What OIDC claims are made of (UserService.findActiveForClaims). */
-export type ClaimsProfile = Pick<UserView, 'id' | 'email' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'locale' | 'phone'>;
+export type ClaimsProfile = Pick<UserView, 'id' | 'email' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'locale' | 'phone' | 'phoneVerified'>;
 
 /**
  * The address of an account made on a path that requires one (setup, admin add,
@@ -69,6 +71,7 @@ export function presentUser(u: UserAttributes, roles: readonly RoleRef[], extern
     displayName: u.displayName,
     name: displayNameOf(u),
     phone: u.phone,
+    phoneVerified: u.phone !== null && u.verifiedPhone === u.phone,
     department: u.department,
     title: u.title,
     employeeNumber: u.employeeNumber,

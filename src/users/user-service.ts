@@ -36,6 +36,8 @@ export interface CreateUserOptions {
   /** Default `active`. `inactive` (SCIM active=false) takes no seat. */
   status?: UserStatus;
   emailVerified?: boolean;
+  /** The phone was proven by a code in the transaction that creates the account. */
+  phoneVerified?: boolean;
   /** A plain password, checked against the policy and hashed with argon2id. */
   password?: string | null;
   roleIds?: string[];
@@ -174,8 +176,8 @@ export class UserService {
    * (oidc-provider asks at every grant, refresh included); null for any other status.
    */
   async findActiveForClaims(id: string): Promise<ClaimsProfile | null> {
-    const [row] = await this.models.sql.select<{ id: string; username: string; status: UserStatus; email: string | null; email_verified: number | boolean; given_name: string | null; family_name: string | null; display_name: string | null; locale: string | null; phone: string | null }>(
-      'SELECT id, username, status, email, email_verified, given_name, family_name, display_name, locale, phone FROM users WHERE id = ?',
+    const [row] = await this.models.sql.select<{ id: string; username: string; status: UserStatus; email: string | null; email_verified: number | boolean; given_name: string | null; family_name: string | null; display_name: string | null; locale: string | null; phone: string | null; verified_phone: string | null }>(
+      'SELECT id, username, status, email, email_verified, given_name, family_name, display_name, locale, phone, verified_phone FROM users WHERE id = ?',
       [id],
     );
     if (!row || row.status !== 'active') return null;
@@ -188,6 +190,7 @@ export class UserService {
       familyName: row.family_name,
       locale: row.locale,
       phone: row.phone,
+      phoneVerified: row.phone !== null && row.verified_phone === row.phone,
     };
   }
 
@@ -269,6 +272,7 @@ export class UserService {
       source: options.source,
       status: options.status,
       emailVerified: options.emailVerified ?? false,
+      verifiedPhone: options.phoneVerified ? (columns.phone ?? null) : null,
       passwordHash,
       version: 1,
       createdAt: now,

@@ -17,6 +17,8 @@ export interface AccountPageState {
   profileValues?: { givenName: string; familyName: string; countryCode: string; phone: string };
   passwordErrors?: Record<string, string>;
   totpError?: string;
+  /** The "verify your phone" form: what was typed, the number a code went to, errors. */
+  phoneForm?: { countryCode: string; number: string; sentTo?: string; errors?: Record<string, string>; message?: string };
   /** The roles held, each with its permissions, and the union (what applications read). */
   roles: Array<{ name: string; permissions: string[] }>;
   sessions: OwnSession[];
@@ -24,6 +26,30 @@ export interface AccountPageState {
   passkeys: PasskeyView[];
   passkeyPolicy: PasskeyPolicy;
   passkeyError?: string;
+}
+
+function phoneSection(s: AccountPageState): SafeHtml {
+  const u = s.user;
+  const f = s.phoneForm;
+  const e = f?.errors ?? {};
+  const status = u.phone
+    ? html`<p id="my-phone">Your phone: <strong>${u.phone}</strong> ${u.phoneVerified ? html`<span class="badge">verified</span>` : html`<span class="badge">not verified</span>`}</p>`
+    : html`<p id="my-phone" class="muted">No phone number yet.</p>`;
+  return html`<h2 id="phone">Verify your phone</h2>
+${status}
+<p class="hint">We send a 6-digit code by text message; the number is saved as yours, verified, once you enter it.</p>
+${f?.message ? html`<p class="error-box" role="alert">${f.message}</p>` : ''}
+<form method="post" action="/account/phone/code" novalidate>${csrfField(s.csrfToken)}
+${field({ name: 'phoneCountry', label: 'Country code', value: f?.countryCode ?? '', error: e.phoneCountry, autocomplete: 'tel-country-code', hint: 'Such as +44 or +1. Leave empty if the number starts with +.' })}
+${field({ name: 'phoneNumber', label: 'Mobile number', type: 'tel', value: f ? f.number : (u.phoneVerified ? '' : (u.phone ?? '')), error: e.phone, autocomplete: 'tel' })}
+<button type="submit" class="button-secondary">${f?.sentTo ? 'Send a new code' : 'Send code'}</button></form>
+${f?.sentTo
+  ? html`<p class="notice" role="status">We sent a code to ${f.sentTo}. It works for 10 minutes.</p>
+<form method="post" action="/account/phone/verify" novalidate>${csrfField(s.csrfToken)}
+<input type="hidden" name="phoneCountry" value="${f.countryCode}"><input type="hidden" name="phoneNumber" value="${f.number}">
+${field({ name: 'phoneCode', label: 'Code from the text message', error: e.phoneCode, autocomplete: 'one-time-code' })}
+<button type="submit">Verify phone</button></form>`
+  : ''}`;
 }
 
 function rolesSection(s: AccountPageState): SafeHtml {
@@ -70,6 +96,8 @@ ${field({ name: 'familyName', label: 'Last name', value: pv ? pv.familyName : u.
 ${field({ name: 'countryCode', label: 'Country code', value: pv ? pv.countryCode : '', hint: 'For example 44 or +1. Leave empty if the number starts with +.' })}
 ${field({ name: 'phone', label: 'Phone', type: 'tel', value: pv ? pv.phone : u.phone, error: pe.phone, autocomplete: 'tel' })}
 <button type="submit">Save profile</button></form>
+
+${phoneSection(s)}
 
 <h2>Password</h2>
 <form method="post" action="/account/password" novalidate>${csrfField(s.csrfToken)}

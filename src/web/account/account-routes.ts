@@ -7,6 +7,8 @@ import { SESSION_COOKIE } from '../session/session-routes.js';
 import { DomainError, ValidationError } from '../../errors.js';
 import { raw } from '../../html.js';
 import { composePhone } from '../../users/user-validation.js';
+import { TooManyPhoneCodes } from '../../phones/phone-codes.js';
+import { parsePhone } from '../../phones/phone-number.js';
 import { verifyPassword } from '../../passwords/password-hasher.js';
 import { accountPage, totpSetupPage, recoveryCodesShownPage, type AccountPageState } from './account-pages.js';
 import { passkeyAccountRoutes } from './passkey-routes.js';
@@ -67,6 +69,37 @@ export function accountRoutes(services: Services): Router {
     }
   });
 
+  // Verify or change the phone: a code to the number first, then the code stores it.
+  const phoneForm = (req: Request) => ({ countryCode: str(req.body?.phoneCountry), number: str(req.body?.phoneNumber) });
+  const NOT_A_NUMBER = 'Enter a mobile number that exists, with its country code, such as +44 7700 900123.';
+
+  router.post('/phone/code', async (req, res) => {
+    const form = phoneForm(req);
+    const phone = parsePhone(form.countryCode, form.number);
+    if (!phone) return render(req, res, { phoneForm: { ...form, errors: { phone: NOT_A_NUMBER } } }, 400);
+    try {
+      await services.accountPhone.sendCode(contextOf(req, 'account'), req.user!.id, phone);
+      await render(req, res, { phoneForm: { ...form, sentTo: phone.e164 } });
+    } catch (err) {
+      if (err instanceof TooManyPhoneCodes) return render(req, res, { phoneForm: { ...form, message: err.message } }, 429);
+      if (err instanceof ValidationError) return render(req, res, { phoneForm: { ...form, errors: err.fields } }, 400);
+      throw err;
+    }
+  });
+
+  router.post('/phone/verify', async (req, res) => {
+    const form = phoneForm(req);
+    const phone = parsePhone(form.countryCode, form.number);
+    if (!phone) return render(req, res, { phoneForm: { ...form, errors: { phone: NOT_A_NUMBER } } }, 400);
+    try {
+      await services.accountPhone.verify(contextOf(req, 'account'), req.user!.id, phone, str(req.body?.phoneCode));
+      res.redirect(303, '/account?done=phone');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await render(req, res, { phoneForm: { ...form, sentTo: phone.e164, errors: err.fields } }, 400);
+    }
+  });
+
   router.post('/password', async (req, res) => {
     const current = typeof req.body?.currentPassword === 'string' ? req.body.currentPassword : '';
     const next = typeof req.body?.newPassword === 'string' ? req.body.newPassword : '';
@@ -121,6 +154,7 @@ export function accountRoutes(services: Services): Router {
 
 const DONE: Record<string, string> = {
   profile: 'Your profile is saved.',
+  phone: 'Your phone number is verified.',
   welcome: 'Welcome! Your account is ready. Below are your roles, your profile and how to keep the account safe.',
   session: 'That session is signed out.',
   app: 'The application no longer has access to your account; it must ask again next time.',

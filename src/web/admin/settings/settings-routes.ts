@@ -36,6 +36,8 @@ function storedValues(s: Settings, roles: RoleView[]): SettingsFormValues {
     accessEndFirstReminderDays: String(s.accessEndFirstReminderDays),
     accessEndLastReminderDays: String(s.accessEndLastReminderDays),
     accessEndRemindPerson: s.accessEndRemindPerson,
+    phoneAtAcceptance: s.phoneAtAcceptance,
+    phoneCodeCountries: s.phoneCodeCountries.join(' '),
   };
 }
 
@@ -59,6 +61,8 @@ function submittedValues(body: Record<string, unknown> | undefined): SettingsFor
     accessEndFirstReminderDays: str(body?.accessEndFirstReminderDays),
     accessEndLastReminderDays: str(body?.accessEndLastReminderDays),
     accessEndRemindPerson: body?.accessEndRemindPerson === 'on',
+    phoneAtAcceptance: str(body?.phoneAtAcceptance),
+    phoneCodeCountries: typeof body?.phoneCodeCountries === 'string' ? body.phoneCodeCountries : '',
   };
 }
 
@@ -80,12 +84,13 @@ export function settingsRoutes(services: Services): Router {
     const values = submittedValues(req.body);
     try {
       // The service validates the text as given (numbers included) and says what is wrong.
-      // A form from before the time zone, the passkey policy or access end dates existed leaves
-      // those settings as they are.
-      const { timeZone, passkeyPolicy, passkeyPolicyRoleIds, accessEndFirstReminderDays, accessEndLastReminderDays, accessEndRemindPerson, ...rest } = values;
+      // A form from before the time zone, the passkey policy, the phone settings or access end
+      // dates existed leaves those settings as they are.
+      const { timeZone, passkeyPolicy, passkeyPolicyRoleIds, phoneAtAcceptance, phoneCodeCountries, accessEndFirstReminderDays, accessEndLastReminderDays, accessEndRemindPerson, ...rest } = values;
       const given = {
         ...(typeof req.body?.timeZone === 'string' ? { timeZone } : {}),
         ...(typeof req.body?.passkeyPolicy === 'string' ? { passkeyPolicy, passkeyPolicyRoleIds } : {}),
+        ...(typeof req.body?.phoneAtAcceptance === 'string' ? { phoneAtAcceptance, phoneCodeCountries: phoneCodeCountries.split(/[\s,;]+/).filter(Boolean) } : {}),
         ...(typeof req.body?.accessEndFirstReminderDays === 'string' ? { accessEndFirstReminderDays, accessEndLastReminderDays, accessEndRemindPerson } : {}),
       };
       await services.settings.update(contextOf(req, 'admin'), { ...rest, ...given, registrationDomains: splitList(values.registrationDomains) });

@@ -28,6 +28,9 @@ export interface SettingsFormValues {
   accessEndFirstReminderDays: string;
   accessEndLastReminderDays: string;
   accessEndRemindPerson: boolean;
+  phoneAtAcceptance: string;
+  /** Two-letter country codes separated by spaces or commas. */
+  phoneCodeCountries: string;
 }
 
 export interface SettingsPageState {
@@ -59,6 +62,12 @@ ${select({ name: 'timeZone', label: 'Time zone', value: v.timeZone, error: e.tim
 <section class="card"><h2>Invitations</h2>
 ${field({ name: 'invitationExpiryHours', label: 'Invitation expiry (hours)', value: v.invitationExpiryHours, error: e.invitationExpiryHours, hint: `${range('invitationExpiryHours')} hours; 168 is 7 days.` })}
 ${checkboxes({ name: 'invitationDefaultRoles', label: 'Default roles for invitations', options: byName, checked: v.invitationDefaultRoles, error: e.invitationDefaultRoles, hint: 'Pre-selected on the invite form.' })}
+${select({ name: 'phoneAtAcceptance', label: 'Phone number when accepting an invitation', value: v.phoneAtAcceptance, error: e.phoneAtAcceptance, options: [
+  { value: 'off', label: 'Not asked' },
+  { value: 'optional', label: 'Optional' },
+  { value: 'verified', label: 'Required, proven by a code sent by text message' },
+] })}
+${field({ name: 'phoneCodeCountries', label: 'Countries codes may be texted to', value: v.phoneCodeCountries, error: e.phoneCodeCountries, hint: 'Two-letter country codes such as GB US DE, separated by spaces. Empty: every country. Limiting them stops text-message fraud through premium numbers.' })}
 </section>
 <section class="card"><h2>Access end dates</h2>
 ${field({ name: 'accessEndFirstReminderDays', label: 'First reminder (days before the end date)', value: v.accessEndFirstReminderDays, error: e.accessEndFirstReminderDays, hint: `${range('accessEndReminderDays')} days; 0 sends none. Mailed to whoever set the date (else to everyone who may manage users).` })}
