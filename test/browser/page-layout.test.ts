@@ -37,6 +37,8 @@ async function seed(h: Harness): Promise<{ ownerId: string; paths: string[] }> {
   const paths = [
     '/admin',
     '/admin/users',
+    '/admin/users?group=department&sort=lastActivity',
+    `/admin/users/bulk?action=delete&ids=account:${user.id}&ids=invitee:${invitationId}`,
     '/admin/users/new',
     `/admin/users/${user.id}`,
     `/admin/users/${owner.id}`,
