@@ -17,6 +17,7 @@ import { migration as seatRefusalNotices } from './016-seat-refusal-notices.js';
 import { migration as optionalEmail } from './013-optional-email.js';
 import { migration as userValues } from './014-user-values.js';
 import { migration as provisioningConnections } from './015-provisioning-connections.js';
+import { migration as sessionDevicesAndRowKinds } from './023-session-devices-and-row-kinds.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices, sessionDevicesAndRowKinds];
 export type { Migration };
