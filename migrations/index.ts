@@ -21,7 +21,8 @@ import { migration as accessEndDates } from './017-access-end-dates.js';
 import { migration as phoneVerification } from './018-phone-verification.js';
 import { migration as webhooks } from './020-webhooks.js';
 import { migration as passkeys } from './021-passkeys.js';
+import { migration as sessionDevicesAndRowKinds } from './023-session-devices-and-row-kinds.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices, accessEndDates, phoneVerification, webhooks, passkeys];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices, accessEndDates, phoneVerification, webhooks, passkeys, sessionDevicesAndRowKinds];
 
 export type { Migration };

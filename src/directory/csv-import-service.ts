@@ -141,7 +141,7 @@ export class CsvImportService {
           message = problemText(row.problems);
           counters.invalid++;
         } else {
-          const pool = (row.input.kind as Kind | undefined) ?? existing?.kind ?? 'user';
+          const pool = poolOf(row, existing) ?? 'user';
           const takesSeat = existing
             ? (existing.status === 'inactive' && row.status === 'active') || (existing.status !== 'inactive' && row.status !== 'inactive' && pool !== existing.kind)
             : row.status !== 'inactive';
@@ -156,7 +156,7 @@ export class CsvImportService {
           }
         }
         if (rows.length < PREVIEW_MAX && (total <= PREVIEW_FIRST || outcome === 'invalid' || outcome === 'blocked')) {
-          rows.push({ position: row.line, phase: 'preview', outcome, label: row.label, message });
+          rows.push({ position: row.line, phase: 'preview', outcome, label: row.label, message, kind: poolOf(row, existing) });
         }
       }
     });
@@ -175,6 +175,7 @@ export class CsvImportService {
 
   private async execute(ctx: Context, runId: string, total: number, source: ByteSource, onProgress?: (p: ImportProgress) => void): Promise<RunView> {
     const counters = emptyCounters();
+    const blockedPools = new Set<Kind>();
     let processed = 0;
     let seq = 0;
     const report = (phase: ImportProgress['phase']) => onProgress?.({ phase, processed, total, counters: { ...counters } });
@@ -199,6 +200,8 @@ export class CsvImportService {
         const rows: RowRecord[] = [];
         outcomes.forEach((o, i) => {
           const row = prepared[i] ?? { line: batch[i]!.line, label: batch[i]!.values.email ?? null };
+          // After the row was applied, its account (if any) is in the index with its pool.
+          const pool = prepared[i] ? poolOf(prepared[i], this.matchForPreview(index, preparer.keys(batch[i]!)).account) : null;
           let outcome: string;
           let message: string | null;
           if (o.ok) {
@@ -209,14 +212,16 @@ export class CsvImportService {
             outcome = o.code === 'seat_limit_reached' ? 'blocked' : o.code === 'validation_failed' ? 'invalid' : 'failed';
             message = o.fields ? Object.values(o.fields).join(' ') : o.message;
             counters[outcome as 'blocked' | 'invalid' | 'failed']++;
+            if (outcome === 'blocked' && pool) blockedPools.add(pool);
             if (o.error) this.logger.error({ err: o.error, runId, line: row.line }, 'CSV import row failed');
           }
-          if (outcome !== 'unchanged') rows.push({ position: row.line, phase: 'result', outcome, label: row.label, message });
+          if (outcome !== 'unchanged') rows.push({ position: row.line, phase: 'result', outcome, label: row.label, message, kind: pool });
         });
         await this.runs.progress(runId, { rows, counters, processed, nextSeq: seq });
         seq += rows.length;
       });
-      const warnings = counters.blocked ? [`${counters.blocked} ${counters.blocked === 1 ? 'row was' : 'rows were'} not imported: the seat limit is reached. Existing accounts were updated.`] : [];
+      const pools = [...blockedPools].join(' and ') || 'a';
+      const warnings = counters.blocked ? [`${counters.blocked} ${counters.blocked === 1 ? 'row was' : 'rows were'} not imported: the ${pools} seat limit is reached. Existing accounts were updated.`] : [];
       await this.runs.finish(runId, 'completed', { counters, processed, warnings });
       await this.audit.record(ctx, 'directory.import_completed', { runId, ...counters });
       report('done');
@@ -248,4 +253,11 @@ export class CsvImportService {
     }
     return free;
   }
+}
+
+/** The seat pool a row's account is or would be in: the file's kind, else the account's, else the default; null for a kind the file got wrong. */
+function poolOf(row: PreparedRow, account: ExistingAccount | undefined): Kind | null {
+  const given = row.input.kind;
+  if (typeof given === 'string') return (KINDS as readonly string[]).includes(given) ? (given as Kind) : null;
+  return account?.kind ?? 'user';
 }

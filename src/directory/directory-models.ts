@@ -60,6 +60,8 @@ export interface DirectoryRunRowAttributes {
   outcome: string;
   label: string | null;
   message: string | null;
+  /** The seat pool (user, requester) of the row's account, where known. */
+  kind: string | null;
 }
 
 export interface UploadChunkAttributes {
@@ -147,9 +149,10 @@ export function defineDirectoryModels(sequelize: Sequelize) {
       outcome: { type: DataTypes.STRING(16), allowNull: false },
       label: { type: DataTypes.STRING(500), allowNull: true },
       message: { type: DataTypes.TEXT, allowNull: true },
+      kind: { type: DataTypes.STRING(16), allowNull: true },
     },
     TABLE_OPTIONS,
-  ) as Table<DirectoryRunRowAttributes, 'label' | 'message'>;
+  ) as Table<DirectoryRunRowAttributes, 'label' | 'message' | 'kind'>;
 
   const DirectoryUploadChunk = sequelize.define(
     'directory_upload_chunks',

@@ -28,6 +28,8 @@ export interface RowRecord {
   outcome: string;
   label: string | null;
   message: string | null;
+  /** The seat pool of the row's account (CSV rows; null when unknown). */
+  kind?: string | null;
 }
 
 export interface RowView extends RowRecord {
@@ -78,7 +80,7 @@ export class DirectoryRunService {
     if (update.rows?.length) {
       const start = update.nextSeq ?? (await this.models.DirectoryRunRow.count({ where: { runId: id } }));
       await this.models.DirectoryRunRow.bulkCreate(
-        update.rows.map((r, i) => ({ runId: id, seq: start + i, position: r.position, phase: r.phase, outcome: r.outcome, label: r.label?.slice(0, 500) ?? null, message: r.message })),
+        update.rows.map((r, i) => ({ runId: id, seq: start + i, position: r.position, phase: r.phase, outcome: r.outcome, label: r.label?.slice(0, 500) ?? null, message: r.message, kind: r.kind ?? null })),
       );
     }
     await this.models.DirectoryRun.update(
@@ -170,5 +172,5 @@ export class DirectoryRunService {
 }
 
 function presentRow(r: DirectoryRunRowAttributes): RowView {
-  return { seq: r.seq, position: r.position, phase: r.phase, outcome: r.outcome, label: r.label, message: r.message };
+  return { seq: r.seq, position: r.position, phase: r.phase, outcome: r.outcome, label: r.label, message: r.message, kind: r.kind };
 }

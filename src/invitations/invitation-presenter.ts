@@ -26,7 +26,20 @@ export interface InvitationView {
   /** Expired more than 30 days ago: hidden from the list unless asked for. */
   archived: boolean;
   /** What the invitations page may offer (SPEC "Accounts", per-status actions, seed 001). */
-  actions: { resend: boolean; cancel: boolean; edit: boolean; delete: boolean };
+  actions: InvitationActions;
+}
+
+export interface InvitationActions {
+  resend: boolean;
+  cancel: boolean;
+  edit: boolean;
+  delete: boolean;
+}
+
+/** What each status allows: pending — resend, edit, cancel; expired — resend, edit, delete; ended ones — delete. */
+export function invitationActions(status: InvitationStatus): InvitationActions {
+  const open = status === 'pending' || status === 'expired';
+  return { resend: open, cancel: status === 'pending', edit: open, delete: status !== 'pending' };
 }
 
 export function effectiveStatus(row: Pick<InvitationAttributes, 'status' | 'expiresAt'>, now: Date): InvitationStatus {
@@ -35,7 +48,6 @@ export function effectiveStatus(row: Pick<InvitationAttributes, 'status' | 'expi
 
 export function presentInvitation(row: InvitationAttributes, roles: Array<{ id: string; name: string }>, now: Date): InvitationView {
   const status = effectiveStatus(row, now);
-  const open = status === 'pending' || status === 'expired';
   return {
     id: row.id,
     email: row.email,
@@ -54,6 +66,6 @@ export function presentInvitation(row: InvitationAttributes, roles: Array<{ id: 
     acceptedAt: row.acceptedAt,
     acceptedUserId: row.acceptedUserId,
     archived: status === 'expired' && now.getTime() - row.expiresAt.getTime() > ARCHIVE_AFTER_MS,
-    actions: { resend: open, cancel: status === 'pending', edit: open, delete: status !== 'pending' },
+    actions: invitationActions(status),
   };
 }

@@ -14,6 +14,9 @@ export interface OwnSession {
   createdAt: Date;
   lastSeenAt: Date;
   current: boolean;
+  /** What the browser said it was, and the address it came from, when the session began. */
+  userAgent: string | null;
+  ip: string | null;
 }
 
 export interface ConnectedApp {
@@ -34,11 +37,13 @@ export class OwnSessions {
   ) {}
 
   async sessions(userId: string, currentIdHash: string | null): Promise<OwnSession[]> {
-    const rows = await this.models.sql.select<{ idHash: string; createdAt: Date | string; lastSeenAt: Date | string }>(
-      'SELECT id_hash AS idHash, created_at AS createdAt, last_seen_at AS lastSeenAt FROM web_sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC',
+    const rows = await this.models.sql.select<{ idHash: string; createdAt: Date | string; lastSeenAt: Date | string; userAgent: string | null; ip: string | null }>(
+      'SELECT id_hash AS idHash, created_at AS createdAt, last_seen_at AS lastSeenAt, user_agent AS userAgent, ip FROM web_sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC',
       [userId, this.clock.now()],
     );
-    return rows.map((r) => ({ ref: r.idHash.slice(0, REF_LENGTH), createdAt: new Date(r.createdAt), lastSeenAt: new Date(r.lastSeenAt), current: r.idHash === currentIdHash }));
+    return rows.map((r) => ({
+      ref: r.idHash.slice(0, REF_LENGTH), createdAt: new Date(r.createdAt), lastSeenAt: new Date(r.lastSeenAt), current: r.idHash === currentIdHash, userAgent: r.userAgent, ip: r.ip,
+    }));
   }
 
   /** Ends one of the person's own sessions (by its reference); false when there is none. */

@@ -53,6 +53,8 @@ export interface FieldOptions {
   value?: string | null;
   error?: string;
   hint?: string;
+  /** An example inside the empty field (compact filter bars, where a hint would take a line). */
+  placeholder?: string;
   autocomplete?: string;
   required?: boolean;
   /** Give a typed password back (after a refusal that was not about the password). */
@@ -66,7 +68,7 @@ export function field(o: FieldOptions): SafeHtml {
   const described = [o.hint ? `${id}-hint` : '', o.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return html`<label for="${id}">${o.label}</label>
 <input id="${id}" name="${o.name}" type="${o.type ?? 'text'}" ${keepValue && o.value ? html`value="${o.value}"` : ''}
- ${o.autocomplete ? html`autocomplete="${o.autocomplete}"` : ''} ${o.required ? html`required` : ''}
+ ${o.placeholder ? html`placeholder="${o.placeholder}"` : ''} ${o.autocomplete ? html`autocomplete="${o.autocomplete}"` : ''} ${o.required ? html`required` : ''}
  ${o.error ? html`class="invalid" aria-invalid="true"` : ''} ${described ? html`aria-describedby="${described}"` : ''}>
 ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : ''}
 ${o.error ? html`<p class="field-error" id="${id}-error">${o.error}</p>` : ''}`;

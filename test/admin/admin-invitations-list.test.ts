@@ -35,8 +35,12 @@ describeEachDatabase('admin pages: the invitations list', (h: Harness) => {
     expect(res.status).to.equal(200);
     const [row] = listed(res.text);
     expect(row!.attrs.status).to.equal('pending');
-    expect(row!.cells.slice(0, 6)).to.deep.equal(['ann@example.com Ann', 'Member, Viewer', 'Ada Admin', '2030-01-01 09:00 UTC', '2030-01-08 09:00 UTC', 'Pending']);
+    expect(row!.cells.slice(0, 6)).to.deep.equal(['ann@example.com Ann', 'Member, Viewer', 'Ada Admin', '1 Jan 2030, 09:00 UTC', '8 Jan 2030, 09:00 UTC', 'Pending']);
     expect(row!.cells[6]).to.equal('Resend Edit Cancel');
+    // Times are in the organization's time zone, which is named.
+    await h.services.settings.set(h.system(), 'timeZone', 'America/New_York');
+    expect(listed((await admin.get('/admin/invitations')).text)[0]!.cells.slice(3, 5)).to.deep.equal(['1 Jan 2030, 04:00 America/New_York', '8 Jan 2030, 04:00 America/New_York']);
+    await h.services.settings.set(h.system(), 'timeZone', 'UTC');
     expect(textOf(res.text)).to.include('1 invitation');
     expect(res.text).to.include('<a href="/admin/invitations" aria-current="page"><span>Invitations</span><span class="badge" title="Pending invitations">1</span></a>');
   });
@@ -104,7 +108,7 @@ describeEachDatabase('admin pages: the invitations list', (h: Harness) => {
     const back = await admin.get(res.headers.location!);
     expect(textOf(back.text)).to.include('Invitation sent again with a fresh expiry; the old link no longer works.');
     expect(emails(back.text)).to.deep.equal([]);
-    expect(listed((await admin.get('/admin/invitations?status=pending')).text)[0]!.cells[4]).to.equal('2030-01-16 17:00 UTC');
+    expect(listed((await admin.get('/admin/invitations?status=pending')).text)[0]!.cells[4]).to.equal('16 Jan 2030, 17:00 UTC');
   });
 
   it('resends a shareable link: the new link shown once, the old one dead', async () => {

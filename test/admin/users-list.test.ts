@@ -66,8 +66,8 @@ describeEachDatabase('admin pages: users list', (h) => {
     res = await admin.get(`/admin/users?role=${member}&kind=user&sort=username&order=desc`);
     expect(tableRows(res.text).map((r) => r[0])).to.deep.equal(['elle', 'dev', 'cara', 'ben', 'ann']);
     res = await admin.get('/admin/users?group=department&q=lee');
-    expect(res.text).to.include('<tr class="group-row"><th colspan="9">Sales <span class="muted">(2)</span></th></tr>');
-    expect(res.text).to.include('<tr class="group-row"><th colspan="9">Support <span class="muted">(3)</span></th></tr>');
+    expect(res.text).to.include('<tr class="group-row"><th colspan="11">Sales <span class="muted">(2)</span></th></tr>');
+    expect(res.text).to.include('<tr class="group-row"><th colspan="11">Support <span class="muted">(3)</span></th></tr>');
     expect(tableRows(res.text).map((r) => r[0])).to.deep.equal(['ben', 'dev', 'ann', 'cara', 'elle']);
     // Unknown values are ignored, not errors.
     res = await admin.get('/admin/users?status=nonsense&sort=nope&size=7');

@@ -67,6 +67,8 @@ describeEachDatabase('CSV import', (h) => {
       [6, 'blocked', 'r2@corp.example'],
       [7, 'invalid', 'o2@corp.example'],
     ]);
+    // The seat pool of each row: the file's kind, else the account's; none for a kind the file got wrong.
+    expect((await h.services.directory.runs.rows(staged.id, { phase: 'preview' })).rows.map((r) => r.kind)).to.deep.equal(['user', 'user', null, 'requester', 'requester', 'user']);
     const problems = String(preview[2]![3]);
     for (const part of ['Enter a valid email address', 'control characters', 'Kind must be one of user, requester.', 'No role named "Nope".', 'Status must be active or inactive']) expect(problems).to.include(part);
     expect(preview[4]![3]).to.equal('The requester seat limit would be reached: this row would not be imported.');
@@ -213,7 +215,9 @@ describeEachDatabase('CSV import', (h) => {
       [4, 'blocked', 'a3@corp.example', 'Seat limit reached: 2 of 2 user seats in use'],
       [5, 'blocked', 'a4@corp.example', 'Seat limit reached: 2 of 2 user seats in use'],
     ]);
-    expect(run.warnings.join(' ')).to.match(/2 rows were not imported: the seat limit is reached/);
+    // The warning and each row name the pool that refused.
+    expect(run.warnings.join(' ')).to.match(/2 rows were not imported: the user seat limit is reached/);
+    expect((await h.services.directory.runs.rows(run.id, { phase: 'result' })).rows.map((r) => r.kind)).to.deep.equal(['user', 'user', 'user', 'user']);
     expect((await h.services.audit.recent(20)).filter((e) => e.action === 'seats.limit_reached')).to.have.length(2);
   });
 

@@ -109,7 +109,10 @@ withLdapServer({}, (ldap) => {
         const preview = await upload(ua, form, Buffer.from(csv));
         expect(preview.url).to.match(/\/admin\/directory\/import\/[0-9a-f-]{36}$/);
         expect(preview.body).to.include('Nothing has changed yet.');
-        expect(preview.body).to.include('<td>ann@corp.example</td><td>Will be created</td>');
+        // Each row says its seat pool (Kind) and what it would do.
+        expect(preview.body).to.include('<th>Kind</th>');
+        expect(preview.body).to.include('<td>ann@corp.example</td><td>User</td><td>Will be created</td>');
+        expect(preview.body).to.include('<td>cy@corp.example</td><td>Requester</td><td>Will be created</td>');
         expect(preview.body).to.include('Enter a valid email address');
         expect(await h.services.models.User.count()).to.equal(1);
 
@@ -119,6 +122,7 @@ withLdapServer({}, (ldap) => {
         expect(report.body).to.include('Status: <strong>completed</strong>');
         expect(report.body).to.match(/<th>Created<\/th><td>2<\/td>/);
         expect(report.body).to.match(/<th>Invalid<\/th><td>1<\/td>/);
+        expect(report.body).to.include('<td>cy@corp.example</td><td>Requester</td><td>Created</td>');
         expect((await h.services.users.findByLogin('ann'))!.roles.map((r) => r.name)).to.deep.equal(['Member']);
         expect((await h.services.users.findByLogin('cy'))!).to.include({ kind: 'requester', source: 'csv' });
         // Audited as the admin who imported, from the CSV source.
@@ -133,12 +137,12 @@ withLdapServer({}, (ldap) => {
         const ua = await signedIn();
         const runs = h.services.directory.runs;
         const id = await runs.create({ kind: 'csv', status: 'running', trigger: 'page', actorLabel: 'pat-admin', fileName: 'big.csv', total: 50_000 });
-        await runs.progress(id, { processed: 1200, rows: [{ position: 7, phase: 'result', outcome: 'blocked', label: 'x@corp.example', message: 'Seat limit reached: 5 of 5 user seats in use' }], nextSeq: 0 });
+        await runs.progress(id, { processed: 1200, rows: [{ position: 7, phase: 'result', outcome: 'blocked', label: 'x@corp.example', message: 'Seat limit reached: 5 of 5 user seats in use', kind: 'user' }], nextSeq: 0 });
         const page = await ua.get(`/admin/directory/runs/${id}`);
         expect(page.body).to.match(/<head>[\s\S]*<meta http-equiv="refresh" content="2">[\s\S]*<\/head>/);
         expect(page.body).to.include('Working: 1200 of 50000 rows.');
         expect(page.body).to.include('<progress max="50000" value="1200"');
-        expect(page.body).to.include('<td>x@corp.example</td><td>Blocked by seats</td><td>Seat limit reached: 5 of 5 user seats in use</td>');
+        expect(page.body).to.include('<td>x@corp.example</td><td>User</td><td>Blocked by seats</td><td>Seat limit reached: 5 of 5 user seats in use</td>');
         await runs.finish(id, 'completed', { processed: 50_000 });
         expect((await ua.get(`/admin/directory/runs/${id}`)).body).not.to.include('http-equiv="refresh"');
       });

@@ -7,6 +7,8 @@ import { csrfField, field, page } from '../layout.js';
 import type { PasskeyView } from '../../passkeys/passkey-service.js';
 import type { PasskeyPolicy } from '../../passkeys/passkey-policy.js';
 import { passkeySection } from './passkey-section.js';
+import { timeHtml } from '../time-format.js';
+import { deviceWords } from './device-words.js';
 
 export interface AccountPageState {
   user: UserView;
@@ -26,6 +28,8 @@ export interface AccountPageState {
   passkeys: PasskeyView[];
   passkeyPolicy: PasskeyPolicy;
   passkeyError?: string;
+  /** The organization's time zone, in which times are shown (and named). */
+  timeZone: string;
 }
 
 function phoneSection(s: AccountPageState): SafeHtml {
@@ -60,10 +64,10 @@ function rolesSection(s: AccountPageState): SafeHtml {
 }
 
 function sessionsSection(s: AccountPageState): SafeHtml {
-  const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const when = (d: Date) => timeHtml(d, s.timeZone);
   return html`<h2>Where you are signed in</h2>
-<table id="my-sessions"><thead><tr><th>Session</th><th>Signed in</th><th>Last used</th><th></th></tr></thead><tbody>
-${s.sessions.map((x) => html`<tr><td>${x.current ? html`<strong>This browser</strong>` : 'Another browser'}</td><td>${when(x.createdAt)}</td><td>${when(x.lastSeenAt)}</td>
+<table id="my-sessions"><thead><tr><th>Device</th><th>Place</th><th>Signed in</th><th>Last used</th><th></th></tr></thead><tbody>
+${s.sessions.map((x) => html`<tr><td>${deviceWords(x.userAgent)}${x.current ? html` · <strong>This browser</strong>` : ''}</td><td>${x.ip ? html`<span title="The address the sign-in came from">${x.ip}</span>` : html`<span class="muted">unknown</span>`}</td><td>${when(x.createdAt)}</td><td>${when(x.lastSeenAt)}</td>
 <td>${x.current ? '' : html`<form method="post" action="/account/sessions/end">${csrfField(s.csrfToken)}<input type="hidden" name="ref" value="${x.ref}"><button type="submit" class="button-secondary" style="margin-top:0">Sign out</button></form>`}</td></tr>`)}
 </tbody></table>
 <h2>Applications you gave access</h2>

@@ -24,14 +24,15 @@ export function accountRoutes(services: Services): Router {
 
   const render: AccountPageRenderer = async (req, res, extra = {}, status = 200) => {
     const user = await services.users.get(req.user!.id);
-    const [roles, sessions, apps, passkeys, passkeyPolicy] = await Promise.all([
+    const [roles, sessions, apps, passkeys, passkeyPolicy, timeZone] = await Promise.all([
       Promise.all(user.roles.map(async (r) => ({ name: r.name, permissions: [...(await services.roles.get(r.id)).permissions].sort() }))),
       services.ownSessions.sessions(user.id, req.sessionIdHash ?? null),
       services.ownSessions.connectedApps(user.id),
       services.passkeys.list(user.id),
       services.passkeys.policyFor(user.id),
+      services.settings.get('timeZone'),
     ]);
-    res.status(status).type('html').send(accountPage({ user, csrfToken: res.locals.csrfToken, isAdmin: req.actor!.permissions.size > 0, roles, sessions, apps, passkeys, passkeyPolicy, ...extra }));
+    res.status(status).type('html').send(accountPage({ user, csrfToken: res.locals.csrfToken, isAdmin: req.actor!.permissions.size > 0, roles, sessions, apps, passkeys, passkeyPolicy, timeZone, ...extra }));
   };
 
   router.use(passkeyAccountRoutes(services, render));
@@ -112,7 +113,7 @@ export function accountRoutes(services: Services): Router {
       await services.users.setPassword(contextOf(req, 'account'), req.user!.id, next);
       // The change ended every session, this one too: this browser gets a fresh one, the
       // others (perhaps someone who knew the old password) stay signed out.
-      const token = await services.webSessions.create(req.user!.id, req.sessionIdToken ?? null);
+      const token = await services.webSessions.create(req.user!.id, req.sessionIdToken ?? null, { userAgent: req.get('user-agent'), ip: req.ip });
       res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
       res.redirect(303, '/account?done=password');
     } catch (err) {

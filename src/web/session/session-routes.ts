@@ -63,7 +63,7 @@ export function sessionRoutes(deps: SessionDeps): Router {
       res.status(400).type('html').send(page('Sign-in failed', html`<h1>Sign-in did not complete</h1><p>Please <a href="/auth/login">try again</a>.</p>`));
       return;
     }
-    const token = await sessions.create(result.sub, result.idToken);
+    const token = await sessions.create(result.sub, result.idToken, { userAgent: req.get('user-agent'), ip: req.ip });
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
     res.redirect(303, pending.returnTo);
   });

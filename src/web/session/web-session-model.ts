@@ -8,6 +8,10 @@ export interface WebSessionAttributes {
   createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
+  /** The browser's User-Agent when the session began (capped): a hint for the person, never an identity. */
+  userAgent: string | null;
+  /** The client address when the session began. */
+  ip: string | null;
 }
 
 export function defineWebSessionModel(sequelize: Sequelize) {
@@ -20,7 +24,9 @@ export function defineWebSessionModel(sequelize: Sequelize) {
       createdAt: { type: DataTypes.DATE(3), allowNull: false },
       lastSeenAt: { type: DataTypes.DATE(3), allowNull: false },
       expiresAt: { type: DataTypes.DATE(3), allowNull: false },
+      userAgent: { type: DataTypes.STRING(255), allowNull: true },
+      ip: { type: DataTypes.STRING(64), allowNull: true },
     },
     TABLE_OPTIONS,
-  ) as Table<WebSessionAttributes, 'idToken'>;
+  ) as Table<WebSessionAttributes, 'idToken' | 'userAgent' | 'ip'>;
 }

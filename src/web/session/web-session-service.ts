@@ -21,11 +21,15 @@ export class WebSessionService implements AccessRevoker {
     private readonly clock: Clock,
   ) {}
 
-  async create(userId: string, idToken: string | null): Promise<string> {
+  /** `from`: the browser and address, kept (capped, printable) only to show the person where they are signed in. */
+  async create(userId: string, idToken: string | null, from: { userAgent?: string | null; ip?: string | null } = {}): Promise<string> {
     const token = newToken();
     const now = this.clock.now();
     const lifetimeHours = await this.settings.get('sessionLifetimeHours');
-    await this.models.WebSession.create({ idHash: hashToken(token), userId, idToken, createdAt: now, lastSeenAt: now, expiresAt: addMs(now, lifetimeHours * HOUR_MS) });
+    await this.models.WebSession.create({
+      idHash: hashToken(token), userId, idToken, createdAt: now, lastSeenAt: now, expiresAt: addMs(now, lifetimeHours * HOUR_MS),
+      userAgent: printable(from.userAgent, 255), ip: printable(from.ip, 64),
+    });
     return token;
   }
 
@@ -61,4 +65,10 @@ export class WebSessionService implements AccessRevoker {
   async deleteExpired(): Promise<number> {
     return this.models.WebSession.destroy({ where: { expiresAt: { [Op.lt]: this.clock.now() } } });
   }
+}
+
+/** Sent by the client, so anything: printable ASCII only, capped, or nothing. */
+function printable(value: string | null | undefined, max: number): string | null {
+  const clean = (value ?? '').replace(/[^\x20-\x7e]/g, '').trim().slice(0, max);
+  return clean || null;
 }

@@ -5,6 +5,7 @@ import { tableWrap } from '../../layout.js';
 import { html, type SafeHtml } from '../../../html.js';
 import type { RowView, RunView } from '../../../directory/sync-report.js';
 import { timeHtml } from '../../time-format.js';
+import { KIND_LABELS } from '../users/user-format.js';
 
 export const REFRESH_SECONDS = 2;
 export const ROWS_PER_PAGE = 100;
@@ -49,10 +50,16 @@ export function counters(run: RunView, preview = false): SafeHtml {
   return html`<table class="counters"><tbody>${cells.map(([label, n]) => html`<tr><th>${label}</th><td>${n}</td></tr>`)}</tbody></table>`;
 }
 
+/** The seat pool a CSV row's account is in (the file's kind column, else the account's). */
+function kindCell(r: RowView): SafeHtml {
+  return r.kind ? html`${KIND_LABELS[r.kind] ?? r.kind}` : html`<span class="muted">—</span>`;
+}
+
 export function rowsTable(rows: RowView[], kind: RunView['kind']): SafeHtml {
   if (rows.length === 0) return html`<p>No rows to show.</p>`;
-  return html`${tableWrap('Rows', html`<table><thead><tr><th>${kind === 'csv' ? 'Line' : 'Entry'}</th><th>Account</th><th>Outcome</th><th>Message</th></tr></thead><tbody>
-${rows.map((r) => html`<tr><td>${r.position > 0 ? String(r.position) : ''}</td><td>${r.label ?? ''}</td><td>${outcomeLabel(r.outcome)}</td><td>${r.message ?? ''}</td></tr>`)}
+  const csv = kind === 'csv';
+  return html`${tableWrap('Rows', html`<table><thead><tr><th>${csv ? 'Line' : 'Entry'}</th><th>Account</th>${csv ? html`<th>Kind</th>` : ''}<th>Outcome</th><th>Message</th></tr></thead><tbody>
+${rows.map((r) => html`<tr><td>${r.position > 0 ? String(r.position) : ''}</td><td>${r.label ?? ''}</td>${csv ? html`<td>${kindCell(r)}</td>` : ''}<td>${outcomeLabel(r.outcome)}</td><td>${r.message ?? ''}</td></tr>`)}
 </tbody></table>`)}`;
 }
 

@@ -41,9 +41,9 @@ export function actionRoutes(services: Services): Router {
   const { invitations } = services;
   const idOf = (req: Request) => String(req.params.id);
 
-  const page = async (req: Request, res: Response, title: string, body: (csrfToken: string) => Parameters<typeof adminPage>[2], status = 200) => {
+  const page = async (req: Request, res: Response, title: string, body: (csrfToken: string, timeZone: string) => Parameters<typeof adminPage>[2], status = 200) => {
     const shell = await shellState(services, req, res, HERE);
-    res.status(status).type('html').send(adminPage(title, shell, body(shell.csrfToken)));
+    res.status(status).type('html').send(adminPage(title, shell, body(shell.csrfToken, shell.timeZone)));
   };
 
   /** A refused action: back to the list with the reason (exposed domain errors only). */
@@ -55,7 +55,7 @@ export function actionRoutes(services: Services): Router {
   /** The new shareable link, on this page only: never cached. */
   const showLink = async (req: Request, res: Response, invitation: InvitationView, link: string, query: ListQuery, why: string) => {
     res.set('Cache-Control', 'no-store');
-    await page(req, res, 'New shareable link', () => newLinkBody({ invitation, link, query, why }));
+    await page(req, res, 'New shareable link', (_csrf, timeZone) => newLinkBody({ invitation, link, query, why, timeZone }));
   };
 
   // ---- resend ----------------------------------------------------------------------------
@@ -78,7 +78,7 @@ export function actionRoutes(services: Services): Router {
       const query = listQueryOf((key) => req.query[key]);
       const invitation = await invitations.get(contextOf(req, 'admin'), idOf(req));
       if (!invitation.actions[action]) return sendList(services, req, res, query, { error: REFUSED[action](invitation) }, 409);
-      await page(req, res, action === 'cancel' ? 'Cancel invitation' : 'Delete invitation', (csrfToken) => confirmBody({ csrfToken, invitation, query, action }));
+      await page(req, res, action === 'cancel' ? 'Cancel invitation' : 'Delete invitation', (csrfToken, timeZone) => confirmBody({ csrfToken, invitation, query, action, timeZone }));
     });
 
     router.post(`/:id/${action}`, async (req, res) => {

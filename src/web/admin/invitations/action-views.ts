@@ -7,7 +7,8 @@ import type { InvitationView } from '../../../invitations/invitation-presenter.j
 import type { Option } from '../../form-controls.js';
 import { checkboxes, select } from '../../form-controls.js';
 import { csrfField, field } from '../../layout.js';
-import { backField, HERE, INVITATIONS_STYLE, linkOnce, listUrl, longDate, statusBadge, KIND_OPTIONS, type ListQuery } from './invitation-format.js';
+import { timeHtml } from '../../time-format.js';
+import { backField, HERE, INVITATIONS_STYLE, linkOnce, listUrl, statusBadge, KIND_OPTIONS, type ListQuery } from './invitation-format.js';
 
 export interface EditValues {
   email: string;
@@ -66,19 +67,19 @@ const CONFIRM = {
   },
 } as const;
 
-export function confirmBody(s: { csrfToken: string; invitation: InvitationView; query: ListQuery; action: keyof typeof CONFIRM }): SafeHtml {
+export function confirmBody(s: { csrfToken: string; invitation: InvitationView; query: ListQuery; action: keyof typeof CONFIRM; timeZone: string }): SafeHtml {
   const c = CONFIRM[s.action];
   return html`${INVITATIONS_STYLE}<h1>${c.title} to ${s.invitation.email}?</h1>
-<p>${statusBadge(s.invitation.status)} · roles ${s.invitation.roles.map((r) => r.name).join(', ')} · expires ${longDate(s.invitation.expiresAt)}</p>
+<p>${statusBadge(s.invitation.status)} · roles ${s.invitation.roles.map((r) => r.name).join(', ')} · expires ${timeHtml(s.invitation.expiresAt, s.timeZone)}</p>
 <p>${c.explain}</p>
 <form method="post" action="${HERE}/${s.invitation.id}/${s.action}" id="confirm">${csrfField(s.csrfToken)}${backField(s.query)}
 <button type="submit" class="danger">${c.button}</button> <a href="${listUrl(s.query)}">Keep it</a></form>`;
 }
 
 /** After a resend or an edit of a shareable-link invitation: the new link, once. */
-export function newLinkBody(s: { invitation: InvitationView; link: string; query: ListQuery; why: string }): SafeHtml {
+export function newLinkBody(s: { invitation: InvitationView; link: string; query: ListQuery; why: string; timeZone: string }): SafeHtml {
   return html`${INVITATIONS_STYLE}<h1>New shareable link for ${s.invitation.email}</h1>
-<p class="notice" role="status">${s.why} The old link no longer works. This one expires on ${longDate(s.invitation.expiresAt)}.</p>
+<p class="notice" role="status">${s.why} The old link no longer works. This one expires on ${timeHtml(s.invitation.expiresAt, s.timeZone)}.</p>
 <p class="warning">Copy it now and send it yourself: it is shown only on this page and cannot be shown again.</p>
 ${linkOnce(s.link, 'new-link')}
 <p><a href="${listUrl(s.query)}">Back to the invitations</a></p>`;

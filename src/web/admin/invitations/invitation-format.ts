@@ -3,7 +3,6 @@
 // and written back into links — so a resend or cancel returns to the same filtered page.
 import { html, type SafeHtml } from '../../../html.js';
 import type { InvitationStatus } from '../../../invitations/invitation-model.js';
-import { formatMailDate } from '../../../invitations/invitation-errors.js';
 import type { Option } from '../../form-controls.js';
 import { copyButton } from '../../scripts/copy-button.js';
 
@@ -41,14 +40,6 @@ fieldset.invite-row{border:1px solid #d0d7de;border-radius:8px;padding:8px 16px 
 export function statusBadge(status: InvitationStatus): SafeHtml {
   return html`<span class="status status-${status}">${STATUS_LABELS[status]}</span>`;
 }
-
-/** "2030-01-08 09:00 UTC": compact, for tables. */
-export function moment(date: Date | null | undefined): string {
-  return date ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
-}
-
-/** The long form used in mail ("Tuesday, 8 January 2030 at 09:00 UTC"), for notices. */
-export const longDate = formatMailDate;
 
 /** A link that is shown exactly once: read-only, selected on focus by the browser's own means. */
 export function linkOnce(link: string, id: string): SafeHtml {

@@ -46,7 +46,7 @@ export function inviteRoutes(services: Services): Router {
       const outcomes = await services.invitations.invite(contextOf(req, 'admin'), send);
       const shell = await shellState(services, req, res, HERE);
       // Shareable links are on this page only: keep it out of every cache.
-      res.set('Cache-Control', 'no-store').type('html').send(adminPage('Invitations', shell, inviteResultBody({ outcomes, formRow })));
+      res.set('Cache-Control', 'no-store').type('html').send(adminPage('Invitations', shell, inviteResultBody({ outcomes, formRow, timeZone: shell.timeZone })));
     } catch (err) {
       if (err instanceof ValidationError) return render(req, res, { rows, errors: toFormFields(err.fields, formRow) }, 400);
       // A role the inviter may not give (a tampered form): refused as a whole, nothing sent.

@@ -9,7 +9,8 @@ import type { RoleOption } from '../../../users/role-choices.js';
 import { checkboxes, select, textarea } from '../../form-controls.js';
 import { csrfField, field } from '../../layout.js';
 import type { InviteRowValues } from './invite-form.js';
-import { batchSummary, HERE, INVITATIONS_STYLE, KIND_OPTIONS, linkOnce, moment, outcomeDetails } from './invitation-format.js';
+import { batchSummary, HERE, INVITATIONS_STYLE, KIND_OPTIONS, linkOnce, outcomeDetails } from './invitation-format.js';
+import { timeHtml } from '../../time-format.js';
 
 export interface InviteFormState {
   csrfToken: string;
@@ -72,7 +73,7 @@ const OUTCOME_LABELS: Record<InviteOutcomeStatus, string> = {
   failed: 'Failed',
 };
 
-export function inviteResultBody(s: { outcomes: InviteOutcome[]; formRow: number[] }): SafeHtml {
+export function inviteResultBody(s: { outcomes: InviteOutcome[]; formRow: number[]; timeZone: string }): SafeHtml {
   const ok = s.outcomes.filter((o) => o.status === 'sent' || o.status === 'link_created').length;
   const links = s.outcomes.some((o) => o.link);
   return html`${INVITATIONS_STYLE}<h1>Invitations</h1>
@@ -83,7 +84,7 @@ ${s.outcomes.map((o, n) => {
   const good = o.status === 'sent' || o.status === 'link_created';
   return html`<tr data-status="${o.status}"><td>${(s.formRow[o.row] ?? o.row) + 1}</td><td>${o.address}</td>
 <td class="${good ? 'outcome-ok' : 'outcome-problem'}">${OUTCOME_LABELS[o.status]}</td>
-<td>${good ? o.message : outcomeDetails(OUTCOME_LABELS[o.status], o.status, o.message)}${o.link ? html`<br>${linkOnce(o.link, `link-${n}`)}` : ''}${o.expiresAt ? html`<br><span class="muted">Expires ${moment(o.expiresAt)}</span>` : ''}</td></tr>`;
+<td>${good ? o.message : outcomeDetails(OUTCOME_LABELS[o.status], o.status, o.message)}${o.link ? html`<br>${linkOnce(o.link, `link-${n}`)}` : ''}${o.expiresAt ? html`<br><span class="muted">Expires ${timeHtml(o.expiresAt, s.timeZone)}</span>` : ''}</td></tr>`;
 })}
 </tbody></table>
 <p><a href="${HERE}/new">Invite more people</a> · <a href="${HERE}">Invitations</a></p>`;

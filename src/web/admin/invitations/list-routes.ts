@@ -24,7 +24,7 @@ export async function sendList(services: Services, req: Request, res: Response, 
     services.seats.allUsage(),
     shellState(services, req, res, HERE),
   ]);
-  res.status(status).type('html').send(adminPage('Invitations', shell, invitationListBody({ csrfToken: shell.csrfToken, query, items, total, pools, ...extra })));
+  res.status(status).type('html').send(adminPage('Invitations', shell, invitationListBody({ csrfToken: shell.csrfToken, timeZone: shell.timeZone, query, items, total, pools, ...extra })));
 }
 
 export function listRoutes(services: Services): Router {

@@ -8,7 +8,8 @@ import { checkbox, select } from '../../form-controls.js';
 import { csrfField } from '../../layout.js';
 import type { PoolUsage } from '../../../seats/seat-service.js';
 import { creationButton } from '../seats/seat-notices.js';
-import { backField, HERE, INVITATIONS_STYLE, listUrl, moment, PAGE_SIZE, STATUS_FILTER_OPTIONS, STATUS_LABELS, statusBadge, type ListQuery } from './invitation-format.js';
+import { timeHtml } from '../../time-format.js';
+import { backField, HERE, INVITATIONS_STYLE, listUrl, PAGE_SIZE, STATUS_FILTER_OPTIONS, STATUS_LABELS, statusBadge, type ListQuery } from './invitation-format.js';
 
 export interface InvitationListState {
   csrfToken: string;
@@ -17,6 +18,8 @@ export interface InvitationListState {
   total: number;
   /** Seat use: the invite button says when no pool has a free seat. */
   pools: PoolUsage[];
+  /** The organization's time zone: times are shown in it, named. */
+  timeZone: string;
   notice?: string;
   error?: string;
 }
@@ -44,7 +47,7 @@ function row(s: InvitationListState, i: InvitationView): SafeHtml {
   return html`<tr data-id="${i.id}" data-status="${i.status}"><td>${i.email}${name ? html`<br><span class="muted">${name}</span>` : ''}
 ${i.deliveryEmail ? html`<br><span class="muted">sent to ${i.deliveryEmail}</span>` : ''}${i.method === 'link' ? html`<br><span class="muted">shareable link</span>` : ''}</td>
 <td>${i.roles.map((r) => r.name).join(', ')}${i.kind === 'requester' ? html`<br><span class="muted">requester</span>` : ''}</td>
-<td>${i.inviter.label ?? ''}</td><td class="when">${moment(i.sentAt)}</td><td class="when">${moment(i.expiresAt)}</td>
+<td>${i.inviter.label ?? ''}</td><td class="when">${timeHtml(i.sentAt, s.timeZone)}</td><td class="when">${timeHtml(i.expiresAt, s.timeZone)}</td>
 <td>${statusBadge(i.status)}${i.archived ? html` <span class="muted">archived</span>` : ''}</td>${actions(s, i)}</tr>`;
 }
 

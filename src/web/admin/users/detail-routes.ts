@@ -7,9 +7,7 @@ import type { Services } from '../../../services.js';
 import type { Context } from '../../../context.js';
 import { DomainError, InvalidTransition, ValidationError } from '../../../errors.js';
 import { can } from '../../../roles/authorize.js';
-import { dominates } from '../../../roles/dominance.js';
 import { allRoleOptions, canGrant } from '../../../users/role-choices.js';
-import { userActions } from '../../../users/user-actions.js';
 import { noWayToSignIn } from '../../../users/sign-in-readiness.js';
 import type { ProfileInput } from '../../../users/user-input.js';
 import type { UserView } from '../../../users/user-presenter.js';
@@ -22,6 +20,8 @@ import { phoneOf } from './add-routes.js';
 import { accessEnded } from '../../../users/access-ends.js';
 import { parseZonedDateTime } from '../../../zoned-time.js';
 import { EXTEND_DAYS } from './access-end-view.js';
+import { accountGate, gateRefusal } from './account-gate.js';
+import { runAccountForm } from './row-operations.js';
 import { FORM_ACTION, profileValuesOf, userDetailBody, type DetailForm, type ProfileValues, type UserDetailState } from './detail-view.js';
 
 const NOTICES: Record<string, string> = {
@@ -68,14 +68,6 @@ async function signInWarningOf(services: Services, user: UserView): Promise<stri
   return noWayToSignIn(user, mode, linked > 0);
 }
 
-/** Why an action the page does not offer was refused. */
-function refusal(form: DetailForm, user: UserView, isOwner: boolean, isSelf: boolean): string {
-  if (form === 'transfer-ownership') return 'Only the owner can transfer ownership, to another active account.';
-  if (isOwner && (form === 'deactivate' || form === 'delete')) return 'The owner cannot be deactivated or deleted. Transfer ownership first.';
-  if (isSelf && (form === 'deactivate' || form === 'delete')) return 'You cannot deactivate or delete your own account here.';
-  return `That is not possible while the account is ${user.status}.`;
-}
-
 export function detailRoutes(services: Services): Router {
   const router = Router();
 
@@ -88,20 +80,7 @@ export function detailRoutes(services: Services): Router {
     return at;
   };
 
-  /**
-   * The account and what the page offers (`actions`). The routes gate on `allowed`, which
-   * ignores the dominance rule: the service decides that one, so its refusal is audited.
-   */
-  const load = async (req: Request) => {
-    const user = await services.users.get(String(req.params.id));
-    const ownerId = await services.roles.ownerId();
-    const isSelf = req.user!.id === user.id;
-    const subject = { status: user.status, isOwner: ownerId === user.id, isSelf, totpEnabled: user.totpEnabled, hasEmail: user.email !== null };
-    const outranksViewer = !isSelf && !dominates(req.actor!, await services.roles.effectivePermissionsOf(user.id));
-    const actions = userActions(req.actor!, { ...subject, outranksViewer }, ownerId === req.user!.id);
-    const allowed = userActions(req.actor!, subject, ownerId === req.user!.id);
-    return { user, isOwner: ownerId === user.id, actions, allowed, outranksViewer };
-  };
+  const load = (req: Request) => accountGate(services, { actor: req.actor!, userId: req.user!.id }, String(req.params.id));
 
   const render = async (req: Request, res: Response, extra: Partial<UserDetailState> = {}, status = 200) => {
     const ctx = contextOf(req, 'admin');
@@ -132,8 +111,9 @@ export function detailRoutes(services: Services): Router {
     router.post(`/:id/${form}`, form === 'transfer-ownership' ? (_req, _res, next) => next() : permit('users.manage'), async (req, res) => {
       const values = { ...(req.body ?? {}), roles: listOf(req.body?.roles) } as Record<string, unknown>;
       try {
-        const { user, isOwner, allowed } = await load(req);
-        if (!allowed[FORM_ACTION[form]]) throw new InvalidTransition(refusal(form, user, isOwner, req.user!.id === user.id));
+        const gate = await load(req);
+        const { user, allowed } = gate;
+        if (!allowed[FORM_ACTION[form]]) throw new InvalidTransition(gateRefusal(form, gate));
         const done = await run(contextOf(req, 'admin'), user, req);
         res.redirect(303, done.startsWith('/') ? done : `/admin/users/${user.id}?done=${done}`);
       } catch (err) {
@@ -154,10 +134,13 @@ export function detailRoutes(services: Services): Router {
     return 'roles';
   });
 
-  act('deactivate', async (ctx, user, req) => {
-    await services.users.deactivate(ctx, user.id, str(req.body?.reason) || null);
-    return 'deactivated';
-  });
+  // The status actions run as the users list's row actions do (row-operations.ts).
+  for (const [form, done] of [['deactivate', 'deactivated'], ['reactivation-link', 'link'], ['confirm', 'confirmed'], ['confirmation', 'confirmation']] as const) {
+    act(form, async (_ctx, user, req) => {
+      await runAccountForm(services, req, form, user.id, { reason: str(req.body?.reason) || null });
+      return done;
+    });
+  }
 
   act('reactivate', async (ctx, user, req) => {
     if (!accessEnded(user, services.clock.now())) await services.users.reactivate(ctx, user.id);
@@ -180,20 +163,6 @@ export function detailRoutes(services: Services): Router {
     return 'access-end';
   });
 
-  act('reactivation-link', async (ctx, user) => {
-    await services.reactivationLinks.send(ctx, user.id);
-    return 'link';
-  });
-
-  act('confirm', async (ctx, user) => {
-    await services.users.confirm(ctx, user.id, { emailVerified: false });
-    return 'confirmed';
-  });
-
-  act('confirmation', async (ctx, user) => {
-    await services.userOnboarding.resendConfirmation(ctx, user.id);
-    return 'confirmation';
-  });
 
   act('transfer-ownership', async (ctx, user) => {
     await services.roles.transferOwnership(ctx, user.id);
@@ -221,10 +190,10 @@ export function detailRoutes(services: Services): Router {
     return 'signed-out';
   });
 
-  act('delete', async (ctx, user, req) => {
+  act('delete', async (_ctx, user, req) => {
     const typed = str(req.body?.confirmUsername);
     if (typed.toLowerCase() !== user.username.toLowerCase()) throw new ValidationError({ confirmUsername: `Type the username ${user.username} exactly to confirm.` });
-    await services.users.delete(ctx, user.id);
+    await runAccountForm(services, req, 'delete', user.id);
     return '/admin/users?done=deleted';
   });
 

@@ -10,8 +10,19 @@ import { contextOf } from '../../request-context.js';
 import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { userListBody } from './list-view.js';
+import { rowMenusOf } from './row-menus.js';
 
-const NOTICES: Record<string, string> = { deleted: 'The user was deleted.' };
+/** After an action on one row (row-operations.ts), keyed by the action. */
+export const NOTICES: Record<string, string> = {
+  deleted: 'The user was deleted.',
+  delete: 'Deleted.',
+  deactivate: 'Deactivated: they were signed out everywhere and cannot sign in.',
+  resend: 'Sent again.',
+  cancel: 'Invitation cancelled: its link no longer works.',
+  reactivate: 'Reactivated: the account is active again.',
+  'reactivation-link': 'Reactivation link sent; it is valid for 72 hours.',
+  confirm: 'Account confirmed.',
+};
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | null {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : null;
@@ -45,15 +56,18 @@ export function listRoutes(services: Services): Router {
       services.userDirectory.roleChoices(),
       shellState(services, req, res, '/admin/users'),
     ]);
+    const menus = await rowMenusOf(services, { actor: req.actor!, userId: req.user!.id }, page.rows);
     const body = userListBody({
       page,
+      menus,
+      csrfToken: shell.csrfToken,
       pools,
       roles,
       view: req.query.view === 'cards' ? 'cards' : 'list',
       canManage: can(req.actor!, 'users.manage'),
       canInvite: can(req.actor!, 'users.invite'),
       timeZone: shell.timeZone,
-      notice: typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined,
+      notice: typeof req.query.done === 'string' && Object.hasOwn(NOTICES, req.query.done) ? NOTICES[req.query.done] : undefined,
     });
     res.type('html').send(adminPage('Users', shell, body));
   });

@@ -25,7 +25,9 @@ export const USERS_STYLE = html`<style>
 .seat-pools{display:flex;gap:24px;flex-wrap:wrap;margin:8px 0 16px}.seat-pool{min-width:240px}
 .seat-bar{height:10px;background:#eaeef2;border-radius:5px;overflow:hidden;margin:4px 0}.seat-bar span{display:block;height:100%;background:#2da44e}
 .seat-pool.near .seat-bar span{background:#d4a72c}.seat-pool.over .seat-bar span{background:#cf222e}
-.filters{display:flex;flex-wrap:wrap;gap:0 12px;align-items:flex-end}.filters label{margin-top:8px}.filters select,.filters input{max-width:200px}
+details.more-filters{align-self:flex-end}details.more-filters>summary{cursor:pointer;padding:5px 0;color:var(--accent)}details.more-filters>.filters{margin:4px 0 0}
+td.select{width:1%;white-space:nowrap}td.row-actions{width:1%;text-align:right}details.row-menu>.menu-items{position:static;box-shadow:none;margin-top:4px;text-align:left}
+.bulk-bar label{margin:0;font-weight:400}.bulk-bar select{width:auto}
 .toolbar{display:flex;gap:12px;align-items:center;flex-wrap:wrap;margin:12px 0}.toolbar .spacer{flex:1}
 .user-cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}
 .user-card{border:1px solid #d0d7de;border-radius:8px;padding:12px}.user-card h3{margin:0 0 4px;font-size:1rem}
