@@ -95,6 +95,7 @@ const ACCOUNT_DONE: Record<DetailForm, string> = {
   'transfer-ownership': 'Ownership transferred.',
   'second-factor': 'Two-step verification reset.',
   'sign-out-everywhere': 'Signed out everywhere.',
+  'access-end': 'Access end date saved.',
 };
 
 /** The one service call behind each account action (the account's page runs the same ones). */
