@@ -22,7 +22,28 @@ export function externalIdIn(refs: readonly ExternalIdRef[], connectionId: strin
 }
 
 export class ExternalIds {
+  /** Connections are never renamed or removed, so their names are read once per process. */
+  private readonly connectionNames = new Map<string, { connection: string; kind: ConnectionKind }>();
+
   constructor(private readonly models: Models) {}
+
+  /**
+   * The value of an account created in `tx`, which has none yet: one plain INSERT (every
+   * directory create passes here), answered as `ofUsers` would list it.
+   */
+  async addToNewAccount(tx: TxContext, userId: string, connectionId: string, value: string): Promise<ExternalIdRef> {
+    const named = this.connectionNames.get(connectionId) ?? (await this.connectionName(tx, connectionId));
+    await this.models.sql.write('INSERT INTO user_external_ids (connection_id, user_id, external_id, external_id_normalized) VALUES (?, ?, ?, ?)', [connectionId, userId, value, normalize(value)], tx);
+    return { connectionId, ...named, value };
+  }
+
+  private async connectionName(ctx: Context, connectionId: string): Promise<{ connection: string; kind: ConnectionKind }> {
+    const [row] = await this.models.sql.select<{ name: string; kind: ConnectionKind }>('SELECT name, kind FROM provisioning_connections WHERE id = ?', [connectionId], ctx);
+    if (!row) throw new Error(`Provisioning connection ${connectionId} is missing.`);
+    const named = { connection: row.name, kind: row.kind };
+    this.connectionNames.set(connectionId, named);
+    return named;
+  }
 
   /** Every externalId of the given accounts, by account id, in connection-name order. */
   async ofUsers(userIds: readonly string[], ctx?: Context): Promise<Map<string, ExternalIdRef[]>> {

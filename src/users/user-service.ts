@@ -285,7 +285,7 @@ export class UserService {
       throw uniqueConflict(UNIQUE_COLUMNS.find((u) => index.includes(u.column))?.field ?? 'username');
     }
     await this.searchIndex.replace(tx, row.id, searchableOf(columns), true);
-    if (externalId) await this.externalIds.set(tx, row.id, tx.connectionId!, externalId);
+    const externalIds = externalId ? [await this.externalIds.addToNewAccount(tx, row.id, tx.connectionId!, externalId)] : [];
     await this.values.write(tx, row.id, withContact(options.values ?? {}, columns), {});
     const roles = await this.roles.grantOnCreate(tx, row.id, options.roleIds ?? [], allowOwner);
     await this.audit.record(
@@ -298,7 +298,7 @@ export class UserService {
     // only until commit, so parallel creations queue for milliseconds, not for the whole
     // creation (bench:seats). A refusal still rolls everything above back.
     if (SEAT_HOLDING.includes(options.status) && !options.seatReserved) await this.seats.take(tx, columns.kind!, { writtenUserId: row.id });
-    return presentUser(row, roles, externalId ? (await this.externalIds.ofUsers([row.id], tx)).get(row.id) : []);
+    return presentUser(row, roles, externalIds);
   }
 
   // ---- profile -----------------------------------------------------------------------
