@@ -5,6 +5,7 @@
 import { Op } from 'sequelize';
 import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
+import type { Statement } from '../db/sql.js';
 import { normalize } from '../users/user-validation.js';
 import type { ConnectionKind } from './connection-model.js';
 
@@ -28,13 +29,16 @@ export class ExternalIds {
   constructor(private readonly models: Models) {}
 
   /**
-   * The value of an account created in `tx`, which has none yet: one plain INSERT (every
-   * directory create passes here), answered as `ofUsers` would list it.
+   * The value of an account created in `tx`, which has none yet: the INSERT to run in the
+   * creation's statements (every directory create passes here), and the value as `ofUsers`
+   * would list it.
    */
-  async addToNewAccount(tx: TxContext, userId: string, connectionId: string, value: string): Promise<ExternalIdRef> {
+  async forNewAccount(tx: TxContext, userId: string, connectionId: string, value: string): Promise<{ statement: Statement; ref: ExternalIdRef }> {
     const named = this.connectionNames.get(connectionId) ?? (await this.connectionName(tx, connectionId));
-    await this.models.sql.write('INSERT INTO user_external_ids (connection_id, user_id, external_id, external_id_normalized) VALUES (?, ?, ?, ?)', [connectionId, userId, value, normalize(value)], tx);
-    return { connectionId, ...named, value };
+    return {
+      statement: { sql: 'INSERT INTO user_external_ids (connection_id, user_id, external_id, external_id_normalized) VALUES (?, ?, ?, ?)', params: [connectionId, userId, value, normalize(value)] },
+      ref: { connectionId, ...named, value },
+    };
   }
 
   private async connectionName(ctx: Context, connectionId: string): Promise<{ connection: string; kind: ConnectionKind }> {

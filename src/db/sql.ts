@@ -19,9 +19,21 @@ export interface WriteResult {
   affectedRows: number;
 }
 
+/** One statement with its `?` parameters. */
+export interface Statement {
+  sql: string;
+  params: Param[];
+}
+
 export interface Sql {
   select<T extends object>(sql: string, params: readonly Param[], ctx?: { transaction?: Transaction | null }): Promise<T[]>;
   write(sql: string, params: readonly Param[], ctx?: { transaction?: Transaction | null }): Promise<WriteResult>;
+  /**
+   * Writes whose results nobody reads, in order, in the transaction: on MySQL in one round
+   * trip (a multi-statement query; the server stops at the first failing statement and the
+   * driver throws its error), on SQLite one by one (in process: no round trip to save).
+   */
+  writeAll(statements: readonly Statement[], ctx: { transaction: Transaction }): Promise<void>;
 }
 
 interface MysqlConnection {
@@ -71,23 +83,33 @@ export function createSql(sequelize: Sequelize, dialect: Dialect, transactions: 
       select: <T extends object>(sql: string, params: readonly Param[], ctx?: { transaction?: Transaction | null }) =>
         withConnection(ctx?.transaction, (c) => run(c, sql, params) as Promise<T[]>),
       write: (sql, params, ctx) => withConnection(ctx?.transaction, async (c) => ({ affectedRows: ((await run(c, sql, params)) as { affectedRows: number }).affectedRows })),
+      writeAll: async (statements, ctx) => {
+        if (statements.length === 0) return;
+        // Joined with ';' (the connection allows several statements per query: database.ts);
+        // the values travel as parameters, formatted by the driver.
+        await withConnection(ctx.transaction, (c) => run(c, statements.map((s) => s.sql).join(';\n'), statements.flatMap((s) => s.params)));
+      },
     };
   }
+  const sqliteWrite: Sql['write'] = (sql, params, ctx) => {
+    const write = () =>
+      withConnection(ctx?.transaction, (c) =>
+        new Promise<WriteResult>((resolve, reject) =>
+          (c as SqliteConnection).run(sql, params.map(sqliteValue), function (err) {
+            if (err) reject(err);
+            else resolve({ affectedRows: this.changes });
+          }),
+        ),
+      );
+    // Outside a transaction, behind this process's write transactions (transaction-runner.ts).
+    return ctx?.transaction ? write() : transactions.queuedWrite(write);
+  };
   return {
     select: <T extends object>(sql: string, params: readonly Param[], ctx?: { transaction?: Transaction | null }) =>
       withConnection(ctx?.transaction, (c) => new Promise<T[]>((resolve, reject) => (c as SqliteConnection).all(sql, params.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve(rows as T[]))))),
-    write: (sql, params, ctx) => {
-      const write = () =>
-        withConnection(ctx?.transaction, (c) =>
-          new Promise<WriteResult>((resolve, reject) =>
-            (c as SqliteConnection).run(sql, params.map(sqliteValue), function (err) {
-              if (err) reject(err);
-              else resolve({ affectedRows: this.changes });
-            }),
-          ),
-        );
-      // Outside a transaction, behind this process's write transactions (transaction-runner.ts).
-      return ctx?.transaction ? write() : transactions.queuedWrite(write);
+    write: sqliteWrite,
+    writeAll: async (statements, ctx) => {
+      for (const s of statements) await sqliteWrite(s.sql, s.params, ctx);
     },
   };
 }
