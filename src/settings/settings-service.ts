@@ -93,14 +93,19 @@ export class SettingsService {
     return value;
   }
 
+  /**
+   * Forgets every remembered value: for whoever wrote the settings table without this
+   * service in this process (a restore, a test's reset).
+   */
+  forgetRecent(): void {
+    this.recentValues.clear();
+    this.recentGeneration++;
+  }
+
   /** Forgets remembered values at a change and again at its commit (a read in between may hold the old one). */
-  private forgetRecent(ctx: Context): void {
-    const forget = () => {
-      this.recentValues.clear();
-      this.recentGeneration++;
-    };
-    forget();
-    ctx.transaction?.afterCommit(forget);
+  private forgetRecentAt(ctx: Context): void {
+    this.forgetRecent();
+    ctx.transaction?.afterCommit(() => this.forgetRecent());
   }
 
   async all(): Promise<Settings> {
@@ -129,7 +134,7 @@ export class SettingsService {
         const before = await this.get(key, tx);
         if (JSON.stringify(before) === JSON.stringify(value)) continue;
         await this.models.Setting.upsert({ key, value: JSON.stringify(value), updatedAt: this.clock.now() }, { transaction: tx.transaction });
-        this.forgetRecent(tx);
+        this.forgetRecentAt(tx);
         // Compared as normalised: a default stored as "member" equals the page's "Member", so
         // only its spelling is stored; the setting did not change, and nothing is audited.
         if (JSON.stringify(normalisedSetting(key, before, { roles })) === JSON.stringify(value)) continue;
@@ -165,7 +170,7 @@ export class SettingsService {
   /** Callers validate and authorize; this stores and audits in the context's transaction. */
   async set<K extends keyof Settings>(ctx: Context, key: K, value: Settings[K]): Promise<void> {
     await this.models.Setting.upsert({ key, value: JSON.stringify(value), updatedAt: this.clock.now() }, { transaction: ctx.transaction });
-    this.forgetRecent(ctx);
+    this.forgetRecentAt(ctx);
     await this.audit.record(ctx, 'settings.changed', { key, value }, { type: 'setting', id: key });
   }
 }
