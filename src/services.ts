@@ -48,6 +48,7 @@ import { ScimTokenService } from './scim-tokens/scim-token-service.js';
 import { ConnectionService } from './connections/connection-service.js';
 import { ScimTokenNotices } from './scim-tokens/scim-token-notices.js';
 import { ScimTokenWatch } from './scim-tokens/scim-token-watch.js';
+import { TokenAuthenticationCache } from './scim-tokens/token-authentication-cache.js';
 import { RoleMembershipService } from './roles/role-membership.js';
 import { AuditLog } from './audit/audit-log.js';
 import { PasswordResetService } from './passwords/password-reset-service.js';
@@ -217,7 +218,10 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const connections = new ConnectionService(models, clock, tx);
   // A creation refused for a full pool is mailed to the holders of seats.manage, once a day.
   new SeatRefusalNotices(models, outbox, settings, tx, clock, config.publicUrl).listen(audit);
-  const scimTokens = new ScimTokenService(models, audit, clock, tx, scimTokenWatch, connections);
+  // Requests reuse a token's authentication for a moment; changes to its standing forget it.
+  const tokenCache = new TokenAuthenticationCache();
+  audit.observe('scim token cache', tokenCache.observe);
+  const scimTokens = new ScimTokenService(models, audit, clock, tx, scimTokenWatch, connections, tokenCache);
   const roleMembers = new RoleMembershipService(models, roles, audit, clock, tx);
   // Forgotten password: ends every session through the revoker chain (SPEC "Sign-in").
   const passwordResets = new PasswordResetService(models, users, revokers, outbox, settings, audit, clock, tx, config.publicUrl, emailChanges, notices);

@@ -46,8 +46,9 @@ function requireBody(body: unknown, what: string): Json {
   return body as Json;
 }
 
+/** Read on every create of a directory's push: a value a moment old will do (SettingsService.recent). */
 function credentialMode(call: ScimCall) {
-  return call.services.settings.get('provisionedCredentialMode');
+  return call.services.settings.recent('provisionedCredentialMode');
 }
 
 /** The state a PUT or PATCH asks for; the SCIM `password` counts only where accounts sign in with it. */

@@ -3,6 +3,7 @@
 import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
+import type { Statement } from '../db/sql.js';
 import type { AuditAction } from './audit-actions.js';
 
 export interface AuditTarget {
@@ -55,14 +56,28 @@ export class AuditService {
   }
 
   async record(ctx: Context, action: AuditAction, details: Record<string, unknown> = {}, target?: AuditTarget): Promise<void> {
+    const event = this.prepare(ctx, action, details, target);
+    await this.models.sql.write(event.statement.sql, event.statement.params, ctx);
+    await event.written();
+  }
+
+  /**
+   * `record` in two steps, for a caller that sends the event's INSERT among other statements
+   * of its transaction (Sql.writeAll): the statement, then `written()` once it ran, which
+   * tells the observers.
+   */
+  prepare(ctx: Context, action: AuditAction, details: Record<string, unknown> = {}, target?: AuditTarget): { statement: Statement; written(): Promise<void> } {
     // Plain SQL: every sign-in and every provisioning call writes one (sql.ts).
     const row = this.rowOf(ctx, { action, details, target }, this.clock.now());
-    await this.models.sql.write(
-      'INSERT INTO audit_events (occurred_at, action, actor_id, actor_label, source, ip, request_id, target_type, target_id, target_label, details) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
-      [row.occurredAt, row.action, row.actorId, row.actorLabel, row.source, row.ip, row.requestId, row.targetType, row.targetId, row.targetLabel, row.details],
-      ctx,
-    );
-    for (const observer of this.observers.values()) await observer(ctx, action, target, details);
+    return {
+      statement: {
+        sql: 'INSERT INTO audit_events (occurred_at, action, actor_id, actor_label, source, ip, request_id, target_type, target_id, target_label, details) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+        params: [row.occurredAt, row.action, row.actorId, row.actorLabel, row.source, row.ip, row.requestId, row.targetType, row.targetId, row.targetLabel, row.details],
+      },
+      written: async () => {
+        for (const observer of this.observers.values()) await observer(ctx, action, target, details);
+      },
+    };
   }
 
   /**

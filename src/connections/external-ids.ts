@@ -5,6 +5,7 @@
 import { Op } from 'sequelize';
 import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
+import type { Statement } from '../db/sql.js';
 import { normalize } from '../users/user-validation.js';
 import type { ConnectionKind } from './connection-model.js';
 
@@ -22,7 +23,31 @@ export function externalIdIn(refs: readonly ExternalIdRef[], connectionId: strin
 }
 
 export class ExternalIds {
+  /** Connections are never renamed or removed, so their names are read once per process. */
+  private readonly connectionNames = new Map<string, { connection: string; kind: ConnectionKind }>();
+
   constructor(private readonly models: Models) {}
+
+  /**
+   * The value of an account created in `tx`, which has none yet: the INSERT to run in the
+   * creation's statements (every directory create passes here), and the value as `ofUsers`
+   * would list it.
+   */
+  async forNewAccount(tx: TxContext, userId: string, connectionId: string, value: string): Promise<{ statement: Statement; ref: ExternalIdRef }> {
+    const named = this.connectionNames.get(connectionId) ?? (await this.connectionName(tx, connectionId));
+    return {
+      statement: { sql: 'INSERT INTO user_external_ids (connection_id, user_id, external_id, external_id_normalized) VALUES (?, ?, ?, ?)', params: [connectionId, userId, value, normalize(value)] },
+      ref: { connectionId, ...named, value },
+    };
+  }
+
+  private async connectionName(ctx: Context, connectionId: string): Promise<{ connection: string; kind: ConnectionKind }> {
+    const [row] = await this.models.sql.select<{ name: string; kind: ConnectionKind }>('SELECT name, kind FROM provisioning_connections WHERE id = ?', [connectionId], ctx);
+    if (!row) throw new Error(`Provisioning connection ${connectionId} is missing.`);
+    const named = { connection: row.name, kind: row.kind };
+    this.connectionNames.set(connectionId, named);
+    return named;
+  }
 
   /** Every externalId of the given accounts, by account id, in connection-name order. */
   async ofUsers(userIds: readonly string[], ctx?: Context): Promise<Map<string, ExternalIdRef[]>> {

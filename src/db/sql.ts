@@ -19,9 +19,20 @@ export interface WriteResult {
   affectedRows: number;
 }
 
+/** One statement with its `?` parameters. */
+export interface Statement {
+  sql: string;
+  params: Param[];
+}
+
 export interface Sql {
   select<T extends object>(sql: string, params: readonly Param[], ctx?: { transaction?: Transaction | null }): Promise<T[]>;
   write(sql: string, params: readonly Param[], ctx?: { transaction?: Transaction | null }): Promise<WriteResult>;
+  /**
+   * Writes whose results nobody reads, in order, in the transaction, one statement per
+   * query (the first that fails throws and the rest are not sent).
+   */
+  writeAll(statements: readonly Statement[], ctx: { transaction: Transaction }): Promise<void>;
 }
 
 interface MysqlConnection {
@@ -75,23 +86,33 @@ export function createSql(sequelize: Sequelize, dialect: Dialect, transactions: 
         // Outside a transaction the statement is its own unit of work: retried on 1213.
         return ctx?.transaction ? write() : transactions.queuedWrite(write);
       },
+      writeAll: async (statements, ctx) => {
+        // One statement per query, in order, on the transaction's connection: the connection
+        // does not accept several statements in one query, so a value that ever slipped into
+        // SQL text could not append statements of its own.
+        for (const s of statements) await withConnection(ctx.transaction, (c) => run(c, s.sql, s.params));
+      },
     };
   }
+  const sqliteWrite: Sql['write'] = (sql, params, ctx) => {
+    const write = () =>
+      withConnection(ctx?.transaction, (c) =>
+        new Promise<WriteResult>((resolve, reject) =>
+          (c as SqliteConnection).run(sql, params.map(sqliteValue), function (err) {
+            if (err) reject(err);
+            else resolve({ affectedRows: this.changes });
+          }),
+        ),
+      );
+    // Outside a transaction, behind this process's write transactions (transaction-runner.ts).
+    return ctx?.transaction ? write() : transactions.queuedWrite(write);
+  };
   return {
     select: <T extends object>(sql: string, params: readonly Param[], ctx?: { transaction?: Transaction | null }) =>
       withConnection(ctx?.transaction, (c) => new Promise<T[]>((resolve, reject) => (c as SqliteConnection).all(sql, params.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve(rows as T[]))))),
-    write: (sql, params, ctx) => {
-      const write = () =>
-        withConnection(ctx?.transaction, (c) =>
-          new Promise<WriteResult>((resolve, reject) =>
-            (c as SqliteConnection).run(sql, params.map(sqliteValue), function (err) {
-              if (err) reject(err);
-              else resolve({ affectedRows: this.changes });
-            }),
-          ),
-        );
-      // Outside a transaction, behind this process's write transactions (transaction-runner.ts).
-      return ctx?.transaction ? write() : transactions.queuedWrite(write);
+    write: sqliteWrite,
+    writeAll: async (statements, ctx) => {
+      for (const s of statements) await sqliteWrite(s.sql, s.params, ctx);
     },
   };
 }

@@ -19,6 +19,8 @@ export interface PreparedRow {
   input: ProfileInput;
   emailKey: string | null;
   externalIdKey: string | null;
+  /** The normalised username, only for a row with neither email nor external id: then the one key that finds its account again. */
+  usernameKey: string | null;
   /** Roles to hold exactly (the owner's role stays); null leaves roles alone. */
   roleIds: string[] | null;
   /** null leaves the status alone (new accounts: active). */
@@ -49,11 +51,16 @@ export class RowPreparer {
     this.rolesByName = new Map(roles.map((r) => [r.name.trim().toLowerCase(), r]));
   }
 
-  /** Keys that find the row's account: external id first, then email. */
-  keys(row: CsvRow): { emailKey: string | null; externalIdKey: string | null } {
+  /**
+   * Keys that find the row's account: external id first, then email; a row with neither
+   * (directory accounts may have no email) by its username, so importing the same file
+   * again updates the accounts it created instead of failing on their taken usernames.
+   */
+  keys(row: CsvRow): { emailKey: string | null; externalIdKey: string | null; usernameKey: string | null } {
     const email = row.values.email?.trim();
     const externalId = row.values.externalId?.trim();
-    return { emailKey: email ? normalize(email) : null, externalIdKey: externalId ? normalize(externalId) : null };
+    const username = row.values.username?.trim();
+    return { emailKey: email ? normalize(email) : null, externalIdKey: externalId ? normalize(externalId) : null, usernameKey: !email && !externalId && username ? normalize(username) : null };
   }
 
   prepare(row: CsvRow, isNew: boolean): PreparedRow {
@@ -76,8 +83,7 @@ export class RowPreparer {
     const status = this.status(row.values.status, problems);
     const accessEndsAt = this.accessEnd(row.values.accessEndsAt, problems);
     if (row.extraValues) problems.row = 'The row has more values than the header has columns.';
-    const { emailKey, externalIdKey } = this.keys(row);
-    return { line: row.line, label: input.email || input.username || `line ${row.line}`, input, emailKey, externalIdKey, roleIds, status, accessEndsAt, problems };
+    return { line: row.line, label: input.email || input.username || `line ${row.line}`, input, ...this.keys(row), roleIds, status, accessEndsAt, problems };
   }
 
   /** Whether the date is in the future is the write's to say (an unchanged past date is no change). */

@@ -10,6 +10,7 @@ import type { RoleService } from '../roles/role-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { Kind, UserAttributes, UserStatus } from '../users/user-model.js';
 import type { PreparedRow } from './csv-import-row.js';
+import { normalize } from '../users/user-validation.js';
 import { changedProfile, sameIds, type DirectoryStateWriter } from '../users/directory-state.js';
 import { ambiguityMessage, ExternalIds, type ExternalIdRef } from '../connections/external-ids.js';
 import { BUILTIN_CONNECTIONS, type ConnectionService } from '../connections/connection-service.js';
@@ -26,12 +27,13 @@ export interface ExistingAccount {
 }
 
 /**
- * Accounts a batch of rows refers to, by email and by the CSV connection's external id
- * (normalised; every account carrying it, as several may).
+ * Accounts a batch of rows refers to, by email, by the CSV connection's external id
+ * (normalised; every account carrying it, as several may) and, for rows with neither, by username.
  */
 export interface AccountIndex {
   byExternalId: Map<string, ExistingAccount[]>;
   byEmail: Map<string, ExistingAccount>;
+  byUsername: Map<string, ExistingAccount>;
 }
 
 export interface RowResult {
@@ -56,16 +58,23 @@ export class CsvRowWriter {
   private readonly externalIds: ExternalIds;
 
   /** A few queries for a whole batch of rows: the accounts it names, their roles and external ids. */
-  async index(rows: ReadonlyArray<Pick<PreparedRow, 'emailKey' | 'externalIdKey'>>): Promise<AccountIndex> {
+  async index(rows: ReadonlyArray<Pick<PreparedRow, 'emailKey' | 'externalIdKey' | 'usernameKey'>>): Promise<AccountIndex> {
     await this.connections.ensureBuiltin('csv');
     const emails = [...new Set(rows.map((r) => r.emailKey).filter((v): v is string => !!v))];
     const externalIds = [...new Set(rows.map((r) => r.externalIdKey).filter((v): v is string => !!v))];
-    const index: AccountIndex = { byExternalId: new Map(), byEmail: new Map() };
-    if (!emails.length && !externalIds.length) return index;
+    const usernames = [...new Set(rows.map((r) => r.usernameKey).filter((v): v is string => !!v))];
+    const index: AccountIndex = { byExternalId: new Map(), byEmail: new Map(), byUsername: new Map() };
+    if (!emails.length && !externalIds.length && !usernames.length) return index;
     const matching = await this.externalIds.accountsMatching(CSV.id, externalIds);
     const matchedIds = [...matching.values()].flat();
     const found = await this.models.User.findAll({
-      where: { [Op.or]: [...(emails.length ? [{ emailNormalized: { [Op.in]: emails } }] : []), ...(matchedIds.length ? [{ id: { [Op.in]: matchedIds } }] : [])] },
+      where: {
+        [Op.or]: [
+          ...(emails.length ? [{ emailNormalized: { [Op.in]: emails } }] : []),
+          ...(matchedIds.length ? [{ id: { [Op.in]: matchedIds } }] : []),
+          ...(usernames.length ? [{ usernameNormalized: { [Op.in]: usernames } }] : []),
+        ],
+      },
     });
     const refs = await this.externalIds.ofUsers(found.map((u) => u.id));
     const links = found.length ? await this.models.UserRole.findAll({ attributes: ['userId', 'roleId'], where: { userId: { [Op.in]: found.map((u) => u.id) } } }) : [];
@@ -78,7 +87,7 @@ export class CsvRowWriter {
       const snapshot = { profile: { ...u.get({ plain: true }), externalIds: refs.get(u.id) ?? [] }, roleIds: held, ownerRoleId: held.includes(owner.id) ? owner.id : null };
       const account = { id: u.id, status: u.status, kind: u.kind, snapshot };
       accounts.set(u.id, account);
-      this.remember(index, account, u.emailNormalized, null);
+      this.remember(index, account, u.emailNormalized, null, u.usernameNormalized);
     }
     for (const [key, ids] of matching) index.byExternalId.set(key, ids.map((id) => accounts.get(id)).filter((a): a is ExistingAccount => !!a));
     return index;
@@ -86,12 +95,13 @@ export class CsvRowWriter {
 
   /**
    * The row's account: by the CSV connection's external id, then by email (seed 004:
-   * re-importing updates). An external id that several accounts carry is refused, never guessed.
+   * re-importing updates), then (a row with neither) by username. An external id that
+   * several accounts carry is refused, never guessed.
    */
-  match(index: AccountIndex, row: Pick<PreparedRow, 'emailKey' | 'externalIdKey'>): ExistingAccount | undefined {
+  match(index: AccountIndex, row: Pick<PreparedRow, 'emailKey' | 'externalIdKey' | 'usernameKey'>): ExistingAccount | undefined {
     const byExternalId = row.externalIdKey ? index.byExternalId.get(row.externalIdKey) ?? [] : [];
     if (byExternalId.length > 1) throw new Conflict(ambiguityMessage(row.externalIdKey!, CSV.name, byExternalId.length), 'externalId');
-    return byExternalId[0] ?? (row.emailKey ? index.byEmail.get(row.emailKey) : undefined);
+    return byExternalId[0] ?? (row.emailKey ? index.byEmail.get(row.emailKey) : undefined) ?? (row.usernameKey ? index.byUsername.get(row.usernameKey) : undefined);
   }
 
   async apply(ctx: Context, row: PreparedRow, index: AccountIndex): Promise<RowResult> {
@@ -100,7 +110,7 @@ export class CsvRowWriter {
     if (!existing) {
       const status = row.status === 'inactive' ? 'inactive' : 'active';
       const user = await this.users.create(ctx, row.input, { source: 'csv', origin: 'directory', status, roleIds: row.roleIds ?? [], accessEndsAt: row.accessEndsAt ?? null });
-      this.remember(index, { id: user.id, status: user.status, kind: user.kind, snapshot: null }, row.emailKey, row.externalIdKey);
+      this.remember(index, { id: user.id, status: user.status, kind: user.kind, snapshot: null }, row.emailKey, row.externalIdKey, normalize(user.username));
       return { outcome: 'created', userId: user.id, message: status === 'inactive' ? 'created inactive' : null };
     }
     if (this.unchanged(row, existing)) return { outcome: 'unchanged', userId: existing.id, message: null };
@@ -128,8 +138,9 @@ export class CsvRowWriter {
     return !row.roleIds || sameIds(snap.roleIds, [...row.roleIds, ...(snap.ownerRoleId ? [snap.ownerRoleId] : [])]);
   }
 
-  private remember(index: AccountIndex, account: ExistingAccount, email: string | null, externalId: string | null): void {
+  private remember(index: AccountIndex, account: ExistingAccount, email: string | null, externalId: string | null, username: string): void {
     if (email) index.byEmail.set(email, account);
+    index.byUsername.set(username, account);
     if (externalId) index.byExternalId.set(externalId, [account]);
   }
 }

@@ -299,19 +299,22 @@ export class RoleService {
     });
   }
 
-  /** Gives roles to a new account inside its creation transaction (grant rules apply). */
-  async grantOnCreate(ctx: TxContext, userId: string, roleIds: string[], allowOwner = false): Promise<RoleView[]> {
+  /** The roles a new account is to receive, checked against the grant rules; nothing written. */
+  async rolesForCreate(ctx: TxContext, roleIds: string[], allowOwner = false): Promise<RoleView[]> {
     const roles = await this.resolveRoles(ctx, [...new Set(roleIds)]);
     for (const role of roles) {
       if (role.builtin === 'owner' && !allowOwner) throw new Forbidden('The owner role is only given by transferring ownership.');
       assertCanGrantPermissions(ctx.actor, role.permissions, role.name);
     }
-    if (roles.length) {
-      const now = this.clock.now();
-      await this.touch(ctx, roles.map((r) => r.id));
-      await this.models.UserRole.bulkCreate(roles.map((r) => ({ userId, roleId: r.id, createdAt: now })), { transaction: ctx.transaction });
-    }
     return roles;
+  }
+
+  /** Gives a new account the roles `rolesForCreate` checked, once its row is written. */
+  async grantOnCreate(ctx: TxContext, userId: string, roles: readonly RoleView[]): Promise<void> {
+    if (roles.length === 0) return;
+    const now = this.clock.now();
+    await this.touch(ctx, roles.map((r) => r.id));
+    await this.models.UserRole.bulkCreate(roles.map((r) => ({ userId, roleId: r.id, createdAt: now })), { transaction: ctx.transaction });
   }
 
   /** The owner hands ownership to another active account; the former owner becomes an admin. */

@@ -18,6 +18,7 @@ import { textProblem } from '../users/user-validation.js';
 import type { ScimTokenAttributes } from './scim-token-model.js';
 import type { ScimTokenWatch } from './scim-token-watch.js';
 import { creatorsNow } from './token-creators.js';
+import type { TokenAuthenticationCache } from './token-authentication-cache.js';
 import type { ConnectionChoice, ConnectionService } from '../connections/connection-service.js';
 import { defaultPermissions, normalizeSet, parseSet, standingOf, stoppedDetail, type TokenState } from './token-permissions.js';
 
@@ -67,6 +68,7 @@ export class ScimTokenService {
     private readonly transactions: TransactionRunner,
     private readonly watch: ScimTokenWatch,
     private readonly connections: ConnectionService,
+    private readonly cache: TokenAuthenticationCache,
   ) {}
 
   /**
@@ -211,8 +213,19 @@ export class ScimTokenService {
    */
   async authenticate(token: string, ip: string | null): Promise<ScimTokenAuthentication | null> {
     if (!token || token.length > MAX_TOKEN_LENGTH) return null;
-    // Plain SQL: every SCIM request starts here (src/db/sql.ts).
-    const [found] = await this.models.sql.select<Omit<ScimTokenAttributes, 'tokenHash'>>(`SELECT ${COLUMNS} FROM scim_tokens WHERE token_hash = ? AND revoked_at IS NULL`, [hashToken(token)]);
+    const hash = hashToken(token);
+    const now = this.clock.now();
+    const cached = this.cache.get(hash);
+    if (cached) {
+      if (cached.lastUsedAt === null || now.getTime() - cached.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
+        cached.lastUsedAt = now;
+        await this.recordUse(cached.tokenId, now, ip);
+      }
+      return cached.authentication;
+    }
+    const generation = this.cache.generation;
+    // Plain SQL: every SCIM request not answered by the cache starts here (src/db/sql.ts).
+    const [found] = await this.models.sql.select<Omit<ScimTokenAttributes, 'tokenHash'>>(`SELECT ${COLUMNS} FROM scim_tokens WHERE token_hash = ? AND revoked_at IS NULL`, [hash]);
     if (!found) return null;
     const row = { ...found, tokenHash: '', createdAt: sqlDate(found.createdAt)!, lastUsedAt: sqlDate(found.lastUsedAt), orphanedAt: sqlDate(found.orphanedAt), revokedAt: null, needsReview: !!found.needsReview };
     const [view] = await this.present([row], undefined, false);
@@ -221,12 +234,14 @@ export class ScimTokenService {
     if ((view!.status !== 'active') !== (row.orphanedAt !== null)) {
       await this.transactions.run(systemContext('scim', 'SCIM token check'), (tx) => this.watch.reconcile(tx, { tokenIds: [row.id] }));
     }
-    const now = this.clock.now();
-    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
+    let lastUsedAt = row.lastUsedAt;
+    if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
+      lastUsedAt = now;
       await this.recordUse(row.id, now, ip);
     }
-    if (view!.status === 'stopped') return { stopped: stoppedDetail(view!.name, view!.statusReason) };
-    return { token: view!, permissions: new Set(view!.effectivePermissions) };
+    const authentication = view!.status === 'stopped' ? { stopped: stoppedDetail(view!.name, view!.statusReason) } : { token: view!, permissions: new Set(view!.effectivePermissions) as ReadonlySet<string> };
+    this.cache.put(hash, { authentication, tokenId: row.id, lastUsedAt }, generation);
+    return authentication;
   }
 
   private async locked(tx: TxContext, id: string) {

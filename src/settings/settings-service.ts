@@ -1,5 +1,6 @@
 // Organization settings stored as JSON values by key, with documented defaults. Only the
 // keys listed here exist; later features add theirs.
+import { performance } from 'node:perf_hooks';
 import { Op } from 'sequelize';
 import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
@@ -75,7 +76,16 @@ export const DEFAULT_SETTINGS: Settings = {
   phoneCodeCountries: [],
 };
 
+/**
+ * How long `recent` may answer from memory. A change in this process is seen at once; one
+ * made by another Gatehouse process on the same database within this bound.
+ */
+export const RECENT_SETTING_MS = 1_000;
+
 export class SettingsService {
+  private readonly recentValues = new Map<keyof Settings, { value: unknown; readAt: number }>();
+  private recentGeneration = 0;
+
   constructor(
     private readonly models: Models,
     private readonly audit: AuditService,
@@ -87,6 +97,37 @@ export class SettingsService {
     // Plain SQL: sign-in pages read a setting or two on every request (sql.ts).
     const [row] = await this.models.sql.select<{ value: string }>('SELECT `value` FROM settings WHERE `key` = ?', [key], ctx);
     return row ? (JSON.parse(row.value) as Settings[K]) : DEFAULT_SETTINGS[key];
+  }
+
+  /**
+   * A setting read at most `RECENT_SETTING_MS` ago, for paths that read one on every request
+   * of a directory's push (SCIM creates): outside transactions only, where a value a moment
+   * old is as good as one read now.
+   */
+  async recent<K extends keyof Settings>(key: K): Promise<Settings[K]> {
+    const cached = this.recentValues.get(key);
+    if (cached && performance.now() - cached.readAt < RECENT_SETTING_MS) return cached.value as Settings[K];
+    const readAt = performance.now();
+    const generation = this.recentGeneration;
+    const value = await this.get(key);
+    // A change forgotten while this read ran may not be in it: answer it, remember nothing.
+    if (generation === this.recentGeneration) this.recentValues.set(key, { value, readAt });
+    return value;
+  }
+
+  /**
+   * Forgets every remembered value: for whoever wrote the settings table without this
+   * service in this process (a restore, a test's reset).
+   */
+  forgetRecent(): void {
+    this.recentValues.clear();
+    this.recentGeneration++;
+  }
+
+  /** Forgets remembered values at a change and again at its commit (a read in between may hold the old one). */
+  private forgetRecentAt(ctx: Context): void {
+    this.forgetRecent();
+    ctx.transaction?.afterCommit(() => this.forgetRecent());
   }
 
   async all(): Promise<Settings> {
@@ -115,6 +156,7 @@ export class SettingsService {
         const before = await this.get(key, tx);
         if (JSON.stringify(before) === JSON.stringify(value)) continue;
         await this.models.Setting.upsert({ key, value: JSON.stringify(value), updatedAt: this.clock.now() }, { transaction: tx.transaction });
+        this.forgetRecentAt(tx);
         // Compared as normalised: a default stored as "member" equals the page's "Member", so
         // only its spelling is stored; the setting did not change, and nothing is audited.
         if (JSON.stringify(normalisedSetting(key, before, { roles })) === JSON.stringify(value)) continue;
@@ -150,6 +192,7 @@ export class SettingsService {
   /** Callers validate and authorize; this stores and audits in the context's transaction. */
   async set<K extends keyof Settings>(ctx: Context, key: K, value: Settings[K]): Promise<void> {
     await this.models.Setting.upsert({ key, value: JSON.stringify(value), updatedAt: this.clock.now() }, { transaction: ctx.transaction });
+    this.forgetRecentAt(ctx);
     await this.audit.record(ctx, 'settings.changed', { key, value }, { type: 'setting', id: key });
   }
 }

@@ -287,32 +287,41 @@ export class UserService {
       accessEndReminders: 0,
       accessEndSetBy: options.accessEndsAt ? (options.accessEndSetBy ?? null) : null,
     };
-    // No look-up first: the unique indexes answer, and their refusal becomes the same
-    // friendly Conflict the look-up gives on updates (plain SQL: every directory push and
-    // import creates through here).
-    const insert = insertInto(this.models.User, [row as unknown as Record<string, Param>]);
-    try {
-      await this.models.sql.write(insert.statement, insert.params, tx);
-    } catch (err) {
-      const index = uniqueViolation(err);
-      if (index === null) throw err;
-      throw uniqueConflict(UNIQUE_COLUMNS.find((u) => index.includes(u.column))?.field ?? 'username');
-    }
-    await this.searchIndex.replace(tx, row.id, searchableOf(columns), true);
-    if (externalId) await this.externalIds.set(tx, row.id, tx.connectionId!, externalId);
-    await this.values.write(tx, row.id, withContact(options.values ?? {}, columns), {});
-    const roles = await this.roles.grantOnCreate(tx, row.id, options.roleIds ?? [], allowOwner);
-    await this.audit.record(
+    const roles = await this.roles.rolesForCreate(tx, options.roleIds ?? [], allowOwner);
+    const external = externalId ? await this.externalIds.forNewAccount(tx, row.id, tx.connectionId!, externalId) : null;
+    const created = this.audit.prepare(
       tx,
       'user.created',
       { source: options.source, status: options.status, kind: columns.kind, roles: roles.map((r) => r.name) },
       { type: 'user', id: row.id, label: columns.username },
     );
+    const insert = insertInto(this.models.User, [row as unknown as Record<string, Param>]);
+    // The account's rows as plain INSERTs (Sql.writeAll: every directory push and import
+    // creates through here). No look-up first: the unique indexes answer, and their
+    // refusal becomes the same friendly Conflict the look-up gives on updates.
+    try {
+      await this.models.sql.writeAll(
+        [
+          { sql: insert.statement, params: insert.params },
+          ...this.searchIndex.insertStatements(row.id, searchableOf(columns)),
+          ...(external ? [external.statement] : []),
+          ...this.values.insertStatements(row.id, withContact(options.values ?? {}, columns)),
+          created.statement,
+        ],
+        tx,
+      );
+    } catch (err) {
+      const index = uniqueViolation(err);
+      if (index === null) throw err;
+      throw uniqueConflict(UNIQUE_COLUMNS.find((u) => index.includes(u.column))?.field ?? 'username');
+    }
+    await this.roles.grantOnCreate(tx, row.id, roles);
+    await created.written();
     // The seat is taken last, naming the row just written: the pool row's lock is then held
     // only until commit, so parallel creations queue for milliseconds, not for the whole
     // creation (bench:seats). A refusal still rolls everything above back.
     if (SEAT_HOLDING.includes(options.status) && !options.seatReserved) await this.seats.take(tx, columns.kind!, { writtenUserId: row.id });
-    return presentUser(row, roles, externalId ? (await this.externalIds.ofUsers([row.id], tx)).get(row.id) : []);
+    return presentUser(row, roles, external ? [external.ref] : []);
   }
 
   // ---- profile -----------------------------------------------------------------------

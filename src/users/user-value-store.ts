@@ -2,7 +2,7 @@
 // attributes, one row per value in the order sent. Writes replace an attribute's rows whole,
 // and only for attributes whose values changed.
 import type { Context, TxContext } from '../context.js';
-import type { Param, Sql } from '../db/sql.js';
+import type { Param, Sql, Statement } from '../db/sql.js';
 import { normalize } from './user-validation.js';
 import { ADDRESS_PARTS, accountEmailOf, accountPhoneOf, sameValues, type MultiValued, type UserValue, type UserValues } from './user-values.js';
 
@@ -85,12 +85,16 @@ export class UserValueStore {
     if (changed.some((a) => (current[a] ?? []).length > 0)) {
       await this.sql.write(`DELETE FROM user_values WHERE user_id = ? AND attribute IN (${changed.map(() => '?').join(',')})`, [userId, ...changed], tx);
     }
-    const rows = changed.flatMap((a) => (values[a] ?? []).map((v, i) => params(userId, a, i, v)));
-    if (rows.length) {
-      const tuple = `(${COLUMNS.split(',').map(() => '?').join(',')})`;
-      await this.sql.write(`INSERT INTO user_values (${COLUMNS}) VALUES ${rows.map(() => tuple).join(',')}`, rows.flat(), tx);
-    }
+    await this.sql.writeAll(this.insertStatements(userId, values, changed), tx);
     return changed;
+  }
+
+  /** The INSERT of the attributes' values (all of `values` by default) for an account that has none of them stored. */
+  insertStatements(userId: string, values: UserValues, attributes = Object.keys(values) as MultiValued[]): Statement[] {
+    const rows = attributes.flatMap((a) => (values[a] ?? []).map((v, i) => params(userId, a, i, v)));
+    if (rows.length === 0) return [];
+    const tuple = `(${COLUMNS.split(',').map(() => '?').join(',')})`;
+    return [{ sql: `INSERT INTO user_values (${COLUMNS}) VALUES ${rows.map(() => tuple).join(',')}`, params: rows.flat() }];
   }
 
   /**

@@ -1,6 +1,6 @@
-// `npm run bench:scim`: the SCIM server's speed and memory on MariaDB (issue 7), with each
+// `npm run bench:scim`: the SCIM server's speed and memory on MariaDB (or SQLite), with each
 // goal compared against a baseline measured in the same run (DESIGN.md "Tests"):
-//   1. POST /Users per second vs raw single-row INSERTs into the same table through mysql2
+//   1. POST /Users per second vs raw single-row INSERTs into the same table through the driver
 //      (goal: at least 10% of raw, at least 25 requests/s, p99 under 1 s — Entra's floor);
 //   2. `userName eq` lookup latency at 10,000 accounts vs at the full size (goal: ≤ 2×);
 //   3. a deep startIndex page vs the first page (goal: ≤ 3×);
@@ -15,6 +15,7 @@
 // Accounts are seeded with multi-row INSERTs (not through argon2 or the services).
 //
 // Usage: TEST_MYSQL_URL=mysql://gatehouse:gatehouse@127.0.0.1:3306/gatehouse_test npm run bench:scim
+//   (without TEST_MYSQL_URL it runs on an SQLite file, the raw INSERTs through sqlite3)
 //   SCIM_BENCH_SIZE=100000   accounts at full size (CI runs it small, e.g. 2000)
 //   SCIM_BENCH_POSTS=1000    POSTs per round (raw INSERTs: 5× as many); long rounds are steadier
 //   SCIM_BENCH_ROUNDS=5      rounds, alternating which goes first; medians reported
@@ -29,7 +30,6 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import mysql from 'mysql2/promise';
 import { loadConfig } from '../../config/index.js';
 import { systemClock } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/database.js';
@@ -40,14 +40,11 @@ import { createApp } from '../../src/app.js';
 import { systemContext } from '../../src/context.js';
 import { createTestDatabaseConfig } from '../helpers/test-databases.js';
 import { httpTransport } from './keep-alive-transport.js';
+import { openRawUsersTable, type RawUsersTable } from './raw-users-table.js';
 import { run, type Stats } from './latency-stats.js';
 import type { EntraJob, EntraResult } from './scim-bench-client.js';
 
-const url = process.env.TEST_MYSQL_URL;
-if (!url) {
-  process.stderr.write('Set TEST_MYSQL_URL=mysql://user:pass@127.0.0.1:3306/gatehouse_test (the benchmark runs on MariaDB).\n');
-  process.exit(64);
-}
+const DIALECT = process.env.TEST_MYSQL_URL ? 'mysql' : 'sqlite';
 const knob = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive whole number`);
@@ -75,7 +72,7 @@ function medianStats(rounds: Stats[]): Stats {
 
 const pad = (n: number) => String(n).padStart(7, '0');
 
-async function seed(conn: mysql.Connection, from: number, to: number): Promise<void> {
+async function seed(raw: RawUsersTable, from: number, to: number): Promise<void> {
   const base = Date.UTC(2020, 0, 1);
   for (let start = from; start < to; start += 1000) {
     const rows: unknown[][] = [];
@@ -84,25 +81,21 @@ async function seed(conn: mysql.Connection, from: number, to: number): Promise<v
       const at = new Date(base + i * 1000);
       rows.push([randomUUID(), name, name, name, name, `Given${i}`, `Family${i}`, 'user', 'scim', 'active', 0, 1, at, at]);
     }
-    await conn.query(
-      'INSERT INTO users (id, username, username_normalized, email, email_normalized, given_name, family_name, kind, source, status, email_verified, version, created_at, updated_at) VALUES ?',
-      [rows],
-    );
+    await raw.insertMany(rows);
   }
 }
 
 async function main(): Promise<void> {
-  const created = await createTestDatabaseConfig('mysql');
+  const created = await createTestDatabaseConfig(DIALECT);
   const logger = createLogger('silent');
   const config = loadConfig({ DATABASE_URL: created.config.url, PUBLIC_URL: 'http://bench.test', LOG_LEVEL: 'silent', MAIL_WORKER: 'false' });
   const db = await openDatabase(config.database, logger, 10_000);
-  const raw = await mysql.createConnection({ uri: created.config.url });
-  const pool = mysql.createPool({ uri: created.config.url, connectionLimit: CONCURRENCY });
-  const entraPool = mysql.createPool({ uri: created.config.url, connectionLimit: ENTRA_CONCURRENCY });
+  let raw: RawUsersTable | null = null;
   let server: http.Server | null = null;
   let client: ChildProcess | null = null;
   try {
     await migrate(db);
+    raw = await openRawUsersTable(created.config);
     const services = createServices(config, db, logger, systemClock);
     const { token } = await services.scimTokens.create(systemContext('cli', 'bench'), 'bench');
     server = http.createServer(createApp(services));
@@ -128,7 +121,7 @@ async function main(): Promise<void> {
 
     process.stderr.write(`seeding up to ${SIZE} accounts…\n`);
     await seed(raw, SMALL, SIZE);
-    await raw.query('ANALYZE TABLE users');
+    await raw.analyze();
     await lookup(SIZE)(1);
     const lookupFull = await run(LOOKUPS, 1, lookup(SIZE));
 
@@ -180,15 +173,12 @@ async function main(): Promise<void> {
       if (res.status !== 201) throw new Error(`POST: ${res.status} ${res.body}`);
     };
     /** Raw single-row INSERTs through `through`, named `<prefix><i>` so runs never collide. */
-    const insertWith = (through: mysql.Pool, prefix: string) => async (i: number) => {
+    const insertWith = (through: (row: unknown[]) => Promise<void>, prefix: string) => async (i: number) => {
       const name = `${prefix}${pad(i)}@example.com`;
       const now = new Date();
-      await through.execute(
-        'INSERT INTO users (id, username, username_normalized, email, email_normalized, given_name, family_name, kind, source, status, email_verified, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [randomUUID(), name, name, name, name, 'Raw', String(i), 'user', 'scim', 'active', 0, 1, now, now],
-      );
+      await through([randomUUID(), name, name, name, name, 'Raw', String(i), 'user', 'scim', 'active', 0, 1, now, now]);
     };
-    const insertOnce = insertWith(pool, 'raw');
+    const insertOnce = insertWith(raw.inserter(CONCURRENCY), 'raw');
     const postRounds: Stats[] = [];
     const insertRounds: Stats[] = [];
     // Round 0 warms both up (JIT, connection pools, buffer pool) and is not counted.
@@ -207,7 +197,7 @@ async function main(): Promise<void> {
     // The Entra run: the same alternating rounds, the POSTs from the client process.
     process.stderr.write(`Entra-shaped POST /Users ×${POSTS} from a client process and raw INSERT ×${POSTS * RAW_FACTOR} per round, ${ENTRA_CONCURRENCY} in flight…\n`);
     client = startEntraClient();
-    const entraInsertOnce = insertWith(entraPool, 'rawentra');
+    const entraInsertOnce = insertWith(raw.inserter(ENTRA_CONCURRENCY), 'rawentra');
     const entraRounds: Array<{ stats: Stats; serverCpu: number }> = [];
     const entraInsertRounds: Stats[] = [];
     for (let round = 0; round <= ROUNDS; round++) {
@@ -239,14 +229,12 @@ async function main(): Promise<void> {
     ];
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
-    process.stdout.write(`\nSCIM benchmark on MariaDB: ${SIZE} accounts, ${CONCURRENCY} requests in flight for POSTs; ${os.cpus().length} CPUs, load average ${load}\n\n`);
+    process.stdout.write(`\nSCIM benchmark on ${DIALECT === 'mysql' ? 'MariaDB' : 'SQLite'}: ${SIZE} accounts, ${CONCURRENCY} requests in flight for POSTs; ${os.cpus().length} CPUs, load average ${load}\n\n`);
     for (const r of rows) process.stdout.write(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd() + '\n');
   } finally {
     client?.disconnect();
     server?.close();
-    await pool.end();
-    await entraPool.end();
-    await raw.end();
+    await raw?.end();
     await db.close();
     await created.drop();
   }

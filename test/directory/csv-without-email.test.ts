@@ -1,6 +1,7 @@
 // CSV rows without an email address (SPEC "Accounts": a directory may create an account
 // without one): the row makes an account with no address, seats are still taken in file
-// order, and a re-import finds it again by its external id.
+// order, and a re-import finds it again by its external id, or by its username when the
+// row has neither email nor external id.
 import { expect } from 'chai';
 import { describeEachDatabase } from '../helpers/harness.js';
 import type { RunView } from '../../src/directory/sync-report.js';
@@ -34,5 +35,24 @@ describeEachDatabase('CSV import: rows without an email address', (h) => {
     expect(await rows(again)).to.deep.equal([['updated', 'nia@corp.example', 'changed email']]);
     expect((await h.services.users.findByLogin('nomail1'))!.email).to.equal('nia@corp.example');
     expect(await h.services.models.MailOutbox.count()).to.equal(0);
+  });
+
+  it('finds a row with neither email nor external id again by its username: importing the same file twice changes nothing', async () => {
+    const file = csv('bare.one,,Bea,,', 'BARE.TWO,,Bo,,inactive');
+    const first = await importText(file);
+    expect(await rows(first)).to.deep.equal([
+      ['created', 'bare.one', null],
+      ['created', 'BARE.TWO', 'created inactive'],
+    ]);
+    const ids = [(await h.services.users.findByLogin('bare.one'))!.id, (await h.services.users.findByLogin('bare.two'))!.id];
+
+    const again = await importText(file);
+    expect([again.created, again.unchanged, again.invalid, again.failed]).to.deep.equal([0, 2, 0, 0]);
+    // A changed row updates the same account, matched without regard to case.
+    const changed = await importText(csv('bare.ONE,,Beatrice,,'));
+    expect([changed.created, changed.updated, changed.failed]).to.deep.equal([0, 1, 0]);
+    expect((await rows(changed)).map(([outcome, label]) => [outcome, label])).to.deep.equal([['updated', 'bare.ONE']]);
+    expect(await h.services.models.User.count()).to.equal(2);
+    expect((await h.services.users.findByLogin('bare.one'))!).to.include({ id: ids[0], givenName: 'Beatrice' });
   });
 });

@@ -108,6 +108,8 @@ export function describeEachDatabase(title: string, body: (h: Harness) => void, 
       beforeEach(async function () {
         if (!h.db) return;
         await clearDatabase(h.db);
+        // The reset wrote the settings table behind the service's back.
+        h.services.settings.forgetRecent();
         h.mail.sent.length = 0;
         h.mail.failing = false;
         h.revoker.calls.length = 0;
