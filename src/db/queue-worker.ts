@@ -7,6 +7,7 @@ import { Op } from 'sequelize';
 import { addMs, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Table } from './model-types.js';
+import { PollingLoop } from './polling-loop.js';
 
 /** The columns every queue table shares (migrations/001-foundation.ts mail_outbox's shape). */
 export interface QueuedRow {
@@ -45,12 +46,8 @@ export interface QueueDelivery<R extends QueuedRow> {
 
 export class QueueWorker<R extends QueuedRow> {
   private readonly id = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private readonly loop: PollingLoop;
   private readonly opts: Required<QueueWorkerOptions>;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
-  private wakeRequested = false;
-  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly table: Table<R, never>,
@@ -60,48 +57,20 @@ export class QueueWorker<R extends QueuedRow> {
     options: QueueWorkerOptions,
   ) {
     this.opts = { pollMs: 1000, baseBackoffMs: 5_000, maxBackoffMs: 3_600_000, maxAttempts: 30, claimMs: 60_000, batchSize: 20, ...options };
+    this.loop = new PollingLoop(() => this.runOnce(), this.opts.pollMs, logger, `${delivery.kind} outbox worker`, (wake) => delivery.onEnqueued(wake));
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.unsubscribe = this.delivery.onEnqueued(() => this.wake());
-    this.schedule(0);
+    this.loop.start();
   }
 
-  /** Stops polling and waits for a delivery in progress to finish. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.unsubscribe?.();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  /** Stops polling and waits for a pass in progress to finish. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.wakeRequested = true;
-      return;
-    }
-    this.schedule(0);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((err) => this.logger.error({ err }, `${this.delivery.kind} outbox worker pass failed`))
-        .finally(() => {
-          this.running = null;
-          const again = this.wakeRequested;
-          this.wakeRequested = false;
-          this.schedule(again ? 0 : this.opts.pollMs);
-        });
-    }, ms);
+    this.loop.wake();
   }
 
   /** One pass: deliver every due row. Returns how many were sent. */
@@ -127,7 +96,7 @@ export class QueueWorker<R extends QueuedRow> {
           if (await this.deliver(id)) sent++;
         }
       }
-      if (!progressed || this.stopped) return sent;
+      if (!progressed || this.loop.stopped) return sent;
     }
   }
 

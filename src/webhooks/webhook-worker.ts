@@ -11,6 +11,7 @@ import { systemContext, type TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import type { Logger } from '../logger.js';
+import { PollingLoop } from '../db/polling-loop.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { WebhookSender } from './webhook-sender.js';
 import { signatureHeader } from './webhook-signature.js';
@@ -36,12 +37,8 @@ const DAY_MS = 24 * 3_600_000;
 
 export class WebhookWorker {
   readonly id = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private readonly loop: PollingLoop;
   private readonly opts: Required<WebhookWorkerOptions>;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
-  private wakeRequested = false;
-  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly models: Models,
@@ -55,47 +52,20 @@ export class WebhookWorker {
     options: WebhookWorkerOptions = {},
   ) {
     this.opts = { pollMs: 1000, baseBackoffMs: 5_000, maxBackoffMs: 3_600_000, retryWindowMs: DAY_MS, disableAfterMs: DAY_MS, claimMs: 60_000, concurrency: 8, ...options };
+    this.loop = new PollingLoop(() => this.runOnce(), this.opts.pollMs, logger, 'webhook worker', (wake) => emitter.onEmitted(wake));
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.unsubscribe = this.emitter.onEmitted(() => this.wake());
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.unsubscribe?.();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  /** Stops polling and waits for a pass in progress to finish. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.wakeRequested = true;
-      return;
-    }
-    this.schedule(0);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((err) => this.logger.error({ err }, 'webhook worker pass failed'))
-        .finally(() => {
-          this.running = null;
-          const again = this.wakeRequested;
-          this.wakeRequested = false;
-          this.schedule(again ? 0 : this.opts.pollMs);
-        });
-    }, ms);
+    this.loop.wake();
   }
 
   /** One pass: attempts every due delivery (and those that become due by it). Returns how many were delivered. */
@@ -109,7 +79,7 @@ export class WebhookWorker {
       if (claimed.length === 0) return delivered;
       const results = await Promise.all(claimed.map((id) => this.attempt(id)));
       delivered += results.filter(Boolean).length;
-      if (this.stopped) return delivered;
+      if (this.loop.stopped) return delivered;
     }
   }
 

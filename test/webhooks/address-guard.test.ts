@@ -7,23 +7,13 @@ import { addressProblem, checkWebhookUrl, resolveWebhookAddress, type Resolver }
 import { createWebhookSender } from '../../src/webhooks/webhook-sender.js';
 import { ValidationError } from '../../src/errors.js';
 import { rejection } from '../accounts/account-fixtures.js';
-import { WebhookReceiver } from './webhook-receiver.js';
+import { suiteReceiver } from './webhook-receiver.js';
 
 const strict = { allowPrivate: false };
 const lenient = { allowPrivate: true };
 
 describe('Webhook address guard', () => {
-  const receiver = new WebhookReceiver();
-  before(async () => {
-    await receiver.start();
-  });
-  after(async () => {
-    await receiver.stop();
-  });
-  beforeEach(() => {
-    receiver.received.length = 0;
-    receiver.behaviour = 'normal';
-  });
+  const receiver = suiteReceiver();
 
   it('refuses every non-public address range, IPv4-mapped IPv6 included', () => {
     for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '224.0.0.1', '255.255.255.255']) {

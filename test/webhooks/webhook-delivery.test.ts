@@ -5,25 +5,14 @@
 // are mailed once; "send again" repeats the same webhook-id.
 import { expect } from 'chai';
 import { describeEachDatabase } from '../helpers/harness.js';
-import { WebhookReceiver } from './webhook-receiver.js';
+import { suiteReceiver, WebhookReceiver } from './webhook-receiver.js';
 import { rejection } from '../accounts/account-fixtures.js';
 import { drain, registerWebhook } from './webhook-fixtures.js';
 
 describeEachDatabase(
   'Webhook delivery',
   (h) => {
-    const receiver = new WebhookReceiver();
-    before(async () => {
-      await receiver.start();
-    });
-    after(async () => {
-      await receiver.stop();
-    });
-    beforeEach(() => {
-      receiver.received.length = 0;
-      receiver.status = 204;
-      receiver.behaviour = 'normal';
-    });
+    const receiver = suiteReceiver();
 
     const createUser = (username: string) => h.services.users.create(h.system(), { username, email: `${username}@corp.example`, givenName: 'Ann' }, { source: 'admin', origin: 'page' });
 

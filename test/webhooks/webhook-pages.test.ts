@@ -4,22 +4,13 @@
 import { expect } from 'chai';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { asBuiltIn, expectFieldError } from '../admin/admin-kit.js';
-import { WebhookReceiver } from './webhook-receiver.js';
+import { suiteReceiver, WebhookReceiver } from './webhook-receiver.js';
 import { drain } from './webhook-fixtures.js';
 
 describeEachDatabase(
   'Webhook pages',
   (h) => {
-    const receiver = new WebhookReceiver();
-    before(async () => {
-      await receiver.start();
-    });
-    after(async () => {
-      await receiver.stop();
-    });
-    beforeEach(() => {
-      receiver.received.length = 0;
-    });
+    const receiver = suiteReceiver();
 
     it('adds a webhook, shows the secret once, lists deliveries and sends one again', async () => {
       const admin = await asBuiltIn(h, 'admin');

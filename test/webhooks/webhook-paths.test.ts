@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { asBuiltIn } from '../admin/admin-kit.js';
 import { createToken, patchOp, scimClient, USER_URN } from '../scim/scim-fixtures.js';
-import { WebhookReceiver } from './webhook-receiver.js';
+import { suiteReceiver } from './webhook-receiver.js';
 import { drain, registerWebhook } from './webhook-fixtures.js';
 import { SeatLimitReached } from '../../src/errors.js';
 import { rejection } from '../accounts/account-fixtures.js';
@@ -14,16 +14,7 @@ import { rejection } from '../accounts/account-fixtures.js';
 describeEachDatabase(
   'Webhook events from every path',
   (h) => {
-    const receiver = new WebhookReceiver();
-    before(async () => {
-      await receiver.start();
-    });
-    after(async () => {
-      await receiver.stop();
-    });
-    beforeEach(() => {
-      receiver.received.length = 0;
-    });
+    const receiver = suiteReceiver();
 
     const types = () => receiver.received.map((r) => `${r.json.type} ${r.json.data.account?.username} ${r.json.data.actor.kind}/${r.json.data.actor.source}`);
 

@@ -84,3 +84,19 @@ export class WebhookReceiver {
     return this.received.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
   }
 }
+
+/**
+ * A receiver for one suite: started before it, stopped after it, and back to a plain
+ * 204 with nothing received before each test.
+ */
+export function suiteReceiver(): WebhookReceiver {
+  const receiver = new WebhookReceiver();
+  before(() => receiver.start());
+  after(() => receiver.stop());
+  beforeEach(() => {
+    receiver.received.length = 0;
+    receiver.status = 204;
+    receiver.behaviour = 'normal';
+  });
+  return receiver;
+}
