@@ -19,8 +19,8 @@ describeEachDatabase('ending sessions', (h) => {
     expect(page.text).to.match(/<section class="card summary" id="summary">[\s\S]*<dt>Seat pool<\/dt><dd>User<\/dd>[\s\S]*<dt>Last activity<\/dt><dd>never<\/dd>/);
     expect(page.text).to.match(/<li><strong>Member<\/strong>: <span class="muted">[^<]*users\.view/);
     const menu = /<details class="menu" id="actions-menu">([\s\S]*?)<\/details>/.exec(page.text)![1]!;
-    expect([...menu.matchAll(/href="#([a-z-]+)"/g)].map((m) => m[1])).to.deep.equal(['profile', 'roles', 'deactivate', 'sign-out-everywhere', 'delete']);
-    for (const form of ['profile', 'roles', 'deactivate', 'sign-out-everywhere', 'delete']) expect(page.text).to.include(`id="${form}"`);
+    expect([...menu.matchAll(/href="#([a-z-]+)"/g)].map((m) => m[1])).to.deep.equal(['profile', 'roles', 'access-end', 'deactivate', 'sign-out-everywhere', 'delete']);
+    for (const form of ['profile', 'roles', 'access-end', 'deactivate', 'sign-out-everywhere', 'delete']) expect(page.text).to.include(`id="${form}"`);
     const res = await admin.post(`/admin/users/${member.id}/sign-out-everywhere`);
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal(`/admin/users/${member.id}?done=signed-out`);
