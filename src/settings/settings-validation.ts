@@ -178,7 +178,7 @@ export function validateSettings(partial: Partial<Record<keyof Settings, unknown
   if (merged.totpRequired === 'roles' && merged.totpRequiredRoleIds.length === 0 && !errors.totpRequiredRoleIds && !errors.totpRequired) {
     errors.totpRequiredRoleIds = 'Choose at least one role, or require two-step verification for nobody or everyone.';
   }
-  if (merged.passkeyPolicy !== 'allowed' && merged.passkeyPolicyRoleIds.length === 0 && !errors.passkeyPolicyRoleIds && !errors.passkeyPolicy) {
+  if ((merged.passkeyPolicy === 'second_factor' || merged.passkeyPolicy === 'passkey_only') && merged.passkeyPolicyRoleIds.length === 0 && !errors.passkeyPolicyRoleIds && !errors.passkeyPolicy) {
     errors.passkeyPolicyRoleIds = 'Choose the roles that must use passkeys, or leave passkeys allowed for everyone.';
   }
   // Two reminders on the same day would be one: the last comes after the first.
