@@ -3,7 +3,7 @@
 // a retry with exponential back-off. Nothing is dropped while the far end is down: a row is
 // only marked failed after maxAttempts (about a day of retrying at the default back-off).
 import os from 'node:os';
-import { Op } from 'sequelize';
+import { DataTypes, Op } from 'sequelize';
 import { addMs, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Table } from './model-types.js';
@@ -20,6 +20,18 @@ export interface QueuedRow {
   lastError: string | null;
   sentAt: Date | null;
 }
+
+/** The model columns of QueuedRow, shared by every queue table's model. */
+export const QUEUE_COLUMNS = {
+  status: { type: DataTypes.STRING(16), allowNull: false },
+  attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  nextAttemptAt: { type: DataTypes.DATE(3), allowNull: false },
+  lockedUntil: { type: DataTypes.DATE(3), allowNull: true },
+  lockedBy: { type: DataTypes.STRING(64), allowNull: true },
+  lastError: { type: DataTypes.TEXT, allowNull: true },
+  createdAt: { type: DataTypes.DATE(3), allowNull: false },
+  sentAt: { type: DataTypes.DATE(3), allowNull: true },
+} as const;
 
 export interface QueueWorkerOptions {
   pollMs?: number;

@@ -1,5 +1,6 @@
 import { DataTypes, type Sequelize } from 'sequelize';
 import { TABLE_OPTIONS, type Table } from '../db/model-types.js';
+import { QUEUE_COLUMNS } from '../db/queue-worker.js';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
@@ -30,14 +31,7 @@ export function defineOutboxModel(sequelize: Sequelize) {
       htmlBody: { type: DataTypes.TEXT, allowNull: false },
       textBody: { type: DataTypes.TEXT, allowNull: false },
       template: { type: DataTypes.STRING(100), allowNull: false },
-      status: { type: DataTypes.STRING(16), allowNull: false },
-      attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-      nextAttemptAt: { type: DataTypes.DATE(3), allowNull: false },
-      lockedUntil: { type: DataTypes.DATE(3), allowNull: true },
-      lockedBy: { type: DataTypes.STRING(64), allowNull: true },
-      lastError: { type: DataTypes.TEXT, allowNull: true },
-      createdAt: { type: DataTypes.DATE(3), allowNull: false },
-      sentAt: { type: DataTypes.DATE(3), allowNull: true },
+      ...QUEUE_COLUMNS,
     },
     TABLE_OPTIONS,
   ) as Table<OutboxAttributes, 'id' | 'attempts' | 'lockedUntil' | 'lockedBy' | 'lastError' | 'sentAt'>;

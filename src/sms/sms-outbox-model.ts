@@ -1,6 +1,6 @@
 import { DataTypes, type Sequelize } from 'sequelize';
 import { TABLE_OPTIONS, type Table } from '../db/model-types.js';
-import type { QueuedRow } from '../db/queue-worker.js';
+import { QUEUE_COLUMNS, type QueuedRow } from '../db/queue-worker.js';
 
 export interface SmsOutboxAttributes extends QueuedRow {
   toNumber: string;
@@ -17,14 +17,7 @@ export function defineSmsOutboxModel(sequelize: Sequelize) {
       toNumber: { type: DataTypes.STRING(32), allowNull: false },
       body: { type: DataTypes.TEXT, allowNull: false },
       template: { type: DataTypes.STRING(100), allowNull: false },
-      status: { type: DataTypes.STRING(16), allowNull: false },
-      attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-      nextAttemptAt: { type: DataTypes.DATE(3), allowNull: false },
-      lockedUntil: { type: DataTypes.DATE(3), allowNull: true },
-      lockedBy: { type: DataTypes.STRING(64), allowNull: true },
-      lastError: { type: DataTypes.TEXT, allowNull: true },
-      createdAt: { type: DataTypes.DATE(3), allowNull: false },
-      sentAt: { type: DataTypes.DATE(3), allowNull: true },
+      ...QUEUE_COLUMNS,
     },
     TABLE_OPTIONS,
   ) as Table<SmsOutboxAttributes, 'id' | 'attempts' | 'lockedUntil' | 'lockedBy' | 'lastError' | 'sentAt'>;
