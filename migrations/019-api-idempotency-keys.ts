@@ -11,12 +11,13 @@ const epochMs = () => ({ type: DataTypes.BIGINT, allowNull: false });
 export const migration: Migration = {
   name: '019-api-idempotency-keys',
   async up(qi: QueryInterface) {
+    const long = qi.sequelize.getDialect() === 'mysql' ? DataTypes.TEXT('long') : DataTypes.TEXT;
     await qi.createTable('api_idempotency_keys', {
       client_id: { type: DataTypes.STRING(128), allowNull: false, primaryKey: true },
       idempotency_key: { type: DataTypes.STRING(255), allowNull: false, primaryKey: true },
       fingerprint: str(64, false),
       // Up to an invitation of many addresses with an outcome each: larger than TEXT's 64 KB on MariaDB.
-      answer: { type: DataTypes.TEXT('long'), allowNull: true },
+      answer: { type: long, allowNull: true },
       created_at: epochMs(),
       expires_at: epochMs(),
     });
