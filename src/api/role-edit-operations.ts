@@ -2,12 +2,13 @@
 // RoleService calls the Roles pages make, so the dominance rule holds as there: nobody
 // grants a permission they lack, nor changes a role held by someone more powerful.
 import { authorize } from '../roles/authorize.js';
+import { PERMISSION_PATTERN } from '../roles/permission-catalogue.js';
 import { idSchema, roleSchema } from './api-schemas.js';
 import { presentRole } from './api-presenters.js';
 import type { ApiCall, JsonSchema, Operation } from './operation.js';
 
 const name: JsonSchema = { type: 'string', minLength: 1, maxLength: 100 };
-const permissions: JsonSchema = { type: 'array', maxItems: 200, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } };
+const permissions: JsonSchema = { type: 'array', maxItems: 200, uniqueItems: true, items: { type: 'string', pattern: PERMISSION_PATTERN.source } };
 const idParam = { id: idSchema };
 
 async function currentRole({ services, ctx, params }: ApiCall) {
