@@ -94,6 +94,8 @@ export interface Config {
   ldapBindPassword: string | null;
   /** Prometheus metrics: off unless a bearer token or a separate listen address is set. */
   metrics: MetricsConfig;
+  /** Management API requests each application may send per minute in one process; 0: unlimited. */
+  apiRateLimit: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     token: read(env, spec<string | null>('METRICS_TOKEN', parsers.secret, () => null), c),
     listen: read(env, spec<ListenAddress | null>('METRICS_LISTEN', parsers.listenAddress, () => null), c),
   };
+  c.apiRateLimit = read(env, spec('API_RATE_LIMIT', parsers.nonNegativeInt, () => 600), c);
   // Frozen all the way down: a service must not change a licence limit or the database at run time.
   Object.freeze(c.seats);
   if (c.sms.gateway) Object.freeze(c.sms.gateway);

@@ -13,6 +13,8 @@ import { problem, type Problem } from './problem.js';
 export type { ApiTokenVerifier };
 
 export interface ApiCaller {
+  /** The calling application's client id: what rate limits and idempotency keys are counted by. */
+  clientId: string;
   ctx: Context;
   scopes: ReadonlySet<string>;
 }
@@ -31,6 +33,7 @@ export async function apiCaller(services: Services, verify: ApiTokenVerifier, re
   // Only scopes the registration still lists count, whatever an older token says.
   const scopes = new Set(checked.scopes.filter((s) => client.api!.scopes.includes(s)));
   return {
+    clientId: checked.clientId,
     ctx: { actor: { userId: null, label: client.name, permissions: new Set(standing.effective) }, source: 'api', ip: req.ip ?? null, requestId: req.id },
     scopes,
   };

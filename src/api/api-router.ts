@@ -8,9 +8,12 @@ import { ValidationError } from '../errors.js';
 import { apiCaller, type ApiTokenVerifier } from './api-auth.js';
 import { openApiDocument } from './openapi.js';
 import { OPERATIONS } from './operations.js';
-import type { Operation } from './operation.js';
+import type { ApiAnswer, Operation } from './operation.js';
 import { problem, problemOf, sendProblem, type Problem } from './problem.js';
 import { check, validatorsFor } from './request-validation.js';
+import { failedPrecondition, idempotently, rateLimited, withEtag } from './api-conventions.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
+import { ApiRateLimiter } from './rate-limit.js';
 
 /** The largest JSON body the API reads (an invitation of 100 rows of 1,000 addresses fits). */
 export const API_BODY_LIMIT = '1mb';
@@ -36,10 +39,23 @@ function hasBody(req: Request): boolean {
   return Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
 }
 
+/** A streamed answer: once rows went out the status cannot change, so a failure ends it early (visibly incomplete). */
+async function streamed(res: Response, answer: ApiAnswer, logger: Services['logger']): Promise<void> {
+  res.status(answer.status);
+  try {
+    await answer.stream!(res);
+  } catch (err) {
+    logger.warn({ err }, 'management API stream ended early');
+    res.destroy();
+  }
+}
+
 export function apiRouter(services: Services, verify: ApiTokenVerifier | null): Router {
   const router = Router();
   const { logger } = services;
   const document = openApiDocument(OPERATIONS, services.config.publicUrl);
+  const limiter = new ApiRateLimiter(services.config.apiRateLimit, services.clock);
+  const idempotencyKeys = new IdempotencyKeys(services.models, services.clock, services.secrets);
 
   router.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(JSON.stringify(document));
@@ -54,6 +70,8 @@ export function apiRouter(services: Services, verify: ApiTokenVerifier | null): 
         if (!verify) return sendProblem(res, problem('unavailable', 503, 'The token service is not running in this process.'));
         const caller = await apiCaller(services, verify, req);
         if (isProblem(caller)) return sendProblem(res, caller);
+        const overLimit = rateLimited(limiter, caller.clientId, res);
+        if (overLimit) return sendProblem(res, overLimit);
         if (!caller.scopes.has(op.scope)) {
           res.setHeader('WWW-Authenticate', `Bearer realm="gatehouse-api", error="insufficient_scope", scope="${op.scope}"`);
           return sendProblem(res, problem('insufficient_scope', 403, `This endpoint needs the scope ${op.scope}.`, { scope: op.scope }));
@@ -67,10 +85,16 @@ export function apiRouter(services: Services, verify: ApiTokenVerifier | null): 
         const params = check(validators.params, 'params', { ...req.params } as Record<string, string>);
         const query = check(validators.query, 'query', { ...(req.query as Record<string, unknown>) });
         const body = op.body ? check(validators.body, 'body', req.body === undefined ? {} : req.body) : undefined;
-        const answer = await op.handler({ services, ctx: caller.ctx, req, params, query, body });
+        const call = { services, ctx: caller.ctx, req, params, query, body };
+        const refused = await failedPrecondition(op, call);
+        if (refused) return sendProblem(res, refused);
+        const outcome = await idempotently(idempotencyKeys, op, caller.clientId, call, async () => withEtag(op, call, await op.handler(call), req));
+        if (isProblem(outcome)) return sendProblem(res, outcome);
+        const answer = outcome;
         for (const [k, v] of Object.entries(answer.headers ?? {})) res.setHeader(k, v);
         res.setHeader('Cache-Control', 'no-store');
-        if (answer.body === undefined) res.status(answer.status).end();
+        if (answer.stream) await streamed(res, answer, logger);
+        else if (answer.body === undefined) res.status(answer.status).end();
         else res.status(answer.status).type('application/json').send(JSON.stringify(answer.body));
       } catch (err) {
         sendProblem(res, problemOf(err, logger));

@@ -8,13 +8,16 @@ import type { Operation } from './operation.js';
 
 const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 
+/** The Audit page's filters, as query parameters (the CSV export takes the same). */
+export const auditFilterProperties = { actor: { type: 'string', maxLength: 255 }, action: { type: 'string', maxLength: 64 }, target: { type: 'string', maxLength: 320 }, from: day, to: day };
+
 export const auditOperations: Operation[] = [
   {
     method: 'get', path: '/audit', operationId: 'listAuditEvents', tag: 'Audit', scope: 'api:audit.read',
     summary: 'Audit events, newest first', description: 'actor and target match part of the label or the exact id; from and to are whole UTC days (to included).',
     query: {
       type: 'object', additionalProperties: false,
-      properties: { actor: { type: 'string', maxLength: 255 }, action: { type: 'string', maxLength: 64 }, target: { type: 'string', maxLength: 320 }, from: day, to: day, limit: limitParam(500), cursor: cursorParam },
+      properties: { ...auditFilterProperties, limit: limitParam(500), cursor: cursorParam },
     },
     responses: { 200: { description: 'One page', schema: pageOf(auditEventSchema, false) } },
     async handler({ services, ctx, query }) {

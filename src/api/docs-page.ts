@@ -41,7 +41,10 @@ export function apiDocsPage(): string {
     'Management API',
     html`<h1>Management API</h1>
 <p>JSON at <code>${API_PATH}</code>, described by the OpenAPI 3.1 document at <a href="${API_PATH}/openapi.json"><code>${API_PATH}/openapi.json</code></a>.
-Authenticate with an access token from <code>/oidc/token</code> (client credentials of a machine application registered with API scopes; resource <code>${API_PATH}</code> as an absolute URL). Lists page by cursor: pass <code>next</code> back as <code>cursor</code>.</p>
+Authenticate with an access token from <code>/oidc/token</code> (client credentials of a machine application registered with API scopes; resource <code>${API_PATH}</code> as an absolute URL). Lists page by cursor: pass <code>next</code> back as <code>cursor</code>.
+GET answers carry an <code>ETag</code>; send it as <code>If-Match</code> on an update to have it refused (412) if the resource changed meanwhile.
+<code>POST /people</code> and <code>POST /invitations</code> honour <code>Idempotency-Key</code> (a retry gets the first answer for 24 hours).
+Every answer carries <code>RateLimit</code> and <code>RateLimit-Policy</code> headers; past the limit, 429 with <code>Retry-After</code>.</p>
 <h2>Scopes</h2><table><thead><tr><th>Scope</th><th>Opens endpoints that need</th></tr></thead><tbody>${scopes}</tbody></table>
 ${tags.map((tag) => html`<h2>${tag}</h2>${OPERATIONS.filter((o) => o.tag === tag).map(operationSection)}`)}
 <h2>Problem types</h2><table><thead><tr><th>type</th><th>Meaning</th></tr></thead><tbody>${problems}</tbody></table>`,

@@ -45,7 +45,7 @@ export const invitationOperations: Operation[] = [
     method: 'post', path: '/invitations', operationId: 'invite', tag: 'Invitations', scope: 'api:invitations',
     summary: 'Invite addresses',
     description: 'Rows as on the invite form, each with its roles and kind. Addresses are taken in input order; each gets its own outcome (sent, link created, already has an account, invalid, duplicate, seat limit reached). Mistakes that concern a whole row (an unknown role, a role the application may not give) refuse the request before anyone is invited.',
-    body: { type: 'object', additionalProperties: false, required: ['rows'], properties: { rows: { type: 'array', minItems: 1, maxItems: 100, items: inviteRow } } },
+    body: { type: 'object', additionalProperties: false, required: ['rows'], properties: { rows: { type: 'array', minItems: 1, maxItems: 100, items: inviteRow } } }, idempotent: true,
     responses: { 200: { description: 'An outcome per address, in input order', schema: { type: 'object', additionalProperties: false, required: ['outcomes'], properties: { outcomes: { type: 'array', items: outcomeSchema } } } } },
     async handler({ services, ctx, body }) {
       const rows = (body as { rows: Array<Record<string, unknown>> }).rows;
@@ -91,6 +91,7 @@ export const invitationOperations: Operation[] = [
     summary: 'Edit a pending or expired invitation', description: 'A changed address kills the old link; a live invitation is sent again to the new one.', params: idParam,
     body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { email: { type: 'string', maxLength: 320 }, deliveryEmail: { type: ['string', 'null'], maxLength: 320 }, givenName: nameText, familyName: nameText, roleIds, kind: kindSchema } },
     responses: { 200: { description: 'The invitation as changed, with a new shareable link when one was made', schema: withLink } },
+    current: async ({ services, ctx, params }) => presentInvitation(await services.invitations.get(ctx, params.id!)),
     async handler({ services, ctx, params, body }) {
       const result = await services.invitations.edit(ctx, params.id!, body as Parameters<typeof services.invitations.edit>[2]);
       return { status: 200, body: { invitation: presentInvitation(result.invitation), link: result.link } };

@@ -11,15 +11,29 @@ function parametersOf(op: Operation): JsonSchema[] {
   const path = Object.entries(op.params ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema }));
   const queryProps = (op.query?.properties ?? {}) as Record<string, JsonSchema>;
   const query = Object.entries(queryProps).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
-  return [...path, ...query];
+  const headers: JsonSchema[] = [];
+  if (op.idempotent) headers.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 }, description: 'A retry with the same key and request gets the first answer (kept 24 hours) and does nothing again.' });
+  if (op.current) headers.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The ETag read with GET: the change is refused (412) if the resource changed since.' });
+  return [...path, ...query, ...headers];
+}
+
+const RATE_HEADERS: JsonSchema = {
+  RateLimit: { description: 'What is left of the application\'s limit: `r` requests for `t` more seconds.', schema: { type: 'string' } },
+  'RateLimit-Policy': { description: 'The limit: `q` requests per `w` seconds per application.', schema: { type: 'string' } },
+};
+
+function headersOf(op: Operation, status: string): JsonSchema {
+  const etag = status === '200' && (op.method === 'get' || op.current);
+  return { ...RATE_HEADERS, ...(etag ? { ETag: { description: 'The entity tag of the resource (If-Match on its updates).', schema: { type: 'string' } } } : {}) };
 }
 
 function operationObject(op: Operation): JsonSchema {
   const responses: Record<string, JsonSchema> = {};
   for (const [status, r] of Object.entries(op.responses)) {
-    responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description };
+    const headers = headersOf(op, status);
+    responses[status] = r.schema ? { description: r.description, headers, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : { description: r.description, headers };
   }
-  responses.default = { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: PROBLEM_REF } } };
+  responses.default = { description: 'A problem (RFC 9457)', headers: RATE_HEADERS, content: { 'application/problem+json': { schema: PROBLEM_REF } } };
   return {
     operationId: op.operationId,
     tags: [op.tag],
@@ -41,7 +55,7 @@ export function openApiDocument(operations: readonly Operation[], publicUrl: str
     info: {
       title: 'Gatehouse management API',
       version: '1',
-      description: `People, invitations, roles, seats and audit for a product's own back end. Errors are RFC 9457 problem details; their types are listed at ${base}/api/docs.`,
+      description: `People, invitations, roles, seats, audit and settings for a product's own back end. Errors are RFC 9457 problem details; their types are listed at ${base}/api/docs.`,
     },
     servers: [{ url: `${base}${API_PATH}` }],
     tags: [...new Set(operations.map((o) => o.tag))].map((name) => ({ name })),

@@ -1,6 +1,7 @@
 // One management API operation: its path, the OAuth scope it needs, the JSON Schemas of its
 // query, body and answers, and its handler. The router validates with these schemas and
 // the OpenAPI document is printed from them, so the two cannot drift.
+import type { Writable } from 'node:stream';
 import type { Request } from 'express';
 import type { Context } from '../context.js';
 import type { Services } from '../services.js';
@@ -21,6 +22,8 @@ export interface ApiAnswer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Writes a body that is not JSON (a CSV export) to the response, streamed. */
+  stream?: (out: Writable) => Promise<void>;
 }
 
 export interface Operation {
@@ -38,6 +41,13 @@ export interface Operation {
   query?: JsonSchema;
   body?: JsonSchema;
   /** Success answers by status; problem answers are added to every operation. */
-  responses: Record<number, { description: string; schema?: JsonSchema }>;
+  responses: Record<number, { description: string; schema?: JsonSchema; contentType?: string }>;
+  /** A creation honouring Idempotency-Key: a retry with the same key gets the first answer. */
+  idempotent?: boolean;
+  /**
+   * An update's target as its GET answers it: If-Match is checked against its ETag before
+   * the change, and the answer carries the ETag of what it is after.
+   */
+  current?(call: ApiCall): Promise<unknown>;
   handler(call: ApiCall): Promise<ApiAnswer>;
 }

@@ -1,8 +1,11 @@
 // Every management API operation, in the order the reference lists them.
+import { auditCsvOperation } from './audit-csv-operation.js';
 import { auditOperations } from './audit-operations.js';
 import { invitationOperations } from './invitation-operations.js';
 import type { Operation } from './operation.js';
 import { peopleOperations } from './people-operations.js';
+import { roleEditOperations } from './role-edit-operations.js';
 import { roleOperations, seatOperations } from './role-seat-operations.js';
+import { settingsOperations } from './settings-operations.js';
 
-export const OPERATIONS: readonly Operation[] = [...peopleOperations, ...invitationOperations, ...roleOperations, ...seatOperations, ...auditOperations];
+export const OPERATIONS: readonly Operation[] = [...peopleOperations, ...invitationOperations, ...roleOperations, ...roleEditOperations, ...seatOperations, ...auditOperations, auditCsvOperation, ...settingsOperations];

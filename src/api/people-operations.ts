@@ -63,7 +63,7 @@ export const peopleOperations: Operation[] = [
   {
     method: 'post', path: '/people', operationId: 'createPerson', tag: 'People', scope: 'api:users.write',
     summary: 'Add an account', description: 'As the Add user form: takes a seat in the account\'s pool; roles the application may give.',
-    body: createBody,
+    body: createBody, idempotent: true,
     responses: { 201: { description: 'Created', schema: { type: 'object', additionalProperties: false, required: ['person', 'generatedPassword'], properties: { person: personSchema, generatedPassword: { type: ['string', 'null'] } } } } },
     async handler({ services, ctx, body }) {
       const b = body as Record<string, unknown>;
@@ -90,6 +90,10 @@ export const peopleOperations: Operation[] = [
     summary: 'Change profile fields', description: 'Fields left out stay as they are. Email, username and kind follow the dominance rule; a kind change takes a seat.',
     params: idParam, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: profileProperties },
     responses: { 200: { description: 'The account as changed', schema: personSchema } },
+    async current({ services, ctx, params }) {
+      authorize(ctx.actor, 'users.view');
+      return presentPerson(await services.users.get(params.id!, ctx));
+    },
     async handler({ services, ctx, params, body }) {
       return { status: 200, body: presentPerson(await services.users.update(ctx, params.id!, profileOf(body as Record<string, unknown>), { origin: 'page' })) };
     },

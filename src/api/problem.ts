@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { Conflict, DatabaseUnavailable, DomainError, SeatLimitReached, ValidationError } from '../errors.js';
 import { DominanceRefused } from '../roles/dominance.js';
 import type { Logger } from '../logger.js';
+import { CONVENTION_PROBLEM_TITLES, CONVENTION_PROBLEM_TYPES } from './convention-problems.js';
 
 export const PROBLEM_TYPES = {
   validation_failed: 'The request is well formed but some fields are wrong; `errors` lists each field and why.',
@@ -23,6 +24,7 @@ export const PROBLEM_TYPES = {
   seat_limit_reached: 'The seat pool is full; `pool`, `used` and `limit` say which and how full.',
   unavailable: 'The service is temporarily unavailable; retry after `Retry-After` seconds.',
   server_error: 'An unexpected error; the request id in X-Request-Id finds it in the logs.',
+  ...CONVENTION_PROBLEM_TYPES,
 } as const;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;
@@ -56,6 +58,7 @@ const TITLES: Record<ProblemType, string> = {
   seat_limit_reached: 'Seat limit reached',
   unavailable: 'Service unavailable',
   server_error: 'Server error',
+  ...CONVENTION_PROBLEM_TITLES,
 };
 
 const BY_STATUS: Record<number, ProblemType> = { 401: 'invalid_token', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 410: 'gone' };
@@ -82,7 +85,7 @@ export function problemOf(err: unknown, logger: Logger): Problem {
 }
 
 export function sendProblem(res: Response, p: Problem): void {
-  if (p.status === 503) res.setHeader('Retry-After', String(DatabaseUnavailable.retryAfterSeconds));
+  if (p.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(DatabaseUnavailable.retryAfterSeconds));
   if (p.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="gatehouse-api", error="invalid_token"');
   res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
 }

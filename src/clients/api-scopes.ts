@@ -14,6 +14,7 @@ export const API_SCOPE_PERMISSIONS = {
   'api:seats.manage': 'seats.manage',
   'api:audit.read': 'audit.view',
   'api:clients': 'clients.manage',
+  'api:settings': 'settings.manage',
 } as const satisfies Record<string, Permission>;
 
 export type ApiScope = keyof typeof API_SCOPE_PERMISSIONS;

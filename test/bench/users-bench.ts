@@ -9,9 +9,12 @@
 //   - the whole page (GET /admin/users over HTTP, signed in: shell, seat usage, filters,
 //     the list query and the HTML).
 //   - every other admin page (and the account page) over HTTP, beside the one indexed
-//     query it cannot do without.
+//     query it cannot do without;
+//   - the management API's people list (GET /api/v1/people over HTTP with a machine
+//     application's bearer token: token check, validation, the same list query, JSON) for
+//     the first and the deep page, beside the list query.
 // Goals: deep page ≤ 2× first page; list query ≤ 2× raw SQL; page render ≤ 5× raw SQL;
-// every admin page under 200 ms of server time.
+// every admin page under 200 ms of server time; the API's people list ≤ 2× the list query.
 // Calls are interleaved one by one (a busy machine slows every measurement alike).
 //
 //   BENCH_MYSQL_URL or TEST_MYSQL_URL   server; a database <name>_bench_users_<pid> is created and dropped
@@ -39,6 +42,7 @@ import { buildApp } from '../../src/app.js';
 import { cursorAt, type DirectoryQuery } from '../../src/users/user-directory.js';
 import { DirectorySql } from '../../src/users/user-directory-sql.js';
 import { parseSearch, searchTermsOf, sortNameOf } from '../../src/users/user-search-terms.js';
+import { apiResourceIndicator } from '../../src/clients/api-scopes.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -58,7 +62,7 @@ const ROUNDS = positive('--rounds/BENCH_ROUNDS', flags.rounds ?? env.BENCH_ROUND
 const SERVER_URL = requireServerUrl('bench:users');
 const PAGE = 25;
 const SEARCH = 'okafor';
-const GOALS = { deepVsFirst: 2, queryVsRaw: 2, renderVsRaw: 5, adminPageMs: 200 };
+const GOALS = { deepVsFirst: 2, queryVsRaw: 2, renderVsRaw: 5, adminPageMs: 200, apiVsQuery: 2 };
 
 /**
  * Every admin page beside its baseline: the one indexed query that page cannot do without,
@@ -200,6 +204,24 @@ async function rawPage(conn: mysql.Pool, after: { value: string; id: string } | 
 
 // ---- measuring ----------------------------------------------------------------------------
 
+/** A machine application with the users.read API scope, its token, and a GET with it. */
+async function peopleApi(services: Services, base: string, admin: { id: string; username: string }): Promise<(path: string) => Promise<void>> {
+  const ctx = { ...systemContext('admin', 'bench'), actor: await services.roles.actorFor(admin) };
+  const { client, clientSecret } = await services.clients.add(ctx, { name: 'Bench portal', type: 'machine', apiScopes: ['api:users.read'] });
+  const res = await fetch(`${base}/oidc/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'api:users.read', resource: apiResourceIndicator(services.config.publicUrl) }),
+  });
+  if (res.status !== 200) throw new Error(`the token endpoint answered ${res.status}: ${await res.text()}`);
+  const token = ((await res.json()) as { access_token: string }).access_token;
+  return async (path) => {
+    const answer = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${await answer.text()}`);
+    await answer.text();
+  };
+}
+
 
 /** Median milliseconds of `reps` sequential runs. */
 async function time(reps: number, run: () => Promise<unknown>): Promise<number> {
@@ -226,7 +248,8 @@ async function explain(services: Services, query: DirectoryQuery, label: string)
 async function main(): Promise<number> {
   const schema = await createBenchSchema(SERVER_URL, 'bench_users');
   const logger = createLogger('silent');
-  const config = loadConfig({ DATABASE_URL: schema.url, LOG_LEVEL: 'silent', MAIL_WORKER: 'false', PUBLIC_URL: 'http://gatehouse.bench' });
+  // No API rate limit: the bench sends far more than a minute's allowance.
+  const config = loadConfig({ DATABASE_URL: schema.url, LOG_LEVEL: 'silent', MAIL_WORKER: 'false', PUBLIC_URL: 'http://gatehouse.bench', API_RATE_LIMIT: '0' });
   const db = await openDatabase(config.database, logger, 10_000);
   // The raw baseline's own connections (the size of the application's pool does not matter for three at a time).
   const conn = mysql.createPool({ uri: schema.url, timezone: 'Z', connectionLimit: 4 });
@@ -258,6 +281,7 @@ async function main(): Promise<number> {
     };
     const render = (query: string) => get(`/admin/users${query}`);
     const pages = adminPages(admin.id);
+    const apiGet = await peopleApi(services, base, admin);
 
     // A row 90% of the way down the list, by name: the deep page starts after it.
     const [[deepRow]] = await conn.query<mysql.RowDataPacket[]>('SELECT sort_name, id FROM users ORDER BY sort_name, id LIMIT 1 OFFSET ?', [Math.floor(SIZE * 0.9)]);
@@ -289,6 +313,8 @@ async function main(): Promise<number> {
       ['raw/search', () => rawPage(conn, null, SEARCH)],
       ['query/search', () => services.userDirectory.page(ctx, { search: SEARCH })],
       ['render/search', () => render(`?q=${SEARCH}`)],
+      ['api/first', () => apiGet(`/api/v1/people?limit=${PAGE}`)],
+      ['api/deep', () => apiGet(`/api/v1/people?limit=${PAGE}&cursor=${encodeURIComponent(deepCursor)}`)],
       // Not a goal: where the time goes (every page shows the total).
       ['raw/count', () => conn.query('SELECT COUNT(*) FROM users')],
       ...pages.flatMap((p): Array<[string, () => Promise<unknown>]> => [
@@ -338,6 +364,14 @@ async function main(): Promise<number> {
     process.stdout.write('raw SQL: the same rows (accounts and invited addresses merged, by keyset), their roles and the total, through mysql2.\n');
     process.stdout.write(`of which COUNT(*) of all accounts alone: ${ms('raw/count').toFixed(2)} ms; the whole page adds the shell and the seat usage per pool.\n`);
 
+    const apiRows: string[][] = [['management API people list', 'list query ms', 'GET /api/v1/people ms', 'API / list query']];
+    for (const page of ['first', 'deep'] as const) {
+      apiRows.push([page === 'deep' ? 'deep (90%, cursor)' : 'first', ms(`query/${page}`).toFixed(2), ms(`api/${page}`).toFixed(2), `${(ms(`api/${page}`) / ms(`query/${page}`)).toFixed(2)}×`]);
+    }
+    const apiWidths = apiRows[0]!.map((_, i) => Math.max(...apiRows.map((r) => r[i]!.length)));
+    process.stdout.write(apiRows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(apiWidths[i]!) : c.padStart(apiWidths[i]!))).join('  ')).join('\n') + '\n');
+    process.stdout.write('GET /api/v1/people: over HTTP with a bearer token (checked by the provider), validated, the same list query, JSON; the list query is the admin page\'s.\n');
+
     const pageRows: string[][] = [['admin page', 'server ms', 'baseline query ms', `goal < ${GOALS.adminPageMs} ms`]];
     for (const p of pages) {
       const server = ms(`page:${p.path}`);
@@ -350,6 +384,7 @@ async function main(): Promise<number> {
       ['deep page ≤ 2× first page (list query)', ms('query/deep') / ms('query/first'), GOALS.deepVsFirst],
       ...(['first', 'deep', 'search'] as const).map((p): [string, number, number] => [`list query ≤ 2× raw SQL (${p})`, ms(`query/${p}`) / ms(`raw/${p}`), GOALS.queryVsRaw]),
       ...(['first', 'deep', 'search'] as const).map((p): [string, number, number] => [`page render ≤ 5× raw SQL (${p})`, ms(`render/${p}`) / ms(`raw/${p}`), GOALS.renderVsRaw]),
+      ...(['first', 'deep'] as const).map((p): [string, number, number] => [`API people list ≤ 2× list query (${p})`, ms(`api/${p}`) / ms(`query/${p}`), GOALS.apiVsQuery]),
     ];
     let met = pages.every((p) => ms(`page:${p.path}`) < GOALS.adminPageMs);
     for (const [label, ratio, goal] of checks) {
