@@ -410,8 +410,8 @@ export class RoleService {
 
   /** The union of the account's roles' permissions; the owner's includes ALL. */
   async effectivePermissionsOf(userId: string, ctx?: Context): Promise<Set<string>> {
-    const permissions = await this.permissionsOf(userId, ctx);
-    if ((await this.ownerId(ctx)) === userId) permissions.add(ALL);
+    const [permissions, ownerId] = await Promise.all([this.permissionsOf(userId, ctx), this.ownerId(ctx)]);
+    if (ownerId === userId) permissions.add(ALL);
     return permissions;
   }
 

@@ -92,7 +92,7 @@ function passkeyList(s: UserDetailState): SafeHtml {
     : ''}</li>`)}</ul>`;
 }
 
-/** The actions the page offers, in one menu; each opens its form below (a link: no script needed). */
+/** The actions the page offers, in one menu; each opens its form below in place (a link to it: no script needed). */
 function actionMenu(s: UserDetailState): SafeHtml {
   const offered = ACTION_TITLES.filter(([form]) => s.actions[FORM_ACTION[form]]);
   if (!offered.length) return html``;
@@ -304,7 +304,10 @@ ${field({ name: 'confirmUsername', label: `Type the username ${u.username} to co
       ),
     );
   }
-  return html`${out}`;
+  // Each form stays closed until the menu opens it (its link targets the form's id) or it
+  // comes back refused; without style sheets every form shows, as before.
+  const refused = s.refused && formShown(s) ? html`<style>.action-forms>#${s.refused.form}{display:block}</style>` : '';
+  return html`${refused}<div class="action-forms">${out}</div>`;
 }
 
 /** The end-date fields' state: the refused values and messages of `form`, else the account's. */
