@@ -12,7 +12,7 @@ import { creationButton } from '../seats/seat-notices.js';
 import { scriptTag } from '../../scripts/script-tag.js';
 import type { RowMenuItem } from './row-menus.js';
 import { ACTION_TITLES, BULK_ACTIONS, CONFIRMED_ACTIONS } from './row-operations.js';
-import { day, KIND_LABELS, moment, NO_EMAIL, seatBars, statusBadge, STATUS_LABELS, USERS_STYLE } from './user-format.js';
+import { day, KIND_LABELS, NO_EMAIL, seatBars, statusBadge, STATUS_LABELS, USERS_STYLE } from './user-format.js';
 
 export type ListView = 'list' | 'cards';
 
@@ -161,7 +161,7 @@ function table(s: UserListState): SafeHtml {
 ${withGroups(
   s,
   (r) => html`<tr data-id="${r.id}">${pick ? html`<td class="select"><input type="checkbox" form="bulk-form" name="ids" value="${refOf(r)}" aria-label="Select ${r.username ?? r.email ?? r.name}"></td>` : ''}<td>${r.type === 'account' ? rowLink(r, r.username ?? '') : html`<span class="muted">—</span>`}</td><td>${nameCell(r)}</td><td>${r.type === 'invitee' ? rowLink(r, r.email ?? '') : (r.email ?? NO_EMAIL)}</td><td>${r.phone ?? ''}</td>
-<td>${roleNames(r)}</td><td>${statusBadge(r.status)}</td><td>${registered(r)}</td><td>${r.lastActivityAt ? moment(r.lastActivityAt) : html`<span class="muted">never</span>`}</td><td class="ends">${timeHtml(r.accessEndsAt, s.timeZone ?? 'UTC')}</td>${pick ? html`<td class="row-actions">${rowMenu(s, r)}</td>` : ''}</tr>`,
+<td>${roleNames(r)}</td><td>${statusBadge(r.status)}</td><td>${registered(r)}</td><td>${r.lastActivityAt ? timeHtml(r.lastActivityAt, s.timeZone ?? 'UTC') : html`<span class="muted">never</span>`}</td><td class="ends">${timeHtml(r.accessEndsAt, s.timeZone ?? 'UTC')}</td>${pick ? html`<td class="row-actions">${rowMenu(s, r)}</td>` : ''}</tr>`,
   (label) => html`<tr class="group-row"><th colspan="${String(columns)}">${label}</th></tr>`,
 )}
 </tbody></table>`);
