@@ -144,10 +144,14 @@ export class RoleService {
     return { userId: user.id, label: user.username, permissions: await this.effectivePermissionsOf(user.id, ctx) };
   }
 
+  /** One query: every signed-in request asks it (the actor), and the users list again for its menus. */
   async ownerId(ctx?: Context): Promise<string | null> {
-    const owner = await this.builtin('owner', ctx);
-    const link = await this.models.UserRole.findOne({ where: { roleId: owner.id }, transaction: ctx?.transaction });
-    return link?.userId ?? null;
+    const [link] = await this.models.sql.select<{ user_id: string }>(
+      "SELECT ur.user_id FROM roles r JOIN user_roles ur ON ur.role_id = r.id WHERE r.builtin = 'owner' LIMIT 1",
+      [],
+      ctx,
+    );
+    return link?.user_id ?? null;
   }
 
   /** SPEC (seed 002): pages warn while only one active account holds users.manage. */
@@ -406,8 +410,8 @@ export class RoleService {
 
   /** The union of the account's roles' permissions; the owner's includes ALL. */
   async effectivePermissionsOf(userId: string, ctx?: Context): Promise<Set<string>> {
-    const permissions = await this.permissionsOf(userId, ctx);
-    if ((await this.ownerId(ctx)) === userId) permissions.add(ALL);
+    const [permissions, ownerId] = await Promise.all([this.permissionsOf(userId, ctx), this.ownerId(ctx)]);
+    if (ownerId === userId) permissions.add(ALL);
     return permissions;
   }
 

@@ -46,22 +46,24 @@ describeEachDatabase('the account page', (h) => {
     expect(await auditEvents(h, { action: 'session.ended' })).to.have.length(1);
   });
 
-  it('names each session\'s device and address in words, with its last use in the organization\'s time zone', async () => {
+  it('names each session\'s device, address and its country in words, with its last use in the organization\'s time zone', async () => {
     const member = await addWithRole(h, 'member');
     await h.services.settings.set(h.system(), 'timeZone', 'Europe/Berlin');
     const here = await h.services.webSessions.create(member.id, null, {
       userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
-      ip: '203.0.113.7',
+      ip: '81.2.69.142',
     });
     await h.services.webSessions.create(member.id, null, { userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1', ip: '2001:db8::1' });
     // Whatever a client sends is capped and kept printable; nothing sent is shown as unknown.
+    await h.services.webSessions.create(member.id, null, { userAgent: 'curl/8.5.0', ip: '192.168.1.20' });
     const odd = await h.services.webSessions.create(member.id, null, { userAgent: `Evil\u0000\n${'x'.repeat(400)}`, ip: null });
     const stored = await h.services.models.WebSession.findByPk(hashToken(odd));
     expect(stored!.userAgent).to.have.length(255);
     expect(stored!.userAgent).to.match(/^Evilx+$/);
     const text = textOf((await clientFor(h, member, here).get('/account')).text);
-    expect(text).to.match(/Chrome on Linux · This browser\s+203\.0\.113\.7\s+1 Jan 2030, 10:00 Europe\/Berlin\s+1 Jan 2030, 10:00 Europe\/Berlin/);
-    expect(text).to.match(/Safari on iPhone\s+2001:db8::1/);
+    expect(text).to.match(/Chrome on Linux · This browser\s+United Kingdom 81\.2\.69\.142\s+1 Jan 2030, 10:00 Europe\/Berlin\s+1 Jan 2030, 10:00 Europe\/Berlin/);
+    expect(text).to.match(/Safari on iPhone\s+unknown 2001:db8::1/);
+    expect(text).to.match(/curl\s+private network 192\.168\.1\.20/);
     expect(text).to.match(/Unknown browser\s+unknown/);
   });
 

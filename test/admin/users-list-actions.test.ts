@@ -64,6 +64,28 @@ describeEachDatabase('admin pages: users list row menus and bulk actions', (h) =
     expect(res.text).to.match(/<form id="bulk-form" method="get" action="\/admin\/users\/bulk"/);
   });
 
+  it('selects rows in the card view too, and takes every row of the page without JavaScript', async () => {
+    const admin = await asBuiltIn(h, 'admin');
+    const ann = await addUser(h, { username: 'ann', email: 'ann@example.com' });
+    const ben = await addUser(h, { username: 'ben', email: 'ben@example.com' });
+    const pending = await addInvitation(h, 'pending@example.net');
+    const cards = await admin.get('/admin/users?view=cards');
+    expect(cards.status).to.equal(200);
+    expect(cards.text).to.match(/<form id="bulk-form" method="get" action="\/admin\/users\/bulk"/);
+    const card = new RegExp(`<li class="user-card" data-id="${ann.id}">([\\s\\S]*?)</li>`).exec(cards.text)![1]!;
+    expect(card).to.include(`<input type="checkbox" form="bulk-form" name="ids" value="account:${ann.id}">`);
+    // "All on this page": the page's rows travel with the form; the button picks them over the ticked ones.
+    const onPage = [...cards.text.matchAll(/<input type="hidden" name="page" value="([^"]+)">/g)].map((m) => m[1]!);
+    expect(onPage).to.include.members([`account:${ann.id}`, `account:${ben.id}`, `invitee:${pending}`, `account:${admin.user!.id}`]);
+    const query = `action=deactivate&ids=account:${ann.id}&scope=page&${onPage.map((r) => `page=${encodeURIComponent(r)}`).join('&')}`;
+    const ask = await admin.get(`/admin/users/bulk?${query}`);
+    expect(ask.status).to.equal(200);
+    expect(decode(ask.text)).to.include(`Deactivate: ${onPage.length} people?`);
+    // Without the button, only the ticked rows.
+    const ticked = await admin.get(`/admin/users/bulk?action=deactivate&ids=account:${ann.id}&${onPage.map((r) => `page=${encodeURIComponent(r)}`).join('&')}`);
+    expect(decode(ticked.text)).to.include('Deactivate: 1 person?');
+  });
+
   it('runs a row action at once and comes back to the list; an ending one asks first', async () => {
     const admin = await asBuiltIn(h, 'admin');
     const unconfirmed = await addUser(h, { username: 'ben', email: 'ben@example.com' }, { status: 'unconfirmed' });

@@ -48,7 +48,7 @@ describeEachDatabase('admin pages: users list', (h) => {
     expect(res.text).to.include('<a href="/admin/invitations?status=expired">lapsed@example.net</a>');
     expect(res.text).to.match(/<strong id="total">8 people<\/strong>/);
     expect(res.text).to.include('+442079460000');
-    expect(res.text).to.include('2030-01-01 09:00 UTC'); // the admin's last activity
+    expect(res.text).to.include('<time datetime="2030-01-01T09:00:00.000Z" data-local>1 Jan 2030, 09:00 UTC</time>'); // the admin's last activity, in the organization's zone
     expect(res.text).to.include('href="/admin/users/new"');
   });
 

@@ -39,6 +39,7 @@ async function seed(h: Harness): Promise<{ ownerId: string; paths: string[] }> {
     '/admin',
     '/admin/users',
     '/admin/users?group=department&sort=lastActivity',
+    '/admin/users?view=cards',
     `/admin/users/bulk?action=delete&ids=account:${user.id}&ids=invitee:${invitationId}`,
     '/admin/users/new',
     `/admin/users/${user.id}`,

@@ -9,6 +9,7 @@ import type { PasskeyPolicy } from '../../passkeys/passkey-policy.js';
 import { passkeySection } from './passkey-section.js';
 import { timeHtml } from '../time-format.js';
 import { deviceWords } from './device-words.js';
+import { placeOf } from './ip-place.js';
 
 export interface AccountPageState {
   user: UserView;
@@ -67,7 +68,7 @@ function sessionsSection(s: AccountPageState): SafeHtml {
   const when = (d: Date) => timeHtml(d, s.timeZone);
   return html`<h2>Where you are signed in</h2>
 <table id="my-sessions"><thead><tr><th>Device</th><th>Place</th><th>Signed in</th><th>Last used</th><th></th></tr></thead><tbody>
-${s.sessions.map((x) => html`<tr><td>${deviceWords(x.userAgent)}${x.current ? html` · <strong>This browser</strong>` : ''}</td><td>${x.ip ? html`<span title="The address the sign-in came from">${x.ip}</span>` : html`<span class="muted">unknown</span>`}</td><td>${when(x.createdAt)}</td><td>${when(x.lastSeenAt)}</td>
+${s.sessions.map((x) => html`<tr><td>${deviceWords(x.userAgent)}${x.current ? html` · <strong>This browser</strong>` : ''}</td><td>${x.ip ? html`${placeOf(x.ip)} <span class="muted" title="The address the sign-in came from">${x.ip}</span>` : html`<span class="muted">unknown</span>`}</td><td>${when(x.createdAt)}</td><td>${when(x.lastSeenAt)}</td>
 <td>${x.current ? '' : html`<form method="post" action="/account/sessions/end">${csrfField(s.csrfToken)}<input type="hidden" name="ref" value="${x.ref}"><button type="submit" class="button-secondary" style="margin-top:0">Sign out</button></form>`}</td></tr>`)}
 </tbody></table>
 <h2>Applications you gave access</h2>

@@ -10,8 +10,9 @@ export async function shellState(services: Services, req: Request, res: Response
   const [pendingInvitations, soleUserManager, organizationName, timeZone] = await Promise.all([
     services.invitations.pendingCount(),
     services.roles.soleUserManager(),
-    services.settings.get('organizationName'),
-    services.settings.get('timeZone'),
+    // Shown, not enforced: a value read a moment ago serves every page of a busy console.
+    services.settings.recent('organizationName'),
+    services.settings.recent('timeZone'),
   ]);
   return { user: req.user!, actor: req.actor!, csrfToken: res.locals.csrfToken, pendingInvitations, soleUserManager, current, organizationName, timeZone };
 }

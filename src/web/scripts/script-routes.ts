@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { AUTO_SUBMIT_SCRIPT } from './auto-submit.js';
 import { COPY_SCRIPT } from './copy-button.js';
 import { PASSKEY_SCRIPT } from './passkey-ceremony.js';
+import { SELECT_ALL_SCRIPT } from './select-all.js';
 import { webauthnBrowserBundle } from './webauthn-bundle.js';
 import { SCRIPTS_PATH } from './script-tag.js';
 
@@ -12,6 +13,7 @@ const SCRIPTS: Record<string, () => string> = {
   copy: () => COPY_SCRIPT,
   'auto-submit': () => AUTO_SUBMIT_SCRIPT,
   passkey: () => PASSKEY_SCRIPT,
+  'select-all': () => SELECT_ALL_SCRIPT,
   webauthn: webauthnBrowserBundle,
 };
 

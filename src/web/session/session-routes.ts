@@ -2,6 +2,7 @@
 // that loads the signed-in user (with their current permissions) on every page request.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Services } from '../../services.js';
+import type { Actor } from '../../context.js';
 import { addMs, MINUTE_MS } from '../../clock.js';
 import { readCookie } from '../cookies.js';
 import type { PageRelyingParty, PendingSignIn } from './page-relying-party.js';
@@ -86,8 +87,15 @@ export function sessionRoutes(deps: SessionDeps): Router {
 /** The live session's user, if any (an inactive account's session does not count). */
 async function signedIn(deps: SessionDeps, req: Request) {
   const session = await deps.sessions.find(readCookie(req, SESSION_COOKIE));
-  const user = session ? await deps.services.users.get(session.userId).catch(() => null) : null;
-  return session && user && user.status === 'active' ? { session, user } : null;
+  if (!session) return null;
+  // The account and its permissions at once: every page request waits for both.
+  const [user, permissions] = await Promise.all([
+    deps.services.users.get(session.userId).catch(() => null),
+    deps.services.roles.effectivePermissionsOf(session.userId),
+  ]);
+  if (!user || user.status !== 'active') return null;
+  const actor: Actor = { userId: user.id, label: user.username, permissions };
+  return { session, user, actor };
 }
 
 /** Loads the session's user and actor when there is a live session; never redirects. */
@@ -96,7 +104,7 @@ export function optionalSession(deps: SessionDeps) {
     const found = await signedIn(deps, req);
     if (found) {
       req.user = found.user;
-      req.actor = await deps.services.roles.actorFor(found.user);
+      req.actor = found.actor;
     }
     next();
   };
@@ -113,7 +121,7 @@ export function requireSession(deps: SessionDeps) {
     req.user = found.user;
     req.sessionIdToken = found.session.idToken;
     req.sessionIdHash = found.session.idHash;
-    req.actor = await deps.services.roles.actorFor(found.user);
+    req.actor = found.actor;
     next();
   };
 }

@@ -36,10 +36,10 @@ export class WebSessionService implements AccessRevoker {
   /** The live session for a cookie value, or null (unknown, idle too long, or expired). */
   async find(token: string | undefined): Promise<WebSessionAttributes | null> {
     if (!token) return null;
-    const row = await this.models.WebSession.findByPk(hashToken(token));
+    // Every page request reads both: at once, the setting as read at most a moment ago.
+    const [row, idleMinutes] = await Promise.all([this.models.WebSession.findByPk(hashToken(token)), this.settings.recent('sessionIdleMinutes')]);
     if (!row) return null;
     const now = this.clock.now();
-    const idleMinutes = await this.settings.get('sessionIdleMinutes');
     if (row.expiresAt <= now || row.lastSeenAt.getTime() + idleMinutes * MINUTE_MS <= now.getTime()) {
       await row.destroy();
       return null;

@@ -40,7 +40,8 @@ export function bulkRoutes(services: Services): Router {
   router.get('/', permit('users.view'), mayAct, async (req, res) => {
     const back = safeBack(req.query.back);
     const action = rowActionOf(req.query.action);
-    const refs = rowRefsOf(req.query.ids);
+    // "All on this page" sends the page's rows alongside whatever was ticked.
+    const refs = rowRefsOf(req.query.scope === 'page' ? req.query.page : req.query.ids);
     if (!action) return send(req, res, 'Nothing to do', bulkNothingBody(back, 'Choose an action.'), 400);
     if (refs.length === 0) return send(req, res, 'Nothing to do', bulkNothingBody(back, 'Select at least one person on the list first.'), 400);
     const rows = await Promise.all(refs.map(async (ref) => ({ ref, label: await labelOf(services, req, ref) })));

@@ -13,6 +13,7 @@ import { csrfField, field } from '../../layout.js';
 import { genderOptions, profileFields, type AddUserValues } from './add-view.js';
 import { accessEndSection, accessEndSummary, reactivationDateFields } from './access-end-view.js';
 import { day, KIND_LABELS, moment, NO_EMAIL, statusBadge, USERS_STYLE } from './user-format.js';
+import { timeHtml } from '../../time-format.js';
 
 /** The forms of the page, each posting to /admin/users/:id/<form>. */
 export type DetailForm = 'access-end' | 'profile' | 'roles' | 'deactivate' | 'reactivate' | 'reactivation-link' | 'confirm' | 'confirmation' | 'delete' | 'transfer-ownership' | 'second-factor' | 'sign-out-everywhere';
@@ -72,7 +73,7 @@ function summary(s: UserDetailState): SafeHtml {
     : html`<span class="muted">none</span>`}</dd>
 <dt>Seat pool</dt><dd>${KIND_LABELS[u.kind] ?? u.kind}</dd>
 ${accessEndSummary(u, s.timeZone ?? 'UTC')}
-<dt>Last activity</dt><dd>${u.lastSignInAt ? moment(u.lastSignInAt) : 'never'}</dd>
+<dt>Last activity</dt><dd>${u.lastSignInAt ? timeHtml(u.lastSignInAt, s.timeZone ?? 'UTC') : 'never'}</dd>
 <dt>Two-step verification</dt><dd>${u.totpEnabled ? 'On' : 'Off'}</dd>
 <dt>Passkeys</dt><dd>${passkeyList(s)}</dd>
 </dl></section>`;
@@ -92,7 +93,7 @@ function passkeyList(s: UserDetailState): SafeHtml {
     : ''}</li>`)}</ul>`;
 }
 
-/** The actions the page offers, in one menu; each opens its form below (a link: no script needed). */
+/** The actions the page offers, in one menu; each opens its form below in place (a link to it: no script needed). */
 function actionMenu(s: UserDetailState): SafeHtml {
   const offered = ACTION_TITLES.filter(([form]) => s.actions[FORM_ACTION[form]]);
   if (!offered.length) return html``;
@@ -168,8 +169,8 @@ ${row('Phone', u.phone)}${row('Department', u.department)}${row('Title', u.title
 ${row('Kind', KIND_LABELS[u.kind] ?? u.kind)}${row('Gender', u.gender)}${row('Birthday', u.birthdate)}
 ${row('Source', u.source)}
 ${row('External ids', u.externalIds.length ? html`${u.externalIds.map((x, i) => html`${i ? html`<br>` : ''}<code>${x.value}</code> <span class="muted">(${x.connection})</span>`)}` : null)}
-${row('Registration date', day(u.createdAt))}${row('Last activity', u.lastSignInAt ? moment(u.lastSignInAt) : 'never')}
-${u.status === 'inactive' ? html`${row('Deactivated', moment(u.deactivatedAt))}${row('Reason', u.deactivationReason)}` : ''}
+${row('Registration date', day(u.createdAt))}${row('Last activity', u.lastSignInAt ? timeHtml(u.lastSignInAt, s.timeZone ?? 'UTC') : 'never')}
+${u.status === 'inactive' ? html`${row('Deactivated', timeHtml(u.deactivatedAt, s.timeZone ?? 'UTC'))}${row('Reason', u.deactivationReason)}` : ''}
 ${row('Two-step verification', u.totpEnabled ? 'on' : 'off')}
 </dl>`;
 }
@@ -304,7 +305,10 @@ ${field({ name: 'confirmUsername', label: `Type the username ${u.username} to co
       ),
     );
   }
-  return html`${out}`;
+  // Each form stays closed until the menu opens it (its link targets the form's id) or it
+  // comes back refused; without style sheets every form shows, as before.
+  const refused = s.refused && formShown(s) ? html`<style>.action-forms>#${s.refused.form}{display:block}</style>` : '';
+  return html`${refused}<div class="action-forms">${out}</div>`;
 }
 
 /** The end-date fields' state: the refused values and messages of `form`, else the account's. */

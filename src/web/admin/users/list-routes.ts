@@ -10,7 +10,7 @@ import { contextOf } from '../../request-context.js';
 import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { userListBody } from './list-view.js';
-import { rowMenusOf } from './row-menus.js';
+import { menuFactsOf, rowMenusOf } from './row-menus.js';
 
 /** After an action on one row (row-operations.ts), keyed by the action. */
 export const NOTICES: Record<string, string> = {
@@ -50,13 +50,14 @@ export function listRoutes(services: Services): Router {
 
   router.get('/', permit('users.view'), async (req, res) => {
     const ctx = contextOf(req, 'admin');
-    const [page, pools, roles, shell] = await Promise.all([
+    const [page, pools, roles, shell, menuFacts] = await Promise.all([
       services.userDirectory.page(ctx, queryOf(req)),
       services.seats.allUsage(),
       services.userDirectory.roleChoices(),
       shellState(services, req, res, '/admin/users'),
+      menuFactsOf(services),
     ]);
-    const menus = await rowMenusOf(services, { actor: req.actor!, userId: req.user!.id }, page.rows);
+    const menus = rowMenusOf(menuFacts, { actor: req.actor!, userId: req.user!.id }, page.rows);
     const body = userListBody({
       page,
       menus,

@@ -12,7 +12,7 @@ import { creationButton } from '../seats/seat-notices.js';
 import { scriptTag } from '../../scripts/script-tag.js';
 import type { RowMenuItem } from './row-menus.js';
 import { ACTION_TITLES, BULK_ACTIONS, CONFIRMED_ACTIONS } from './row-operations.js';
-import { day, KIND_LABELS, moment, NO_EMAIL, seatBars, statusBadge, STATUS_LABELS, USERS_STYLE } from './user-format.js';
+import { day, KIND_LABELS, NO_EMAIL, seatBars, statusBadge, STATUS_LABELS, USERS_STYLE } from './user-format.js';
 
 export type ListView = 'list' | 'cards';
 
@@ -101,12 +101,23 @@ function selectable(s: UserListState): boolean {
   return s.canManage || s.canInvite;
 }
 
-/** "With selected": the chosen rows' action, confirmed on the next page. The rows' checkboxes belong to this form. */
+/** The box that ticks every row of the page; the select-all script reveals it. */
+function selectAllBox(label: string): SafeHtml {
+  return html`<label class="select-all" hidden><input type="checkbox" data-select-all="bulk-form"><span class="${label ? '' : 'visually-hidden'}">${label || 'Select all on this page'}</span></label>`;
+}
+
+/**
+ * "With selected": the chosen rows' action, confirmed on the next page. The rows'
+ * checkboxes (table or cards) belong to this form; its second button takes every row of
+ * the page instead, so selecting all needs no script.
+ */
 function bulkBar(s: UserListState): SafeHtml {
-  if (!selectable(s) || s.view !== 'list' || s.page.rows.length === 0) return html``;
+  if (!selectable(s) || s.page.rows.length === 0) return html``;
+  const n = s.page.rows.length;
   return html`<form id="bulk-form" method="get" action="/admin/users/bulk" class="toolbar bulk-bar" aria-label="Act on selected people">
-<label for="bulk-action">With the selected people</label><select id="bulk-action" name="action">${BULK_ACTIONS.map((a) => html`<option value="${a}">${ACTION_TITLES[a]}</option>`)}</select>
-<input type="hidden" name="back" value="${listUrl(s)}"><button type="submit" class="secondary">Continue…</button></form>`;
+${s.view === 'cards' ? selectAllBox('Select all') : ''}<label for="bulk-action">With the selected people</label><select id="bulk-action" name="action">${BULK_ACTIONS.map((a) => html`<option value="${a}">${ACTION_TITLES[a]}</option>`)}</select>
+<input type="hidden" name="back" value="${listUrl(s)}">${s.page.rows.map((r) => html`<input type="hidden" name="page" value="${refOf(r)}">`)}
+<button type="submit" class="secondary">Continue…</button><button type="submit" name="scope" value="page" class="secondary">…or all ${n} on this page</button></form>${scriptTag('select-all')}`;
 }
 
 function rowLink(r: DirectoryRow, label: SafeHtml | string): SafeHtml {
@@ -146,18 +157,19 @@ function nameCell(r: DirectoryRow): SafeHtml {
 function table(s: UserListState): SafeHtml {
   const pick = selectable(s);
   const columns = 9 + (pick ? 2 : 0);
-  return tableWrap('People', html`<table class="users"><thead><tr>${pick ? html`<th class="select"><span class="visually-hidden">Select</span></th>` : ''}<th>Username</th><th>Name</th><th>Email</th><th>Phone</th><th>Roles</th><th>Status</th><th>Registration date</th><th>Last activity</th><th>Ends</th>${pick ? html`<th class="select"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead><tbody>
+  return tableWrap('People', html`<table class="users"><thead><tr>${pick ? html`<th class="select">${selectAllBox('')}</th>` : ''}<th>Username</th><th>Name</th><th>Email</th><th>Phone</th><th>Roles</th><th>Status</th><th>Registration date</th><th>Last activity</th><th>Ends</th>${pick ? html`<th class="select"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead><tbody>
 ${withGroups(
   s,
   (r) => html`<tr data-id="${r.id}">${pick ? html`<td class="select"><input type="checkbox" form="bulk-form" name="ids" value="${refOf(r)}" aria-label="Select ${r.username ?? r.email ?? r.name}"></td>` : ''}<td>${r.type === 'account' ? rowLink(r, r.username ?? '') : html`<span class="muted">—</span>`}</td><td>${nameCell(r)}</td><td>${r.type === 'invitee' ? rowLink(r, r.email ?? '') : (r.email ?? NO_EMAIL)}</td><td>${r.phone ?? ''}</td>
-<td>${roleNames(r)}</td><td>${statusBadge(r.status)}</td><td>${registered(r)}</td><td>${r.lastActivityAt ? moment(r.lastActivityAt) : html`<span class="muted">never</span>`}</td><td class="ends">${timeHtml(r.accessEndsAt, s.timeZone ?? 'UTC')}</td>${pick ? html`<td class="row-actions">${rowMenu(s, r)}</td>` : ''}</tr>`,
+<td>${roleNames(r)}</td><td>${statusBadge(r.status)}</td><td>${registered(r)}</td><td>${r.lastActivityAt ? timeHtml(r.lastActivityAt, s.timeZone ?? 'UTC') : html`<span class="muted">never</span>`}</td><td class="ends">${timeHtml(r.accessEndsAt, s.timeZone ?? 'UTC')}</td>${pick ? html`<td class="row-actions">${rowMenu(s, r)}</td>` : ''}</tr>`,
   (label) => html`<tr class="group-row"><th colspan="${String(columns)}">${label}</th></tr>`,
 )}
 </tbody></table>`);
 }
 
 function cards(s: UserListState): SafeHtml {
-  const card = (r: DirectoryRow) => html`<li class="user-card" data-id="${r.id}"><h3>${rowLink(r, r.name)}</h3>
+  const pick = selectable(s);
+  const card = (r: DirectoryRow) => html`<li class="user-card" data-id="${r.id}">${pick ? html`<label class="card-select"><input type="checkbox" form="bulk-form" name="ids" value="${refOf(r)}"><span class="visually-hidden">Select ${r.username ?? r.email ?? r.name}</span></label>` : ''}<h3>${rowLink(r, r.name)}</h3>
 <div>${statusBadge(r.status)} <span class="muted">${KIND_LABELS[r.kind] ?? r.kind}</span></div>
 ${r.username ? html`<div class="muted">@${r.username}</div>` : ''}<div>${r.email ?? NO_EMAIL}</div>${r.phone ? html`<div>${r.phone}</div>` : ''}
 ${r.title || r.department ? html`<div class="muted">${[r.title, r.department].filter(Boolean).join(' · ')}</div>` : ''}

@@ -3,8 +3,8 @@
 // edit, delete; unconfirmed — resend confirmation, confirm manually, delete; active —
 // edit, change roles, deactivate, delete; inactive — reactivate (now or by link), delete.
 // The same rule as the account's own page decides (userActions, with the dominance rule),
-// computed for the whole page from the roles on it in one query.
-import { Op } from 'sequelize';
+// computed for the whole page from every role's permissions, read beside the page itself
+// (the roles are few; waiting for the page's rows before asking would add a round trip).
 import type { Actor } from '../../../context.js';
 import type { Services } from '../../../services.js';
 import { ALL, can } from '../../../roles/authorize.js';
@@ -19,16 +19,28 @@ export type RowMenuItem =
   /** A POST of the row action (a confirmation page first for the ones that end something). */
   | { type: 'action'; label: string; action: RowAction };
 
-export async function rowMenusOf(services: Services, viewer: { actor: Actor; userId: string }, rows: readonly DirectoryRow[]): Promise<Map<string, RowMenuItem[]>> {
-  const menus = new Map<string, RowMenuItem[]>();
-  const accounts = rows.filter((r) => r.type === 'account');
-  const roleIds = [...new Set(accounts.flatMap((r) => r.roles.map((x) => x.id)))];
+/** What the menus are decided from besides the rows: the owner and each role's permissions. */
+export interface MenuFacts {
+  ownerId: string | null;
+  permissionsOfRole: Map<string, string[]>;
+}
+
+export async function menuFactsOf(services: Services): Promise<MenuFacts> {
   const [ownerId, grants] = await Promise.all([
     services.roles.ownerId(),
-    roleIds.length ? services.models.RolePermission.findAll({ attributes: ['roleId', 'permission'], where: { roleId: { [Op.in]: roleIds } } }) : Promise.resolve([]),
+    services.models.sql.select<{ role_id: string; permission: string }>('SELECT role_id, permission FROM role_permissions', []),
   ]);
   const permissionsOfRole = new Map<string, string[]>();
-  for (const g of grants) permissionsOfRole.set(g.roleId, [...(permissionsOfRole.get(g.roleId) ?? []), g.permission]);
+  for (const g of grants) {
+    const list = permissionsOfRole.get(g.role_id);
+    if (list) list.push(g.permission);
+    else permissionsOfRole.set(g.role_id, [g.permission]);
+  }
+  return { ownerId, permissionsOfRole };
+}
+
+export function rowMenusOf({ ownerId, permissionsOfRole }: MenuFacts, viewer: { actor: Actor; userId: string }, rows: readonly DirectoryRow[]): Map<string, RowMenuItem[]> {
+  const menus = new Map<string, RowMenuItem[]>();
   const canInvite = can(viewer.actor, 'users.invite');
 
   for (const r of rows) {

@@ -30,9 +30,9 @@ td.select{width:1%;white-space:nowrap}td.row-actions{width:1%;text-align:right}d
 .bulk-bar label{margin:0;font-weight:400}.bulk-bar select{width:auto}
 .toolbar{display:flex;gap:12px;align-items:center;flex-wrap:wrap;margin:12px 0}.toolbar .spacer{flex:1}
 .user-cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}
-.user-card{border:1px solid #d0d7de;border-radius:8px;padding:12px}.user-card h3{margin:0 0 4px;font-size:1rem}
+.user-card{border:1px solid #d0d7de;border-radius:8px;padding:12px;position:relative}.user-card .card-select{position:absolute;top:8px;right:8px;margin:0}.user-card .card-select input{width:20px;height:20px}.select-all{display:inline-flex;gap:6px;align-items:center;margin:0;font-weight:400}.select-all[hidden]{display:none}.user-card h3{padding-right:28px}.user-card h3{margin:0 0 4px;font-size:1rem}
 .muted{color:#57606a;font-size:.875rem}.group-row th{background:#f6f8fa}.pager{display:flex;gap:16px;margin-top:16px}
-section.action{border-top:1px solid #d8dee4;margin-top:24px;padding-top:8px}dl.profile{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.profile dt{font-weight:600}dl.profile dd{margin:0}
+section.action{border-top:1px solid #d8dee4;margin-top:24px;padding-top:8px}.action-forms>section.action:not(:target){display:none}.action-forms>section.action:target{border:1px solid var(--accent,#0969da);border-radius:8px;padding:8px 16px 16px}dl.profile{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.profile dt{font-weight:600}dl.profile dd{margin:0}
 </style>`;
 
 export function statusBadge(status: ListStatus): SafeHtml {
