@@ -31,6 +31,8 @@ export interface DirectoryServices {
   ldapVerifier: LdapPasswordVerifier;
   runs: DirectoryRunService;
   csvImport: CsvImportService;
+  /** Creates the new accounts of an import a chunk at a time. */
+  accountBatch: AccountBatchCreator;
 }
 
 export interface DirectoryDeps {
@@ -66,6 +68,7 @@ export function createDirectoryServices(d: DirectoryDeps): DirectoryServices {
     ldapScheduler: new LdapSyncScheduler(ldapSync, ldapSettings, runs, d.clock, d.logger),
     ldapVerifier: new LdapPasswordVerifier(d.models, ldapSettings, d.clientOptions),
     runs,
+    accountBatch: batch,
     csvImport: new CsvImportService(d.models, new CsvRowWriter(d.models, d.users, d.roles, d.directoryState, d.connections, batch), d.roles, d.seats, d.audit, runs, d.clock, d.logger, d.timeZone),
   };
 }

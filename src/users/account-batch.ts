@@ -59,6 +59,8 @@ export class AccountBatchCreator {
   private readonly searchIndex: UserSearchIndex;
   private readonly externalIds: ExternalIds;
   private readonly values: UserValueStore;
+  /** Accounts per transaction; 0 creates every account alone through UserService.create (the path the batch must equal). */
+  chunkSize = ACCOUNT_CHUNK;
 
   constructor(
     private readonly models: Models,
@@ -93,8 +95,8 @@ export class AccountBatchCreator {
         settle(position, { ok: false, error });
       }
     };
-    // Inside a caller's transaction there is no chunk to commit: the single path, as asked.
-    if (ctx.transaction) {
+    // Inside a caller's transaction there is no chunk to commit: the single path.
+    if (ctx.transaction || this.chunkSize <= 0) {
       for (let i = 0; i < accounts.length; i++) await single(i);
       return results;
     }
@@ -123,7 +125,7 @@ export class AccountBatchCreator {
       for (const k of keys) seen.add(k);
       if (clean) {
         chunk.push(prepared);
-        if (chunk.length >= ACCOUNT_CHUNK) await flush();
+        if (chunk.length >= this.chunkSize) await flush();
         continue;
       }
       await flush();
