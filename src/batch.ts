@@ -13,16 +13,16 @@ export async function applyInOrder<T, R>(rows: readonly T[], apply: (row: T, ind
     try {
       outcomes.push({ index, ok: true, value: await apply(rows[index]!, index) });
     } catch (err) {
-      if (!(err instanceof DomainError) || !err.expose) {
-        // An unexpected failure fails its row only; the caller logs `error`.
-        outcomes.push({ index, ok: false, code: 'internal_error', message: 'Unexpected error; see the server log.', error: err });
-        onProgress?.(index + 1, rows.length);
-        continue;
-      }
-      const fields = (err as { fields?: Record<string, string> }).fields;
-      outcomes.push({ index, ok: false, code: err.code, message: err.message, ...(fields ? { fields } : {}) });
+      outcomes.push(failedOutcome(index, err));
     }
     onProgress?.(index + 1, rows.length);
   }
   return outcomes;
+}
+
+/** A row's refusal as the report shows it: a domain error's code, message and fields; anything else an internal error the caller logs. */
+export function failedOutcome(index: number, err: unknown): RowOutcome<never> {
+  if (!(err instanceof DomainError) || !err.expose) return { index, ok: false, code: 'internal_error', message: 'Unexpected error; see the server log.', error: err };
+  const fields = (err as { fields?: Record<string, string> }).fields;
+  return { index, ok: false, code: err.code, message: err.message, ...(fields ? { fields } : {}) };
 }

@@ -18,7 +18,6 @@ import type { AuditService } from '../audit/audit-service.js';
 import type { RoleService } from '../roles/role-service.js';
 import type { SeatService } from '../seats/seat-service.js';
 import { authorize } from '../roles/authorize.js';
-import { applyInOrder } from '../batch.js';
 import { KINDS, type Kind } from '../users/user-model.js';
 import { readAccountsCsv, type CsvRow } from './csv-reader.js';
 import { problemText, RowPreparer, type PreparedRow } from './csv-import-row.js';
@@ -184,19 +183,10 @@ export class CsvImportService {
       await this.batches(source, async (batch) => {
         const index = await this.writer.index(batch.map((r) => preparer.keys(r)));
         // Prepared one by one as applied: an earlier row may have created a later row's account.
-        const prepared: PreparedRow[] = [];
-        const outcomes = await applyInOrder(
-          batch,
-          (raw, i) => {
-            const row = preparer.prepare(raw, !this.writer.match(index, preparer.keys(raw)));
-            prepared[i] = row;
-            return this.writer.apply(ctx, row, index);
-          },
-          () => {
-            processed++;
-            report('importing');
-          },
-        );
+        const { outcomes, prepared } = await this.writer.applyAll(ctx, batch, (raw, isNew) => preparer.prepare(raw, isNew), (raw) => preparer.keys(raw), index, () => {
+          processed++;
+          report('importing');
+        });
         const rows: RowRecord[] = [];
         outcomes.forEach((o, i) => {
           const row = prepared[i] ?? { line: batch[i]!.line, label: batch[i]!.values.email ?? null };

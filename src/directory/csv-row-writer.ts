@@ -7,13 +7,17 @@ import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
 import { Conflict, ValidationError } from '../errors.js';
 import type { RoleService } from '../roles/role-service.js';
-import type { UserService } from '../users/user-service.js';
+import type { CreateUserOptions, UserService } from '../users/user-service.js';
 import type { Kind, UserAttributes, UserStatus } from '../users/user-model.js';
 import type { PreparedRow } from './csv-import-row.js';
+import type { CsvRow } from './csv-reader.js';
 import { normalize } from '../users/user-validation.js';
 import { changedProfile, sameIds, type DirectoryStateWriter } from '../users/directory-state.js';
 import { ambiguityMessage, ExternalIds, type ExternalIdRef } from '../connections/external-ids.js';
 import { BUILTIN_CONNECTIONS, type ConnectionService } from '../connections/connection-service.js';
+import type { AccountBatchCreator, NewAccountResult } from '../users/account-batch.js';
+import { failedOutcome, type RowOutcome } from '../batch.js';
+import type { UserView } from '../users/user-presenter.js';
 
 /** Every CSV import writes and matches externalIds under one connection. */
 const CSV = BUILTIN_CONNECTIONS.csv;
@@ -42,6 +46,13 @@ export interface RowResult {
   message: string | null;
 }
 
+type RowKeys = Pick<PreparedRow, 'emailKey' | 'externalIdKey' | 'usernameKey'>;
+
+/** How a row that names no account creates one: active unless the file says inactive (which takes no seat). */
+function createOptions(row: PreparedRow): CreateUserOptions {
+  return { source: 'csv', origin: 'directory', status: row.status === 'inactive' ? 'inactive' : 'active', roleIds: row.roleIds ?? [], accessEndsAt: row.accessEndsAt ?? null };
+}
+
 export const CSV_DEACTIVATION_REASON = 'Deactivated by a CSV import.';
 
 export class CsvRowWriter {
@@ -51,6 +62,7 @@ export class CsvRowWriter {
     private readonly roles: RoleService,
     private readonly directoryState: DirectoryStateWriter,
     private readonly connections: ConnectionService,
+    private readonly batch: AccountBatchCreator,
   ) {
     this.externalIds = new ExternalIds(models);
   }
@@ -107,12 +119,7 @@ export class CsvRowWriter {
   async apply(ctx: Context, row: PreparedRow, index: AccountIndex): Promise<RowResult> {
     if (Object.keys(row.problems).length) throw new ValidationError(row.problems);
     const existing = this.match(index, row);
-    if (!existing) {
-      const status = row.status === 'inactive' ? 'inactive' : 'active';
-      const user = await this.users.create(ctx, row.input, { source: 'csv', origin: 'directory', status, roleIds: row.roleIds ?? [], accessEndsAt: row.accessEndsAt ?? null });
-      this.remember(index, { id: user.id, status: user.status, kind: user.kind, snapshot: null }, row.emailKey, row.externalIdKey, normalize(user.username));
-      return { outcome: 'created', userId: user.id, message: status === 'inactive' ? 'created inactive' : null };
-    }
+    if (!existing) return this.created(index, row, await this.users.create(ctx, row.input, createOptions(row)));
     if (this.unchanged(row, existing)) return { outcome: 'unchanged', userId: existing.id, message: null };
     const applied = await this.directoryState.setState(ctx, existing.id, () => ({
       active: row.status === 'inactive' ? false : row.status === 'active' ? true : undefined,
@@ -126,6 +133,73 @@ export class CsvRowWriter {
     existing.kind = applied.user.kind;
     existing.snapshot = null;
     return { outcome: applied.outcome, userId: existing.id, message: applied.notes.length ? applied.notes.join('; ') : null };
+  }
+
+  /**
+   * Applies a batch of rows in order, as `apply` one by one would, with the same outcome per
+   * row; runs of rows that create accounts are created together by the batch creator (a
+   * chunk per transaction). A row that may concern an account a pending creation makes, or
+   * that changes an existing account, first lets the pending creations commit, so every
+   * row sees the rows before it and seats are taken in file order.
+   */
+  async applyAll(ctx: Context, rows: readonly CsvRow[], prepare: (raw: CsvRow, isNew: boolean) => PreparedRow, keys: (raw: CsvRow) => RowKeys, index: AccountIndex, onRow: () => void): Promise<{ outcomes: RowOutcome<RowResult>[]; prepared: PreparedRow[] }> {
+    const outcomes: RowOutcome<RowResult>[] = new Array(rows.length);
+    const prepared: PreparedRow[] = [];
+    let pending: Array<{ position: number; row: PreparedRow }> = [];
+    const pendingKeys = new Set<string>();
+    let pendingWithoutUsername = false;
+    const settle = (position: number, outcome: RowOutcome<RowResult>) => {
+      outcomes[position] = outcome;
+      onRow();
+    };
+    const flush = async () => {
+      if (!pending.length) return;
+      const creating = pending;
+      pending = [];
+      pendingKeys.clear();
+      pendingWithoutUsername = false;
+      await this.batch.createMany(ctx, creating.map((p) => ({ input: p.row.input, options: createOptions(p.row) })), (k, result: NewAccountResult) => {
+        const { position, row } = creating[k]!;
+        settle(position, result.ok ? { index: position, ok: true, value: this.created(index, row, result.user) } : failedOutcome(position, result.error));
+      });
+    };
+    for (let position = 0; position < rows.length; position++) {
+      const raw = rows[position]!;
+      const rowKeys = keys(raw);
+      const named = [rowKeys.emailKey && `e:${rowKeys.emailKey}`, rowKeys.externalIdKey && `x:${rowKeys.externalIdKey}`, rowKeys.usernameKey && `u:${rowKeys.usernameKey}`].filter((k): k is string => !!k);
+      if (named.some((k) => pendingKeys.has(k)) || (rowKeys.usernameKey && pendingWithoutUsername)) await flush();
+      let row: PreparedRow;
+      let existing: ExistingAccount | undefined;
+      try {
+        existing = this.match(index, rowKeys);
+        row = prepare(raw, !existing);
+      } catch (err) {
+        settle(position, failedOutcome(position, err));
+        continue;
+      }
+      prepared[position] = row;
+      if (!existing && !Object.keys(row.problems).length) {
+        pending.push({ position, row });
+        for (const k of named) pendingKeys.add(k);
+        const username = raw.values.username?.trim();
+        if (username) pendingKeys.add(`u:${normalize(username)}`);
+        else pendingWithoutUsername = true;
+        continue;
+      }
+      if (existing) await flush();
+      try {
+        settle(position, { index: position, ok: true, value: await this.apply(ctx, row, index) });
+      } catch (err) {
+        settle(position, failedOutcome(position, err));
+      }
+    }
+    await flush();
+    return { outcomes, prepared };
+  }
+
+  private created(index: AccountIndex, row: PreparedRow, user: UserView): RowResult {
+    this.remember(index, { id: user.id, status: user.status, kind: user.kind, snapshot: null }, row.emailKey, row.externalIdKey, normalize(user.username));
+    return { outcome: 'created', userId: user.id, message: user.status === 'inactive' ? 'created inactive' : null };
   }
 
   /** The row asks for nothing the account does not already have (re-importing a file). */

@@ -10,6 +10,7 @@ import type { RoleService } from '../roles/role-service.js';
 import type { SeatService } from '../seats/seat-service.js';
 import type { DirectoryStateWriter } from '../users/directory-state.js';
 import type { UserService } from '../users/user-service.js';
+import { AccountBatchCreator } from '../users/account-batch.js';
 import { CsvImportService } from './csv-import-service.js';
 import { CsvRowWriter } from './csv-row-writer.js';
 import { DirectoryLease } from './lease.js';
@@ -30,6 +31,8 @@ export interface DirectoryServices {
   ldapVerifier: LdapPasswordVerifier;
   runs: DirectoryRunService;
   csvImport: CsvImportService;
+  /** Creates the new accounts of an import a chunk at a time. */
+  accountBatch: AccountBatchCreator;
 }
 
 export interface DirectoryDeps {
@@ -54,6 +57,8 @@ export interface DirectoryDeps {
 
 export function createDirectoryServices(d: DirectoryDeps): DirectoryServices {
   const runs = new DirectoryRunService(d.models, d.clock);
+  // New accounts from a file or a directory are created a chunk at a time, by the accounts core's rules.
+  const batch = new AccountBatchCreator(d.models, d.users, d.roles, d.seats, d.audit, d.clock, d.transactions);
   const ldapSettings = new LdapSettingsService(d.models, d.roles, d.audit, d.secrets, d.clock, d.transactions, d.ldapBindPassword, d.clientOptions);
   const writer = new LdapEntryWriter(d.models, d.users, d.directoryState, d.seats, d.clock, d.transactions, d.connections);
   const ldapSync = new LdapSyncService(writer, ldapSettings, d.roles, runs, new DirectoryLease(d.models, d.clock), d.audit, d.clock, d.logger, d.clientOptions);
@@ -63,6 +68,7 @@ export function createDirectoryServices(d: DirectoryDeps): DirectoryServices {
     ldapScheduler: new LdapSyncScheduler(ldapSync, ldapSettings, runs, d.clock, d.logger),
     ldapVerifier: new LdapPasswordVerifier(d.models, ldapSettings, d.clientOptions),
     runs,
-    csvImport: new CsvImportService(d.models, new CsvRowWriter(d.models, d.users, d.roles, d.directoryState, d.connections), d.roles, d.seats, d.audit, runs, d.clock, d.logger, d.timeZone),
+    accountBatch: batch,
+    csvImport: new CsvImportService(d.models, new CsvRowWriter(d.models, d.users, d.roles, d.directoryState, d.connections, batch), d.roles, d.seats, d.audit, runs, d.clock, d.logger, d.timeZone),
   };
 }

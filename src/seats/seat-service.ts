@@ -111,6 +111,36 @@ export class SeatService {
   }
 
   /**
+   * Takes up to `wanted` seats in `pool` at once for a batch of new accounts written in
+   * `ctx.transaction` after this call (seats first: the batch's rows are not counted yet).
+   * The same decision as `wanted` calls of `take` in a row: as many as are free are granted,
+   * in order; `used` is the usage after the grant, which a refused row reports.
+   */
+  async takeMany(ctx: TxContext, pool: Kind, wanted: number): Promise<{ granted: number; used: number; limit: number | null }> {
+    if (wanted <= 0) return { granted: 0, used: 0, limit: null };
+    const configured = this.config.seats[pool];
+    const limitSql = configured === null ? 'seat_limit' : String(configured);
+    const { affectedRows } = await this.models.sql.write(
+      `UPDATE seat_pools SET in_use = in_use + ?, updated_at = ? WHERE pool = ? AND in_use >= 0 AND ${limitSql} IS NOT NULL AND (in_use + ?) * 10 <= ${limitSql} * 9`,
+      [wanted, this.clock.now(), pool, wanted],
+      ctx,
+    );
+    if (affectedRows === 1) return { granted: wanted, used: 0, limit: configured };
+    const row = await this.poolRow(pool, ctx, 'UPDATE');
+    const limit = configured ?? row.seatLimit;
+    if (limit === null) {
+      if (row.inUse >= 0) await this.models.SeatPool.update({ inUse: -1 }, { where: { pool }, transaction: ctx.transaction });
+      this.seenUnlimited.add(pool);
+      return { granted: wanted, used: 0, limit: null };
+    }
+    const counts = await this.count(pool, ctx);
+    const before = counts.accounts + counts.invited;
+    const granted = Math.min(wanted, Math.max(0, limit - before));
+    await this.models.SeatPool.update({ inUse: before + granted, updatedAt: this.clock.now() }, { where: { pool }, transaction: ctx.transaction });
+    return { granted, used: before + granted, limit };
+  }
+
+  /**
    * The fast path: one conditional write, checked by the database under its row lock (held
    * to commit), raising a known bound that stays below 90% of the limit. In integers, so
    * both dialects agree: (in_use + 1) * 10 <= limit * 9.

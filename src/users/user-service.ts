@@ -27,7 +27,8 @@ import { normalize, textProblem, type Origin } from './user-validation.js';
 import { UserSearchIndex } from './user-search-index.js';
 import { UserValueStore } from './user-value-store.js';
 import { checkValues, type MultiValued, type UserValue, type UserValues } from './user-values.js';
-import { sortNameOf, type SearchableProfile } from './user-search-terms.js';
+import { sortNameOf } from './user-search-terms.js';
+import { newAccountRow, SEAT_HOLDING, searchableOf, withContact } from './new-account-row.js';
 
 export interface CreateUserOptions {
   source: UserSource;
@@ -66,8 +67,6 @@ export interface UpdateUserOptions {
  */
 export type EmailAddedListener = (tx: TxContext, user: UserView) => Promise<void>;
 
-const SEAT_HOLDING: readonly UserStatus[] = ['unconfirmed', 'active'];
-
 /** The case-insensitive unique columns, in the order a clash is reported. */
 const UNIQUE_COLUMNS = [
   { attribute: 'usernameNormalized', column: 'username_normalized', field: 'username' },
@@ -82,31 +81,9 @@ function uniqueConflict(field: (typeof UNIQUE_COLUMNS)[number]['field']): Confli
   return new Conflict(messages[field], field);
 }
 
-/** Profile fields a new account leaves empty unless given. */
-const EMPTY_PROFILE = {
-  givenName: null, familyName: null, displayName: null, phone: null, department: null, title: null, employeeNumber: null,
-  manager: null, gender: null, birthdate: null, locale: null,
-  ...Object.fromEntries(DIRECTORY_FIELDS.map((f) => [f, null])) as Record<DirectoryField, null>,
-} as const;
 /** Profile columns the users list searches or sorts by (user-search-terms.ts). */
 const SEARCHED: ReadonlyArray<keyof ProfileColumns> = ['username', 'email', 'givenName', 'familyName', 'displayName', 'phone'];
 
-/** `values` with the account's email and phone among them (as the one work, primary value when there is none). */
-function withContact(values: UserValues, columns: ProfileColumns): UserValues {
-  checkValues(values);
-  const out = { ...values };
-  const add = (attribute: 'emails' | 'phoneNumbers', text: string | null | undefined) => {
-    const list = out[attribute] ?? [];
-    if (text && !list.some((v) => typeof v.value === 'string' && normalize(v.value) === normalize(text))) out[attribute] = [{ value: text, type: 'work', primary: list.some((v) => v.primary) ? false : true }, ...list];
-  };
-  add('emails', columns.email);
-  add('phoneNumbers', columns.phone);
-  return out;
-}
-
-function searchableOf(p: Partial<SearchableProfile>): SearchableProfile {
-  return { username: p.username ?? '', email: p.email ?? null, givenName: p.givenName ?? null, familyName: p.familyName ?? null, displayName: p.displayName ?? null, phone: p.phone ?? null };
-}
 /** Profile columns whose change the dominance rule guards. */
 const GUARDED_COLUMNS: ReadonlyArray<[keyof ProfileColumns, GuardedChange]> = [['email', 'email'], ['username', 'username'], ['kind', 'kind']];
 /** Fields a user may change on their own account page. */
@@ -259,34 +236,7 @@ export class UserService {
 
   private async insert(tx: TxContext, columns: ProfileColumns, options: CreateUserOptions & { status: UserStatus }, passwordHash: string | null, allowOwner: boolean, externalId?: string | null): Promise<UserView> {
     const now = this.clock.now();
-    const row: UserAttributes = {
-      ...EMPTY_PROFILE,
-      ...columns,
-      id: newId(),
-      // profileColumns for a new account always yields these (the email only when required).
-      username: columns.username!,
-      usernameNormalized: columns.usernameNormalized!,
-      email: columns.email ?? null,
-      emailNormalized: columns.emailNormalized ?? null,
-      kind: columns.kind!,
-      source: options.source,
-      status: options.status,
-      emailVerified: options.emailVerified ?? false,
-      verifiedPhone: options.phoneVerified ? (columns.phone ?? null) : null,
-      passwordHash,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      lastSignInAt: null,
-      deactivatedAt: options.status === 'inactive' ? now : null,
-      deactivationReason: null,
-      totpSecret: null,
-      totpEnabledAt: null,
-      sortName: sortNameOf(searchableOf(columns)),
-      accessEndsAt: options.accessEndsAt ?? null,
-      accessEndReminders: 0,
-      accessEndSetBy: options.accessEndsAt ? (options.accessEndSetBy ?? null) : null,
-    };
+    const row = newAccountRow(columns, options, passwordHash, now);
     const roles = await this.roles.rolesForCreate(tx, options.roleIds ?? [], allowOwner);
     const external = externalId ? await this.externalIds.forNewAccount(tx, row.id, tx.connectionId!, externalId) : null;
     const created = this.audit.prepare(
@@ -580,7 +530,7 @@ export class UserService {
    * connection: the value is the connection's identifier for the account, so only a
    * directory acting for one may write it.
    */
-  private externalIdFor(ctx: Context, input: ProfileInput): string | null | undefined {
+  externalIdFor(ctx: Context, input: ProfileInput): string | null | undefined {
     const value = externalIdOf(input);
     if (value === undefined || ctx.connectionId) return value;
     if (value === null) return undefined;
@@ -596,7 +546,7 @@ export class UserService {
     return { connection: connection?.name ?? connectionId, from: before, to: value };
   }
 
-  private async hashIfGiven(password: string | null | undefined, columns: ProfileColumns): Promise<string | null> {
+  async hashIfGiven(password: string | null | undefined, columns: ProfileColumns): Promise<string | null> {
     if (password === undefined || password === null || password === '') return null;
     const problem = passwordProblem(password, { email: columns.email, username: columns.username });
     if (problem) throw new ValidationError({ password: problem });

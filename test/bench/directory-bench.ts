@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
 import { systemClock } from '../../src/clock.js';
 import { systemContext } from '../../src/context.js';
-import { openDatabase } from '../../src/db/database.js';
+import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -28,9 +28,15 @@ import { DEFAULT_LDAP_SETTINGS } from '../../src/directory/ldap-settings.js';
 import { LdapTestServer, ROOT_DN, ROOT_PASSWORD, SUFFIX, slapdAvailable } from '../helpers/ldap-server.js';
 import { createTestDatabaseConfig } from '../helpers/test-databases.js';
 import { noMail, positive } from './bench-kit.js';
+import { insertInto, type Param } from '../../src/db/sql.js';
+import { ACCOUNT_CHUNK } from '../../src/users/account-batch.js';
+import { newAccountRow } from '../../src/users/new-account-row.js';
+import { profileColumns } from '../../src/users/user-input.js';
 
 const RERUN_GOAL = 0.2;
 const MEMORY_GOAL = 1.5;
+const RATE_GOAL = 2000;
+const RAW_SHARE_GOAL = 0.05;
 
 const { values: flags } = parseArgs({
   options: { entries: { type: 'string' }, rows: { type: 'string' }, 'small-rows': { type: 'string' }, db: { type: 'string' }, check: { type: 'boolean' } },
@@ -60,14 +66,14 @@ interface Measurement {
   peakRssMb: number;
 }
 
-async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
+async function withServices<T>(work: (services: Services, db: Database) => Promise<T>): Promise<T> {
   const created = await createTestDatabaseConfig(DB);
   const logger = createLogger('silent');
   const db = await openDatabase(created.config, logger, 10_000);
   try {
     await migrate(db);
     const config = loadConfig({ DATABASE_URL: created.config.url, LOG_LEVEL: 'silent', MAIL_WORKER: 'false' });
-    return await work(createServices(config, db, logger, systemClock, { mailTransport: noMail }));
+    return await work(createServices(config, db, logger, systemClock, { mailTransport: noMail }), db);
   } finally {
     await db.close();
     await created.drop();
@@ -115,6 +121,7 @@ async function benchLdap(): Promise<Measurement[]> {
         groupRoles: [{ groupDn: `cn=staff,ou=groups,${SUFFIX}`, roleId: member.id }],
         deactivateMissing: true,
       });
+      await limitSeats(services, ENTRIES);
       const sync = async (expect: 'created' | 'unchanged') => {
         const run = await services.directory.ldapSync.run(ctx, { trigger: 'cli' });
         if (run.status !== 'completed' || run[expect] !== ENTRIES) throw new Error(`sync ${run.status}: ${JSON.stringify(run)}`);
@@ -136,11 +143,38 @@ async function writeCsv(rows: number, tag: string): Promise<string> {
   return file;
 }
 
+/** Seat limits on, as an organization with a licence has them: far enough above the file for every row to fit. */
+async function limitSeats(services: Services, accounts: number): Promise<void> {
+  for (const pool of ['user', 'requester'] as const) await services.seats.setLimit(systemContext('cli', 'bench'), pool, accounts * 2);
+}
+
+/**
+ * The floor: the same accounts' users rows as plain multi-row INSERTs, a chunk per
+ * transaction, with nothing else (no validation, seats, search terms, values, roles, audit).
+ */
+async function benchRawInsert(rows: number): Promise<Measurement> {
+  return withServices(async (services, db) =>
+    measure(`raw batched INSERT, ${rows} users rows`, rows, async () => {
+      const now = new Date();
+      for (let start = 0; start < rows; start += ACCOUNT_CHUNK) {
+        const chunk = Array.from({ length: Math.min(ACCOUNT_CHUNK, rows - start) }, (_, k) => {
+          const i = start + k;
+          const columns = profileColumns({ username: `raw${i}`, email: `raw${i}@bench.example`, givenName: `Given${i}`, familyName: `Family${i}`, department: `D${i % 7}`, title: `Title ${i % 13}` }, 'directory', now, 'new-from-directory');
+          return newAccountRow(columns, { source: 'csv', origin: 'directory', status: 'active' }, null, now) as unknown as Record<string, Param>;
+        });
+        const insert = insertInto(services.models.User, chunk);
+        await db.transactions.run(systemContext('cli', 'bench'), (tx) => services.models.sql.write(insert.statement, insert.params, tx));
+      }
+    }),
+  );
+}
+
 async function benchCsv(rows: number, tag: string): Promise<Measurement> {
   const file = await writeCsv(rows, tag);
   try {
     return await withServices(async (services) =>
       measure(`CSV import, ${rows} rows`, rows, async () => {
+        await limitSeats(services, rows);
         const run = await services.directory.csvImport.importFile(systemContext('cli', 'bench'), path.basename(file), () => fs.createReadStream(file));
         if (run.status !== 'completed' || run.created !== rows) throw new Error(`import ${run.status}: ${JSON.stringify(run)}`);
       }),
@@ -160,7 +194,8 @@ process.stderr.write(`bench:directory on ${DB}: ${ENTRIES} LDAP entries, CSV fil
 const [first, rerun] = await benchLdap();
 const small = await benchCsv(SMALL_ROWS, 's');
 const large = await benchCsv(ROWS, 'l');
-const results = [first!, rerun!, small, large];
+const raw = await benchRawInsert(ROWS);
+const results = [first!, rerun!, small, large, raw];
 process.stdout.write(
   '\n' +
     table([
@@ -169,6 +204,8 @@ process.stdout.write(
     ]) +
     '\n',
 );
+const rate = (m: Measurement) => m.accounts / (m.ms / 1000);
+process.stdout.write(`\nCSV import at ${ROWS} rows: ${rate(large).toFixed(0)} rows/s (goal ≥ ${RATE_GOAL}), ${((rate(large) / rate(raw)) * 100).toFixed(1)}% of the raw batched INSERT (goal ≥ ${RAW_SHARE_GOAL * 100}%); LDAP first sync: ${rate(first!).toFixed(0)} entries/s\n`);
 const rerunRatio = rerun!.ms / first!.ms;
 const memoryRatio = large.heapGrowthMb / Math.max(small.heapGrowthMb, 1);
 const rerunOk = rerunRatio <= RERUN_GOAL;
