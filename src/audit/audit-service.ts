@@ -39,8 +39,10 @@ export interface AuditEventView {
  * Told of every event as it is recorded, in the same transaction: a service that reacts to
  * changes made elsewhere (SCIM tokens to their creator's permissions) without the services
  * making them knowing of it. An observer's failure fails the change.
+ * `subject` is the changed thing as the service that changed it presents it, when it has it
+ * at hand (an account's UserView), so an observer need not read it back; never stored.
  */
-export type AuditObserver = (ctx: Context, action: AuditAction, target: AuditTarget | undefined, details: Record<string, unknown>) => Promise<void>;
+export type AuditObserver = (ctx: Context, action: AuditAction, target: AuditTarget | undefined, details: Record<string, unknown>, subject?: object) => Promise<void>;
 
 export class AuditService {
   private readonly observers = new Map<string, AuditObserver>();
@@ -55,8 +57,8 @@ export class AuditService {
     this.observers.set(name, observer);
   }
 
-  async record(ctx: Context, action: AuditAction, details: Record<string, unknown> = {}, target?: AuditTarget): Promise<void> {
-    const event = this.prepare(ctx, action, details, target);
+  async record(ctx: Context, action: AuditAction, details: Record<string, unknown> = {}, target?: AuditTarget, subject?: object): Promise<void> {
+    const event = this.prepare(ctx, action, details, target, subject);
     await this.models.sql.write(event.statement.sql, event.statement.params, ctx);
     await event.written();
   }
@@ -66,7 +68,7 @@ export class AuditService {
    * of its transaction (Sql.writeAll): the statement, then `written()` once it ran, which
    * tells the observers.
    */
-  prepare(ctx: Context, action: AuditAction, details: Record<string, unknown> = {}, target?: AuditTarget): { statement: Statement; written(): Promise<void> } {
+  prepare(ctx: Context, action: AuditAction, details: Record<string, unknown> = {}, target?: AuditTarget, subject?: object): { statement: Statement; written(): Promise<void> } {
     // Plain SQL: every sign-in and every provisioning call writes one (sql.ts).
     const row = this.rowOf(ctx, { action, details, target }, this.clock.now());
     return {
@@ -75,7 +77,7 @@ export class AuditService {
         params: [row.occurredAt, row.action, row.actorId, row.actorLabel, row.source, row.ip, row.requestId, row.targetType, row.targetId, row.targetLabel, row.details],
       },
       written: async () => {
-        for (const observer of this.observers.values()) await observer(ctx, action, target, details);
+        for (const observer of this.observers.values()) await observer(ctx, action, target, details, subject);
       },
     };
   }

@@ -239,11 +239,13 @@ export class UserService {
     const row = newAccountRow(columns, options, passwordHash, now);
     const roles = await this.roles.rolesForCreate(tx, options.roleIds ?? [], allowOwner);
     const external = externalId ? await this.externalIds.forNewAccount(tx, row.id, tx.connectionId!, externalId) : null;
+    const view = presentUser(row, roles, external ? [external.ref] : []);
     const created = this.audit.prepare(
       tx,
       'user.created',
       { source: options.source, status: options.status, kind: columns.kind, roles: roles.map((r) => r.name) },
       { type: 'user', id: row.id, label: columns.username },
+      view,
     );
     const insert = insertInto(this.models.User, [row as unknown as Record<string, Param>]);
     // The account's rows as plain INSERTs (Sql.writeAll: every directory push and import
@@ -271,7 +273,7 @@ export class UserService {
     // only until commit, so parallel creations queue for milliseconds, not for the whole
     // creation (bench:seats). A refusal still rolls everything above back.
     if (SEAT_HOLDING.includes(options.status) && !options.seatReserved) await this.seats.take(tx, columns.kind!, { writtenUserId: row.id });
-    return presentUser(row, roles, external ? [external.ref] : []);
+    return view;
   }
 
   // ---- profile -----------------------------------------------------------------------
@@ -317,16 +319,16 @@ export class UserService {
       if (emailChanged && user.emailNormalized) await this.seats.addressReleased(tx, user.emailNormalized);
       const visible: string[] = changed.filter((k) => !k.endsWith('Normalized'));
       if (externalIdChange) visible.push('externalId');
-      await this.audit.record(tx, 'user.updated', { fields: visible, ...(externalIdChange ? { externalId: externalIdChange } : {}) }, { type: 'user', id, label: columns.username ?? user.username });
-      if (kindChanged) await this.audit.record(tx, 'user.kind_changed', { from: user.kind, to: columns.kind }, { type: 'user', id, label: user.username });
+      const updated = await this.get(id, tx);
+      await this.audit.record(tx, 'user.updated', { fields: visible, ...(externalIdChange ? { externalId: externalIdChange } : {}) }, { type: 'user', id, label: columns.username ?? user.username }, updated);
+      if (kindChanged) await this.audit.record(tx, 'user.kind_changed', { from: user.kind, to: columns.kind }, { type: 'user', id, label: user.username }, updated);
       if (emailChanged) {
         // The old address hears of every change, one's own included: a hijacked session
         // must not move the account's mail silently.
         await this.notices.emailChanged(tx, user, columns.email ?? null, now);
         if (byOther) await this.revoker.revokeAll(tx, id, 'email_changed');
-        await this.audit.record(tx, 'user.email_changed', { from: user.email, to: columns.email }, { type: 'user', id, label: columns.username ?? user.username });
+        await this.audit.record(tx, 'user.email_changed', { from: user.email, to: columns.email }, { type: 'user', id, label: columns.username ?? user.username }, updated);
       }
-      const updated = await this.get(id, tx);
       if (emailChanged && user.email === null) for (const listener of this.emailAddedListeners) await listener(tx, updated);
       return updated;
     });
@@ -389,8 +391,9 @@ export class UserService {
     }
     await this.models.PasswordReset.update({ usedAt: now }, { where: { userId: id, usedAt: null }, transaction: tx.transaction });
     await this.revoker.revokeAll(tx, id, 'email_restored');
-    await this.audit.record(tx, 'user.email_restored', { from: user.email, to: columns.email }, { type: 'user', id, label: user.username });
-    return this.get(id, tx);
+    const view = await this.get(id, tx);
+    await this.audit.record(tx, 'user.email_restored', { from: user.email, to: columns.email }, { type: 'user', id, label: user.username }, view);
+    return view;
   }
 
   async recordSignIn(id: string): Promise<void> {
@@ -435,8 +438,9 @@ export class UserService {
       const user = await this.lockUser(tx, id);
       if (user.emailVerified) return this.present(user, tx);
       await this.models.User.update({ emailVerified: true, version: user.version + 1, updatedAt: this.clock.now() }, { where: { id }, transaction: tx.transaction });
-      await this.audit.record(tx, 'user.email_verified', {}, { type: 'user', id, label: user.username });
-      return this.get(id, tx);
+      const view = await this.get(id, tx);
+      await this.audit.record(tx, 'user.email_verified', {}, { type: 'user', id, label: user.username }, view);
+      return view;
     });
   }
 
@@ -451,8 +455,9 @@ export class UserService {
         { status: 'active', emailVerified: options.emailVerified || user.emailVerified, version: user.version + 1, updatedAt: this.clock.now() },
         { where: { id }, transaction: tx.transaction },
       );
-      await this.audit.record(tx, 'user.confirmed', { emailVerified: options.emailVerified }, { type: 'user', id, label: user.username });
-      return this.get(id, tx);
+      const view = await this.get(id, tx);
+      await this.audit.record(tx, 'user.confirmed', { emailVerified: options.emailVerified }, { type: 'user', id, label: user.username }, view);
+      return view;
     });
   }
 
@@ -479,8 +484,9 @@ export class UserService {
         { where: { id }, transaction: tx.transaction },
       );
       await this.revoker.revokeAll(tx, id, 'deactivated');
-      await this.audit.record(tx, 'user.deactivated', { reason: cleanReason }, { type: 'user', id, label: user.username });
-      return this.get(id, tx);
+      const view = await this.get(id, tx);
+      await this.audit.record(tx, 'user.deactivated', { reason: cleanReason }, { type: 'user', id, label: user.username }, view);
+      return view;
     });
   }
 
@@ -499,8 +505,9 @@ export class UserService {
         { status: 'active', deactivatedAt: null, deactivationReason: null, version: user.version + 1, updatedAt: this.clock.now() },
         { where: { id }, transaction: tx.transaction },
       );
-      await this.audit.record(tx, 'user.reactivated', {}, { type: 'user', id, label: user.username });
-      return this.get(id, tx);
+      const view = await this.get(id, tx);
+      await this.audit.record(tx, 'user.reactivated', {}, { type: 'user', id, label: user.username }, view);
+      return view;
     });
   }
 

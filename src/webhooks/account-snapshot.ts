@@ -1,11 +1,12 @@
-// The account as a webhook presents it, read in one statement inside the change's
-// transaction (every directory push pays for it while someone subscribes): the profile,
-// status, role names and each provisioning connection's externalId — never a password
-// hash, a second-factor secret or any other credential.
+// The account as a webhook presents it: the profile, status, role names and each
+// provisioning connection's externalId — never a password hash, a second-factor secret or
+// any other credential. Taken from the account the change itself presents when the users
+// service hands it over (every directory push would otherwise pay a read while someone
+// subscribes), else read in one statement inside the change's transaction.
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
 import { sqlDate } from '../db/sql.js';
-import { displayNameOf } from '../users/user-presenter.js';
+import { displayNameOf, type UserView } from '../users/user-presenter.js';
 
 export interface WebhookAccount {
   id: string;
@@ -79,4 +80,37 @@ export async function readAccountSnapshot(models: Models, ctx: Context, userId: 
     updatedAt: iso(u.updated_at),
     deactivatedAt: iso(u.deactivated_at),
   };
+}
+
+/** The account a change presented (the users service's UserView), without reading it back. */
+export function webhookAccountOf(u: UserView): WebhookAccount {
+  return {
+    id: u.id,
+    username: u.username,
+    email: u.email,
+    emailVerified: u.emailVerified,
+    name: u.name,
+    givenName: u.givenName,
+    familyName: u.familyName,
+    displayName: u.displayName,
+    phone: u.phone,
+    department: u.department,
+    title: u.title,
+    employeeNumber: u.employeeNumber,
+    locale: u.locale,
+    kind: u.kind,
+    source: u.source,
+    status: u.status,
+    roles: [...new Set(u.roles.map((r) => r.name))].sort(),
+    externalIds: u.externalIds.map((x) => ({ connection: x.connection, value: x.value })).sort((a, b) => a.connection.localeCompare(b.connection)),
+    createdAt: iso(u.createdAt),
+    updatedAt: iso(u.updatedAt),
+    deactivatedAt: iso(u.deactivatedAt),
+  };
+}
+
+/** Whether an audit observer's subject is the account `userId` as the users service presents it. */
+export function isUserViewOf(subject: object | undefined, userId: string): subject is UserView {
+  const s = subject as Partial<UserView> | undefined;
+  return !!s && s.id === userId && typeof s.username === 'string' && Array.isArray(s.roles) && Array.isArray(s.externalIds);
 }

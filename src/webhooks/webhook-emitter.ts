@@ -12,10 +12,19 @@ import type { TransactionRunner } from '../db/transaction-runner.js';
 import { newId } from '../ids.js';
 import { webhookEventOf, type WebhookEventType } from './webhook-events.js';
 import { actorOf, webhookBody } from './webhook-payload.js';
-import { readAccountSnapshot } from './account-snapshot.js';
+import { isUserViewOf, readAccountSnapshot, webhookAccountOf } from './account-snapshot.js';
 
 /** How long this process trusts its reading of which events anyone subscribes to. */
 const SUBSCRIPTIONS_TTL_MS = 1_000;
+
+/** What the audit trail told of one change. */
+interface AuditedEvent {
+  type: WebhookEventType;
+  target: AuditTarget | undefined;
+  details: Record<string, unknown>;
+  /** The changed account as the users service presented it, when it handed it over. */
+  subject: object | undefined;
+}
 
 interface Emitted {
   messageId: string;
@@ -43,19 +52,21 @@ export class WebhookEmitter {
     return () => this.listeners.delete(listener);
   }
 
-  readonly observe = async (ctx: Context, action: AuditAction, target: AuditTarget | undefined, details: Record<string, unknown>): Promise<void> => {
+  readonly observe = async (ctx: Context, action: AuditAction, target: AuditTarget | undefined, details: Record<string, unknown>, subject?: object): Promise<void> => {
     const type = webhookEventOf(action);
     if (!type) return;
+    const event: AuditedEvent = { type, target, details, subject };
     // Refusals are audited after their work rolled back, outside any transaction.
-    if (ctx.transaction) await this.emit(ctx as TxContext, type, target, details);
-    else await this.transactions.run(ctx, (tx) => this.emit(tx, type, target, details));
+    if (ctx.transaction) await this.emit(ctx as TxContext, event);
+    else await this.transactions.run(ctx, (tx) => this.emit(tx, event));
   };
 
-  private async emit(tx: TxContext, type: WebhookEventType, target: AuditTarget | undefined, details: Record<string, unknown>): Promise<void> {
+  private async emit(tx: TxContext, event: AuditedEvent): Promise<void> {
+    const { type, target, details } = event;
     const subjectKey = subjectOf(type, target, details);
     if (!subjectKey) return;
     if (!(await this.maySubscribe(tx, type))) return;
-    const data = await this.dataOf(tx, type, target, details);
+    const data = await this.dataOf(tx, event);
     if (!data) return;
     const seen = this.emitted.get(tx.transaction) ?? new Map<string, Emitted>();
     this.emitted.set(tx.transaction, seen);
@@ -107,7 +118,7 @@ export class WebhookEmitter {
     this.subscribed = null;
   }
 
-  private async dataOf(tx: TxContext, type: WebhookEventType, target: AuditTarget | undefined, details: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+  private async dataOf(tx: TxContext, { type, target, details, subject }: AuditedEvent): Promise<Record<string, unknown> | null> {
     const actor = actorOf(tx);
     if (type === 'seats.limit_reached') return { actor, pool: details.pool, used: details.used, limit: details.limit };
     if (type === 'user.deleted') {
@@ -115,7 +126,8 @@ export class WebhookEmitter {
       return { actor, account: { id: target!.id, username: details.username ?? target!.label ?? null, email: details.email ?? null, status: 'deleted' } };
     }
     const userId = type === 'invitation.accepted' ? String(details.userId) : target!.id;
-    const account = await readAccountSnapshot(this.models, tx, userId);
+    // The account as the change presented it when the users service handed it over; else read.
+    const account = isUserViewOf(subject, userId) ? webhookAccountOf(subject) : await readAccountSnapshot(this.models, tx, userId);
     if (!account) return null;
     if (type === 'invitation.accepted') return { actor, invitation: { id: target!.id, method: details.method ?? null }, account };
     return { actor, account };

@@ -5,8 +5,8 @@ import type { Context } from '../context.js';
 import type { WebhookEventType } from './webhook-events.js';
 
 export interface WebhookActor {
-  /** A person (an admin, the account itself), a directory (SCIM, LDAP, CSV) or Gatehouse itself. */
-  kind: 'user' | 'directory' | 'system';
+  /** A person (an admin, the account itself), a directory (SCIM, LDAP, CSV), an application's back end (the management API) or Gatehouse itself. */
+  kind: 'user' | 'directory' | 'application' | 'system';
   /** The path the change came by: admin, account, scim, ldap, csv, invitation, registration, … */
   source: string;
 }
@@ -14,7 +14,7 @@ export interface WebhookActor {
 const DIRECTORY_SOURCES = new Set(['scim', 'ldap', 'csv']);
 
 export function actorOf(ctx: Context): WebhookActor {
-  const kind = DIRECTORY_SOURCES.has(ctx.source) ? 'directory' : ctx.actor.userId ? 'user' : 'system';
+  const kind = DIRECTORY_SOURCES.has(ctx.source) ? 'directory' : ctx.source === 'api' ? 'application' : ctx.actor.userId ? 'user' : 'system';
   return { kind, source: ctx.source };
 }
 

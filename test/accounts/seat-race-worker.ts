@@ -4,7 +4,6 @@
 //   {"created":n,"refused":n,"errors":["…"]}
 // Usage: npx tsx test/accounts/seat-race-worker.ts <DATABASE_URL> <K> <email-prefix>
 // (the URL may instead come from RACE_DATABASE_URL).
-import readline from 'node:readline';
 import { loadConfig } from '../../config/index.js';
 import { systemClock } from '../../src/clock.js';
 import { systemContext } from '../../src/context.js';
@@ -12,6 +11,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { SeatLimitReached } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices } from '../../src/services.js';
+import { readyThenWaitForGo } from '../helpers/process-on-go.js';
 
 const [urlArg, countArg, prefixArg] = process.argv.slice(2);
 const url = urlArg || process.env.RACE_DATABASE_URL;
@@ -27,16 +27,7 @@ const logger = createLogger('silent');
 const db = await openDatabase(config.database, logger, 10_000);
 const services = createServices(config, db, logger, systemClock);
 
-process.stdout.write('ready\n');
-await new Promise<void>((resolve) => {
-  const lines = readline.createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    if (line.trim() === 'go') {
-      lines.close();
-      resolve();
-    }
-  });
-});
+await readyThenWaitForGo();
 
 const outcomes = await Promise.allSettled(
   Array.from({ length: count }, (_, i) =>

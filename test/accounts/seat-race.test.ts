@@ -2,13 +2,13 @@
 // serialized by a lock on the pool row, "so the limit holds across several Gatehouse
 // processes on one MySQL database". Many parallel creations against few free seats must
 // create exactly that many accounts, in one process and from two processes at once.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { SeatLimitReached } from '../../src/errors.js';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { addUser, auditEvents, setLimit, userCount } from './account-fixtures.js';
+import { startOnGo } from '../helpers/process-on-go.js';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seat-race-worker.ts');
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,29 +17,6 @@ interface WorkerSummary {
   created: number;
   refused: number;
   errors: string[];
-}
-
-/** Starts a worker and resolves once it has opened the database and waits for "go". */
-function startWorker(databaseUrl: string, count: number, prefix: string): Promise<{ child: ChildProcessWithoutNullStreams; done: Promise<WorkerSummary> }> {
-  const child = spawn('npx', ['tsx', WORKER, databaseUrl, String(count), prefix], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<WorkerSummary>((resolve, reject) => {
-    child.on('exit', (code) => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !last.startsWith('{')) reject(new Error(`worker ${prefix} exited ${code}: ${stderr || stdout}`));
-      else resolve(JSON.parse(last) as WorkerSummary);
-    });
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.includes('ready\n')) resolve();
-    });
-    done.catch(reject);
-  });
-  return ready.then(() => ({ child, done }));
 }
 
 describeEachDatabase('seats: races', (h) => {
@@ -78,9 +55,9 @@ describeEachDatabase('seats: races', (h) => {
     await setLimit(h, 10);
     for (let i = 0; i < 3; i++) await addUser(h);
     const url = h.config.database.url;
-    const workers = await Promise.all([startWorker(url, 20, `a${process.pid}`), startWorker(url, 20, `b${process.pid}`)]);
-    for (const w of workers) w.child.stdin.write('go\n');
-    const summaries = await Promise.all(workers.map((w) => w.done));
+    const start = (prefix: string) => startOnGo<WorkerSummary>(WORKER, [url, '20', prefix], ROOT);
+    const workers = await Promise.all([start(`a${process.pid}`), start(`b${process.pid}`)]);
+    const summaries = await Promise.all(workers.map((w) => w.go()));
     for (const s of summaries) expect(s.errors, s.errors.join('\n')).to.deep.equal([]);
     expect(summaries.reduce((n, s) => n + s.created, 0)).to.equal(7);
     expect(summaries.reduce((n, s) => n + s.refused, 0)).to.equal(33);
