@@ -11,6 +11,7 @@ import { OPERATIONS } from './operations.js';
 import type { Operation } from './operation.js';
 import { problem, problemOf, sendProblem, type Problem } from './problem.js';
 import { check, validatorsFor } from './request-validation.js';
+import { apiCors, originRefusal } from './api-cors.js';
 
 /** The largest JSON body the API reads (an invitation of 100 rows of 1,000 addresses fits). */
 export const API_BODY_LIMIT = '1mb';
@@ -40,6 +41,7 @@ export function apiRouter(services: Services, verify: ApiTokenVerifier | null): 
   const router = Router();
   const { logger } = services;
   const document = openApiDocument(OPERATIONS, services.config.publicUrl);
+  router.use(apiCors(services));
 
   router.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(JSON.stringify(document));
@@ -54,6 +56,8 @@ export function apiRouter(services: Services, verify: ApiTokenVerifier | null): 
         if (!verify) return sendProblem(res, problem('unavailable', 503, 'The token service is not running in this process.'));
         const caller = await apiCaller(services, verify, req);
         if (isProblem(caller)) return sendProblem(res, caller);
+        const wrongOrigin = originRefusal(req, services.config.publicUrl, caller.corsOrigins);
+        if (wrongOrigin) return sendProblem(res, wrongOrigin);
         if (!caller.scopes.has(op.scope)) {
           res.setHeader('WWW-Authenticate', `Bearer realm="gatehouse-api", error="insufficient_scope", scope="${op.scope}"`);
           return sendProblem(res, problem('insufficient_scope', 403, `This endpoint needs the scope ${op.scope}.`, { scope: op.scope }));
