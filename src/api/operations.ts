@@ -1,8 +1,9 @@
 // Every management API operation, in the order the reference lists them.
+import { applicationOperations } from './application-operations.js';
 import { auditOperations } from './audit-operations.js';
 import { invitationOperations } from './invitation-operations.js';
 import type { Operation } from './operation.js';
 import { peopleOperations } from './people-operations.js';
 import { roleOperations, seatOperations } from './role-seat-operations.js';
 
-export const OPERATIONS: readonly Operation[] = [...peopleOperations, ...invitationOperations, ...roleOperations, ...seatOperations, ...auditOperations];
+export const OPERATIONS: readonly Operation[] = [...peopleOperations, ...invitationOperations, ...roleOperations, ...seatOperations, ...applicationOperations, ...auditOperations];

@@ -126,11 +126,14 @@ export class ClientService {
     };
     const metadata = validate(merged);
     const storedNow = current.api ? { scopes: current.api.scopes, permissions: current.api.permissions, granted_by: current.api.grantedById, granted_by_label: current.api.grantedBy } : null;
-    const api = input.apiScopes === undefined && input.apiPermissions === undefined
+    const sameScopes = JSON.stringify([...new Set(input.apiScopes ?? [])].sort()) === JSON.stringify(current.api?.scopes ?? []);
+    const asked = (input.apiScopes === undefined || sameScopes) && input.apiPermissions === undefined
       ? storedNow
       : apiGrantOf(ctx.actor, { type: current.type, apiScopes: input.apiScopes ?? current.api?.scopes ?? [], apiPermissions: input.apiPermissions }, current.api?.permissions);
+    const grantChanged = JSON.stringify([asked?.scopes, asked?.permissions]) !== JSON.stringify([storedNow?.scopes, storedNow?.permissions]);
+    // An unchanged grant stays bound to the admin who gave it.
+    const api = grantChanged ? asked : storedNow;
     if (api) metadata.api = api;
-    const grantChanged = JSON.stringify([api?.scopes, api?.permissions]) !== JSON.stringify([storedNow?.scopes, storedNow?.permissions]);
     const accessChanged = grantChanged
       || JSON.stringify(metadata.redirect_uris) !== JSON.stringify(current.redirectUris)
       || JSON.stringify(metadata.cors_origins ?? []) !== JSON.stringify(current.corsOrigins);

@@ -44,7 +44,7 @@ describeEachDatabase('management API: tokens, scopes and permissions', (h) => {
     const web = await h.services.clients.add(ctx, { name: 'Web', type: 'web', redirectUris: ['https://app.example/cb'], apiScopes: ['api:users.read'] });
     const webToken = await tokenRequest(h, { clientId: web.client.clientId, secret: web.clientSecret! }, { scope: 'api:users.read' });
     expect(webToken.status).to.equal(400);
-    expect(webToken.body.error).to.be.oneOf(['unauthorized_client', 'invalid_grant']);
+    expect(webToken.body).to.not.have.property('access_token');
     expect(web.client.api?.permissions).to.deep.equal(['users.view']);
   });
 
