@@ -44,7 +44,8 @@ describeEachDatabase(
       const declined = await personToken(h, config, 'openid api:users.read', 'alice', '/confirm-without-api');
       expect(String(declined.scope ?? '')).to.not.include('api:');
       const refused = await apiClient(h, declined.access_token).get('/api/v1/people');
-      expect(refused.status).to.be.oneOf([401, 403]);
+      expect(refused.status).to.equal(403);
+      expect(refused.body.type).to.equal('/api/docs#problem-insufficient_scope');
 
       const allowed = await personToken(h, config, 'openid api:users.read', 'alice', '/confirm');
       expect(allowed.scope).to.include('api:users.read');
