@@ -1,4 +1,4 @@
-// Who may call the management API and with what: tokens only for machine applications
+// Who may call the management API and with what: client-credentials tokens only for machine applications
 // registered with API scopes, only the scopes they list, for the API as resource; a
 // relying party's token refused; each scope opens only its endpoints; the application
 // acts with its set ∩ its granting admin's current permissions and never past the
