@@ -1,9 +1,11 @@
 // The management API as an OAuth resource server (RFC 8707 resource indicators). Only a
-// machine application whose registration lists API scopes gets a token for it, and only
-// with scopes it lists; every other client asking for the API is refused (invalid_target),
-// so a relying party's sign-in tokens never carry the API as audience. Person tokens for
-// the API would need the person's explicit consent screen, which is not built: refusing
-// them is the safe answer until it is.
+// client whose registration lists API scopes gets a token for it, and only with scopes it
+// lists; every other client asking for the API is refused (invalid_target), so a relying
+// party's sign-in tokens never carry the API as audience. A machine application gets them
+// with client credentials; an application people sign in to gets them in a person's token
+// only after that person allowed them on the consent screen (the provider's
+// rs_scopes_missing check asks, first-party applications included, since their automatic
+// grant covers OpenID scopes only).
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { apiResourceIndicator, isApiScope } from '../src/clients/api-scopes.js';
 
@@ -12,6 +14,10 @@ type ClientWithApi = { clientId: string; api_scopes?: string[]; apiScopes?: stri
 function apiScopesOf(client: unknown): string[] {
   const c = client as ClientWithApi | undefined;
   return c?.api_scopes ?? c?.apiScopes ?? [];
+}
+
+function isMachine(client: unknown): boolean {
+  return (client as ClientWithApi).grantTypeAllowed('client_credentials');
 }
 
 export function apiResourceIndicators(publicUrl: string, ttlSeconds: number): NonNullable<NonNullable<Configuration['features']>['resourceIndicators']> {
@@ -23,14 +29,12 @@ export function apiResourceIndicators(publicUrl: string, ttlSeconds: number): No
       if (oneOf) return oneOf;
       const asked = (ctx as KoaContextWithOIDC).oidc.params?.resource;
       if (asked) return asked as string;
-      return apiScopesOf(client).length && (client as unknown as ClientWithApi).grantTypeAllowed('client_credentials') ? indicator : (undefined as unknown as string);
+      return apiScopesOf(client).length && isMachine(client) ? indicator : (undefined as unknown as string);
     },
     getResourceServerInfo: async (ctx, resource, client) => {
       if (resource !== indicator) throw new errors.InvalidTarget('unknown resource indicator');
       const allowed = apiScopesOf(client);
-      if (!allowed.length || !(client as unknown as ClientWithApi).grantTypeAllowed('client_credentials')) {
-        throw new errors.InvalidTarget('this application is not registered for the management API');
-      }
+      if (!allowed.length) throw new errors.InvalidTarget('this application is not registered for the management API');
       const requested = String((ctx as KoaContextWithOIDC).oidc.params?.scope ?? '').split(' ').filter(Boolean);
       const refused = requested.filter((s) => isApiScope(s) && !allowed.includes(s));
       if (refused.length) throw new errors.InvalidScope('requested scope is not registered for this application', refused.join(' '));

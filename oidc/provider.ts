@@ -15,6 +15,7 @@ import type { KeyStore } from './key-store.js';
 import { ACR_VALUES } from './interactions/authentication-level.js';
 import { interactionPolicyWithStepUp } from './interactions/interaction-policy.js';
 import { apiResourceIndicators } from './api-resource.js';
+import { isApiScope } from '../src/clients/api-scopes.js';
 
 export const OIDC_PREFIX = '/oidc';
 
@@ -157,7 +158,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       authorizationSigningAlgValues: ['ES256', 'RS256', 'EdDSA'],
       clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
     },
-    // First-party clients skip consent: their grant covers what they ask for.
+    // First-party clients skip consent for OpenID scopes: their grant covers them. Management
+    // API scopes are left out, so the person is asked for those (api-resource.ts).
     loadExistingGrant: async (ctx) => {
       const existingId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
       const existing = existingId ? await ctx.oidc.provider.Grant.find(existingId) : undefined;
@@ -165,13 +167,13 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       if (!isFirstParty(ctx)) return undefined;
       if (existing) {
         // A later request of the same first-party app for more scopes or claims needs no consent either.
-        if (ctx.oidc.requestParamScopes) existing.addOIDCScope([...ctx.oidc.requestParamScopes].join(' '));
+        if (ctx.oidc.requestParamScopes) existing.addOIDCScope(oidcScopesOf(ctx.oidc.requestParamScopes));
         if (ctx.oidc.requestParamClaims?.size) existing.addOIDCClaims([...ctx.oidc.requestParamClaims]);
         await existing.save();
         return existing;
       }
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope(ctx.oidc.requestParamScopes ? [...ctx.oidc.requestParamScopes].join(' ') : 'openid');
+      grant.addOIDCScope(ctx.oidc.requestParamScopes ? oidcScopesOf(ctx.oidc.requestParamScopes) : 'openid');
       // Claims asked for one by one (the claims parameter) are covered too.
       if (ctx.oidc.requestParamClaims?.size) grant.addOIDCClaims([...ctx.oidc.requestParamClaims]);
       await grant.save();
@@ -211,6 +213,10 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
 
 function ownToken(client: { clientId: string }, token: { clientId?: string }): boolean {
   return !!token.clientId && token.clientId === client.clientId;
+}
+
+function oidcScopesOf(requested: Iterable<string>): string {
+  return [...requested].filter((s) => !isApiScope(s)).join(' ');
 }
 
 function isFirstParty(ctx: KoaContextWithOIDC): boolean {

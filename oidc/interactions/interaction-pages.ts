@@ -3,6 +3,7 @@
 import { html, type SafeHtml } from '../../src/html.js';
 import { csrfField, field, page } from '../../src/web/layout.js';
 import { passkeyForm } from '../../src/web/scripts/passkey-ceremony.js';
+import { API_SCOPE_LABELS, isApiScope } from '../../src/clients/api-scopes.js';
 
 export interface LoginPageState {
   uid: string;
@@ -81,7 +82,7 @@ export function recoveryCodesPage(s: { continueUrl: string; codes: string[]; csr
   );
 }
 
-export function consentPage(s: { uid: string; csrfToken: string; clientName: string; scopes: string[]; claims?: string[] }): string {
+export function consentPage(s: { uid: string; csrfToken: string; clientName: string; scopes: string[]; claims?: string[]; apiScopes?: string[] }): string {
   const labels: Record<string, string> = {
     openid: 'Know who you are',
     email: 'See your email address',
@@ -91,13 +92,17 @@ export function consentPage(s: { uid: string; csrfToken: string; clientName: str
     roles: 'See your roles and permissions',
     offline_access: 'Stay signed in when you are away',
   };
+  const api = s.apiScopes ?? [];
   return page(
     'Allow access',
     html`<h1>Allow ${s.clientName}?</h1>
 <p><strong>${s.clientName}</strong> asks to:</p>
 <ul>${s.scopes.map((scope) => html`<li>${labels[scope] ?? scope}</li>`)}</ul>
 ${s.claims?.length ? html`<p>and to see these details of your account:</p><ul>${s.claims.map((claim) => html`<li><code>${claim}</code></li>`)}</ul>` : ''}
+${api.length ? html`<h2>Act as you in Gatehouse</h2><p>It also asks to use the management API as you — never beyond what you may do yourself:</p>
+<ul id="api-scopes">${api.map((scope) => html`<li>${isApiScope(scope) ? API_SCOPE_LABELS[scope] : scope} <code>${scope}</code></li>`)}</ul>` : ''}
 <form method="post" action="/interaction/${s.uid}/confirm">${csrfField(s.csrfToken)}<button type="submit">Allow</button></form>
+${api.length ? html`<form method="post" action="/interaction/${s.uid}/confirm-without-api">${csrfField(s.csrfToken)}<button type="submit" style="background:#6e7781">Sign in without management API access</button></form>` : ''}
 <p><a href="/interaction/${s.uid}/abort">Deny</a></p>`,
   );
 }

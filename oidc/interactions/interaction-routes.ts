@@ -1,6 +1,6 @@
 // The provider's interactions: sign-in (password, passkey or upstream, then a passkey or TOTP
 // when enrolled or required; passkey-routes.ts has the passkey ceremonies),
-// consent for third-party clients, and cancel. Pages translate; SignInService and
+// consent (third-party clients; management API scopes for every client), and cancel. Pages translate; SignInService and
 // TotpService decide.
 import { Router, type Request, type Response } from 'express';
 import type { Provider } from 'oidc-provider';
@@ -15,6 +15,11 @@ import { ACR_MULTI_FACTOR, ACR_PHISHING_RESISTANT, requestedAcr, type Factors } 
 import { STEP_UP_REASONS } from './interaction-policy.js';
 import { passkeyInteractionRoutes } from './passkey-routes.js';
 import { passkeyStepPage } from './passkey-pages.js';
+import { isApiScope } from '../../src/clients/api-scopes.js';
+
+function missingResourceScopesOf(d: Details): Record<string, string[]> {
+  return (d.prompt.details as { missingResourceScopes?: Record<string, string[]> }).missingResourceScopes ?? {};
+}
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -76,9 +81,10 @@ export function interactionRoutes(provider: Provider, services: Services): Route
       return res.type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), login, ...(await loginOptions()) }));
     }
     if (d.prompt.name === 'consent') {
-      const scopes = String(d.params.scope ?? 'openid').split(' ').filter(Boolean);
+      const scopes = String(d.params.scope ?? 'openid').split(' ').filter((s) => s && !isApiScope(s));
       const claims = (d.prompt.details as { missingOIDCClaims?: string[] }).missingOIDCClaims ?? [];
-      return res.type('html').send(consentPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), scopes, claims }));
+      const apiScopes = Object.values(missingResourceScopesOf(d)).flat();
+      return res.type('html').send(consentPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), scopes, claims, apiScopes }));
     }
     return res.status(400).type('html').send(loginPage({ uid: d.uid, csrfToken: res.locals.csrfToken, clientName: await clientName(d), error: 'This sign-in step is not supported.' }));
   });
@@ -137,16 +143,24 @@ export function interactionRoutes(provider: Provider, services: Services): Route
     await finishLogin(services, res, d, pending.accountId, { first: pending.first ?? 'pwd', second: 'totp' });
   });
 
-  router.post('/interaction/:uid/confirm', async (req, res) => {
+  // Allow: everything asked for. Without API access: the sign-in and its OpenID scopes, with
+  // the management API scopes recorded as refused (the provider then issues none of them).
+  const consent = (withApi: boolean) => async (req: Request, res: Response) => {
     const d = await details(req, res);
     if (d.prompt.name !== 'consent' || !d.session?.accountId) return res.redirect(303, `/interaction/${d.uid}`);
     const grant = d.grantId ? await provider.Grant.find(d.grantId) : new provider.Grant({ accountId: d.session.accountId, clientId: String(d.params.client_id) });
     const missing = d.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
     if (missing.missingOIDCScope) grant!.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant!.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [resource, scopes] of Object.entries(missingResourceScopesOf(d))) {
+      if (withApi) grant!.addResourceScope(resource, scopes.join(' '));
+      else grant!.rejectResourceScope(resource, scopes.join(' '));
+    }
     const grantId = await grant!.save();
     await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
-  });
+  };
+  router.post('/interaction/:uid/confirm', consent(true));
+  router.post('/interaction/:uid/confirm-without-api', consent(false));
 
   router.get('/interaction/:uid/abort', async (req, res) => {
     await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user cancelled the sign-in.' }, { mergeWithLastSubmission: false });

@@ -1,22 +1,27 @@
-// Who calls the management API: the machine application named by a live access token
-// issued for the API (checked by the provider, oidc/api-token-verifier.ts), acting with its
+// Who calls the management API, named by a live access token issued for the API (checked by
+// the provider, oidc/api-token-verifier.ts): a machine application, acting with its
 // permission set ∩ what the admin who granted it holds now (clients/api-grant.ts), under
-// the application's name in the audit trail. A stopped application (its admin deactivated
-// or deleted) is refused like a stopped SCIM token, with the reason.
+// the application's name in the audit trail — a stopped application (its admin deactivated
+// or deleted) is refused like a stopped SCIM token, with the reason; or a person through an
+// application they allowed, acting as themselves with their current permissions ∩ the
+// allowed scopes' (person-caller.ts).
 import type { Request } from 'express';
 import type { Context } from '../context.js';
 import type { Services } from '../services.js';
 import { apiStanding } from '../clients/api-grant.js';
 import type { ApiTokenVerifier } from '../clients/api-scopes.js';
 import { problem, type Problem } from './problem.js';
+import { personCaller } from './person-caller.js';
 
 export type { ApiTokenVerifier };
 
 export interface ApiCaller {
-  /** The calling application's client id: what rate limits and idempotency keys are counted by. */
+  /** Who rate limits and idempotency keys are counted by: the application, or the application and person for a person's token. */
   clientId: string;
   ctx: Context;
   scopes: ReadonlySet<string>;
+  /** Browser origins the token's application lists (CORS). */
+  corsOrigins: readonly string[];
 }
 
 export async function apiCaller(services: Services, verify: ApiTokenVerifier, req: Request): Promise<ApiCaller | Problem> {
@@ -26,15 +31,16 @@ export async function apiCaller(services: Services, verify: ApiTokenVerifier, re
   if ('refused' in checked) return problem('invalid_token', 401, checked.refused);
   const client = await services.clients.get(checked.clientId).catch(() => null);
   if (!client?.api) return problem('invalid_token', 401, 'The application this token was issued to is not registered for the management API.');
+  if (checked.accountId) return personCaller(services, req, client, checked.accountId, checked.scopes);
   const standing = await apiStanding(services.models, { name: client.name, api: client.api });
   if (standing.state === 'stopped') {
     return problem('invalid_token', 401, `The application "${client.name}" is stopped: ${standing.reason}. An administrator holding its permissions can register it again.`);
   }
   // Only scopes the registration still lists count, whatever an older token says.
   const scopes = new Set(checked.scopes.filter((s) => client.api!.scopes.includes(s)));
-  return {
-    clientId: checked.clientId,
-    ctx: { actor: { userId: null, label: client.name, permissions: new Set(standing.effective) }, source: 'api', ip: req.ip ?? null, requestId: req.id },
-    scopes,
-  };
+  return { clientId: checked.clientId, ctx: apiContext(req, { userId: null, label: client.name, permissions: new Set(standing.effective) }), scopes, corsOrigins: client.corsOrigins };
+}
+
+export function apiContext(req: Request, actor: Context['actor']): Context {
+  return { actor, source: 'api', ip: req.ip ?? null, requestId: req.id };
 }

@@ -14,6 +14,7 @@ import { check, validatorsFor } from './request-validation.js';
 import { failedPrecondition, idempotently, rateLimited, withEtag } from './api-conventions.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { ApiRateLimiter } from './rate-limit.js';
+import { apiCors, originRefusal } from './api-cors.js';
 
 /** The largest JSON body the API reads (an invitation of 100 rows of 1,000 addresses fits). */
 export const API_BODY_LIMIT = '1mb';
@@ -56,6 +57,7 @@ export function apiRouter(services: Services, verify: ApiTokenVerifier | null): 
   const document = openApiDocument(OPERATIONS, services.config.publicUrl);
   const limiter = new ApiRateLimiter(services.config.apiRateLimit, services.clock);
   const idempotencyKeys = new IdempotencyKeys(services.models, services.clock, services.secrets);
+  router.use(apiCors(services));
 
   router.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(JSON.stringify(document));
@@ -72,6 +74,8 @@ export function apiRouter(services: Services, verify: ApiTokenVerifier | null): 
         if (isProblem(caller)) return sendProblem(res, caller);
         const overLimit = rateLimited(limiter, caller.clientId, res);
         if (overLimit) return sendProblem(res, overLimit);
+        const wrongOrigin = originRefusal(req, services.config.publicUrl, caller.corsOrigins);
+        if (wrongOrigin) return sendProblem(res, wrongOrigin);
         if (!caller.scopes.has(op.scope)) {
           res.setHeader('WWW-Authenticate', `Bearer realm="gatehouse-api", error="insufficient_scope", scope="${op.scope}"`);
           return sendProblem(res, problem('insufficient_scope', 403, `This endpoint needs the scope ${op.scope}.`, { scope: op.scope }));

@@ -46,6 +46,10 @@ function operationObject(op: Operation): JsonSchema {
   };
 }
 
+function scopeDescriptions(): Record<string, string> {
+  return Object.fromEntries(Object.entries(API_SCOPE_PERMISSIONS).map(([s, p]) => [s, `Endpoints that need ${p}`]));
+}
+
 export function openApiDocument(operations: readonly Operation[], publicUrl: string): JsonSchema {
   const base = publicUrl.replace(/\/+$/, '');
   const paths: Record<string, Record<string, JsonSchema>> = {};
@@ -55,7 +59,7 @@ export function openApiDocument(operations: readonly Operation[], publicUrl: str
     info: {
       title: 'Gatehouse management API',
       version: '1',
-      description: `People, invitations, roles, seats, audit and settings for a product's own back end. Errors are RFC 9457 problem details; their types are listed at ${base}/api/docs.`,
+      description: `People, invitations, roles, seats, applications, audit and settings for a product's own back end. Errors are RFC 9457 problem details; their types are listed at ${base}/api/docs.`,
     },
     servers: [{ url: `${base}${API_PATH}` }],
     tags: [...new Set(operations.map((o) => o.tag))].map((name) => ({ name })),
@@ -65,8 +69,11 @@ export function openApiDocument(operations: readonly Operation[], publicUrl: str
       securitySchemes: {
         oauth2: {
           type: 'oauth2',
-          description: `Client credentials of a machine application registered with API scopes, for the resource ${base}${API_PATH} (RFC 8707).`,
-          flows: { clientCredentials: { tokenUrl: `${base}/oidc/token`, scopes: Object.fromEntries(Object.entries(API_SCOPE_PERMISSIONS).map(([s, p]) => [s, `Endpoints that need ${p}`])) } },
+          description: `Tokens for the resource ${base}${API_PATH} (RFC 8707): client credentials of a machine application registered with API scopes, or a person's token from an application registered with them, carrying the scopes the person allowed on the consent screen (then the person's permissions ∩ the scopes').`,
+          flows: {
+            clientCredentials: { tokenUrl: `${base}/oidc/token`, scopes: scopeDescriptions() },
+            authorizationCode: { authorizationUrl: `${base}/oidc/auth`, tokenUrl: `${base}/oidc/token`, scopes: scopeDescriptions() },
+          },
         },
       },
     },

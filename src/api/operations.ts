@@ -1,4 +1,5 @@
 // Every management API operation, in the order the reference lists them.
+import { applicationOperations } from './application-operations.js';
 import { auditCsvOperation } from './audit-csv-operation.js';
 import { auditOperations } from './audit-operations.js';
 import { invitationOperations } from './invitation-operations.js';
@@ -8,4 +9,4 @@ import { roleEditOperations } from './role-edit-operations.js';
 import { roleOperations, seatOperations } from './role-seat-operations.js';
 import { settingsOperations } from './settings-operations.js';
 
-export const OPERATIONS: readonly Operation[] = [...peopleOperations, ...invitationOperations, ...roleOperations, ...roleEditOperations, ...seatOperations, ...auditOperations, auditCsvOperation, ...settingsOperations];
+export const OPERATIONS: readonly Operation[] = [...peopleOperations, ...invitationOperations, ...roleOperations, ...roleEditOperations, ...seatOperations, ...applicationOperations, ...auditOperations, auditCsvOperation, ...settingsOperations];

@@ -28,18 +28,22 @@ export interface ApiGrant {
 }
 
 /**
- * The grant a registration asks for, checked: API scopes only on machine clients, each
- * scope's permission inside the set, the set inside what the registering actor holds.
- * Null when no API scope is asked for.
+ * The grant a registration asks for, checked: each scope's permission inside the set, the
+ * set inside what the registering actor holds. A machine application acts with the set; an
+ * application people sign in to asks each person's consent for the scopes and then acts
+ * with that person's permissions ∩ the scopes', so its set is exactly the scopes'
+ * permissions. Null when no API scope is asked for. `current`: the set an edit starts from
+ * (scopes added to it bring their permission along when the actor holds it).
  */
-export function apiGrantOf(actor: Actor, input: { type: string; apiScopes?: string[]; apiPermissions?: string[] }): StoredApiGrant | null {
+export function apiGrantOf(actor: Actor, input: { type: string; apiScopes?: string[]; apiPermissions?: string[] }, current?: readonly string[]): StoredApiGrant | null {
   const scopes = [...new Set(input.apiScopes ?? [])].sort();
   if (scopes.length === 0) return null;
-  if (input.type !== 'machine') throw new ValidationError({ apiScopes: 'Only machine applications (client credentials) may call the management API.' });
   const unknown = scopes.filter((s) => !isApiScope(s));
   if (unknown.length) throw new ValidationError({ apiScopes: `Unknown API scope: ${unknown.join(', ')}.` });
   const needed = scopes.map((s) => API_SCOPE_PERMISSIONS[s as keyof typeof API_SCOPE_PERMISSIONS]);
-  const set = normalizeSet(input.apiPermissions ?? [...new Set([...defaultPermissions(actor), ...needed.filter((p) => actor.permissions.has(p) || actor.permissions.has('*'))])]);
+  const held = needed.filter((p) => actor.permissions.has(p) || actor.permissions.has('*'));
+  const chosen = input.type !== 'machine' ? needed : (input.apiPermissions ?? (current ? [...current, ...held] : [...defaultPermissions(actor), ...held]));
+  const set = normalizeSet([...new Set(chosen)]);
   const uncovered = scopes.filter((s, i) => !set.includes(needed[i]!));
   if (uncovered.length) throw new ValidationError({ apiPermissions: `The permission set does not cover ${uncovered.map((s) => `${s} (${API_SCOPE_PERMISSIONS[s as keyof typeof API_SCOPE_PERMISSIONS]})`).join(', ')}.` });
   assertCanGrantPermissions(actor, set);

@@ -32,5 +32,23 @@ export function isApiScope(scope: string): scope is ApiScope {
 }
 
 /** What the provider says of a bearer token presented to the API (oidc/ implements the check). */
-export type ApiTokenCheck = { clientId: string; scopes: string[] } | { refused: string };
+export type ApiTokenCheck = { clientId: string; scopes: string[]; /** A person's token: who allowed the scopes. */ accountId?: string } | { refused: string };
+
+/** What each scope lets an application do as the person who allows it (the consent screen). */
+export const API_SCOPE_LABELS: Record<ApiScope, string> = {
+  'api:users.read': 'See the people of your organization, as you can',
+  'api:users.write': 'Create, change, deactivate and delete people, as you can',
+  'api:invitations': 'Invite people and manage invitations, as you can',
+  'api:roles': 'Change people\'s roles, as you can',
+  'api:seats.read': 'See seat usage',
+  'api:seats.manage': 'Change seat limits, as you can',
+  'api:audit.read': 'Read the audit log',
+  'api:clients': 'Register, change and remove applications, as you can',
+  'api:settings': 'Read and change your organization\'s settings, as you can',
+};
+
+/** The permissions a set of scopes opens. */
+export function permissionsOfScopes(scopes: Iterable<string>): Set<string> {
+  return new Set([...scopes].filter(isApiScope).map((s) => API_SCOPE_PERMISSIONS[s]));
+}
 export type ApiTokenVerifier = (token: string) => Promise<ApiTokenCheck>;

@@ -11,7 +11,8 @@ import type { AuditService } from '../audit/audit-service.js';
 import { authorize } from '../roles/authorize.js';
 import { textProblem } from '../users/user-validation.js';
 import type { RoleService } from '../roles/role-service.js';
-import { grantHoldersOf } from './grant-holders.js';
+import { grantHoldersOf, revokeClientCredentialTokens } from './client-payloads.js';
+import { corsOriginProblem } from './cors-origin.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import type { ClientAttributes } from './client-model.js';
 import { apiGrantOf, type ApiGrant, type StoredApiGrant } from './api-grant.js';
@@ -37,6 +38,8 @@ export interface ClientInput {
   apiScopes?: string[];
   /** The permission set it acts with on the API (default: what the registering admin holds but seats and billing). */
   apiPermissions?: string[];
+  /** Browser origins allowed to call the management API with its tokens (CORS); none by default. */
+  corsOrigins?: string[];
 }
 
 export interface ClientView {
@@ -50,6 +53,7 @@ export interface ClientView {
   idTokenSigningAlg: SigningAlg;
   /** The management API grant of a machine client; null when it has none. */
   api: ApiGrant | null;
+  corsOrigins: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -61,6 +65,7 @@ interface StoredMetadata {
   backchannel_logout_uri: string | null;
   id_token_signed_response_alg: SigningAlg;
   api?: StoredApiGrant;
+  cors_origins?: string[];
 }
 
 export class ClientService {
@@ -97,11 +102,15 @@ export class ClientService {
         { clientId, name: input.name.trim(), metadata: JSON.stringify(metadata), secretHash: clientSecret ? hashToken(clientSecret) : null, firstParty: !!input.firstParty, createdAt: now, updatedAt: now },
         { transaction: tx.transaction },
       );
-      await this.audit.record(tx, 'client.created', { type: metadata.type, redirectUris: metadata.redirect_uris, firstParty: !!input.firstParty, ...(api ? { apiScopes: api.scopes, apiPermissions: api.permissions } : {}) }, { type: 'client', id: clientId, label: input.name.trim() });
+      await this.audit.record(tx, 'client.created', { type: metadata.type, redirectUris: metadata.redirect_uris, corsOrigins: metadata.cors_origins ?? [], firstParty: !!input.firstParty, ...(api ? { apiScopes: api.scopes, apiPermissions: api.permissions } : {}) }, { type: 'client', id: clientId, label: input.name.trim() });
     });
     return { client: await this.get(clientId), clientSecret };
   }
 
+  /**
+   * Changes an application. Its redirect URIs, API grant and CORS origins decide who can act
+   * through it, so changing any of them follows the same rule as a new secret.
+   */
   async update(ctx: Context, clientId: string, input: Partial<Omit<ClientInput, 'type'>>): Promise<ClientView> {
     authorize(ctx.actor, 'clients.manage');
     const current = await this.get(clientId);
@@ -113,48 +122,60 @@ export class ClientService {
       firstParty: input.firstParty ?? current.firstParty,
       backchannelLogoutUri: input.backchannelLogoutUri === undefined ? current.backchannelLogoutUri : input.backchannelLogoutUri,
       idTokenSigningAlg: input.idTokenSigningAlg ?? current.idTokenSigningAlg,
+      corsOrigins: input.corsOrigins ?? current.corsOrigins,
     };
     const metadata = validate(merged);
-    if (current.api) metadata.api = { scopes: current.api.scopes, permissions: current.api.permissions, granted_by: current.api.grantedById, granted_by_label: current.api.grantedBy };
-    const redirectsChanged = JSON.stringify(metadata.redirect_uris) !== JSON.stringify(current.redirectUris);
+    const storedNow = current.api ? { scopes: current.api.scopes, permissions: current.api.permissions, granted_by: current.api.grantedById, granted_by_label: current.api.grantedBy } : null;
+    const sameScopes = JSON.stringify([...new Set(input.apiScopes ?? [])].sort()) === JSON.stringify(current.api?.scopes ?? []);
+    const asked = (input.apiScopes === undefined || sameScopes) && input.apiPermissions === undefined
+      ? storedNow
+      : apiGrantOf(ctx.actor, { type: current.type, apiScopes: input.apiScopes ?? current.api?.scopes ?? [], apiPermissions: input.apiPermissions }, current.api?.permissions);
+    const grantChanged = JSON.stringify([asked?.scopes, asked?.permissions]) !== JSON.stringify([storedNow?.scopes, storedNow?.permissions]);
+    // An unchanged grant stays bound to the admin who gave it.
+    const api = grantChanged ? asked : storedNow;
+    if (api) metadata.api = api;
+    const accessChanged = grantChanged
+      || JSON.stringify(metadata.redirect_uris) !== JSON.stringify(current.redirectUris)
+      || JSON.stringify(metadata.cors_origins ?? []) !== JSON.stringify(current.corsOrigins);
     await this.transactions.run(ctx, async (tx) => {
-      if (redirectsChanged) await this.assertMayChangeAccess(tx, clientId);
+      if (accessChanged) await this.assertMayChangeAccess(tx, current);
       await this.models.Client.update(
         { name: merged.name.trim(), metadata: JSON.stringify(metadata), firstParty: !!merged.firstParty, updatedAt: this.clock.now() },
         { where: { clientId }, transaction: tx.transaction },
       );
-      await this.audit.record(tx, 'client.updated', { redirectUris: metadata.redirect_uris, firstParty: !!merged.firstParty, idTokenSigningAlg: metadata.id_token_signed_response_alg }, { type: 'client', id: clientId, label: merged.name });
+      await this.audit.record(tx, 'client.updated', { redirectUris: metadata.redirect_uris, corsOrigins: metadata.cors_origins ?? [], firstParty: !!merged.firstParty, idTokenSigningAlg: metadata.id_token_signed_response_alg, ...(grantChanged ? { apiScopes: api?.scopes ?? [], apiPermissions: api?.permissions ?? [] } : {}) }, { type: 'client', id: clientId, label: merged.name });
     });
     return this.get(clientId);
   }
 
   /**
    * A new secret, returned once; the old one stops working at once (the provider reads the
-   * client's stored hash on every request).
+   * client's stored hash on every request), and so do the access tokens obtained with it.
    */
   async regenerateSecret(ctx: Context, clientId: string): Promise<string> {
     authorize(ctx.actor, 'clients.manage');
     const current = await this.get(clientId);
     if (current.type === 'public') throw new ValidationError({ secret: 'A public application has no secret: it signs in with PKCE alone.' });
-    // Whoever holds a machine client's secret acts with its API set: only someone holding
-    // that whole set may take it.
-    if (current.api) assertCanGrantPermissions(ctx.actor, current.api.permissions);
     const secret = newToken();
     await this.transactions.run(ctx, async (tx) => {
-      await this.assertMayChangeAccess(tx, clientId);
+      await this.assertMayChangeAccess(tx, current);
       await this.models.Client.update({ secretHash: hashToken(secret), updatedAt: this.clock.now() }, { where: { clientId }, transaction: tx.transaction });
+      await revokeClientCredentialTokens(this.models, clientId, tx);
       await this.audit.record(tx, 'client.secret_regenerated', {}, { type: 'client', id: clientId, label: current.name });
     });
     return secret;
   }
 
   /**
-   * Whoever holds an application's secret or chooses where its codes are sent can act as
-   * the people who granted it access: changing either needs the dominance rule over each
-   * of them, so nobody borrows permissions they do not hold through an application.
+   * Whoever holds an application's secret, chooses where its codes and tokens go or what it
+   * may ask for can exercise everything the application can: its API set (a machine
+   * application acts with it) and the people who granted it access (the dominance rule over
+   * each of them). Changing any of that needs all of it, so nobody borrows permissions they
+   * do not hold through an application.
    */
-  private async assertMayChangeAccess(tx: TxContext, clientId: string): Promise<void> {
-    await this.roles.assertMayChangeAll(tx, await grantHoldersOf(this.models, clientId, tx), 'application_access');
+  private async assertMayChangeAccess(tx: TxContext, current: ClientView): Promise<void> {
+    if (current.api) assertCanGrantPermissions(tx.actor, current.api.permissions);
+    await this.roles.assertMayChangeAll(tx, await grantHoldersOf(this.models, current.clientId, tx), 'application_access');
   }
 
   async remove(ctx: Context, clientId: string): Promise<void> {
@@ -190,6 +211,7 @@ export class ClientService {
       response_types: ['code'],
       redirect_uris: m.redirect_uris,
       post_logout_redirect_uris: m.post_logout_redirect_uris,
+      api_scopes: m.api?.scopes ?? [],
       ...(m.backchannel_logout_uri ? { backchannel_logout_uri: m.backchannel_logout_uri, backchannel_logout_session_required: true } : {}),
     };
   }
@@ -217,6 +239,9 @@ function validate(input: ClientInput): StoredMetadata {
     const p = redirectUriProblem(input.backchannelLogoutUri);
     if (p) errors.backchannelLogoutUri = p;
   }
+  const corsOrigins = [...new Set(input.corsOrigins ?? [])];
+  const badOrigin = corsOrigins.map(corsOriginProblem).find(Boolean);
+  if (badOrigin) errors.corsOrigins = badOrigin;
   const alg = input.idTokenSigningAlg ?? DEFAULT_SIGNING_ALG;
   if (!(SIGNING_ALGS as readonly string[]).includes(alg)) errors.idTokenSigningAlg = `Signing algorithm must be one of ${SIGNING_ALGS.join(', ')}.`;
   if (Object.keys(errors).length) throw new ValidationError(errors);
@@ -226,6 +251,7 @@ function validate(input: ClientInput): StoredMetadata {
     post_logout_redirect_uris: input.type === 'machine' ? [] : postLogout,
     backchannel_logout_uri: input.backchannelLogoutUri || null,
     id_token_signed_response_alg: alg,
+    ...(corsOrigins.length ? { cors_origins: corsOrigins } : {}),
   };
 }
 
@@ -241,6 +267,7 @@ function present(row: ClientAttributes): ClientView {
     backchannelLogoutUri: m.backchannel_logout_uri,
     idTokenSigningAlg: m.id_token_signed_response_alg,
     api: m.api ? { scopes: m.api.scopes, permissions: m.api.permissions, grantedById: m.api.granted_by, grantedBy: m.api.granted_by_label } : null,
+    corsOrigins: m.cors_origins ?? [],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -1,4 +1,4 @@
-// Who may call the management API and with what: tokens only for machine applications
+// Who may call the management API and with what: client-credentials tokens only for machine applications
 // registered with API scopes, only the scopes they list, for the API as resource; a
 // relying party's token refused; each scope opens only its endpoints; the application
 // acts with its set ∩ its granting admin's current permissions and never past the
@@ -39,9 +39,13 @@ describeEachDatabase('management API: tokens, scopes and permissions', (h) => {
     expect(ok.body.scope).to.equal('api:users.read');
     expect((await apiClient(h, ok.body.access_token).get('/api/v1/people')).status).to.equal(200);
 
-    // API scopes only for machine applications.
-    const web = await h.services.clients.add(ctx, { name: 'Web', type: 'web', redirectUris: ['https://app.example/cb'], apiScopes: ['api:users.read'] }).catch((e: Error) => e);
-    expect(web).to.be.instanceOf(Error);
+    // An application people sign in to may list API scopes (for its people's consent), but
+    // gets no client-credentials token with them.
+    const web = await h.services.clients.add(ctx, { name: 'Web', type: 'web', redirectUris: ['https://app.example/cb'], apiScopes: ['api:users.read'] });
+    const webToken = await tokenRequest(h, { clientId: web.client.clientId, secret: web.clientSecret! }, { scope: 'api:users.read' });
+    expect(webToken.status).to.equal(400);
+    expect(webToken.body).to.not.have.property('access_token');
+    expect(web.client.api?.permissions).to.deep.equal(['users.view']);
   });
 
   it('refuses a relying party\'s token, a token for no resource, no token and garbage', async () => {

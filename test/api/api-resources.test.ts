@@ -81,7 +81,7 @@ describeEachDatabase('management API: resources', (h) => {
 });
 
 describeEachDatabase('management API: registering an application on the Applications page', (h) => {
-  it('registers a machine application with API scopes, bounded by the admin, and refuses scopes on other types', async () => {
+  it('registers a machine application with API scopes, bounded by the admin, and lists scopes on other types for consent', async () => {
     const admin = await asBuiltIn(h, 'admin');
     const form = await admin.get('/admin/clients/new');
     expect(form.text).to.include('value="api:invitations"');
@@ -93,9 +93,10 @@ describeEachDatabase('management API: registering an application on the Applicat
     expect((await admin.get(`/admin/clients/${portal.clientId}`)).text).to.include('<code>api:invitations</code>');
     const seats = await admin.post('/admin/clients', { name: 'Seats', type: 'machine', redirectUris: '', idTokenSigningAlg: 'RS256', apiScopes: 'api:seats.manage' });
     expect(seats.status).to.equal(400);
+    // An application people sign in to lists scopes for their consent: its set is what they open.
     const web = await admin.post('/admin/clients', { name: 'Web', type: 'web', redirectUris: 'https://app.example/cb', idTokenSigningAlg: 'RS256', apiScopes: 'api:users.read' });
-    expect(web.status).to.equal(400);
-    expect(web.text).to.include('Only machine applications');
-    expect((await h.services.clients.list()).map((c) => c.name)).to.deep.equal(['Portal']);
+    expect(web.status).to.equal(200);
+    expect((await h.services.clients.list()).find((c) => c.name === 'Web')!.api!.permissions).to.deep.equal(['users.view']);
+    expect((await h.services.clients.list()).map((c) => c.name)).to.deep.equal(['Portal', 'Web']);
   });
 });

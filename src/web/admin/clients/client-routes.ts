@@ -10,7 +10,7 @@ import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { refusalOf, str } from '../admin-form-errors.js';
 import { webhookRoutes } from './webhook-routes.js';
-import { clientCreatedBody, clientEditBody, clientFormValues, clientListBody, clientNewBody, clientRemoveBody, clientSecretBody, clientSecretConfirmBody, EMPTY_CLIENT_FORM, type ClientFormValues } from './client-views.js';
+import { API_FIELDS_MARKER, clientCreatedBody, clientEditBody, clientFormValues, clientListBody, clientNewBody, clientRemoveBody, clientSecretBody, clientSecretConfirmBody, EMPTY_CLIENT_FORM, type ClientFormValues } from './client-views.js';
 
 const NOTICES: Record<string, string> = { saved: 'Changes saved.', removed: 'Application removed.', 'webhook-removed': 'Webhook removed.' };
 
@@ -25,6 +25,7 @@ function formValues(body: Record<string, unknown> | undefined): ClientFormValues
     backchannelLogoutUri: str(body?.backchannelLogoutUri),
     idTokenSigningAlg: str(body?.idTokenSigningAlg) || DEFAULT_SIGNING_ALG,
     apiScopes: listOf(body?.apiScopes),
+    corsOrigins: text('corsOrigins'),
   };
 }
 
@@ -59,6 +60,7 @@ export function clientRoutes(services: Services): Router {
         backchannelLogoutUri: values.backchannelLogoutUri || null,
         idTokenSigningAlg: values.idTokenSigningAlg as SigningAlg,
         apiScopes: values.apiScopes,
+        corsOrigins: splitUris(values.corsOrigins),
       });
       // The secret is on this page only: never cached, never in a URL.
       res.set('Cache-Control', 'no-store');
@@ -82,13 +84,15 @@ export function clientRoutes(services: Services): Router {
     const posted = formValues(req.body);
     // A form without the algorithm field leaves it as it is.
     if (!str(req.body?.idTokenSigningAlg)) posted.idTokenSigningAlg = client.idTokenSigningAlg;
-    const values = { ...clientFormValues(client), ...pick(posted, client.type === 'machine') };
+    const withApi = req.body?.[API_FIELDS_MARKER] === '1';
+    const values = { ...clientFormValues(client), ...pick(posted, client.type === 'machine'), ...(withApi ? { apiScopes: posted.apiScopes, corsOrigins: posted.corsOrigins } : {}) };
     try {
       await services.clients.update(contextOf(req, 'admin'), client.clientId, {
         name: values.name,
         firstParty: values.firstParty,
         idTokenSigningAlg: values.idTokenSigningAlg as SigningAlg,
         ...(client.type === 'machine' ? {} : { redirectUris: splitUris(values.redirectUris), postLogoutRedirectUris: splitUris(values.postLogoutRedirectUris) }),
+        ...(withApi ? { apiScopes: values.apiScopes, corsOrigins: splitUris(values.corsOrigins) } : {}),
       });
       res.redirect(303, `/admin/clients/${encodeURIComponent(client.clientId)}?done=saved`);
     } catch (err) {

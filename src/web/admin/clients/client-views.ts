@@ -24,21 +24,32 @@ export interface ClientFormValues {
   firstParty: boolean;
   backchannelLogoutUri: string;
   idTokenSigningAlg: string;
-  /** Machine applications: the management API scopes to register. */
+  /** The management API scopes to register (machine: client credentials; others: each person's consent). */
   apiScopes: string[];
+  /** Browser origins allowed to call the management API, one a line. */
+  corsOrigins: string;
 }
 
-export const EMPTY_CLIENT_FORM: ClientFormValues = { name: '', type: 'web', redirectUris: '', postLogoutRedirectUris: '', firstParty: false, backchannelLogoutUri: '', idTokenSigningAlg: DEFAULT_SIGNING_ALG, apiScopes: [] };
+export const EMPTY_CLIENT_FORM: ClientFormValues = { name: '', type: 'web', redirectUris: '', postLogoutRedirectUris: '', firstParty: false, backchannelLogoutUri: '', idTokenSigningAlg: DEFAULT_SIGNING_ALG, apiScopes: [], corsOrigins: '' };
 
 function apiScopeControl(v: ClientFormValues, errors: FieldErrors): SafeHtml {
   return checkboxes({
     name: 'apiScopes',
-    label: 'Management API scopes (machine applications only)',
+    label: 'Management API scopes',
     options: API_SCOPES.map((s) => ({ value: s, label: `${s} (${API_SCOPE_PERMISSIONS[s]})` })),
     checked: v.apiScopes,
     error: errors.apiScopes ?? errors.apiPermissions,
-    hint: 'The application calls /api/v1 with these scopes and acts with your permissions as they stand (but seats and billing, unless a scope needs them): it stops if you are deactivated and loses what you lose.',
+    hint: 'A machine application calls /api/v1 with these scopes and acts with your permissions as they stand (but seats and billing, unless a scope needs them): it stops if you are deactivated and loses what you lose. Any other application may ask the people signing in to allow them; it then acts as each of them, never beyond what they may do.',
   });
+}
+
+/** The edit form says it carries the API fields, so a form without them changes neither. */
+export const API_FIELDS_MARKER = 'apiFieldsShown';
+
+function apiAccessControls(v: ClientFormValues, errors: FieldErrors): SafeHtml {
+  return html`${apiScopeControl(v, errors)}
+${textarea({ name: 'corsOrigins', label: 'Browser origins allowed to call the management API (CORS)', value: v.corsOrigins, error: errors.corsOrigins, rows: 2, hint: 'Optional, one a line, e.g. https://portal.example.com. None: browsers cannot call /api/v1 with this application\'s tokens.' })}
+<input type="hidden" name="${API_FIELDS_MARKER}" value="1">`;
 }
 
 function apiGrantLine(client: ClientView): SafeHtml {
@@ -56,6 +67,7 @@ export function clientFormValues(c: ClientView): ClientFormValues {
     backchannelLogoutUri: c.backchannelLogoutUri ?? '',
     idTokenSigningAlg: c.idTokenSigningAlg,
     apiScopes: c.api?.scopes ?? [],
+    corsOrigins: c.corsOrigins.join('\n'),
   };
 }
 
@@ -118,7 +130,7 @@ ${uriControls(v, errors)}
 ${firstPartyControl(v)}
 ${field({ name: 'backchannelLogoutUri', label: 'Back-channel logout URI', value: v.backchannelLogoutUri, error: errors.backchannelLogoutUri, hint: 'Optional: where Gatehouse posts logout tokens when a user signs out or is deactivated.' })}
 ${algControl(v, errors)}
-${apiScopeControl(v, errors)}
+${apiAccessControls(v, errors)}
 <button type="submit">Add application</button></form>`;
 }
 
@@ -146,6 +158,7 @@ ${field({ name: 'name', label: 'Name', value: v.name, error: errors.name, requir
 ${client.type === 'machine' ? html`<p class="hint">Machine clients use client credentials and have no redirect URIs.</p>` : uriControls(v, errors)}
 ${firstPartyControl(v)}
 ${algControl(v, errors)}
+${apiAccessControls(v, errors)}
 <button type="submit">Save</button></form>
 ${connectionDetails(client, s.issuer, null)}
 ${client.type === 'public' ? '' : html`<h2>Client secret</h2><p>Lost the secret, or suspect someone else has it? A new one replaces it: the old one stops working at once, so update the application straight after.</p>
