@@ -22,7 +22,8 @@ export class AdminOverHttp {
     const admin = (await services.roles.findByName('Admin'))!;
     const user = await services.users.create(systemContext('system', 'test'), { username, email: `${username}@example.com`, kind: 'requester' }, { source: 'admin', origin: 'page', roleIds: [admin.id] });
     const session = await services.webSessions.create(user.id, null);
-    const csrf = randomBytes(16).toString('base64url');
+    // The pages ignore (and replace) a shorter cookie value.
+    const csrf = randomBytes(32).toString('base64url');
     return new AdminOverHttp(`gh_csrf=${csrf}; gh_session=${session}`, csrf);
   }
 

@@ -96,7 +96,9 @@ describe('Gatehouse on a three-node Galera cluster', function () {
           'rows.0.addresses': `race-invite-${i}@example.com`, 'rows.0.roles': [member.id], 'rows.0.kind': 'user', 'rows.0.method': 'link', action: 'send',
         });
         const link = /<input type="text" class="link-once" id="[^"]*" readonly value="([^"]*)"/.exec(r.body)?.[1];
-        if (!link) return { path: 'invitation', created: false, status: r.status, body: r.body };
+        // The outcome table words a refusal in two cells: its status, then "7 of 7 user seats in use".
+        const refusal = /<tr data-status="seat_limit_reached">/.test(r.body) && /7 of 7 user seats in use/.test(r.body) ? 'Seat limit reached: 7 of 7 user seats in use' : '';
+        if (!link) return { path: 'invitation', created: false, status: r.status, body: refusal || r.body };
         const accepted = await accept(link.replace(/&amp;/g, '&'), (i + 3) % 3);
         return { path: 'invitation', created: accepted.status < 400, status: accepted.status, body: accepted.body };
       }),
