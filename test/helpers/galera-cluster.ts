@@ -302,7 +302,7 @@ export class GaleraCluster {
   }
 
   /** Whether the node accepts SQL and is a synced member of the primary component. */
-  async synced(node: GaleraNode): Promise<boolean> {
+  private async synced(node: GaleraNode): Promise<boolean> {
     let connection: mysql.Connection | null = null;
     try {
       connection = await mysql.createConnection({ socketPath: path.join(node.dir, 'mysqld.sock'), user: 'root' });
