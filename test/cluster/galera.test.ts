@@ -237,8 +237,10 @@ describe('Gatehouse on a three-node Galera cluster', function () {
 
       // The schedule, ticking on three nodes at once, one interval after that run: once.
       await g.db.sql.write("UPDATE directory_runs SET started_at = ? WHERE kind = 'ldap'", [new Date(Date.now() - 61 * 60_000)]);
-      const ticks = await Promise.all([0, 1, 2].map(async (n) => (await g.servicesOn(n)).directory.ldapScheduler.tick()));
-      expect(ticks.filter(Boolean)).to.have.length(1);
+      // A tick that loses the lease race may also fail (its timer logs it and ticks again later):
+      // what counts is that it did not run the sync.
+      const ticks = await Promise.allSettled([0, 1, 2].map(async (n) => (await g.servicesOn(n)).directory.ldapScheduler.tick()));
+      expect(ticks.filter((t) => t.status === 'fulfilled' && t.value)).to.have.length(1);
       expect(await count("SELECT COUNT(*) AS n FROM directory_runs WHERE kind = 'ldap'")).to.equal(runs.length + 1);
     } finally {
       await ldap.destroy();
