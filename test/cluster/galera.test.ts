@@ -8,10 +8,14 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import * as oidc from 'openid-client';
 import { systemContext } from '../../src/context.js';
+import { DEFAULT_LDAP_SETTINGS } from '../../src/directory/ldap-settings.js';
 import { requireGalera } from '../helpers/galera-cluster.js';
+import { LdapTestServer, ROOT_DN, ROOT_PASSWORD, SUFFIX, slapdAvailable } from '../helpers/ldap-server.js';
+import { requireServer } from '../helpers/require-server.js';
 import { UserAgent } from '../helpers/user-agent.js';
 import { waitUntil } from '../helpers/wait.js';
 import { startGatehouseOnCluster, type GatehouseOnCluster } from './gatehouse-on-cluster.js';
+import { AdminOverHttp } from './admin-over-http.js';
 
 const PASSWORD = 'a long enough passphrase';
 const CALLBACK = 'http://127.0.0.1:9/cb';
@@ -64,39 +68,58 @@ describe('Gatehouse on a three-node Galera cluster', function () {
     return ua.submit(page, '/invitations/accept', { password: PASSWORD, passwordConfirmation: PASSWORD, givenName: 'In', familyName: 'Vited' });
   }
 
-  it('holds a seat limit of 7 against 60 parallel creations and invitations spread over three nodes', async () => {
-    await g.services.seats.setLimit(system(), 'user', 7);
+  it('holds a seat limit of 7 against 60 parallel creations over HTTP through SCIM, pages, invitations and CSV on three nodes', async () => {
     const member = (await g.services.roles.findByName('Member'))!;
-    const nodes = await Promise.all([0, 1, 2].map((n) => g.servicesOn(n)));
-    const attempts = [
-      // SCIM through the three processes.
-      ...Array.from({ length: 30 }, (_, i) => async () => {
+    const admin = await AdminOverHttp.create(g.services, 'race-admin');
+    const on = (i: number) => g.processes[i % 3]!.url;
+    // The imports are previewed first (a preview takes nothing); the race starts them.
+    const previews = await Promise.all(Array.from({ length: 12 }, (_, i) => admin.uploadImport(on(i), `username,email,first name,kind,roles\r\nrace-csv-${i},race-csv-${i}@example.com,Csv,user,Member\r\n`)));
+    await g.services.seats.setLimit(system(), 'user', 7);
+    type Outcome = { path: string; created: boolean; status: number; body: string };
+    const attempts: Array<() => Promise<Outcome>> = [
+      ...Array.from({ length: 24 }, (_, i) => async () => {
         const r = await scimPost(i % 3, `race-scim-${i}`);
-        return { status: r.status, body: await r.text() };
+        return { path: 'scim', created: r.status === 201, status: r.status, body: await r.text() };
       }),
-      // Invitations (each holds a seat while pending) and page/CSV-sourced creations, straight
-      // through the services on each node: the same seat check the pages and the import call.
-      ...Array.from({ length: 15 }, (_, i) => async () => {
-        const [outcome] = await nodes[i % 3]!.invitations.invite(system(), [{ addresses: `race-invite-${i}@example.com`, roleIds: [member.id], method: 'link' }]);
-        return { status: outcome!.status === 'link_created' ? 201 : 403, body: outcome!.message };
+      // The admin's "Add user" form.
+      ...Array.from({ length: 12 }, (_, i) => async () => {
+        const name = `race-page-${i}`;
+        const r = await admin.post(on(i + 1), '/admin/users/new', {
+          givenName: 'Page', familyName: 'Made', username: name, email: `${name}@example.com`, kind: 'user', roles: [member.id],
+          mode: 'create', passwordMode: 'typed', password: PASSWORD, passwordConfirmation: PASSWORD, confirmed: 'on',
+        });
+        return { path: 'page', created: r.status === 200 && !SEAT_MESSAGE.test(r.body), status: r.status, body: r.body };
       }),
-      ...Array.from({ length: 15 }, (_, i) => async () => {
-        const name = `race-${i % 2 ? 'csv' : 'page'}-${i}`;
-        return nodes[(i + 1) % 3]!.users
-          .create(system(), { username: name, email: `${name}@example.com` }, { source: i % 2 ? 'csv' : 'admin', origin: i % 2 ? 'directory' : 'page', roleIds: [member.id] })
-          .then(() => ({ status: 201, body: '' }), (err: Error & { status?: number }) => ({ status: err.status ?? 500, body: err.message }));
+      // An invitation (a shareable link) made on one node, accepted at once on another.
+      ...Array.from({ length: 12 }, (_, i) => async () => {
+        const r = await admin.post(on(i + 2), '/admin/invitations/new', {
+          'rows.0.addresses': `race-invite-${i}@example.com`, 'rows.0.roles': [member.id], 'rows.0.kind': 'user', 'rows.0.method': 'link', action: 'send',
+        });
+        const link = /<input type="text" class="link-once" id="[^"]*" readonly value="([^"]*)"/.exec(r.body)?.[1];
+        // The outcome table words a refusal in two cells: its status, then "7 of 7 user seats in use".
+        const refusal = /<tr data-status="seat_limit_reached">/.test(r.body) && /7 of 7 user seats in use/.test(r.body) ? 'Seat limit reached: 7 of 7 user seats in use' : '';
+        if (!link) return { path: 'invitation', created: false, status: r.status, body: refusal || r.body };
+        const accepted = await accept(link.replace(/&amp;/g, '&'), (i + 3) % 3);
+        return { path: 'invitation', created: accepted.status < 400, status: accepted.status, body: accepted.body };
+      }),
+      // A CSV import of one row, started on each node.
+      ...previews.map((preview, i) => async () => {
+        const report = await admin.runImport(on(i), preview);
+        return { path: 'csv', created: /<th>Created<\/th><td>1<\/td>/.test(report.body), status: report.status, body: report.body };
       }),
     ];
     const results = await Promise.all(attempts.map((a) => a()));
-    expect(results.filter((r) => r.status >= 500), JSON.stringify(results.filter((r) => r.status >= 500).slice(0, 3))).to.deep.equal([]);
-    const created = results.filter((r) => r.status === 201);
-    const refused = results.filter((r) => SEAT_MESSAGE.test(r.body));
-    expect(created.length + refused.length, JSON.stringify(results.filter((r) => !created.includes(r) && !refused.includes(r)).slice(0, 2))).to.equal(60);
+    const failed = results.filter((r) => r.status >= 500);
+    expect(failed.map((r) => `${r.path} ${r.status} ${r.body.slice(0, 200)}`)).to.deep.equal([]);
+    const created = results.filter((r) => r.created);
+    const refused = results.filter((r) => !r.created && SEAT_MESSAGE.test(r.body));
+    const neither = results.filter((r) => !created.includes(r) && !refused.includes(r));
+    expect(neither.map((r) => `${r.path} ${r.status} ${r.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`)).to.deep.equal([]);
     expect(created).to.have.length(7);
+    expect(refused).to.have.length(53);
     expect((await g.services.seats.usage('user')).used).to.equal(7);
-    const accounts = await count("SELECT COUNT(*) AS n FROM users WHERE status = 'active' AND kind = 'user' AND username LIKE 'race-%'");
-    const invitations = await count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending' AND email LIKE 'race-%'");
-    expect(accounts + invitations).to.equal(7);
+    expect(await count("SELECT COUNT(*) AS n FROM users WHERE status = 'active' AND kind = 'user' AND username LIKE 'race-%'")).to.equal(7);
+    expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending' AND email LIKE 'race-%'")).to.equal(0);
   });
 
   it('answers one 201 and one 409 to the same SCIM creation sent to two nodes at once', async () => {
@@ -167,6 +190,98 @@ describe('Gatehouse on a three-node Galera cluster', function () {
       return /^To: (.*)$/m.exec(fs.readFileSync(`${dir}/${f}`, 'utf8'))?.[1]?.trim() ?? [];
     }).filter((to) => to.startsWith('mailed'));
     expect(recipients.sort()).to.deep.equal([...addresses].sort());
+  });
+
+  it('runs the registration sweeper and the access end dates once across three processes started together', async () => {
+    const member = (await g.services.roles.findByName('Member'))!;
+    const registered: string[] = [];
+    const ending: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      // Self-registered, never confirmed, no live link: due for removal.
+      registered.push((await g.services.users.create(system(), { username: `swept-${i}`, email: `swept-${i}@example.com` }, { source: 'registration', origin: 'page', status: 'unconfirmed', password: PASSWORD })).id);
+      ending.push((await g.services.users.create(system(), { username: `ending-${i}`, email: `ending-${i}@example.com` }, { source: 'admin', origin: 'page', roleIds: [member.id] })).id);
+    }
+    // An end date already passed (set directly: the service accepts only future dates).
+    await g.db.sql.write(`UPDATE users SET access_ends_at = ? WHERE id IN (${ending.map(() => '?').join(',')})`, [new Date(Date.now() - 60_000), ...ending]);
+    // Each process runs both jobs as it starts: three runners race for the same work.
+    await g.restartProcesses();
+    const inList = (ids: string[]) => `(${ids.map((id) => `'${id}'`).join(',')})`;
+    await waitUntil(async () => (await count(`SELECT COUNT(*) AS n FROM users WHERE id IN ${inList([...registered, ...ending])} AND status <> 'inactive'`)) === 0, 'the jobs to finish', 60_000, 200);
+    // A moment for a second runner, if the lease let one through, to leave its trace.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await count(`SELECT COUNT(*) AS n FROM audit_events WHERE action = 'registration.expired_removed' AND target_id IN ${inList(registered)}`)).to.equal(registered.length);
+    expect(await count(`SELECT COUNT(*) AS n FROM audit_events WHERE action = 'user.deactivated' AND target_id IN ${inList(ending)}`)).to.equal(ending.length);
+    // Three services on three nodes ticking at once find nothing left and end nothing twice.
+    const ticks = await Promise.all([0, 1, 2].map(async (n) => (await g.servicesOn(n)).accessEndScheduler.tick()));
+    expect(ticks.reduce((sum, t) => sum + t.ended, 0)).to.equal(0);
+  });
+
+  it('lets one of three processes run the LDAP sync at a time, and the schedule run it once', async function () {
+    requireServer(this, slapdAvailable(), 'OpenLDAP slapd (apt-get install slapd ldap-utils)');
+    const ldap = await LdapTestServer.start({ people: 300 });
+    try {
+      await g.services.directory.ldapSettings.save(system(), { ...structuredClone(DEFAULT_LDAP_SETTINGS), url: ldap.url, bindDn: ROOT_DN, baseDn: SUFFIX, bindSecret: ROOT_PASSWORD, intervalMinutes: 60 });
+      const admin = await AdminOverHttp.create(g.services, 'sync-admin');
+      // "Sync now" pressed on the three processes at once.
+      const answers = await Promise.all(g.processes.map((p) => admin.post(p.url, '/admin/directory/sync', {})));
+      expect(answers.map((a) => a.status).filter((s) => s >= 500)).to.deep.equal([]);
+      const started = answers.filter((a) => a.status === 303);
+      expect(started.length).to.be.at.least(1);
+      expect(answers.filter((a) => a.status !== 303).every((a) => a.body.includes('A directory sync is already running'))).to.equal(true);
+      await waitUntil(async () => (await count("SELECT COUNT(*) AS n FROM directory_runs WHERE kind = 'ldap' AND status = 'running'")) === 0, 'the sync to finish', 120_000, 200);
+      // Never two at once: no run started before the one before it finished.
+      const runs = await g.db.sql.select<{ started_at: Date; finished_at: Date; status: string }>("SELECT started_at, finished_at, status FROM directory_runs WHERE kind = 'ldap' ORDER BY started_at", []);
+      for (let i = 1; i < runs.length; i++) expect(new Date(runs[i]!.started_at).getTime()).to.be.at.least(new Date(runs[i - 1]!.finished_at).getTime());
+      expect(runs.map((r) => r.status).every((st) => st === 'completed')).to.equal(true);
+      expect(await count("SELECT COUNT(*) AS n FROM users WHERE source = 'ldap'")).to.equal(300);
+
+      // The schedule, ticking on three nodes at once, one interval after that run: once.
+      await g.db.sql.write("UPDATE directory_runs SET started_at = ? WHERE kind = 'ldap'", [new Date(Date.now() - 61 * 60_000)]);
+      // A tick that loses the lease race may also fail (its timer logs it and ticks again later):
+      // what counts is that it did not run the sync.
+      const ticks = await Promise.allSettled([0, 1, 2].map(async (n) => (await g.servicesOn(n)).directory.ldapScheduler.tick()));
+      expect(ticks.filter((t) => t.status === 'fulfilled' && t.value)).to.have.length(1);
+      expect(await count("SELECT COUNT(*) AS n FROM directory_runs WHERE kind = 'ldap'")).to.equal(runs.length + 1);
+    } finally {
+      await ldap.destroy();
+    }
+  });
+
+  it('answers 503 through a node cut off from the others, keeps serving through the others, and loses nothing when it rejoins', async () => {
+    // A process given only node 3: while that node is cut off it has nowhere else to go.
+    const pinned = await g.startProcess(g.cluster.urlFor(2, g.databaseName), 2);
+    const pinnedPost = (userName: string) => fetch(`${pinned.url}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: [USER_URN], userName, emails: [{ value: `${userName}@example.com`, type: 'work', primary: true }] }),
+    });
+    expect((await pinnedPost('cut-before')).status).to.equal(201);
+    await g.cluster.isolate(2);
+    try {
+      // The cut-off node refuses queries (1047): a write and a read through it answer 503, never 500.
+      expect((await pinnedPost('cut-refused')).status).to.equal(503);
+      const read = await fetch(`${pinned.url}/scim/v2/Users?filter=${encodeURIComponent('userName eq "cut-before"')}`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(read.status).to.equal(503);
+      expect((await fetch(`${pinned.url}/readyz`)).status).to.equal(503);
+      // The others carry on, the process preferring node 3 included (it moves to another node).
+      const during = await Promise.all([0, 1, 2, 0, 1, 2].map((p, i) => scimPost(p, `cut-during-${i}`).then((r) => r.status)));
+      expect(during.filter((st) => st >= 500 && st !== 503)).to.deep.equal([]);
+      await waitUntil(async () => (await scimPost(2, `cut-moved-${Date.now()}`)).status === 201, 'the process preferring node 3 to serve from another node', 30_000, 200);
+      expect(during.filter((st) => st === 201).length).to.be.at.least(4);
+    } finally {
+      await g.cluster.reconnect(2);
+    }
+    await waitUntil(async () => (await fetch(`${pinned.url}/readyz`)).ok, 'the pinned process to be ready again', 60_000, 200);
+    expect((await pinnedPost('cut-after')).status).to.equal(201);
+    // Everything committed through the others during the cut is on the rejoined node.
+    const onNode3 = await g.cluster.admin(2, async (c) => {
+      const [rows] = await c.query(`SELECT username FROM \`${g.databaseName}\`.users WHERE username LIKE 'cut-%'`);
+      return (rows as Array<{ username: string }>).map((r) => r.username);
+    });
+    const committed = (await g.db.sql.select<{ username: string }>("SELECT username FROM users WHERE username LIKE 'cut-%'", [])).map((r) => r.username);
+    expect(onNode3.sort()).to.deep.equal(committed.sort());
+    expect(committed).to.include.members(['cut-before', 'cut-after']);
+    expect(committed).not.to.include('cut-refused');
   });
 
   it('fails over when a node is killed under load, and loses nothing committed when it rejoins', async () => {

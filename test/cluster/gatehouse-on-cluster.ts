@@ -39,6 +39,10 @@ export interface GatehouseOnCluster {
   databaseName: string;
   /** Services in this process connected to one node only (0-based), opened on first use. */
   servicesOn(node: number): Promise<Services>;
+  /** Another Gatehouse process on the same database and settings, given its own DATABASE_URL. */
+  startProcess(databaseUrl: string, node: number): Promise<GatehouseProcess>;
+  /** Kills every process of `processes` and starts them again, all at once. */
+  restartProcesses(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +65,11 @@ export async function startGatehouseOnCluster(options: { processes: number; env?
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   };
   try {
-    const databaseName = await cluster.createDatabase('gatehouse_cluster');
+    // Its own database: a shared cluster may hold another user's.
+    const databaseName = await cluster.createDatabase(`gatehouse_cluster_${randomBytes(4).toString('hex')}`);
+    cleanups.push(async () => {
+      await cluster.admin(0, (c) => c.query(`DROP DATABASE \`${databaseName}\``));
+    });
     const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cluster-'));
     cleanups.push(() => fs.rmSync(varDir, { recursive: true, force: true }));
     const proxy = await SwitchingProxy.start(0);
@@ -82,20 +90,36 @@ export async function startGatehouseOnCluster(options: { processes: number; env?
     const services = createServices(loadConfig({ ...env, DATABASE_URL: config.url }), db, testLogger(), systemClock, { mailTransport: { send: async () => undefined, close: () => undefined } });
 
     const processes: GatehouseProcess[] = [];
-    for (let i = 0; i < options.processes; i++) {
+    const spawnProcess = async (i: number, databaseUrl: string, node: number): Promise<GatehouseProcess> => {
       const port = await freePort();
-      const node = i % 3;
       const mailDir = path.join(varDir, `mail-${i}`);
-      const server = spawnServer({ ...env, DATABASE_URL: cluster.multiHostUrl(databaseName, preferring(node)), PORT: String(port), VAR_DIR: path.join(varDir, `p${i}`), MAIL_DIR: mailDir });
+      const server = spawnServer({ ...env, DATABASE_URL: databaseUrl, PORT: String(port), VAR_DIR: path.join(varDir, `p${i}`), MAIL_DIR: mailDir });
       cleanups.push(async () => {
         server.kill();
         await server.exited;
       });
-      processes.push({ server, port, url: `http://127.0.0.1:${port}`, node, mailDir });
+      return { server, port, url: `http://127.0.0.1:${port}`, node, mailDir };
+    };
+    const urlPreferring = (node: number) => cluster.multiHostUrl(databaseName, preferring(node));
+    for (let i = 0; i < options.processes; i++) {
+      processes.push(await spawnProcess(i, urlPreferring(i % 3), i % 3));
       // The first start creates the signing keys; the others, started together, read them.
       if (i === 0) await waitReady(processes[0]!);
     }
     await Promise.all(processes.slice(1).map(waitReady));
+    let spawned = processes.length;
+    const startProcess = async (databaseUrl: string, node: number) => {
+      const p = await spawnProcess(spawned++, databaseUrl, node);
+      await waitReady(p);
+      return p;
+    };
+    const restartProcesses = async () => {
+      for (const p of processes) p.server.kill();
+      await Promise.all(processes.map((p) => p.server.exited));
+      const fresh = await Promise.all(processes.map((p, i) => spawnProcess(i, urlPreferring(p.node), p.node)));
+      processes.splice(0, processes.length, ...fresh);
+      await Promise.all(processes.map(waitReady));
+    };
     proxy.target = processes[0]!.port;
     const perNode = new Map<number, Promise<Services>>();
     const servicesOn = (node: number) => {
@@ -108,7 +132,7 @@ export async function startGatehouseOnCluster(options: { processes: number; env?
       }
       return perNode.get(node)!;
     };
-    return { cluster, db, services, processes, proxy, databaseName, servicesOn, stop };
+    return { cluster, db, services, processes, proxy, databaseName, servicesOn, startProcess, restartProcesses, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -7,6 +7,11 @@
 //
 // When Galera cannot run here (no provider library, no mariadbd) the suite skips with one
 // line; under CI=true that fails the run (require-server.ts).
+//
+// Starting the cluster costs most of the suite's time, so a run that uses it twice (CI:
+// the benchmark, then the suite) starts it once (`shared-galera.ts start`) and names its
+// directory in GALERA_CLUSTER_DIR: `start()` then attaches to the running nodes instead,
+// and `stop()` leaves them running for the next user (each user works in its own database).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,22 +45,35 @@ export interface GaleraNode {
   index: number;
   port: number;
   dir: string;
+  /** The node's process when this helper started it; null when stopped or attached to. */
   process: ChildProcess | null;
 }
+
+/** Names the directory of a cluster started earlier by `shared-galera.ts start`. */
+export const SHARED_CLUSTER_ENV = 'GALERA_CLUSTER_DIR';
 
 export class GaleraCluster {
   private constructor(
     readonly root: string,
     readonly nodes: GaleraNode[],
+    /** Attached to a cluster someone else started: `stop()` leaves it running. */
+    readonly shared: boolean,
   ) {}
 
-  /** Starts three nodes and waits until all three are synced members of one cluster. */
-  static async start(): Promise<GaleraCluster> {
+  /**
+   * Starts three nodes and waits until all three are synced members of one cluster — or,
+   * when GALERA_CLUSTER_DIR names a running shared cluster, attaches to it.
+   * `detached`: the nodes outlive this process (the shared cluster's own start).
+   */
+  static async start({ detached = false } = {}): Promise<GaleraCluster> {
     const missing = galeraMissing();
     if (missing) throw new Error(`Galera cannot run: ${missing}`);
+    const sharedDir = process.env[SHARED_CLUSTER_ENV];
+    if (sharedDir && !detached) return GaleraCluster.attach(sharedDir);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-galera-'));
-    const nodes = SQL_PORTS.map((port, i) => ({ index: i, port, dir: path.join(root, `node${i + 1}`), process: null }));
-    const cluster = new GaleraCluster(root, nodes);
+    const cluster = new GaleraCluster(root, GaleraCluster.nodesUnder(root), false);
+    cluster.detached = detached;
+    const nodes = cluster.nodes;
     try {
       for (const node of nodes) cluster.writeOptions(node);
       if (process.getuid?.() === 0) spawnSync('chown', ['-R', 'mysql:mysql', root]);
@@ -77,6 +95,25 @@ export class GaleraCluster {
       await cluster.stop();
       throw err;
     }
+  }
+
+  private detached = false;
+
+  private static nodesUnder(root: string): GaleraNode[] {
+    return SQL_PORTS.map((port, i) => ({ index: i, port, dir: path.join(root, `node${i + 1}`), process: null }));
+  }
+
+  /** The running cluster under `root`, checked to be three synced nodes. */
+  static async attach(root: string): Promise<GaleraCluster> {
+    const cluster = new GaleraCluster(root, GaleraCluster.nodesUnder(root), true);
+    for (const node of cluster.nodes) if (!(await cluster.synced(node))) throw new Error(`${SHARED_CLUSTER_ENV}=${root}: node ${node.index + 1} is not a synced member of a running cluster`);
+    return cluster;
+  }
+
+  /** Stops the nodes of the shared cluster under `root` (started with `detached`). */
+  static async stopShared(root: string): Promise<void> {
+    const cluster = new GaleraCluster(root, GaleraCluster.nodesUnder(root), false);
+    await cluster.stop();
   }
 
   /** A URL for one node (0-based), as a Gatehouse process given only that node would use it. */
@@ -113,13 +150,26 @@ export class GaleraCluster {
 
   /** Kills one node at once (SIGKILL), as a crash or a lost machine would. */
   async kill(index: number): Promise<void> {
-    const node = this.nodes[index]!;
-    const child = node.process;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    node.process = null;
+    await this.signal(index, 'SIGKILL');
+  }
+
+  /**
+   * Cuts one node off from the other two without stopping it, as a network partition
+   * would: it stays up but, alone, is no longer in the primary component, so it refuses
+   * queries (1047) while the other two carry on as a cluster of two.
+   */
+  async isolate(index: number): Promise<void> {
+    await this.admin(index, (c) => c.query("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'"));
+    const other = index === 0 ? 1 : 0;
+    await this.waitForSize(2, other);
+    await waitUntil(async () => (await this.status(index, 'wsrep_ready').catch(() => '')) === 'OFF', `node ${index + 1} to leave the primary component`, 60_000, 250);
+  }
+
+  /** Ends the partition: the node rejoins and catches up (IST) before it reports ready. */
+  async reconnect(index: number): Promise<void> {
+    await this.admin(index, (c) => c.query("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'"));
+    await this.waitForSize(3);
+    await waitUntil(() => this.synced(this.nodes[index]!), `node ${index + 1} to be synced again`, 120_000, 250);
   }
 
   /** Starts a stopped node again: it rejoins and catches up by IST (or SST). */
@@ -132,8 +182,9 @@ export class GaleraCluster {
     await waitUntil(async () => (await this.status(index, 'wsrep_cluster_size').catch(() => '')) === String(size), `a Galera cluster of ${size}`, 120_000, 250);
   }
 
-  /** Stops every node cleanly and removes the directories. */
+  /** Stops every node cleanly and removes the directories; a shared cluster is left running. */
   async stop(): Promise<void> {
+    if (this.shared) return;
     // Joiners first, the bootstrap node last, so nobody waits on a departed primary.
     for (const node of [...this.nodes].reverse()) await this.stopNode(node.index);
     fs.rmSync(this.root, { recursive: true, force: true });
@@ -141,15 +192,41 @@ export class GaleraCluster {
 
   /** Stops one node cleanly (SIGTERM, then SIGKILL after 30 s). */
   async stopNode(index: number): Promise<void> {
+    await this.signal(index, 'SIGTERM');
+  }
+
+  /**
+   * Sends `signal` to a node and waits until it has exited (SIGKILL after 30 s). A node
+   * this helper did not start (a shared cluster's) is found by its pid file.
+   */
+  private async signal(index: number, signal: NodeJS.Signals): Promise<void> {
     const node = this.nodes[index]!;
     const child = node.process;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
-    node.process = null;
+    if (child) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill(signal);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      node.process = null;
+      return;
+    }
+    const pid = this.pidOf(node);
+    if (pid === null || !isRunning(pid)) return;
+    process.kill(pid, signal);
+    const deadline = Date.now() + 30_000;
+    while (isRunning(pid)) {
+      if (Date.now() > deadline) process.kill(pid, 'SIGKILL');
+      await sleep(100);
+    }
+  }
+
+  private pidOf(node: GaleraNode): number | null {
+    const file = path.join(node.dir, 'mysqld.pid');
+    const pid = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').trim()) : NaN;
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
   }
 
   /** The tail of a node's error log (for a failure message). */
@@ -211,8 +288,11 @@ export class GaleraCluster {
   private async startNode(index: number, { bootstrap = false } = {}): Promise<void> {
     const node = this.nodes[index]!;
     const args = [`--defaults-file=${this.optionFile(node)}`, ...(bootstrap ? ['--wsrep-new-cluster'] : [])];
-    const child = spawn(MARIADBD, args, { stdio: 'ignore' });
-    node.process = child;
+    // A shared cluster's nodes outlive the process that starts them (and the tests attach).
+    const outlive = this.detached || this.shared;
+    const child = spawn(MARIADBD, args, { stdio: 'ignore', detached: outlive });
+    if (outlive) child.unref();
+    node.process = outlive ? null : child;
     let exited = false;
     child.once('exit', () => (exited = true));
     await waitUntil(async () => {
@@ -248,5 +328,20 @@ export class GaleraCluster {
     } finally {
       await connection.end();
     }
+  }
+}
+
+/** Whether a process runs (a zombie left for its reaper counts as gone). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }
