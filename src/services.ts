@@ -10,7 +10,7 @@ import { Outbox } from './mail/outbox.js';
 import { AccessEnds } from './users/access-ends.js';
 import { AccessEndReminders } from './users/access-end-reminders.js';
 import { AccessEndScheduler } from './users/access-end-scheduler.js';
-import { DirectoryLease } from './directory/lease.js';
+import { DirectoryLease, LEASE_TTL_MS } from './directory/lease.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { createFileTransport, createSmtpTransport, type MailTransport } from './mail/transport.js';
 import { RoleService } from './roles/role-service.js';
@@ -252,7 +252,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const accessEndScheduler = new AccessEndScheduler(
     accessEnds,
     new AccessEndReminders(models, users, roles, outbox, settings, audit, clock, tx, config.publicUrl),
-    new DirectoryLease(models, clock),
+    new DirectoryLease(models, clock, LEASE_TTL_MS, tx),
     logger,
   );
   audit.observe('metrics', auditMetrics(metrics, tx));

@@ -13,7 +13,7 @@ import type { UserService } from '../users/user-service.js';
 import { AccountBatchCreator } from '../users/account-batch.js';
 import { CsvImportService } from './csv-import-service.js';
 import { CsvRowWriter } from './csv-row-writer.js';
-import { DirectoryLease } from './lease.js';
+import { DirectoryLease, LEASE_TTL_MS } from './lease.js';
 import type { LdapClientOptions } from './ldap-client.js';
 import { LdapEntryWriter } from './ldap-entry-writer.js';
 import { LdapPasswordVerifier } from './ldap-password-verifier.js';
@@ -61,7 +61,7 @@ export function createDirectoryServices(d: DirectoryDeps): DirectoryServices {
   const batch = new AccountBatchCreator(d.models, d.users, d.roles, d.seats, d.audit, d.clock, d.transactions);
   const ldapSettings = new LdapSettingsService(d.models, d.roles, d.audit, d.secrets, d.clock, d.transactions, d.ldapBindPassword, d.clientOptions);
   const writer = new LdapEntryWriter(d.models, d.users, d.directoryState, d.seats, d.clock, d.transactions, d.connections);
-  const ldapSync = new LdapSyncService(writer, ldapSettings, d.roles, runs, new DirectoryLease(d.models, d.clock), d.audit, d.clock, d.logger, d.clientOptions);
+  const ldapSync = new LdapSyncService(writer, ldapSettings, d.roles, runs, new DirectoryLease(d.models, d.clock, LEASE_TTL_MS, d.transactions), d.audit, d.clock, d.logger, d.clientOptions);
   return {
     ldapSettings,
     ldapSync,

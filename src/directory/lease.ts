@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Op, UniqueConstraintError } from 'sequelize';
 import type { Clock } from '../clock.js';
 import type { Models } from '../db/models.js';
+import type { TransactionRunner } from '../db/transaction-runner.js';
 
 export const LEASE_TTL_MS = 60_000;
 
@@ -27,32 +28,45 @@ export class DirectoryLease {
     private readonly models: Models,
     private readonly clock: Clock,
     private readonly ttlMs = LEASE_TTL_MS,
+    /**
+     * Runs each lease write as its own unit of work: on a multi-primary cluster two nodes
+     * updating the row at once make one lose certification (1213), and the loser must ask
+     * again to learn it lost rather than fail its tick.
+     */
+    private readonly transactions?: Pick<TransactionRunner, 'queuedWrite'>,
   ) {}
+
+  private write<T>(update: () => Promise<T>): Promise<T> {
+    return this.transactions ? this.transactions.queuedWrite(update) : update();
+  }
 
   /** Takes the lease if it is free, expired, or held by a dead process on this host. */
   async acquire(name: string): Promise<boolean> {
     await this.ensureRow(name);
     const now = this.clock.now();
-    const [taken] = await this.models.DirectoryLease.update(
-      { holder: this.holderId, expiresAt: new Date(now.getTime() + this.ttlMs), acquiredAt: now },
-      { where: { name, [Op.or]: [{ holder: null }, { expiresAt: null }, { expiresAt: { [Op.lt]: now } }] } },
+    const [taken] = await this.write(() =>
+      this.models.DirectoryLease.update(
+        { holder: this.holderId, expiresAt: new Date(now.getTime() + this.ttlMs), acquiredAt: now },
+        { where: { name, [Op.or]: [{ holder: null }, { expiresAt: null }, { expiresAt: { [Op.lt]: now } }] } },
+      ),
     );
     if (taken === 1) return true;
     const current = await this.current(name);
     if (!current || !holderIsDeadHere(current.holder)) return false;
     // Only the dead holder's exact row is replaced: a live process that took it meanwhile wins.
-    const [stolen] = await this.models.DirectoryLease.update(
-      { holder: this.holderId, expiresAt: new Date(now.getTime() + this.ttlMs), acquiredAt: now },
-      { where: { name, holder: current.holder } },
+    const [stolen] = await this.write(() =>
+      this.models.DirectoryLease.update(
+        { holder: this.holderId, expiresAt: new Date(now.getTime() + this.ttlMs), acquiredAt: now },
+        { where: { name, holder: current.holder } },
+      ),
     );
     return stolen === 1;
   }
 
   /** Extends the expiry; false when the lease is no longer ours (the run must stop). */
   async renew(name: string): Promise<boolean> {
-    const [n] = await this.models.DirectoryLease.update(
-      { expiresAt: new Date(this.clock.now().getTime() + this.ttlMs) },
-      { where: { name, holder: this.holderId } },
+    const [n] = await this.write(() =>
+      this.models.DirectoryLease.update({ expiresAt: new Date(this.clock.now().getTime() + this.ttlMs) }, { where: { name, holder: this.holderId } }),
     );
     if (n === 1) return true;
     // MySQL counts changed rows, not matched ones: an expiry renewed to the same instant is 0.
@@ -60,7 +74,7 @@ export class DirectoryLease {
   }
 
   async release(name: string): Promise<void> {
-    await this.models.DirectoryLease.update({ holder: null, expiresAt: null }, { where: { name, holder: this.holderId } });
+    await this.write(() => this.models.DirectoryLease.update({ holder: null, expiresAt: null }, { where: { name, holder: this.holderId } }));
   }
 
   /** The live holder, if any. */
