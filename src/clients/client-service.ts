@@ -78,7 +78,8 @@ export class ClientService {
   ) {}
 
   async list(): Promise<ClientView[]> {
-    const rows = await this.models.Client.findAll({ order: [['createdAt', 'ASC']] });
+    // Creation times tie within a second on MySQL; the name keeps the page's order stable.
+    const rows = await this.models.Client.findAll({ order: [['createdAt', 'ASC'], ['name', 'ASC']] });
     return rows.map((r) => present(r.get({ plain: true })));
   }
 
