@@ -22,7 +22,8 @@ import { migration as phoneVerification } from './018-phone-verification.js';
 import { migration as webhooks } from './020-webhooks.js';
 import { migration as passkeys } from './021-passkeys.js';
 import { migration as sessionDevicesAndRowKinds } from './023-session-devices-and-row-kinds.js';
+import { migration as groupExternalIds } from './022-group-external-ids.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices, accessEndDates, phoneVerification, webhooks, passkeys, sessionDevicesAndRowKinds];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices, accessEndDates, phoneVerification, webhooks, passkeys, sessionDevicesAndRowKinds, groupExternalIds];
 
 export type { Migration };
