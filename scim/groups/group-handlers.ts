@@ -66,7 +66,7 @@ function groupBody(body: unknown, what: string): { displayName: string; members:
 
 export async function listGroups(call: ScimCall, params: ListParams): Promise<ResourceResult> {
   authorize(call.ctx.actor, 'users.view');
-  const page = await queryPage(call.services.models, call.services.db.dialect, GROUP_ATTRIBUTES, params, call.ctx);
+  const page = await queryPage(call.services.models, call.services.db.dialect, GROUP_ATTRIBUTES, params, call.ctx, call.baseUrl);
   const roles = await call.services.roles.getMany(page.ids);
   return { status: 200, body: listResponse(await present(call, roles, params), page.total, params.startIndex) };
 }

@@ -23,7 +23,8 @@ export const GROUP_SCHEMA: SchemaDef = {
       sql: { scope: { type: 'exists', from: 'user_roles mur JOIN users mu ON mu.id = mur.user_id', link: 'mur.role_id = r.id', order: 'mu.username_normalized ASC' } },
       subAttributes: [
         attribute('value', 'string', "The member's User id.", { required: true, caseExact: true, mutability: 'immutable', sql: { column: 'mur.user_id', nullable: false } }),
-        attribute('$ref', 'reference', "The URI of the member's User resource.", { referenceTypes: ['User'], mutability: 'immutable' }),
+        // Filtered as returned: the User's location (:usersLocation, the list query's base URL + "/Users/") and its id.
+        attribute('$ref', 'reference', "The URI of the member's User resource.", { referenceTypes: ['User'], mutability: 'immutable', caseExact: true, sql: { column: 'CONCAT(:usersLocation, mur.user_id)', nullable: false } }),
         attribute('display', 'string', "The member's userName, kept by the server.", { mutability: 'readOnly', sql: { column: 'mu.username', normalized: 'mu.username_normalized', nullable: false } }),
         attribute('type', 'string', 'The kind of member: always User.', { canonicalValues: ['User'], mutability: 'immutable', sql: { constant: 'User' } }),
       ],
