@@ -24,6 +24,8 @@ import { migration as passkeys } from './021-passkeys.js';
 import { migration as sessionDevicesAndRowKinds } from './023-session-devices-and-row-kinds.js';
 import { migration as apiIdempotencyKeys } from './019-api-idempotency-keys.js';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices, accessEndDates, phoneVerification, webhooks, passkeys, sessionDevicesAndRowKinds, apiIdempotencyKeys];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, oidc, scim, invitations, usersList, upstream, directory, scimTokenPermissions, emailChanges, signInSourceOwners, clientSigningAlg, optionalEmail, userValues, provisioningConnections, seatRefusalNotices, accessEndDates, phoneVerification, webhooks, passkeys, sessionDevicesAndRowKinds, apiIdempotencyKeys, groupExternalIds];
+import { migration as groupExternalIds } from './022-group-external-ids.js';
+
 
 export type { Migration };

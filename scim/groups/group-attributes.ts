@@ -8,7 +8,7 @@ import { GROUP_SCHEMA } from './group-schema.js';
 export const GROUP_ATTRIBUTES: ResourceAttributes = {
   resourceType: 'Group',
   coreUri: GROUP_URN,
-  from: 'roles r',
+  from: 'roles r LEFT JOIN group_external_ids gx ON gx.role_id = r.id AND gx.connection_id = :connectionId',
   idColumn: 'r.id',
   defaultOrder: 'r.created_at ASC, r.id ASC',
   core: filterTable(GROUP_SCHEMA.attributes),

@@ -11,11 +11,12 @@ export function groupLocation(baseUrl: string, id: string): string {
   return `${baseUrl}/Groups/${id}`;
 }
 
-/** `members` undefined: not loaded because the response leaves it out. */
-export function toScimGroup(role: RoleView, members: RoleMember[] | undefined, baseUrl: string): Json {
+/** `members` undefined: not loaded because the response leaves it out. `externalId`: the calling connection's. */
+export function toScimGroup(role: RoleView, members: RoleMember[] | undefined, baseUrl: string, externalId?: string): Json {
   return {
     schemas: [GROUP_URN],
     id: role.id,
+    ...(externalId !== undefined ? { externalId } : {}),
     displayName: role.name,
     ...(members ? { members: members.map((m) => ({ value: m.id, display: m.username, $ref: `${baseUrl}/Users/${m.id}`, type: 'User' })) } : {}),
     meta: { resourceType: 'Group', created: role.createdAt.toISOString(), lastModified: role.updatedAt.toISOString(), version: etagOf(role.version), location: groupLocation(baseUrl, role.id) },

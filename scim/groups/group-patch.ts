@@ -14,6 +14,8 @@ import { memberIds } from './group-mapper.js';
 
 export interface GroupPatchPlan {
   rename: string | null;
+  /** The calling connection's new externalId (null: removed); undefined: unchanged. */
+  externalId: string | null | undefined;
   change: Required<Pick<MembershipChange, 'add' | 'remove'>> & { set: string[] | null };
 }
 
@@ -21,6 +23,7 @@ const CASE_EXACT_MEMBER_SUBS = new Set(['value']);
 
 export async function planGroupPatch(groupId: string, ops: PatchOperation[], loadMembers: () => Promise<RoleMember[]>): Promise<GroupPatchPlan> {
   let rename: string | null = null;
+  let externalId: string | null | undefined;
   let set: Set<string> | null = null;
   const add = new Set<string>();
   const remove = new Set<string>();
@@ -63,8 +66,14 @@ export async function planGroupPatch(groupId: string, ops: PatchOperation[], loa
       if (op !== 'remove' && value === groupId) return;
       throw mutability(`${where}: "id" is read-only.`);
     }
-    // Gatehouse keeps no externalId for groups; meta and schemas are the server's.
-    if (attr === 'externalid' || attr === 'meta' || attr === 'schemas') return;
+    if (attr === 'externalid') {
+      if (op === 'remove') externalId = null;
+      else if (typeof value === 'string') externalId = value;
+      else throw invalidValue(`${where}: externalId must be a string.`);
+      return;
+    }
+    // meta and schemas are the server's.
+    if (attr === 'meta' || attr === 'schemas') return;
     throw invalidPath(`${where}: "${path.text}" is not a Group attribute Gatehouse supports.`);
   };
 
@@ -77,7 +86,7 @@ export async function planGroupPatch(groupId: string, ops: PatchOperation[], loa
     for (const [key, value] of Object.entries(op.value as Json)) await applyAttribute(op.op, parsePatchPath(key), value, `${where} ("${key}")`);
   }
   const finalSet: string[] | null = set ? [...(set as Set<string>)] : null;
-  return { rename, change: { set: finalSet, add: finalSet ? [] : [...add], remove: finalSet ? [] : [...remove] } };
+  return { rename, externalId, change: { set: finalSet, add: finalSet ? [] : [...add], remove: finalSet ? [] : [...remove] } };
 }
 
 /** Members a filter such as 'members[value eq "…"]' selects; `value eq` needs no lookup. */

@@ -10,6 +10,7 @@ import { TransactionRunner } from './transaction-runner.js';
 import { createSql, type Sql } from './sql.js';
 import { connectToFirstReadyHost, readYourWrites } from './cluster-connect.js';
 import { boundStatements, withoutStatementTimeout } from './statement-timeout.js';
+import { reuseSqliteTransactionConnections } from './sqlite-connection-reuse.js';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -36,6 +37,8 @@ function createSequelize(config: DatabaseConfig, logger: Logger, timeouts: Datab
     // timeout: one wait is the bound.
     const sequelize = new Sequelize({ dialect: 'sqlite', storage: config.storage, logging, retry: { max: 1 } });
     configureSqliteConnections(sequelize, timeouts.statementMs);
+    reuseSqliteTransactionConnections(sequelize);
+    frameTransactionsDirectly(sequelize, 'sqlite');
     return sequelize;
   }
   // Several hosts: Sequelize is given the first, and each new connection picks its host.
@@ -63,7 +66,7 @@ function createSequelize(config: DatabaseConfig, logger: Logger, timeouts: Datab
     await readYourWrites(connection as Parameters<typeof readYourWrites>[0]);
   });
   connectToFirstReadyHost(sequelize, config.hosts, logger);
-  frameTransactionsDirectly(sequelize);
+  frameTransactionsDirectly(sequelize, 'mysql');
   return sequelize;
 }
 
@@ -75,17 +78,25 @@ function withOneHost(url: string, host: { host: string; port: number }): string 
 export const MYSQL_ISOLATION = 'READ COMMITTED';
 
 /**
- * MySQL: START TRANSACTION, COMMIT and ROLLBACK sent straight on the transaction's connection.
- * Through Sequelize's query pipeline each costs as much CPU as a statement it frames, and
- * every write unit of work has two (bench:scim). Savepoints (nested transactions) keep
- * Sequelize's own path.
+ * START TRANSACTION (SQLite: BEGIN IMMEDIATE), COMMIT and ROLLBACK sent straight on the
+ * transaction's connection. Through Sequelize's query pipeline each costs as much CPU as a
+ * statement it frames, and every write unit of work has two (bench:scim). Savepoints
+ * (nested transactions) keep Sequelize's own path.
  */
-function frameTransactionsDirectly(sequelize: Sequelize): void {
-  type Tx = Transaction & { parent?: Transaction; connection: { query(sql: string, cb: (err: Error | null) => void): void; _closing?: boolean; _fatalError?: unknown }; finished?: string };
-  const qi = sequelize.getQueryInterface() as unknown as Record<'startTransaction' | 'commitTransaction' | 'rollbackTransaction', (t: Tx, o?: object) => Promise<unknown>>;
+function frameTransactionsDirectly(sequelize: Sequelize, dialect: Dialect): void {
+  type Connection = { query(sql: string, cb: (err: Error | null) => void): void; exec(sql: string, cb: (err: Error | null) => void): void; _closing?: boolean; _fatalError?: unknown };
+  type Tx = Transaction & { parent?: Transaction; connection: Connection; finished?: string };
+  const qi = sequelize.getQueryInterface() as unknown as Record<'startTransaction' | 'commitTransaction' | 'rollbackTransaction', (t: Tx, o?: object) => Promise<unknown>> & {
+    queryGenerator: { startTransactionQuery(t: Tx): string };
+  };
   const sequelizePath = { start: qi.startTransaction.bind(qi), commit: qi.commitTransaction.bind(qi), rollback: qi.rollbackTransaction.bind(qi) };
-  const send = (t: Tx, sql: string) => new Promise<void>((resolve, reject) => t.connection.query(sql, (err) => (err ? reject(err) : resolve())));
-  qi.startTransaction = (t, o) => (t.parent ? sequelizePath.start(t, o) : send(t, 'START TRANSACTION'));
+  const send = (t: Tx, sql: string) =>
+    new Promise<void>((resolve, reject) => {
+      const done = (err: Error | null) => (err ? reject(err) : resolve());
+      if (dialect === 'sqlite') t.connection.exec(sql, done);
+      else t.connection.query(sql, done);
+    });
+  qi.startTransaction = (t, o) => (t.parent ? sequelizePath.start(t, o) : send(t, dialect === 'sqlite' ? qi.queryGenerator.startTransactionQuery(t) : 'START TRANSACTION'));
   qi.commitTransaction = (t, o) => {
     if (t.parent) return sequelizePath.commit(t, o);
     const sent = send(t, 'COMMIT');

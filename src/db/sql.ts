@@ -119,9 +119,10 @@ export function createSql(sequelize: Sequelize, dialect: Dialect, transactions: 
 
 /**
  * A (multi-row) INSERT of a model's rows, named by the model's attributes and written in its
- * column names. Every row must carry the same attributes, in the same order.
+ * column names. Every row must carry the same attributes, in the same order. With `onlyIf`
+ * (one row), an INSERT … SELECT that writes the row only when its FROM … WHERE finds one.
  */
-export function insertInto(model: ModelStatic<Model>, rows: ReadonlyArray<Record<string, Param>>): { statement: string; params: Param[] } {
+export function insertInto(model: ModelStatic<Model>, rows: ReadonlyArray<Record<string, Param>>, onlyIf?: Statement): { statement: string; params: Param[] } {
   const attributes = Object.keys(rows[0]!);
   const definitions = model.getAttributes();
   const columns = attributes.map((a) => {
@@ -129,7 +130,15 @@ export function insertInto(model: ModelStatic<Model>, rows: ReadonlyArray<Record
     if (!definition) throw new Error(`${model.name} has no attribute ${a}`);
     return definition.field ?? a;
   });
-  const tuple = `(${columns.map(() => '?').join(',')})`;
+  const placeholders = columns.map(() => '?').join(',');
+  if (onlyIf) {
+    if (rows.length !== 1) throw new Error('A conditional INSERT writes one row');
+    return {
+      statement: `INSERT INTO ${model.getTableName() as string} (${columns.join(', ')}) SELECT ${placeholders} ${onlyIf.sql}`,
+      params: [...attributes.map((a) => rows[0]![a] as Param), ...onlyIf.params],
+    };
+  }
+  const tuple = `(${placeholders})`;
   return {
     statement: `INSERT INTO ${model.getTableName() as string} (${columns.join(', ')}) VALUES ${rows.map(() => tuple).join(',')}`,
     params: rows.flatMap((row) => attributes.map((a) => row[a] as Param)),

@@ -32,7 +32,8 @@ export interface ExistingAccount {
 
 /**
  * Accounts a batch of rows refers to, by email, by the CSV connection's external id
- * (normalised; every account carrying it, as several may) and, for rows with neither, by username.
+ * (normalised; every account carrying it, as several may) and, for rows with neither, by
+ * username among the accounts CSV imports created.
  */
 export interface AccountIndex {
   byExternalId: Map<string, ExistingAccount[]>;
@@ -99,7 +100,8 @@ export class CsvRowWriter {
       const snapshot = { profile: { ...u.get({ plain: true }), externalIds: refs.get(u.id) ?? [] }, roleIds: held, ownerRoleId: held.includes(owner.id) ? owner.id : null };
       const account = { id: u.id, status: u.status, kind: u.kind, snapshot };
       accounts.set(u.id, account);
-      this.remember(index, account, u.emailNormalized, null, u.usernameNormalized);
+      // By username only accounts the CSV connection created: a row never takes over another directory's or a page's account by its name.
+      this.remember(index, account, u.emailNormalized, null, u.source === 'csv' ? u.usernameNormalized : null);
     }
     for (const [key, ids] of matching) index.byExternalId.set(key, ids.map((id) => accounts.get(id)).filter((a): a is ExistingAccount => !!a));
     return index;
@@ -107,7 +109,8 @@ export class CsvRowWriter {
 
   /**
    * The row's account: by the CSV connection's external id, then by email (seed 004:
-   * re-importing updates), then (a row with neither) by username. An external id that
+   * re-importing updates), then (a row with neither) by the username of an account a CSV
+   * import created. An external id that
    * several accounts carry is refused, never guessed.
    */
   match(index: AccountIndex, row: Pick<PreparedRow, 'emailKey' | 'externalIdKey' | 'usernameKey'>): ExistingAccount | undefined {
@@ -212,9 +215,9 @@ export class CsvRowWriter {
     return !row.roleIds || sameIds(snap.roleIds, [...row.roleIds, ...(snap.ownerRoleId ? [snap.ownerRoleId] : [])]);
   }
 
-  private remember(index: AccountIndex, account: ExistingAccount, email: string | null, externalId: string | null, username: string): void {
+  private remember(index: AccountIndex, account: ExistingAccount, email: string | null, externalId: string | null, username: string | null): void {
     if (email) index.byEmail.set(email, account);
-    index.byUsername.set(username, account);
+    if (username) index.byUsername.set(username, account);
     if (externalId) index.byExternalId.set(externalId, [account]);
   }
 }

@@ -20,6 +20,7 @@ import type { Clock } from '../clock.js';
 import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
+import type { Statement } from '../db/sql.js';
 import { SeatLimitReached, ValidationError } from '../errors.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { authorize } from '../roles/authorize.js';
@@ -141,6 +142,24 @@ export class SeatService {
   }
 
   /**
+   * A new account's seat check folded into its INSERT (one statement fewer for every
+   * creation into an unlimited pool): while this process last found the pool unlimited, the
+   * FROM … WHERE that lets the INSERT write the row only if the pool's row, read under the
+   * same shared lock as `take` reads it, still says unlimited. A row so written has taken
+   * its seat. Null when `take` must decide; after a conditional INSERT that wrote nothing,
+   * call `unlimitedRefuted` and then `take`.
+   */
+  unlimitedCondition(pool: Kind): Statement | null {
+    if (this.config.seats[pool] !== null || !this.seenUnlimited.has(pool)) return null;
+    return { sql: `FROM seat_pools WHERE pool = ? AND seat_limit IS NULL AND in_use < 0${this.lockClause('SHARE')}`, params: [pool] };
+  }
+
+  /** The pool was not unlimited after all (a limit was set meanwhile). */
+  unlimitedRefuted(pool: Kind): void {
+    this.seenUnlimited.delete(pool);
+  }
+
+  /**
    * The fast path: one conditional write, checked by the database under its row lock (held
    * to commit), raising a known bound that stays below 90% of the limit. In integers, so
    * both dialects agree: (in_use + 1) * 10 <= limit * 9.
@@ -207,10 +226,15 @@ export class SeatService {
 
   /** The pool's row, locked (SQLite: its transaction already holds the write lock). Plain SQL: every creation reads it. */
   private async poolRow(pool: Kind, ctx: TxContext, lock: 'UPDATE' | 'SHARE'): Promise<{ seatLimit: number | null; inUse: number }> {
-    const locking = this.models.SeatPool.sequelize!.getDialect() === 'sqlite' ? '' : lock === 'UPDATE' ? ' FOR UPDATE' : ' LOCK IN SHARE MODE';
-    const [row] = await this.models.sql.select<{ seatLimit: number | null; inUse: number }>(`SELECT seat_limit AS seatLimit, in_use AS inUse FROM seat_pools WHERE pool = ?${locking}`, [pool], ctx);
+    const [row] = await this.models.sql.select<{ seatLimit: number | null; inUse: number }>(`SELECT seat_limit AS seatLimit, in_use AS inUse FROM seat_pools WHERE pool = ?${this.lockClause(lock)}`, [pool], ctx);
     if (!row) throw new Error(`Seat pool ${pool} is missing; run the migrations.`);
     return row;
+  }
+
+  /** SQLite: none, its transaction already holds the write lock. */
+  private lockClause(lock: 'UPDATE' | 'SHARE'): string {
+    if (this.models.SeatPool.sequelize!.getDialect() === 'sqlite') return '';
+    return lock === 'UPDATE' ? ' FOR UPDATE' : ' LOCK IN SHARE MODE';
   }
 
   private async limit(pool: Kind, ctx?: Context): Promise<{ value: number | null; fromConfig: boolean }> {

@@ -247,14 +247,22 @@ export class UserService {
       { type: 'user', id: row.id, label: columns.username },
       view,
     );
-    const insert = insertInto(this.models.User, [row as unknown as Record<string, Param>]);
+    const takesSeat = SEAT_HOLDING.includes(options.status) && !options.seatReserved;
+    const unlimited = takesSeat ? this.seats.unlimitedCondition(columns.kind!) : null;
+    let seatTaken = false;
     // The account's rows as plain INSERTs (Sql.writeAll: every directory push and import
     // creates through here). No look-up first: the unique indexes answer, and their
     // refusal becomes the same friendly Conflict the look-up gives on updates.
     try {
+      if (unlimited) {
+        const conditional = insertInto(this.models.User, [row as unknown as Record<string, Param>], unlimited);
+        seatTaken = (await this.models.sql.write(conditional.statement, conditional.params, tx)).affectedRows === 1;
+        if (!seatTaken) this.seats.unlimitedRefuted(columns.kind!);
+      }
+      const insert = insertInto(this.models.User, [row as unknown as Record<string, Param>]);
       await this.models.sql.writeAll(
         [
-          { sql: insert.statement, params: insert.params },
+          ...(seatTaken ? [] : [{ sql: insert.statement, params: insert.params }]),
           ...this.searchIndex.insertStatements(row.id, searchableOf(columns)),
           ...(external ? [external.statement] : []),
           ...this.values.insertStatements(row.id, withContact(options.values ?? {}, columns)),
@@ -269,10 +277,11 @@ export class UserService {
     }
     await this.roles.grantOnCreate(tx, row.id, roles);
     await created.written();
-    // The seat is taken last, naming the row just written: the pool row's lock is then held
-    // only until commit, so parallel creations queue for milliseconds, not for the whole
-    // creation (bench:seats). A refusal still rolls everything above back.
-    if (SEAT_HOLDING.includes(options.status) && !options.seatReserved) await this.seats.take(tx, columns.kind!, { writtenUserId: row.id });
+    // Unless the conditional INSERT above took it, the seat is taken last, naming the row
+    // just written: the pool row's lock is then held only until commit, so parallel
+    // creations queue for milliseconds, not for the whole creation (bench:seats). A refusal
+    // still rolls everything above back.
+    if (takesSeat && !seatTaken) await this.seats.take(tx, columns.kind!, { writtenUserId: row.id });
     return view;
   }
 

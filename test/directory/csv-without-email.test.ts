@@ -55,4 +55,13 @@ describeEachDatabase('CSV import: rows without an email address', (h) => {
     expect(await h.services.models.User.count()).to.equal(2);
     expect((await h.services.users.findByLogin('bare.one'))!).to.include({ id: ids[0], givenName: 'Beatrice' });
   });
+
+  it('matches by username only accounts a CSV import created: another source keeps its account', async () => {
+    const page = await h.services.users.create(admin(), { username: 'kept.name', email: 'kept@corp.example', givenName: 'Kim' }, { source: 'admin', origin: 'page' });
+    const run = await importText(csv('kept.name,,Intruder,,'));
+    expect([run.created, run.updated, run.unchanged]).to.deep.equal([0, 0, 0]);
+    expect((await rows(run)).map(([outcome, label]) => [outcome, label])).to.deep.equal([['failed', 'kept.name']]);
+    expect((await h.services.users.get(page.id)).givenName).to.equal('Kim');
+    expect(await h.services.models.User.count()).to.equal(1);
+  });
 });

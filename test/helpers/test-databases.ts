@@ -79,6 +79,8 @@ export async function clearDatabase(db: Database): Promise<void> {
   await db.unbounded(() => db.transactions.run({ actor: { userId: null, label: 'test', permissions: new Set() }, source: 'system', ip: null }, async ({ transaction }) => {
     const run = (sql: string) => db.sequelize.query(sql, { transaction });
     if (db.dialect === 'mysql') await run('SET FOREIGN_KEY_CHECKS = 0');
+    // SQLite: foreign keys checked at commit, when every referencing row is gone too, whatever the tables' order.
+    else await run('PRAGMA defer_foreign_keys = ON');
     for (const table of tables) if (!keep.has(table)) await run(`DELETE FROM ${table}`);
     await run(`DELETE FROM settings WHERE ${db.sequelize.getQueryInterface().quoteIdentifier('key')} NOT LIKE 'internal.%'`);
     await run('DELETE FROM role_permissions WHERE role_id IN (SELECT id FROM roles WHERE builtin IS NULL)');

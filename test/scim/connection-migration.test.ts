@@ -1,9 +1,11 @@
 // migrations/015-provisioning-connections.ts moves each account's single, unique externalId
 // into the per-connection table by the account's source (ldap → LDAP, csv → CSV, any other →
 // one SCIM connection holding every existing token), and drops the old column and its
-// unique index. Run here from the schema before it (its own down), on SQLite and MariaDB.
+// unique index. Run here from the schema before it (its own down, after that of the later
+// table referencing the connections), on SQLite and MariaDB.
 import { expect } from 'chai';
 import { migration } from '../../migrations/015-provisioning-connections.js';
+import { migration as groupExternalIds } from '../../migrations/022-group-external-ids.js';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { addUser } from '../accounts/account-fixtures.js';
 import { filterQuery, json, scimClient, USER_URN } from './scim-fixtures.js';
@@ -17,6 +19,7 @@ describeEachDatabase('migration 015-provisioning-connections', (h) => {
 
     // As an installation from before connections: one unique externalId column on the account.
     const qi = h.db.sequelize.getQueryInterface();
+    await groupExternalIds.down(qi);
     await migration.down(qi);
     const set = (id: string, source: string, value: string | null) =>
       h.db.sequelize.query('UPDATE users SET source = :source, external_id = :value, external_id_normalized = :normalized WHERE id = :id', { replacements: { id, source, value, normalized: value?.toLowerCase() ?? null } });
@@ -27,6 +30,7 @@ describeEachDatabase('migration 015-provisioning-connections', (h) => {
     expect(Object.keys(await qi.describeTable('users'))).to.include('external_id');
 
     await migration.up(qi);
+    await groupExternalIds.up(qi);
     expect(Object.keys(await qi.describeTable('users'))).to.not.include.members(['external_id', 'external_id_normalized']);
     const connections = await h.services.connections.list();
     expect(connections.map((c) => [c.id, c.kind, c.name])).to.deep.equal([
@@ -54,8 +58,10 @@ describeEachDatabase('migration 015-provisioning-connections', (h) => {
 
   it('creates no SCIM connection where there was neither a token nor a SCIM-written value', async () => {
     const qi = h.db.sequelize.getQueryInterface();
+    await groupExternalIds.down(qi);
     await migration.down(qi);
     await migration.up(qi);
+    await groupExternalIds.up(qi);
     expect((await h.services.connections.list()).map((c) => c.id)).to.deep.equal(['csv', 'ldap']);
   });
 });

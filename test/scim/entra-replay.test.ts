@@ -125,7 +125,8 @@ describeEachDatabase('SCIM: Entra ID replay', (h) => {
 
     res = await scim.get(`/Groups?excludedAttributes=members&${filterQuery('displayName eq "sales team"')}`).expect(200);
     expect(json(res).totalResults).to.equal(1);
-    expect(json(res).Resources[0]).to.have.keys('schemas', 'id', 'displayName', 'meta');
+    expect(json(res).Resources[0]).to.have.keys('schemas', 'id', 'externalId', 'displayName', 'meta');
+    expect(json(res).Resources[0].externalId).to.equal('8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159');
     res = await scim.get(`/Groups/${group.id}?excludedAttributes=members`).expect(200);
     expect(json(res)).not.to.have.property('members');
 

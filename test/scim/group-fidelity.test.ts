@@ -103,6 +103,13 @@ describeEachDatabase('SCIM: group members round trip', (h) => {
     expect(await found('members[display sw "ben" and type eq "User"]')).to.deep.equal([both]);
     expect(await found('members.type eq "User"')).to.deep.equal([both, annOnly].sort());
     expect(await found('not (members pr)')).to.deep.equal([empty]);
+    // $ref as GET returns it: the member's absolute User URI, compared case-exactly.
+    expect(await found(`members.$ref eq "${BASE}/Users/${ids.ben}"`)).to.deep.equal([both]);
+    expect(await found(`members[$ref eq "${BASE}/Users/${ids.ann}"]`)).to.deep.equal([both, annOnly].sort());
+    expect(await found(`members.$ref eq "${BASE.toUpperCase()}/Users/${ids.ann}"`)).to.deep.equal([]);
+    expect(await found(`members.$ref sw "${BASE}/Users/"`)).to.deep.equal([both, annOnly].sort());
+    expect(await found(`members.$ref ew "${ids.ben}"`)).to.deep.equal([both]);
+    expect(await found(`members.$ref eq "Users/${ids.ann}"`)).to.deep.equal([]);
   });
 
   it('describes the Group schema as it behaves, and creates a group from its required attributes alone', async () => {
