@@ -12,7 +12,7 @@
 import type { QueryInterface } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import { references, serialKey, str, time, type Migration } from './columns.js';
-import { searchTermsOf, sortNameOf } from '../src/users/user-search-terms.js';
+import { searchTermsAt006, sortNameAt006 } from './frozen/user-search-terms.js';
 
 const BACKFILL_BATCH = 500;
 
@@ -38,8 +38,8 @@ export async function backfill(qi: QueryInterface, batch = BACKFILL_BATCH): Prom
     if (rows.length === 0) return;
     for (const r of rows) {
       const profile = { username: r.username, email: r.email, givenName: r.given_name, familyName: r.family_name, displayName: r.display_name, phone: r.phone };
-      await sequelize.query('UPDATE users SET sort_name = :sortName WHERE id = :id', { replacements: { sortName: sortNameOf(profile), id: r.id } });
-      const terms = searchTermsOf(profile);
+      await sequelize.query('UPDATE users SET sort_name = :sortName WHERE id = :id', { replacements: { sortName: sortNameAt006(profile), id: r.id } });
+      const terms = searchTermsAt006(profile);
       if (terms.length) await qi.bulkInsert('user_search_terms', terms.map((term) => ({ user_id: r.id, term })));
     }
     after = rows[rows.length - 1]!.id;

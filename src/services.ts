@@ -1,5 +1,5 @@
 // Explicit wiring of every service (no DI framework), after logto's tenants/Libraries.ts.
-import type { Config } from '../config/index.js';
+import { SEAT_LIMIT_KEYS, type Config } from '../config/index.js';
 import type { Clock } from './clock.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
@@ -177,7 +177,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const smsWorker = new SmsWorker(models, smsOutbox, overrides.smsTransport ?? smsTransportOf(config.sms, logger), clock, logger, overrides.smsWorkerOptions);
   const phoneCodes = new PhoneCodes(models, smsOutbox, settings, audit, clock);
   const roles = new RoleService(models, audit, clock, tx);
-  const seats = new SeatService(models, config, audit, clock, tx);
+  const seats = new SeatService(models, { limits: config.seats, setIn: SEAT_LIMIT_KEYS }, audit, clock, tx);
   const revokers = new RevokerChain();
   if (overrides.accessRevoker) revokers.add(overrides.accessRevoker);
   const emailChanges = new EmailChanges(models, clock, config.publicUrl);

@@ -1,6 +1,4 @@
 // The CLI's commands: each declares its flags and runs one service call.
-import type { ParseArgsConfig } from 'node:util';
-import type { Context } from '../context.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Services } from '../services.js';
@@ -14,29 +12,12 @@ import { CLIENT_TYPES, DEFAULT_SIGNING_ALG, type ClientType, type SigningAlg } f
 // The CLI is an edge: it may build the OIDC edge's key store (keys rotate).
 import { defineOidcModels } from '../../oidc/oidc-models.js';
 import { KeyStore, RETIRED_KEY_PUBLISH_MS } from '../../oidc/key-store.js';
-import type { Config } from '../../config/index.js';
-import type { Database } from '../db/database.js';
+import type { Command, DatabaseCommand, Values } from './command.js';
 import { BACKUP_COMMANDS } from './backup-commands.js';
 import { WEBHOOK_COMMANDS } from './webhook-commands.js';
 import { parseZonedDateTime } from '../zoned-time.js';
 
-// string[] for options declared `multiple` (clients add --redirect-uri).
-type Values = Record<string, string | boolean | string[] | undefined>;
-
-export interface Command {
-  usage: string;
-  summary: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(services: Services, ctx: Context, values: Values, positionals: string[]): Promise<string | void>;
-}
-
-/** A command on the database alone, before any service is wired (they may write to it). */
-export interface DatabaseCommand {
-  usage: string;
-  summary: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  runOnDatabase(db: Database, config: Readonly<Config>, values: Values, positionals: string[]): Promise<string | void>;
-}
+export type { Command, DatabaseCommand } from './command.js';
 
 const s = (v: Values[string]) => (typeof v === 'string' ? v : undefined);
 /** A repeatable option, each occurrence possibly a comma list: every non-empty item. */

@@ -15,7 +15,6 @@
 // skip the exclusive lock), and `setLimit` recounts it. Anything writing accounts or
 // invitations by bulk SQL must set `in_use = -1`.
 import { Op } from 'sequelize';
-import type { Config } from '../../config/index.js';
 import type { Clock } from '../clock.js';
 import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
@@ -42,6 +41,14 @@ export interface PoolUsage {
   level: SeatLevel;
 }
 
+/** Limits fixed outside the application (the licence), as the shell reads them. */
+export interface LicenceLimits {
+  /** Per pool; null: not fixed, the owner sets it on the Seats page. */
+  limits: Readonly<Record<Kind, number | null>>;
+  /** Where an operator changes a fixed limit, named when a change here is refused. */
+  setIn: Readonly<Record<Kind, string>>;
+}
+
 export class SeatService {
   /**
    * Pools this process last found unlimited: a hint of which statement to try first (a
@@ -51,7 +58,7 @@ export class SeatService {
 
   constructor(
     private readonly models: Models,
-    private readonly config: Pick<Config, 'seats'>,
+    private readonly licence: LicenceLimits,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
@@ -83,7 +90,7 @@ export class SeatService {
    */
   async take(ctx: TxContext, pool: Kind, options: { writtenUserId?: string } = {}): Promise<void> {
     const t = ctx.transaction;
-    const configured = this.config.seats[pool];
+    const configured = this.licence.limits[pool];
     if (configured === null && this.seenUnlimited.has(pool)) {
       // Unlimited when this process last looked: one shared-lock read confirms it. The shared
       // lock lets parallel creations proceed together, yet makes a `setLimit` (FOR UPDATE)
@@ -161,8 +168,8 @@ export class SeatService {
     if (!(KINDS as readonly string[]).includes(pool)) throw new ValidationError({ pool: `Pool must be one of ${KINDS.join(', ')}.` });
     // The column is a 32-bit INTEGER: larger values would fail on MySQL with a server error.
     if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0 || limit > 1_000_000_000)) throw new ValidationError({ limit: 'Limit must be a whole number from 0 to 1,000,000,000, or empty for unlimited.' });
-    if (this.config.seats[pool] !== null) {
-      throw new ValidationError({ limit: `The ${pool} seat limit is set by configuration (SEATS_${pool.toUpperCase()}) and cannot be changed here.` });
+    if (this.licence.limits[pool] !== null) {
+      throw new ValidationError({ limit: `The ${pool} seat limit is set by configuration (${this.licence.setIn[pool]}) and cannot be changed here.` });
     }
     await this.transactions.run(ctx, async (tx) => {
       const before = await this.models.SeatPool.findByPk(pool, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
@@ -184,7 +191,7 @@ export class SeatService {
   }
 
   private async limit(pool: Kind, ctx?: Context): Promise<{ value: number | null; fromConfig: boolean }> {
-    const configured = this.config.seats[pool];
+    const configured = this.licence.limits[pool];
     if (configured !== null) return { value: configured, fromConfig: true };
     const row = await this.models.SeatPool.findByPk(pool, { transaction: ctx?.transaction });
     return { value: row?.seatLimit ?? null, fromConfig: false };

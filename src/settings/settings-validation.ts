@@ -5,8 +5,7 @@
 import type { FieldErrors } from '../errors.js';
 import { textProblem } from '../users/user-validation.js';
 import { knownRegions } from '../phones/phone-number.js';
-import type { Settings } from './settings-service.js';
-import { PASSKEY_POLICIES } from '../passkeys/passkey-policy.js';
+import { PASSKEY_POLICIES, type Settings } from './settings.js';
 
 export const REGISTRATION_MODES = ['off', 'open', 'domains'] as const;
 export const TOTP_MODES = ['off', 'all', 'roles'] as const;
