@@ -1,6 +1,6 @@
 // Accounts core: roles and their permissions (built-ins seeded here), role holders,
 // invitation records (the columns seat counting needs; behaviour comes later) and the
-// seat pools whose rows serialize every seat-taking write (SPEC "Seats").
+// seat pools whose rows serialize every seat-taking write.
 import { randomUUID } from 'node:crypto';
 import type { QueryInterface } from 'sequelize';
 import { int, references, str, text, time, uuidKey, type Migration } from './columns.js';

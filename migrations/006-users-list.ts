@@ -1,4 +1,4 @@
-// The admin users list (SPEC "Accounts": search, filter, group, sort, cursor paging) and
+// The admin users list (search, filter, group, sort, cursor paging) and
 // reactivation links (SPEC per-status actions: "reactivate … by emailing a reactivation
 // link valid 72 h").
 //
@@ -8,7 +8,7 @@
 //   a search is an index range per word (prefix match) on both dialects; an infix LIKE
 //   would read every row. Kept by the users service on every create and update.
 // - indexes for the other sort keys (last activity) and for grouping by department.
-// - reactivation_links: 256-bit tokens stored as SHA-256 (SPEC "Security baseline").
+// - reactivation_links: 256-bit tokens stored as SHA-256.
 import type { QueryInterface } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import { references, serialKey, str, time, type Migration } from './columns.js';

@@ -1,4 +1,4 @@
-// The SCIM 2.0 service at /scim/v2 (SPEC "SCIM 2.0", RFC 7644): bearer authentication,
+// The SCIM 2.0 service at /scim/v2 (RFC 7644): bearer authentication,
 // SCIM JSON bodies, then one route per endpoint, each a thin call into the handlers.
 //
 // Routing is Gatehouse's own rather than scimmy-routers': read against this issue's needs,

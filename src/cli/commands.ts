@@ -171,7 +171,7 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
     },
   },
 
-  // SCIM bearer tokens (issue 7) until the admin page for them exists.
+  // SCIM bearer tokens until the admin page for them exists.
   'scim-tokens create': {
     usage: 'NAME [--permissions PERMISSION,...] [--connection NAME]',
     summary: 'Create a SCIM bearer token for a directory; the token is printed once. Default permissions: every catalogue permission but seats.manage and billing.manage. --connection names the provisioning connection (its externalIds): an existing SCIM connection of that name, else a new one; default: the token\'s name.',
@@ -221,7 +221,7 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
     },
   },
 
-  // OIDC clients and signing keys (issue 4) until the admin pages for them exist.
+  // OIDC clients and signing keys until the admin pages for them exist.
   'clients add': {
     usage: '--name NAME --type web|public|machine --redirect-uri URI... [--post-logout-uri URI...] [--first-party] [--backchannel-logout-uri URI] [--alg RS256|ES256|EdDSA (default RS256)]',
     summary: 'Register an application; its secret (web and machine clients) is printed once.',
@@ -293,7 +293,7 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
     },
   },
 
-  // LDAP sync and CSV import (issue 8). Progress goes to stderr; the report to stdout.
+  // LDAP sync and CSV import. Progress goes to stderr; the report to stdout.
   'directory sync': {
     usage: '',
     summary: 'Run the LDAP sync now (one runner at a time across processes) and print its report.',

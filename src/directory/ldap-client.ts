@@ -16,7 +16,7 @@ export class DirectoryError extends DomainError {
   }
 }
 
-/** SPEC "Directory sync": an outage gives a clear sign-in error, never a lock-out. */
+/** An outage gives a clear sign-in error, never a lock-out. */
 export class DirectoryUnreachable extends DomainError {
   constructor() {
     super(

@@ -1,4 +1,4 @@
-// The bulk-invitation CSV (seed 003): the template, and parsing an upload into rows. A file
+// The bulk-invitation CSV: the template, and parsing an upload into rows. A file
 // that cannot be read as a whole (empty, not UTF-8, broken quotes, wrong header, too
 // large) is refused with one clear message before anything is sent; row-level problems
 // are left to the review. Parsed with csv-parse (RFC 4180 quoting).

@@ -1,8 +1,8 @@
-// Bearer tokens for directories that provision over SCIM (SPEC "SCIM 2.0": created by an
+// Bearer tokens for directories that provision over SCIM (created by an
 // admin, shown once, stored hashed, named, revocable, last use shown). The token's name is
 // the actor label of every SCIM write in the audit trail. Each token carries a permission
 // set chosen at creation from what its creator holds, and acts with that set ∩ its creator's
-// current permissions (SPEC "Roles, permissions, groups"; rules in token-permissions.ts).
+// current permissions (rules in token-permissions.ts).
 import { Op } from 'sequelize';
 import type { Clock } from '../clock.js';
 import { systemContext, type Context, type TxContext } from '../context.js';

@@ -1,4 +1,4 @@
-// Licence seats (SPEC "Seats", seed 000). Usage per pool is counted from the tables of
+// Licence seats. Usage per pool is counted from the tables of
 // truth: accounts that are unconfirmed or active, plus invited addresses with a live
 // invitation and no account. Every seat-taking write calls `take` inside its own
 // transaction: the pool row is locked (SELECT … FOR UPDATE; SQLite's write lock), then
@@ -134,7 +134,7 @@ export class SeatService {
 
   /**
    * An account gave up this address (deleted, or its email changed): a live invitation to
-   * it counts again (SPEC "Identity model"), a seat taken without `take`, so the bound of
+   * it counts again, a seat taken without `take`, so the bound of
    * that invitation's pool rises with it.
    */
   async addressReleased(ctx: TxContext, emailNormalized: string): Promise<void> {

@@ -1,5 +1,5 @@
 // Checks each organization setting a page (or any caller) wants to change, key by key,
-// with a message per field (SPEC "Self-registration", "Sign-in", "SCIM 2.0"). Values are
+// with a message per field. Values are
 // normalised on the way (trimmed names, lower-case domains without "@", role names spelled
 // as the role is). Role lookups are given, so this file needs no database.
 import type { FieldErrors } from '../errors.js';

@@ -14,11 +14,11 @@ export interface Settings {
   registrationDefaultRoles: string[];
   invitationDefaultRoles: string[];
   requireEmailConfirmation: boolean;
-  /** Minutes of inactivity after which an admin/account page session ends (seed 003). */
+  /** Minutes of inactivity after which an admin/account page session ends. */
   sessionIdleMinutes: number;
   /** Absolute lifetime of a sign-in session, in hours. */
   sessionLifetimeHours: number;
-  /** TOTP requirement: nobody, everyone, or holders of the listed role ids (seed 003). */
+  /** TOTP requirement: nobody, everyone, or holders of the listed role ids. */
   totpRequired: 'off' | 'all' | 'roles';
   totpRequiredRoleIds: string[];
   /**
@@ -28,7 +28,7 @@ export interface Settings {
   passkeyPolicy: PasskeyPolicy;
   passkeyPolicyRoleIds: string[];
   /**
-   * How accounts provisioned by a directory (SCIM) sign in (SPEC "SCIM 2.0"): through an
+   * How accounts provisioned by a directory (SCIM) sign in: through an
    * upstream identity provider, a set-password link mailed on creation, or the SCIM
    * `password` attribute (hashed, never returned). The default is the one mode that works
    * with no further setup for directories that send passwords (Okta); Entra ID never sends

@@ -1,4 +1,4 @@
-// Self-registration pages (SPEC "Self-registration"): the register form, the one answer
+// Self-registration pages: the register form, the one answer
 // every accepted form gets (so nobody learns whether an address has an account), the
 // confirmation step and the resend-confirmation form. They work without JavaScript.
 import { html } from '../../html.js';
