@@ -1,6 +1,6 @@
 // The admin users list (search, filter, group, sort, cursor paging) and
-// reactivation links (SPEC per-status actions: "reactivate … by emailing a reactivation
-// link valid 72 h").
+// reactivation links (an inactive account reactivated by
+// emailing a link valid 72 h).
 //
 // - users.sort_name: the lower-cased display name, so "sort by name" walks an index
 //   ((sort_name, id) for keyset paging) instead of sorting every account by an expression.

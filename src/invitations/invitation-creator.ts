@@ -103,7 +103,7 @@ export class InvitationCreator {
 
   /**
    * Roles an invitation may carry: they exist, none is the owner role, and the actor holds
-   * every permission in them (SPEC: nobody may grant a role or permission they do not hold).
+   * every permission in them (nobody may grant a role or permission they do not hold).
    */
   async grantableRoles(ctx: Context, roleIds: readonly string[]): Promise<RoleView[]> {
     const ids = [...new Set(roleIds.filter(Boolean))];

@@ -7,7 +7,7 @@ import { DomainError } from '../errors.js';
 import { describeCsvError } from '../csv-errors.js';
 
 export const CSV_HEADER = ['email', 'role', 'first name', 'last name', 'kind'] as const;
-/** Seed 003 / issue 6: 10,000-row files work; larger ones are split by the admin. */
+/** 10,000-row files work; larger ones are split by the admin. */
 export const CSV_MAX_ROWS = 10_000;
 export const CSV_MAX_BYTES = 5 * 1024 * 1024;
 

@@ -1,4 +1,4 @@
-// argon2id at SPEC's parameters (m=19 MiB, t=2, p=1), via @node-rs/argon2 (the `argon2`
+// argon2id at OWASP's recommended parameters (m=19 MiB, t=2, p=1), via @node-rs/argon2 (the `argon2`
 // package's bundled binary crashes on Node 20 here).
 import { hash, verify } from '@node-rs/argon2';
 

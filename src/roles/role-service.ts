@@ -137,7 +137,7 @@ export class RoleService {
 
   /**
    * The actor a signed-in user acts as: their label and the union of their roles'
-   * permissions. The owner holds every permission (SPEC), free-form strings included, so
+   * permissions. The owner holds every permission, free-form strings included, so
    * only the owner can introduce a permission string nobody holds yet.
    */
   async actorFor(user: { id: string; username: string }, ctx?: Context): Promise<Actor> {

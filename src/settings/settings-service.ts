@@ -128,7 +128,7 @@ export class SettingsService {
   }
 
   /**
-   * SPEC: nobody may grant a role they do not hold. A default role is granted to every
+   * Nobody may grant a role they do not hold. A default role is granted to every
    * account that registers or is invited later, so adding one follows the same rule.
    */
   private async checkDefaultRoleGrants(ctx: Context, values: Partial<Settings>, current: Settings, errors: Record<string, string>): Promise<void> {

@@ -1,6 +1,6 @@
 // First start: while no owner exists Gatehouse
 // issues a one-time /setup link (256-bit, stored only as its SHA-256, valid 24 h) where the
-// first person creates the owner under SPEC's password rules. Afterwards the link is dead.
+// first person creates the owner under the password rules. Afterwards the link is dead.
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';

@@ -32,7 +32,7 @@ ${field({ name: 'passwordConfirmation', label: 'Repeat the password', type: 'pas
   );
 }
 
-/** The same page whatever happened to the address (SPEC: no enumeration). */
+/** The same page whatever happened to the address (it must not tell whether an account exists). */
 export function checkEmailPage(organizationName: string): string {
   return page(
     'Check your email',
