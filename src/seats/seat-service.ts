@@ -4,13 +4,12 @@
 // transaction: the pool row is locked (SELECT … FOR UPDATE; SQLite's write lock), then
 // usage is checked and written back to the row, so the limit holds across processes.
 //
-// Counting is O(seats in use), which made every creation slow once a workspace had
-// thousands of accounts (bench:seats: 20–35% of the unlimited rate at 10,000). So the pool
-// row's `in_use` is kept as an upper bound of usage: every seat taken goes through `take`,
-// which raises it; seats freed (deactivation, deletion, expiry, cancellation) leave it
-// high. While the bound proves a free seat far from the limit, `take` only raises it;
-// near the limit (≥ 90%), or when the bound is unknown (-1), it counts exactly as before
-// and rewrites it. Decisions are therefore the same as exact counting as long as the
+// Counting is O(seats in use), too slow to repeat on every creation in a large workspace
+// (docs/decisions.md). So the pool row's `in_use` is kept as an upper bound of usage:
+// every seat taken goes through `take`, which raises it; seats freed (deactivation,
+// deletion, expiry, cancellation) leave it high. While the bound proves a free seat far
+// from the limit, `take` only raises it; near the limit (≥ 90%), or when the bound is
+// unknown (-1), it counts exactly and rewrites it. Decisions are therefore the same as exact counting as long as the
 // bound is not below usage. It is unknown while the pool is unlimited (creations then
 // skip the exclusive lock), and `setLimit` recounts it. Anything writing accounts or
 // invitations by bulk SQL must set `in_use = -1`.
