@@ -1,18 +1,18 @@
-// Licence seats. Usage per pool is counted from the tables of
-// truth: accounts that are unconfirmed or active, plus invited addresses with a live
-// invitation and no account. Every seat-taking write calls `take` inside its own
-// transaction: the pool row is locked (SELECT … FOR UPDATE; SQLite's write lock), then
-// usage is checked and written back to the row, so the limit holds across processes.
+// Licence seats. Usage per pool is counted from the tables of truth: accounts that are
+// unconfirmed or active, plus invited addresses with a live invitation and no account.
+// Every seat-taking write calls `take` inside its own transaction: the pool row is locked
+// (SELECT … FOR UPDATE; SQLite's write lock), then usage is checked and written back to
+// the row, so the limit holds across processes.
 //
 // Counting is O(seats in use), too slow to repeat on every creation in a large workspace
 // (docs/decisions.md). So the pool row's `in_use` is kept as an upper bound of usage:
 // every seat taken goes through `take`, which raises it; seats freed (deactivation,
 // deletion, expiry, cancellation) leave it high. While the bound proves a free seat far
 // from the limit, `take` only raises it; near the limit (≥ 90%), or when the bound is
-// unknown (-1), it counts exactly and rewrites it. Decisions are therefore the same as exact counting as long as the
-// bound is not below usage. It is unknown while the pool is unlimited (creations then
-// skip the exclusive lock), and `setLimit` recounts it. Anything writing accounts or
-// invitations by bulk SQL must set `in_use = -1`.
+// unknown (-1), it counts exactly and rewrites it. Decisions are therefore the same as
+// exact counting as long as the bound is not below usage. It is unknown while the pool is
+// unlimited (creations then skip the exclusive lock), and `setLimit` recounts it.
+// Anything writing accounts or invitations by bulk SQL must set `in_use = -1`.
 import { Op } from 'sequelize';
 import type { Clock } from '../clock.js';
 import type { Context, TxContext } from '../context.js';
