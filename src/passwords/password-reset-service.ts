@@ -161,11 +161,11 @@ export class PasswordResetService {
   }
 
   /**
-   * Mails a new account its first set-password link (the activation email a
-   * directory's accounts may get), inside the transaction that creates the account, so a creation that rolls back
-   * sends nothing. The link is a reset link that lives ACTIVATION_LINK_HOURS. An account
-   * without an address gets nothing now: its activation goes out when it is given one
-   * (activateOnNewAddress). Returns whether it was sent.
+   * Mails a new account its first set-password link (the activation email a directory's
+   * accounts may get), inside the transaction that creates the account, so a creation that
+   * rolls back sends nothing. The link is a reset link that lives ACTIVATION_LINK_HOURS. An
+   * account without an address gets nothing now: its activation goes out when it is given
+   * one (activateOnNewAddress). Returns whether it was sent.
    */
   async sendActivation(tx: TxContext, user: UserView): Promise<boolean> {
     const address = user.email;

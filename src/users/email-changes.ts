@@ -1,6 +1,6 @@
 // The record of email changes made by someone else, and of the "it wasn't me" links mailed
-// to the old address (such a change is announced to the old
-// address, and the new one is unverified until confirmed; docs/permissions.md). Each mailed link is its own row: the
+// to the old address (such a change is announced to the old address, and the new one is
+// unverified until confirmed; docs/permissions.md). Each mailed link is its own row: the
 // notice of the change, and one for every password reset asked in the week after it.
 // Following any link restores the old address; a restore ends every link mailed before it,
 // so a link sent to a later, unwanted address cannot undo the restore.

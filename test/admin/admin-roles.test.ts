@@ -87,7 +87,8 @@ describeEachDatabase('admin pages: roles', (h) => {
     expect(res.status).to.equal(409);
     expectFieldError(res.text, 'name', 'A role named Member already exists.');
 
-    // An admin does not hold seats.manage, so cannot put it in a role (nobody grants what they do not hold).
+    // An admin does not hold seats.manage, so cannot put it in a role (nobody grants what
+    // they do not hold).
     res = await admin.post('/admin/roles', { name: 'Seat keepers', permissions: ['seats.manage'] });
     expect(res.status).to.equal(403);
     expectFieldError(res.text, 'extraPermissions', 'You cannot grant permissions you do not hold (seats.manage).');

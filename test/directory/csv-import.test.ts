@@ -1,7 +1,7 @@
-// CSV import of accounts: template, preview with per-row
-// validation, import with a per-row report, re-import idempotence (match by external id,
-// then email), status and roles, seats in file order through the licence scenarios (user and requester sync), every
-// kind of broken file refused whole, and 50,000-row files.
+// CSV import of accounts: template, preview with per-row validation, import with a per-row
+// report, re-import idempotence (match by external id, then email), status and roles, seats
+// in file order through the licence scenarios (user and requester sync), every kind of
+// broken file refused whole, and 50,000-row files.
 import { expect } from 'chai';
 import { describeEachDatabase, type Harness } from '../helpers/harness.js';
 import { rejection } from '../accounts/account-fixtures.js';
