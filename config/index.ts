@@ -4,29 +4,16 @@
 import path from 'node:path';
 import { ConfigError, parsers, type Parser } from './parsers.js';
 import { parseSmsFrom, parseSmsUrl, type SmsGatewayConfig } from './sms-gateway.js';
+import type { DatabaseConfig, ListenAddress, TrustProxy } from './value-types.js';
 
 export type { SmsGatewayConfig } from './sms-gateway.js';
+export type { DatabaseConfig, ListenAddress, TrustProxy } from './value-types.js';
 
 export { ConfigError } from './parsers.js';
-
-export type DatabaseConfig =
-  | { dialect: 'sqlite'; storage: string; url: string }
-  /** `hosts`: the servers named, in order of preference (one, or the nodes of a cluster). */
-  | { dialect: 'mysql'; url: string; hosts: Array<{ host: string; port: number }> };
 
 export interface DatabaseTimeouts {
   statementMs: number;
   acquireMs: number;
-}
-
-/**
- * Express's `trust proxy` in its bounded forms: nothing, the number of proxies in front
- * (the client address is the one the outermost of them saw), or the proxies' addresses.
- */
-/** A separate listener's interface and port. */
-export interface ListenAddress {
-  host: string;
-  port: number;
 }
 
 /**
@@ -38,8 +25,6 @@ export interface MetricsConfig {
   token: string | null;
   listen: ListenAddress | null;
 }
-
-export type TrustProxy = false | number | readonly string[];
 
 export interface Config {
   /** TCP port the HTTP server listens on. */
@@ -100,6 +85,9 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
+/** The keys fixing each seat pool's licence limit (named in messages refusing a change on the Seats page). */
+export const SEAT_LIMIT_KEYS = { user: 'SEATS_USER', requester: 'SEATS_REQUESTER' } as const;
+
 interface KeySpec<T> {
   key: string;
   parse: Parser<T>;
@@ -140,8 +128,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   c.mailFrom = read(env, spec('MAIL_FROM', parsers.mailbox, () => 'Gatehouse <no-reply@localhost>'), c);
   c.mailDir = read(env, spec('MAIL_DIR', parsers.string, () => path.join(c.varDir!, 'mail')), c);
   c.seats = {
-    user: read(env, spec<number | null>('SEATS_USER', parsers.nonNegativeInt, () => null), c),
-    requester: read(env, spec<number | null>('SEATS_REQUESTER', parsers.nonNegativeInt, () => null), c),
+    user: read(env, spec<number | null>(SEAT_LIMIT_KEYS.user, parsers.nonNegativeInt, () => null), c),
+    requester: read(env, spec<number | null>(SEAT_LIMIT_KEYS.requester, parsers.nonNegativeInt, () => null), c),
   };
   c.cookieKeys = read(env, spec('COOKIE_KEYS', parsers.secretList, () => [] as string[]), c);
   c.encryptionKey = read(env, spec<string | null>('ENCRYPTION_KEY', parsers.key32, () => null), c);

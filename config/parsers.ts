@@ -1,7 +1,7 @@
 // Parsers for configuration values. Each takes the key (for the message) and the raw
 // string, and either returns the typed value or throws ConfigError saying what it expects.
 import net from 'node:net';
-import type { DatabaseConfig, ListenAddress, TrustProxy } from './index.js';
+import type { DatabaseConfig, ListenAddress, TrustProxy } from './value-types.js';
 
 export class ConfigError extends Error {
   constructor(

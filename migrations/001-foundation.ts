@@ -1,5 +1,5 @@
 // Foundation tables: accounts, settings, the audit trail, the mail outbox and the
-// first-start setup tokens (SPEC "Identity model", "Operations").
+// first-start setup tokens.
 import type { QueryInterface } from 'sequelize';
 import { bool, day, int, serialKey, str, text, time, uuidKey, type Migration } from './columns.js';
 

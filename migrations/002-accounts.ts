@@ -1,10 +1,10 @@
 // Accounts core: roles and their permissions (built-ins seeded here), role holders,
 // invitation records (the columns seat counting needs; behaviour comes later) and the
-// seat pools whose rows serialize every seat-taking write (SPEC "Seats").
+// seat pools whose rows serialize every seat-taking write.
 import { randomUUID } from 'node:crypto';
 import type { QueryInterface } from 'sequelize';
 import { int, references, str, text, time, uuidKey, type Migration } from './columns.js';
-import { BUILT_IN_ROLES } from '../src/roles/permission-catalogue.js';
+import { BUILT_IN_ROLES_AT_002 } from './frozen/built-in-roles.js';
 
 export const migration: Migration = {
   name: '002-accounts',
@@ -81,7 +81,7 @@ export const migration: Migration = {
       { pool: 'user', seat_limit: null, in_use: 0, updated_at: now },
       { pool: 'requester', seat_limit: null, in_use: 0, updated_at: now },
     ]);
-    for (const role of BUILT_IN_ROLES) {
+    for (const role of BUILT_IN_ROLES_AT_002) {
       const id = randomUUID();
       await qi.bulkInsert('roles', [
         { id, name: role.name, name_normalized: role.name.toLowerCase(), builtin: role.key, description: role.description, version: 1, created_at: now, updated_at: now },

@@ -1,4 +1,4 @@
-// OpenID Connect provider storage (SPEC "Sign-in and the OIDC provider"): one table for all
+// OpenID Connect provider storage: one table for all
 // oidc-provider models, registered clients, signing keys, the web pages' server-side
 // sessions, sign-in throttling, password resets, TOTP and recovery codes.
 import type { QueryInterface } from 'sequelize';

@@ -1,4 +1,4 @@
-// SCIM 2.0 server (SPEC "SCIM 2.0"): the bearer tokens directories authenticate with —
+// SCIM 2.0 server: the bearer tokens directories authenticate with —
 // named, stored only as their SHA-256, last use recorded, revocable — and an index for
 // `meta.lastModified` filters and sorting (RFC 7644 §3.4.2.2) on the accounts table.
 import type { QueryInterface } from 'sequelize';

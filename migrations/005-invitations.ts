@@ -1,4 +1,4 @@
-// Invitations and self-registration (SPEC "Invitations", "Self-registration"): the columns
+// Invitations and self-registration: the columns
 // the invitations page shows (last sent, the inviter's label kept after the inviter is
 // deleted, the account an accepted invitation became), email confirmation links, and the
 // uploaded bulk-invitation files kept between their review and "Send all".

@@ -1,6 +1,6 @@
-// The admin users list (SPEC "Accounts": search, filter, group, sort, cursor paging) and
-// reactivation links (SPEC per-status actions: "reactivate … by emailing a reactivation
-// link valid 72 h").
+// The admin users list (search, filter, group, sort, cursor paging) and
+// reactivation links (an inactive account reactivated by
+// emailing a link valid 72 h).
 //
 // - users.sort_name: the lower-cased display name, so "sort by name" walks an index
 //   ((sort_name, id) for keyset paging) instead of sorting every account by an expression.
@@ -8,11 +8,11 @@
 //   a search is an index range per word (prefix match) on both dialects; an infix LIKE
 //   would read every row. Kept by the users service on every create and update.
 // - indexes for the other sort keys (last activity) and for grouping by department.
-// - reactivation_links: 256-bit tokens stored as SHA-256 (SPEC "Security baseline").
+// - reactivation_links: 256-bit tokens stored as SHA-256.
 import type { QueryInterface } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import { references, serialKey, str, time, type Migration } from './columns.js';
-import { searchTermsOf, sortNameOf } from '../src/users/user-search-terms.js';
+import { searchTermsAt006, sortNameAt006 } from './frozen/user-search-terms.js';
 
 const BACKFILL_BATCH = 500;
 
@@ -38,8 +38,8 @@ export async function backfill(qi: QueryInterface, batch = BACKFILL_BATCH): Prom
     if (rows.length === 0) return;
     for (const r of rows) {
       const profile = { username: r.username, email: r.email, givenName: r.given_name, familyName: r.family_name, displayName: r.display_name, phone: r.phone };
-      await sequelize.query('UPDATE users SET sort_name = :sortName WHERE id = :id', { replacements: { sortName: sortNameOf(profile), id: r.id } });
-      const terms = searchTermsOf(profile);
+      await sequelize.query('UPDATE users SET sort_name = :sortName WHERE id = :id', { replacements: { sortName: sortNameAt006(profile), id: r.id } });
+      const terms = searchTermsAt006(profile);
       if (terms.length) await qi.bulkInsert('user_search_terms', terms.map((term) => ({ user_id: r.id, term })));
     }
     after = rows[rows.length - 1]!.id;

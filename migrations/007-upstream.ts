@@ -1,4 +1,4 @@
-// Upstream OpenID providers offered on the sign-in page (SPEC "Upstream sign-in") and the
+// Upstream OpenID providers offered on the sign-in page and the
 // identities linking their subjects to accounts.
 import type { QueryInterface } from 'sequelize';
 import { bool, references, str, text, time, uuidKey, type Migration } from './columns.js';

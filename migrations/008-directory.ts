@@ -1,4 +1,4 @@
-// Directory sync and CSV import (SPEC "Directory sync, import and upstream sign-in"):
+// Directory sync and CSV import:
 // the LDAP settings, the link between synced accounts and their directory entries (the DN
 // an LDAP bind at sign-in uses, and the fingerprint that lets an unchanged entry be
 // skipped without a write), the lease that keeps one sync runner across processes, the

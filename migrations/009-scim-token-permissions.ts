@@ -1,4 +1,4 @@
-// SCIM tokens carry a permission set chosen at creation (SPEC "Roles, permissions, groups"):
+// SCIM tokens carry a permission set chosen at creation:
 // a token acts with its set intersected with its creator's current permissions, and stops
 // when its creator is no longer active.
 //

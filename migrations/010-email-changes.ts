@@ -1,9 +1,9 @@
-// Email changes made by someone else (SPEC "Roles, permissions, groups", dominance: "an email
-// changed by someone else is announced to the old address and is unverified until
-// confirmed"). Each row is one mailed "it wasn't me" link to an old address: the notice of
-// the change itself, and one more for every password reset asked in the seven days after
-// it. The link restores the old address and ends every session; only its SHA-256 is kept.
-// Also an index to count the outbox's recent mail to one address (password-reset notices).
+// Email changes made by someone else (docs/permissions.md): such a change is announced to
+// the old address, and the new one is unverified until confirmed. Each row is one mailed
+// "it wasn't me" link to an old address: the notice of the change itself, and one more for
+// every password reset asked in the seven days after it. The link restores the old address
+// and ends every session; only its SHA-256 is kept. Also an index to count the outbox's
+// recent mail to one address (password-reset notices).
 import type { QueryInterface } from 'sequelize';
 import { references, serialKey, str, time, type Migration } from './columns.js';
 

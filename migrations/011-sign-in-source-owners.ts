@@ -1,4 +1,4 @@
-// Who configured each sign-in source (SPEC "Upstream sign-in", "Directory sync"): an
+// Who configured each sign-in source: an
 // upstream provider links an asserted email only to accounts its configuring admin could
 // change (their permissions at sign-in time), and the LDAP settings record who last saved
 // them. A provider may also be marked as enforcing a second factor itself, so Gatehouse

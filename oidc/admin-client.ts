@@ -1,6 +1,6 @@
 // Gatehouse's own admin and account pages sign in through the provider as a first-party,
-// confidential client (SPEC). Its secret is derived from the cookie keys, so every process
-// knows it without storing it.
+// confidential client, like any application. Its secret is derived from the cookie keys, so
+// every process knows it without storing it.
 import { createHmac } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
 

@@ -1,6 +1,6 @@
-// The OpenID Connect provider: upstream oidc-provider configured per SPEC "Sign-in and the
-// OIDC provider". PKCE S256 is required for every authorization code flow, refresh tokens
-// rotate, access tokens are opaque (revocable), tokens go only to active accounts.
+// The OpenID Connect provider: upstream oidc-provider, configured so that PKCE S256 is
+// required for every authorization code flow, refresh tokens rotate, access tokens are
+// opaque (revocable), and tokens go only to active accounts.
 import { Provider, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Services } from '../src/services.js';
 import { hashToken, safeEqual } from '../src/ids.js';

@@ -1,6 +1,6 @@
 // POST /Bulk (RFC 7644 §3.7): up to 1000 operations, each through the same handler as its
 // single request and in its own transaction, so each refusal (e.g. a full seat pool) is that
-// operation's own response and the others proceed (SPEC "Seats": Bulk applies operations in
+// operation's own response and the others proceed (Bulk applies operations in
 // order). "bulkId:…" references are replaced by the ids their POSTs created; an operation
 // waiting on a later POST runs after it, circular references fail with 409. With
 // failOnErrors, processing stops once that many operations have failed (§3.7.3).

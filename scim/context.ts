@@ -15,7 +15,7 @@ export interface ScimCall {
 /**
  * A directory acts with its token's permission set, less what the token's creator no
  * longer holds (ScimTokenService.authenticate): it can do what its creator chose to let it
- * do and could still do themselves (SPEC "Roles": nobody grants what they do not hold).
+ * do and could still do themselves (nobody grants what they do not hold).
  */
 export function scimContext(token: ScimTokenView, permissions: ReadonlySet<string>, ip: string | null, requestId?: string): Context {
   return {

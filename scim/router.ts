@@ -1,16 +1,10 @@
-// The SCIM 2.0 service at /scim/v2 (SPEC "SCIM 2.0", RFC 7644): bearer authentication,
+// The SCIM 2.0 service at /scim/v2 (RFC 7644): bearer authentication,
 // SCIM JSON bodies, then one route per endpoint, each a thin call into the handlers.
 //
-// Routing is Gatehouse's own rather than scimmy-routers': read against this issue's needs,
-// its resource routes answer through scimmy's Resource classes, which turn every handler
-// error that is not a SCIMMY.Types.Error into 404 and set no ETag or Location; its error
-// handler throws on statuses it does not list (503), leaving a non-SCIM body; its
-// ListResponse re-slices pages the database already cut; its PatchOp reads the resource
-// outside the write's transaction and appends to multi-valued attributes on a path-less
-// "replace"; each construction appends another authentication scheme to scimmy's global
-// ServiceProviderConfig; and its paging relies on rewriting req.query, which Express 5
-// recomputes on every read. The schemas are Gatehouse's own attribute declarations
-// (scim/schema/): inbound validation, filters and the /Schemas documents come from them.
+// Routing is Gatehouse's own rather than scimmy-routers' (why: docs/decisions.md): errors,
+// ETags, paging and PATCH must follow the database and the write's transaction. The
+// schemas are Gatehouse's own attribute declarations (scim/schema/): inbound validation,
+// filters and the /Schemas documents come from them.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Services } from '../src/services.js';
 import type { ScimCall } from './context.js';

@@ -17,7 +17,7 @@ export const SCHEMA_URN = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 /** application/scim+json is the SCIM media type (RFC 7644 §3.1); plain JSON is accepted too. */
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
-/** SPEC "SCIM 2.0": default page size 100, maxResults 1000; Bulk 1000 operations, 1 MB. */
+/** Default page size 100, maxResults 1000; Bulk 1000 operations, 1 MB. */
 export const LIMITS = {
   defaultCount: 100,
   maxResults: 1000,

@@ -83,7 +83,7 @@ export function createApp(services: Services, edges?: Edges): Express {
   if (services.config.metrics.token) app.use(metricsRoutes(services.metrics, services.config.metrics.token));
   app.use(consoleScriptRoutes());
   app.use(scriptRoutes());
-  // SCIM 2.0 (issue 7): bearer-token JSON for directories; no cookies, so before CSRF.
+  // SCIM 2.0: bearer-token JSON for directories; no cookies, so before CSRF.
   app.use('/scim/v2', scimMetrics(services.metrics), scimRouter(services));
   // The management API: bearer-token JSON, no cookies, so before CSRF too.
   app.use(API_PATH, apiRouter(services, edges?.oidc.apiTokens ?? null));
@@ -104,7 +104,7 @@ export function createApp(services: Services, edges?: Edges): Express {
   // provider's sign-in interaction finish without asking for the new password again.
   app.use(invitationRoutes(services, { afterAccept: signInAfterAccept(services) }));
   app.use(registrationRoutes(services));
-  // Reactivation links an admin sent (issue 5): public, like the other emailed links.
+  // Reactivation links an admin sent: public, like the other emailed links.
   app.use(reactivationRoutes(services));
   // "It wasn't me" links to an address someone else replaced: public too.
   app.use(emailRestoreRoutes(services));

@@ -1,4 +1,4 @@
-// Applies rows one by one in input order (SPEC "Seats": in a batch, rows within the limit
+// Applies rows one by one in input order (in a batch, rows within the limit
 // are created and the rest reported one by one). Each row runs its own transaction inside
 // `apply`, so a refused or failed row leaves nothing behind and later rows still run.
 import { DomainError } from './errors.js';

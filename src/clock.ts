@@ -1,4 +1,5 @@
-// The one source of "now" for every expiry decision (SPEC: never the database's NOW()).
+// The one source of "now" for every expiry decision (never the database's NOW(): the
+// processes and the database may disagree).
 // Tests inject a FakeClock to move time without waiting.
 export interface Clock {
   now(): Date;

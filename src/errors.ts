@@ -70,7 +70,7 @@ export class Gone extends DomainError {
   }
 }
 
-/** SPEC "Seats": "Seat limit reached: U of L <pool> seats in use". */
+/** "Seat limit reached: U of L <pool> seats in use". */
 export class SeatLimitReached extends DomainError {
   constructor(
     readonly pool: string,

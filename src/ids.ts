@@ -1,5 +1,5 @@
 // Identifiers and secrets. Tokens are 256 bits from the CSPRNG, shown once and stored only
-// as their SHA-256 (SPEC "Security baseline": every token ≥128 bits, stored hashed).
+// as their SHA-256 (every token ≥128 bits, stored hashed).
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 export const newId = (): string => randomUUID();

@@ -1,5 +1,5 @@
 // Explicit wiring of every service (no DI framework), after logto's tenants/Libraries.ts.
-import type { Config } from '../config/index.js';
+import { SEAT_LIMIT_KEYS, type Config } from '../config/index.js';
 import type { Clock } from './clock.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
@@ -117,19 +117,19 @@ export interface Services {
   registration: RegistrationService;
   /** Removes expired unconfirmed self-registrations on a timer; started with the server. */
   registrationSweeper: RegistrationSweeper;
-  /** Bearer tokens of SCIM directories (issue 7). */
+  /** Bearer tokens of SCIM directories. */
   scimTokens: ScimTokenService;
   /** Provisioning connections: SCIM clients, the LDAP sync, CSV imports; each keeps its own externalIds. */
   connections: ConnectionService;
   /** A role's holders changed as a set (SCIM Group members). */
   roleMembers: RoleMembershipService;
-  /** Reading the audit log: filters, cursor paging, the CSV export (issue 5). */
+  /** Reading the audit log: filters, cursor paging, the CSV export. */
   auditLog: AuditLog;
-  /** Forgotten-password links (issue 4). */
+  /** Forgotten-password links. */
   passwordResets: PasswordResetService;
-  /** Upstream OpenID providers offered on the sign-in page (issue 8). */
+  /** Upstream OpenID providers offered on the sign-in page. */
   upstream: UpstreamService;
-  // Admin users pages (issue 5).
+  // Admin users pages.
   /** The users list: accounts and invited addresses, search, filters, groups, keyset pages. */
   userDirectory: UserDirectory;
   /** "Add user": typed or random password, confirmed or not, welcome email. */
@@ -140,7 +140,7 @@ export interface Services {
   reactivationLinks: ReactivationLinks;
   /** "It wasn't me" links to an address someone else replaced (restore it, sign everyone out). */
   emailRestoreLinks: EmailRestoreLinks;
-  /** LDAP sync (settings, runs, schedule, directory-password sign-in) and CSV import (issue 8). */
+  /** LDAP sync (settings, runs, schedule, directory-password sign-in) and CSV import. */
   directory: DirectoryServices;
   /** Lifecycle webhooks of applications: registration, the delivery outbox and its worker. */
   webhooks: WebhookServices;
@@ -177,7 +177,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   const smsWorker = new SmsWorker(models, smsOutbox, overrides.smsTransport ?? smsTransportOf(config.sms, logger), clock, logger, overrides.smsWorkerOptions);
   const phoneCodes = new PhoneCodes(models, smsOutbox, settings, audit, clock);
   const roles = new RoleService(models, audit, clock, tx);
-  const seats = new SeatService(models, config, audit, clock, tx);
+  const seats = new SeatService(models, { limits: config.seats, setIn: SEAT_LIMIT_KEYS }, audit, clock, tx);
   const revokers = new RevokerChain();
   if (overrides.accessRevoker) revokers.add(overrides.accessRevoker);
   const emailChanges = new EmailChanges(models, clock, config.publicUrl);
@@ -223,13 +223,13 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   audit.observe('scim token cache', tokenCache.observe);
   const scimTokens = new ScimTokenService(models, audit, clock, tx, scimTokenWatch, connections, tokenCache);
   const roleMembers = new RoleMembershipService(models, roles, audit, clock, tx);
-  // Forgotten password: ends every session through the revoker chain (SPEC "Sign-in").
+  // Forgotten password: ends every session through the revoker chain.
   const passwordResets = new PasswordResetService(models, users, revokers, outbox, settings, audit, clock, tx, config.publicUrl, emailChanges, notices);
   // An account provisioned without an address gets the activation its creation could not send once it is given one.
   users.whenEmailAdded(async (t, user) => {
     await passwordResets.activateOnNewAddress(t, user);
   });
-  // LDAP sync and CSV import (issue 8): accounts only through the users service; accounts
+  // LDAP sync and CSV import: accounts only through the users service; accounts
   // synced from LDAP sign in by a bind to the directory.
   const accessEnds = new AccessEnds(models, users, roles, audit, clock, tx);
   const directoryState = new DirectoryStateWriter(users, roles, seats, accessEnds);
@@ -264,7 +264,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
     passwordResets,
     runtime: { internalUrl: null },
     upstream: new UpstreamService(models, users, roles, seats, settings, registration, audit, secrets, clock, tx, signIn),
-    // Admin users pages (issue 5).
+    // Admin users pages.
     userDirectory: new UserDirectory(models, db, clock),
     userOnboarding: new UserOnboarding(models, users, emailConfirmations, outbox, settings, audit, clock, tx, config.publicUrl),
     userHistory: new UserHistory(models),

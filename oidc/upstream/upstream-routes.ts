@@ -1,4 +1,4 @@
-// Upstream sign-in (SPEC "Upstream sign-in"): from our sign-in page to an upstream OpenID
+// Upstream sign-in: from our sign-in page to an upstream OpenID
 // provider with openid-client (PKCE, state, nonce) and back. UpstreamService decides which
 // account the identity signs in as (asking for the account's password before a first link
 // of an account holding permissions); the interaction then goes on like a password sign-in,

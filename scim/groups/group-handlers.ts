@@ -1,5 +1,5 @@
 // The Groups endpoint (RFC 7644 §3.2-3.6) over roles: a group a directory creates becomes a
-// role with no permissions (SPEC "Roles, permissions, groups"); members are added and
+// role with no permissions; members are added and
 // removed through the role-membership service, which applies the grant rules and audits
 // each account. The owner role is read-only here. Each write is one transaction, with the
 // role's row locked and its version checked against If-Match.

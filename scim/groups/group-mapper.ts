@@ -1,4 +1,4 @@
-// Roles as SCIM Groups (RFC 7643 §4.2; SPEC "Groups are roles"): displayName is the role's
+// Roles as SCIM Groups (RFC 7643 §4.2): displayName is the role's
 // name, members are its holders. Permissions stay Gatehouse's business.
 import type { RoleView } from '../../src/roles/role-service.js';
 import type { RoleMember } from '../../src/roles/role-membership.js';

@@ -1,5 +1,5 @@
-// Bearer-token authentication (RFC 6750) for every SCIM request: the token an admin created
-// (SPEC "SCIM 2.0"), looked up by its hash; a missing, unknown, revoked or stopped token
+// Bearer-token authentication (RFC 6750) for every SCIM request: the token an admin created,
+// looked up by its hash; a missing, unknown, revoked or stopped token
 // answers 401 with a SCIM error body whose detail says which. The directory's calls then
 // act under the token's name with the token's effective permissions.
 import type { NextFunction, Request, Response } from 'express';

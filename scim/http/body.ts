@@ -1,5 +1,5 @@
 // Request bodies: SCIM JSON only (RFC 7644 §3.1: application/scim+json; application/json is
-// accepted as clients send it), at most 1 MB (the Bulk maxPayloadSize, SPEC "SCIM 2.0"),
+// accepted as clients send it), at most 1 MB (the Bulk maxPayloadSize),
 // one JSON object. Each refusal is a SCIM error, never the app's HTML error page.
 // No SCIM attribute is named "__proto__" and no SCIM message nests deeper than a few
 // levels (Bulk > Operations > data > attribute > value > sub-attribute): a body with

@@ -8,7 +8,9 @@
 // and a PATCH "remove" of the attribute clears the date.
 import { attribute, type SchemaDef } from '../schema/attribute-def.js';
 import { GATEHOUSE_USER_URN } from '../urns.js';
-import type { Json } from './user-mapper.js';
+
+/** A SCIM resource as parsed JSON (declared here too, so the mapper's file is not imported back). */
+type Json = Record<string, unknown>;
 
 export const GATEHOUSE_SCHEMA: SchemaDef = {
   id: GATEHOUSE_USER_URN,

@@ -73,7 +73,7 @@ export async function getUser(call: ScimCall, id: string, attrs: AttributeParams
 }
 
 /**
- * Creates the account with its credential per the setting (SPEC "SCIM 2.0"): the SCIM
+ * Creates the account with its credential per the setting: the SCIM
  * `password` (scim_password), a set-password link mailed in the same transaction to an
  * account created active (activation_email), or nothing here (upstream sign-in).
  */
@@ -81,7 +81,7 @@ export async function createUser(call: ScimCall, body: unknown, attrs: Attribute
   const { doc, password } = coerceIn('User', normalizeUserQuirks(requireBody(body, 'POST')));
   const input = fromScimUser(doc, 'create');
   const mode = await credentialMode(call);
-  // SPEC "Seats": an account created inactive takes no seat.
+  // An account created inactive takes no seat.
   const status = input.active === false ? 'inactive' : 'active';
   const options = { source: 'scim', origin: 'directory', status, password: password && mode === 'scim_password' ? password : null, values: input.values, accessEndsAt: input.accessEndsAt ?? null } as const;
   const target = { type: 'user' as const, label: input.profile.username ?? '' };

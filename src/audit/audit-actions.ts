@@ -50,7 +50,7 @@ export const AUDIT_ACTIONS = [
   'upstream.removed',
   'upstream.linked',
   'upstream.link_refused',
-  // Invitations and self-registration (issue 6).
+  // Invitations and self-registration.
   'invitation.created',
   'invitation.resent',
   'invitation.cancelled',
@@ -67,7 +67,7 @@ export const AUDIT_ACTIONS = [
   'registration.confirmed',
   'registration.expired_removed',
   'user.email_verified',
-  // SCIM bearer tokens (issue 7).
+  // SCIM bearer tokens.
   'scim_token.created',
   'scim_token.revoked',
   // A token's creator no longer covers its set; covers it again; an admin took it over; its
@@ -77,11 +77,11 @@ export const AUDIT_ACTIONS = [
   'scim_token.adopted',
   'scim_token.reviewed',
   'scim_token.rotated',
-  // Admin users pages (issue 5).
+  // Admin users pages.
   'user.reactivation_link_sent',
-  // Admin pages (issue 5): exporting the audit log is itself audited (who took a copy).
+  // Admin pages: exporting the audit log is itself audited (who took a copy).
   'audit.exported',
-  // LDAP sync and CSV import (issue 8).
+  // LDAP sync and CSV import.
   'directory.settings_changed',
   'directory.sync_completed',
   'directory.sync_failed',

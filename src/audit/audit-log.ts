@@ -1,8 +1,7 @@
-// Reading the audit log (SPEC "Security baseline": filterable and exportable as CSV, seed
-// 003): filters by actor, action, target and time, newest first, paged by cursor (the
-// event id, which only grows), and read in batches for the export. Events outlive what
-// they are about: each carries the label its target had, and is marked when that user,
-// role or application no longer exists.
+// Reading the audit log (filterable, and exportable as CSV for records): filters by actor,
+// action, target and time, newest first, paged by cursor (the event id, which only grows),
+// and read in batches for the export. Events outlive what they are about: each carries the
+// label its target had, and is marked when that user, role or application no longer exists.
 import { Op } from 'sequelize';
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';

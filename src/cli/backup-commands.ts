@@ -5,7 +5,7 @@ import type { Database } from '../db/database.js';
 import { ValidationError } from '../errors.js';
 import { writeBackup } from '../backup/backup-writer.js';
 import { restoreBackup } from '../backup/backup-restore.js';
-import type { DatabaseCommand } from './commands.js';
+import type { DatabaseCommand } from './command.js';
 
 const KEYS_WARNING = `Warning: this backup holds the stored encryption and cookie keys: with it, anyone can read the
 TOTP secrets, signing keys and directory passwords in it. Keep it encrypted (e.g. age or gpg

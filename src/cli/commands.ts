@@ -1,6 +1,4 @@
 // The CLI's commands: each declares its flags and runs one service call.
-import type { ParseArgsConfig } from 'node:util';
-import type { Context } from '../context.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Services } from '../services.js';
@@ -14,29 +12,12 @@ import { CLIENT_TYPES, DEFAULT_SIGNING_ALG, type ClientType, type SigningAlg } f
 // The CLI is an edge: it may build the OIDC edge's key store (keys rotate).
 import { defineOidcModels } from '../../oidc/oidc-models.js';
 import { KeyStore, RETIRED_KEY_PUBLISH_MS } from '../../oidc/key-store.js';
-import type { Config } from '../../config/index.js';
-import type { Database } from '../db/database.js';
+import type { Command, DatabaseCommand, Values } from './command.js';
 import { BACKUP_COMMANDS } from './backup-commands.js';
 import { WEBHOOK_COMMANDS } from './webhook-commands.js';
 import { parseZonedDateTime } from '../zoned-time.js';
 
-// string[] for options declared `multiple` (clients add --redirect-uri).
-type Values = Record<string, string | boolean | string[] | undefined>;
-
-export interface Command {
-  usage: string;
-  summary: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(services: Services, ctx: Context, values: Values, positionals: string[]): Promise<string | void>;
-}
-
-/** A command on the database alone, before any service is wired (they may write to it). */
-export interface DatabaseCommand {
-  usage: string;
-  summary: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  runOnDatabase(db: Database, config: Readonly<Config>, values: Values, positionals: string[]): Promise<string | void>;
-}
+export type { Command, DatabaseCommand } from './command.js';
 
 const s = (v: Values[string]) => (typeof v === 'string' ? v : undefined);
 /** A repeatable option, each occurrence possibly a comma list: every non-empty item. */
@@ -190,7 +171,7 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
     },
   },
 
-  // SCIM bearer tokens (issue 7) until the admin page for them exists.
+  // SCIM bearer tokens until the admin page for them exists.
   'scim-tokens create': {
     usage: 'NAME [--permissions PERMISSION,...] [--connection NAME]',
     summary: 'Create a SCIM bearer token for a directory; the token is printed once. Default permissions: every catalogue permission but seats.manage and billing.manage. --connection names the provisioning connection (its externalIds): an existing SCIM connection of that name, else a new one; default: the token\'s name.',
@@ -240,7 +221,7 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
     },
   },
 
-  // OIDC clients and signing keys (issue 4) until the admin pages for them exist.
+  // OIDC clients and signing keys until the admin pages for them exist.
   'clients add': {
     usage: '--name NAME --type web|public|machine --redirect-uri URI... [--post-logout-uri URI...] [--first-party] [--backchannel-logout-uri URI] [--alg RS256|ES256|EdDSA (default RS256)]',
     summary: 'Register an application; its secret (web and machine clients) is printed once.',
@@ -312,7 +293,7 @@ export const COMMANDS: Record<string, Command | DatabaseCommand> = {
     },
   },
 
-  // LDAP sync and CSV import (issue 8). Progress goes to stderr; the report to stdout.
+  // LDAP sync and CSV import. Progress goes to stderr; the report to stdout.
   'directory sync': {
     usage: '',
     summary: 'Run the LDAP sync now (one runner at a time across processes) and print its report.',

@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const services: Services = createServices(config, db, logger, systemClock);
     // The OIDC edge registers the provider's AccessRevoker: a deactivation or deletion from
-    // the CLI must end the user's provider sessions and tokens too (SPEC: "from every path").
+    // the CLI must end the user's provider sessions and tokens too (access ends on every path).
     await createOidcEdge(services);
     const out = await spec.run(services, systemContext('cli', 'command line'), parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
     if (out) process.stdout.write(out.endsWith('\n') ? out : out + '\n');

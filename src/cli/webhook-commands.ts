@@ -2,7 +2,7 @@
 // through the same service as the Applications pages (URL guard, event catalogue, audit).
 import { ValidationError } from '../errors.js';
 import { WEBHOOK_EVENTS } from '../webhooks/webhook-events.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 
 const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const list = (v: unknown) => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).flatMap((x: string) => x.split(',')).map((x) => x.trim()).filter(Boolean);

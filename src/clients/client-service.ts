@@ -1,4 +1,4 @@
-// Applications registered to sign users in (SPEC "Clients registered by admins"). Secrets
+// Applications registered to sign users in. Secrets
 // are 256-bit, shown once and stored as SHA-256; the provider compares hashes.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';

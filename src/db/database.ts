@@ -1,9 +1,9 @@
-// Opens the database named by the configuration (SQLite file or MySQL/MariaDB), retrying
+// Opens the database it is given (SQLite file or MySQL/MariaDB), retrying
 // while it is not reachable yet, and offers the one way to run a write transaction.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
-import type { DatabaseConfig, DatabaseTimeouts } from '../../config/index.js';
+import type { DatabaseTarget, DatabaseTimeouts, Dialect } from './database-target.js';
 import type { Logger } from '../logger.js';
 import { Unavailable } from '../errors.js';
 import { TransactionRunner } from './transaction-runner.js';
@@ -12,7 +12,7 @@ import { connectToFirstReadyHost, readYourWrites } from './cluster-connect.js';
 import { boundStatements, withoutStatementTimeout } from './statement-timeout.js';
 import { reuseSqliteTransactionConnections } from './sqlite-connection-reuse.js';
 
-export type Dialect = 'sqlite' | 'mysql';
+export type { DatabaseTarget, DatabaseTimeouts, Dialect } from './database-target.js';
 
 export interface Database {
   sequelize: Sequelize;
@@ -25,24 +25,24 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The configuration's defaults (DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_ACQUIRE_TIMEOUT_MS). */
+/** The bounds used when the caller gives none (the same as the configuration's defaults). */
 export const DEFAULT_TIMEOUTS: DatabaseTimeouts = { statementMs: 5_000, acquireMs: 5_000 };
 
-function createSequelize(config: DatabaseConfig, logger: Logger, timeouts: DatabaseTimeouts): Sequelize {
+function createSequelize(target: DatabaseTarget, logger: Logger, timeouts: DatabaseTimeouts): Sequelize {
   // Only when SQL tracing is on: Sequelize builds each logged statement's text otherwise too.
   const logging = logger.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql }, 'sql') : false;
-  if (config.dialect === 'sqlite') {
-    fs.mkdirSync(path.dirname(path.resolve(config.storage)), { recursive: true });
+  if (target.dialect === 'sqlite') {
+    fs.mkdirSync(path.dirname(path.resolve(target.storage)), { recursive: true });
     // Sequelize by default repeats a statement 5 times on SQLITE_BUSY, each after a full busy
     // timeout: one wait is the bound.
-    const sequelize = new Sequelize({ dialect: 'sqlite', storage: config.storage, logging, retry: { max: 1 } });
+    const sequelize = new Sequelize({ dialect: 'sqlite', storage: target.storage, logging, retry: { max: 1 } });
     configureSqliteConnections(sequelize, timeouts.statementMs);
     reuseSqliteTransactionConnections(sequelize);
     frameTransactionsDirectly(sequelize, 'sqlite');
     return sequelize;
   }
   // Several hosts: Sequelize is given the first, and each new connection picks its host.
-  const sequelize = new Sequelize(withOneHost(config.url, config.hosts[0]!), {
+  const sequelize = new Sequelize(withOneHost(target.url, target.hosts[0]!), {
     dialect: 'mysql',
     logging,
     timezone: '+00:00',
@@ -65,7 +65,7 @@ function createSequelize(config: DatabaseConfig, logger: Logger, timeouts: Datab
     await session.query(`SET SESSION innodb_lock_wait_timeout = ${lockWaitSeconds}`);
     await readYourWrites(connection as Parameters<typeof readYourWrites>[0]);
   });
-  connectToFirstReadyHost(sequelize, config.hosts, logger);
+  connectToFirstReadyHost(sequelize, target.hosts, logger);
   frameTransactionsDirectly(sequelize, 'mysql');
   return sequelize;
 }
@@ -139,8 +139,8 @@ function sleep(ms: number): Promise<void> {
  * Connects, retrying with back-off until `timeoutMs` has passed; then fails clearly.
  * `timeouts` bound every later wait on the database.
  */
-export async function openDatabase(config: DatabaseConfig, logger: Logger, timeoutMs: number, timeouts: DatabaseTimeouts = DEFAULT_TIMEOUTS): Promise<Database> {
-  const sequelize = createSequelize(config, logger, timeouts);
+export async function openDatabase(target: DatabaseTarget, logger: Logger, timeoutMs: number, timeouts: DatabaseTimeouts = DEFAULT_TIMEOUTS): Promise<Database> {
+  const sequelize = createSequelize(target, logger, timeouts);
   const deadline = Date.now() + timeoutMs;
   let delay = 250;
   for (let attempt = 1; ; attempt++) {
@@ -151,18 +151,18 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger, timeo
       const reason = (err as Error).message;
       if (Date.now() + delay > deadline) {
         await sequelize.close().catch(() => undefined);
-        throw new Unavailable(`Database not reachable at ${redactUrl(config.url)} after ${attempt} attempt(s): ${reason}`);
+        throw new Unavailable(`Database not reachable at ${redactUrl(target.url)} after ${attempt} attempt(s): ${reason}`);
       }
       logger.warn({ attempt, retryInMs: delay, reason }, 'database not reachable yet, retrying');
       await sleep(delay);
       delay = Math.min(delay * 2, 5_000);
     }
   }
-  if (config.dialect === 'sqlite') {
+  if (target.dialect === 'sqlite') {
     // WAL lets readers proceed while the one writer writes; the setting is kept in the file.
     await sequelize.query('PRAGMA journal_mode=WAL');
   }
-  const dialect = config.dialect;
+  const dialect = target.dialect;
   const transactions = new TransactionRunner(sequelize, dialect, logger);
   return {
     sequelize,

@@ -9,7 +9,7 @@
 // boolean 0/1; MySQL's driver formats them itself (UTC, as the pool is configured).
 // Results are the driver's: on SQLite dates come back as that text (see `sqlDate`).
 import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
-import type { Dialect } from './database.js';
+import type { Dialect } from './database-target.js';
 import type { TransactionRunner } from './transaction-runner.js';
 
 export type Param = string | number | boolean | Date | null | Buffer;

@@ -17,7 +17,7 @@
 import { Transaction, type Sequelize } from 'sequelize';
 import type { Logger } from '../logger.js';
 import type { Context } from '../context.js';
-import type { Dialect } from './database.js';
+import type { Dialect } from './database-target.js';
 import { translateDatabaseError } from './unavailable.js';
 
 const ER_LOCK_DEADLOCK = 1213;

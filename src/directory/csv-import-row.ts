@@ -1,5 +1,5 @@
 // One CSV row as account input, checked by the same rules as the admin form (through
-// profileColumns) with directory usernames and phones (SPEC "Accounts": CSV is a directory
+// profileColumns) with directory usernames and phones (CSV is a directory
 // path), plus the kind, the roles named in the file and the status. Problems are collected
 // per field for the preview; a row with problems is never imported.
 import type { Actor } from '../context.js';

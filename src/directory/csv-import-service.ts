@@ -1,4 +1,4 @@
-// CSV import of accounts (seed 004 "Import"; SPEC "Directory sync, import"): template,
+// CSV import of accounts: template,
 // upload with a preview of every row (validation, create or update, predicted seat
 // refusals in input order), then the import with a per-row report and progress.
 //

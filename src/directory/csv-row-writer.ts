@@ -1,7 +1,7 @@
 // Applies one prepared CSV row in its own transaction through the users service: a new
 // account (source 'csv'; active takes a seat, inactive none), or an existing one updated,
 // deactivated or reactivated (which takes a seat), with its roles set to those the row
-// names. A refusal rolls the row back whole and later rows carry on (SPEC "Seats").
+// names. A refusal rolls the row back whole and later rows carry on.
 import { Op } from 'sequelize';
 import type { Context } from '../context.js';
 import type { Models } from '../db/models.js';
@@ -108,9 +108,9 @@ export class CsvRowWriter {
   }
 
   /**
-   * The row's account: by the CSV connection's external id, then by email (seed 004:
-   * re-importing updates), then (a row with neither) by the username of an account a CSV
-   * import created. An external id that
+   * The row's account: by the CSV connection's external id, then by email (so
+   * re-importing a file updates), then (a row with neither) by the username of an account a
+   * CSV import created. An external id that
    * several accounts carry is refused, never guessed.
    */
   match(index: AccountIndex, row: Pick<PreparedRow, 'emailKey' | 'externalIdKey' | 'usernameKey'>): ExistingAccount | undefined {

@@ -1,4 +1,4 @@
-// The accounts CSV (seed 004 "Import"): its columns, the template admins download, and
+// The accounts CSV: its columns, the template admins download, and
 // reading the header line (names in any order and case; a few common spellings accepted).
 import { DomainError } from '../errors.js';
 
@@ -6,7 +6,7 @@ export type CsvColumn =
   | 'username' | 'email' | 'givenName' | 'familyName' | 'displayName' | 'phone' | 'department' | 'title'
   | 'employeeNumber' | 'manager' | 'gender' | 'birthdate' | 'locale' | 'externalId' | 'kind' | 'roles' | 'status' | 'accessEndsAt';
 
-/** The template's header, in the order of the add-user form (seeds 002, 004). */
+/** The template's header, in the order of the add-user form. */
 export const TEMPLATE_COLUMNS: ReadonlyArray<[CsvColumn, string]> = [
   ['username', 'username'],
   ['email', 'email'],

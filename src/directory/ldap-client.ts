@@ -16,7 +16,7 @@ export class DirectoryError extends DomainError {
   }
 }
 
-/** SPEC "Directory sync": an outage gives a clear sign-in error, never a lock-out. */
+/** An outage gives a clear sign-in error, never a lock-out. */
 export class DirectoryUnreachable extends DomainError {
   constructor() {
     super(
@@ -160,8 +160,8 @@ export class LdapSession {
 }
 
 /**
- * Checks a user's directory password by binding as their DN (SPEC: "LDAP bind", nothing
- * stored). False for a wrong password; DirectoryUnreachable when the directory cannot be
+ * Checks a user's directory password by binding as their DN (an LDAP bind,
+ * nothing stored). False for a wrong password; DirectoryUnreachable when the directory cannot be
  * asked. An empty password is refused before asking: LDAP treats a bind with a DN and no
  * password as an unauthenticated bind that succeeds (RFC 4513 §5.1.2).
  */

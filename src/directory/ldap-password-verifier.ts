@@ -1,4 +1,4 @@
-// Accounts synced from LDAP sign in with their directory password (SPEC "Directory sync"):
+// Accounts synced from LDAP sign in with their directory password:
 // the sign-in service asks this verifier, which binds to the directory as the account's DN.
 // Gatehouse keeps no copy of the password. When the directory cannot be reached the bind
 // throws DirectoryUnreachable, which the sign-in page shows as is — not a wrong password,

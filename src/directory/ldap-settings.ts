@@ -1,6 +1,6 @@
-// The LDAP sync's settings (SPEC "Directory sync"): where the directory is, how Gatehouse
+// The LDAP sync's settings: where the directory is, how Gatehouse
 // binds to it, which entries are accounts, how their attributes map to account fields, which
-// entries are requesters (seat pool, SPEC "Seats"), which groups give which roles, and when
+// entries are requesters (seat pool), which groups give which roles, and when
 // the sync runs. Validated here with one message per field for the settings page.
 import { FilterParser } from 'ldapts';
 import type { FieldErrors } from '../errors.js';

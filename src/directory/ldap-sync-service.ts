@@ -1,4 +1,4 @@
-// The LDAP sync (SPEC "Directory sync"): on demand or on a schedule, one runner at a time
+// The LDAP sync: on demand or on a schedule, one runner at a time
 // across processes (a database lease). A run counts the entries, reads the mapped groups,
 // then applies the entries in directory order page by page — each entry in its own
 // transaction, seats taken in that order so those within the limit are created and the
@@ -24,7 +24,7 @@ import type { RunTrigger } from './directory-models.js';
 import { emptyCounters, type Counters, type DirectoryRunService, type RowRecord, type RunView } from './sync-report.js';
 
 export const SYNC_LEASE = 'ldap-sync';
-/** The actor every change of a sync is audited under (SPEC "Directory sync": the sync as actor). */
+/** The actor every change of a sync is audited under (the sync as actor). */
 export const SYNC_ACTOR_LABEL = 'LDAP sync';
 
 export class SyncAlreadyRunning extends DomainError {

@@ -1,4 +1,4 @@
-// One runner across several Gatehouse processes (SPEC "Operations": processes share one
+// One runner across several Gatehouse processes (processes share one
 // database): a named lease row with a holder and an expiry. Taking it is one conditional
 // UPDATE that the database applies atomically, so of two processes asking at once exactly
 // one wins; the holder renews the expiry while it runs. A holder that died leaves the lease

@@ -1,5 +1,5 @@
-// The kept report of every LDAP sync and CSV import (SPEC: "a report of created / updated /
-// deactivated / blocked / failed, kept and shown"): one run row with its counters and
+// The kept report of every LDAP sync and CSV import (created / updated / deactivated /
+// blocked / failed, kept and shown): one run row with its counters and
 // progress, and a row per entry or line that needs reading (anything but "unchanged"),
 // written in batches so a long run costs a few inserts, not one per row.
 import { Op } from 'sequelize';

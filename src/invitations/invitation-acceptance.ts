@@ -1,4 +1,4 @@
-// Accepting an invitation (SPEC "Invitations"): the invitee sets a password, may edit name
+// Accepting an invitation: the invitee sets a password, may edit name
 // and phone, and becomes an active account created through the one creation path
 // (UserService.create), with the invitation's roles and kind. The invitation's reserved
 // seat becomes the account's (no new seat). In one transaction: the invitation row is
@@ -149,7 +149,7 @@ export class InvitationAcceptance {
             source: 'invitation',
             origin: 'page',
             status: 'active',
-            // SPEC: an emailed link proves the mailbox; a shareable link does not.
+            // An emailed link proves the mailbox; a shareable link does not.
             emailVerified: invitation.method === 'email',
             phoneVerified: phoneCodeId !== null,
             password: input.password,

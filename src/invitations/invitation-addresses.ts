@@ -1,5 +1,5 @@
 // The invite form's address box: one or many addresses separated by ";", ",", spaces or
-// new lines (SPEC "Invitations", seed 000).
+// new lines.
 import { emailProblem, normalize } from '../users/user-validation.js';
 
 export function splitAddresses(text: string | null | undefined): string[] {

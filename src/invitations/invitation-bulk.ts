@@ -1,4 +1,4 @@
-// Bulk invitations from a CSV (seed 003): template, upload and review with per-row
+// Bulk invitations from a CSV: template, upload and review with per-row
 // validation (bad address, unknown role, duplicate in file, existing account, over the
 // seat limit in input order), then "Send all" with a per-row outcome. The uploaded file is
 // kept in the database between review and send (several processes share it) and is

@@ -103,7 +103,7 @@ export class InvitationCreator {
 
   /**
    * Roles an invitation may carry: they exist, none is the owner role, and the actor holds
-   * every permission in them (SPEC: nobody may grant a role or permission they do not hold).
+   * every permission in them (nobody may grant a role or permission they do not hold).
    */
   async grantableRoles(ctx: Context, roleIds: readonly string[]): Promise<RoleView[]> {
     const ids = [...new Set(roleIds.filter(Boolean))];
@@ -150,7 +150,7 @@ export class InvitationCreator {
 
   /**
    * Whether the address already holds a seat in the pool through another live invitation:
-   * SPEC "Identity model" counts one seat per invited address, so a second invitation to
+   * an invited address holds one seat however many invitations it has, so a second invitation to
    * the same address in the same pool takes none.
    */
   async seatHeldByAnother(ctx: Context, emailNormalized: string, kind: Kind, exceptId?: string): Promise<boolean> {
@@ -311,7 +311,7 @@ export class InvitationCreator {
     return null;
   }
 
-  /** The invitation email (seed 003), to the delivery address when there is one (seed 004). */
+  /** The invitation email, to the delivery address when there is one. */
   private mailOf(
     row: Pick<InvitationAttributes, 'email' | 'deliveryEmail' | 'givenName' | 'message'>,
     roleNames: string[],

@@ -1,4 +1,4 @@
-// The bulk-invitation CSV (seed 003): the template, and parsing an upload into rows. A file
+// The bulk-invitation CSV: the template, and parsing an upload into rows. A file
 // that cannot be read as a whole (empty, not UTF-8, broken quotes, wrong header, too
 // large) is refused with one clear message before anything is sent; row-level problems
 // are left to the review. Parsed with csv-parse (RFC 4180 quoting).
@@ -7,7 +7,7 @@ import { DomainError } from '../errors.js';
 import { describeCsvError } from '../csv-errors.js';
 
 export const CSV_HEADER = ['email', 'role', 'first name', 'last name', 'kind'] as const;
-/** Seed 003 / issue 6: 10,000-row files work; larger ones are split by the admin. */
+/** 10,000-row files work; larger ones are split by the admin. */
 export const CSV_MAX_ROWS = 10_000;
 export const CSV_MAX_BYTES = 5 * 1024 * 1024;
 

@@ -1,5 +1,5 @@
-// Why an invitation link cannot be used, each with what to do next (SPEC "Invitations":
-// used, expired, cancelled and superseded links each get a clear page). The accept page
+// Why an invitation link cannot be used, each with what to do next (used,
+// expired, cancelled and superseded links each get a clear page). The accept page
 // shows `title` and the message; SCIM/JSON edges see the distinct `code`.
 import { DomainError } from '../errors.js';
 
@@ -61,7 +61,7 @@ export class InvitationSuperseded extends InvitationLinkError {
   }
 }
 
-/** Reported per address: the address already belongs to an account (SPEC "Invitations"). */
+/** Reported per address: the address already belongs to an account. */
 export class AlreadyHasAccount extends DomainError {
   readonly field = 'email';
   constructor(email: string) {

@@ -1,4 +1,4 @@
-// The invitation email (seed 003: organization name, who sent it, the roles, the personal
+// The invitation email (organization name, who sent it, the roles, the personal
 // message, an "Accept invitation" button, the plain link and the expiry date) and the note
 // to the inviter when it is accepted. HTML and text; links come from PUBLIC_URL only.
 import { html } from '../html.js';

@@ -31,7 +31,7 @@ export interface InvitationAttributes {
   updatedAt: Date;
 }
 
-/** An uploaded bulk-invitation CSV kept between its review and "Send all" (seed 003). */
+/** An uploaded bulk-invitation CSV kept between its review and "Send all". */
 export interface InvitationBatchAttributes {
   id: string;
   createdBy: string | null;

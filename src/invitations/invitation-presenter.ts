@@ -1,9 +1,9 @@
 // The only shape of an invitation that leaves the invitations service:
 // no token hash. The status shown is the effective one: a pending invitation past its
-// expiry is expired, decided by the application clock (SPEC "Identity model").
+// expiry is expired, decided by the application clock.
 import type { InvitationAttributes, InvitationStatus } from './invitation-model.js';
 
-/** SPEC "Invitations" (seed 003): expired invitations older than 30 days are archived. */
+/** Expired invitations older than 30 days are archived. */
 export const ARCHIVE_AFTER_MS = 30 * 24 * 3_600_000;
 
 export interface InvitationView {
@@ -25,7 +25,7 @@ export interface InvitationView {
   acceptedUserId: string | null;
   /** Expired more than 30 days ago: hidden from the list unless asked for. */
   archived: boolean;
-  /** What the invitations page may offer (SPEC "Accounts", per-status actions, seed 001). */
+  /** What the invitations page may offer (per-status actions). */
   actions: InvitationActions;
 }
 

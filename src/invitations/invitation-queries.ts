@@ -1,6 +1,6 @@
 // Reading invitations for the invitations page and the users list: filters by effective
-// status (decided by the application clock), the 30-day archive of expired invitations
-// (seed 003), and invited addresses without an account (SPEC "Identity model").
+// status (decided by the application clock), the 30-day archive of expired invitations,
+// and invited addresses without an account.
 import { Op, type WhereOptions } from 'sequelize';
 import type { Clock } from '../clock.js';
 import type { Context } from '../context.js';
@@ -12,7 +12,7 @@ import { ARCHIVE_AFTER_MS, effectiveStatus, presentInvitation, type InvitationVi
 
 export interface InvitationListFilter {
   status?: InvitationStatus | null;
-  /** Include expired invitations older than 30 days (archived, seed 003). */
+  /** Include expired invitations older than 30 days (archived). */
   includeArchived?: boolean;
   limit?: number;
   offset?: number;
@@ -51,7 +51,7 @@ export class InvitationQueries {
   }
 
   /**
-   * Invited addresses without an account, for the users list (SPEC "Identity model": shown
+   * Invited addresses without an account, for the users list (shown
    * as Pending with a live invitation, or Expired with only expired ones), newest first.
    * Each carries the invitation the row links to (the live one, else the latest).
    */

@@ -1,4 +1,4 @@
-// Invitations (SPEC "Invitations", seeds 000–004): their own records, never shell users.
+// Invitations: their own records, never shell users.
 // The invite form's rows are taken address by address in input order, each in its own
 // transaction that reserves the address's seat (src/batch.ts); the invitations page lists,
 // resends, cancels, edits and deletes them. Reading lives in invitation-queries.ts,
@@ -40,7 +40,7 @@ export interface InviteRow {
   givenName?: string | null;
   familyName?: string | null;
   message?: string | null;
-  /** Where to send the invitation when it is not the account's address (seed 004). */
+  /** Where to send the invitation when it is not the account's address. */
   deliveryEmail?: string | null;
   method?: 'email' | 'link';
   /** When the account's access ends: an instant, or text read in the organization's time zone. */
@@ -185,7 +185,7 @@ export class InvitationService {
 
   /**
    * New token (the old link dies), fresh expiry, mailed again or a new shareable link.
-   * An expired invitation takes its seat again (SPEC "Seats").
+   * An expired invitation takes its seat again.
    */
   async resend(ctx: Context, id: string): Promise<{ invitation: InvitationView; link: string | null }> {
     authorize(ctx.actor, 'users.invite');

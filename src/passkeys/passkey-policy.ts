@@ -4,9 +4,9 @@
 // alone, the password no longer enough ('passkey_only').
 import type { SettingsService } from '../settings/settings-service.js';
 import type { RoleService } from '../roles/role-service.js';
+import type { PasskeyPolicy } from '../settings/settings.js';
 
-export const PASSKEY_POLICIES = ['allowed', 'second_factor', 'passkey_only'] as const;
-export type PasskeyPolicy = (typeof PASSKEY_POLICIES)[number];
+export { PASSKEY_POLICIES, type PasskeyPolicy } from '../settings/settings.js';
 
 export class PasskeyPolicies {
   constructor(

@@ -1,5 +1,5 @@
-// argon2id at SPEC's parameters (m=19 MiB, t=2, p=1), via @node-rs/argon2 (the `argon2`
-// package's bundled binary crashes on Node 20 here).
+// argon2id at OWASP's recommended parameters (m=19 MiB, t=2, p=1), via @node-rs/argon2 (the
+// `argon2` package's bundled binary crashes on Node 20 here).
 import { hash, verify } from '@node-rs/argon2';
 
 // Algorithm.Argon2id of @node-rs/argon2's const enum (not importable under isolatedModules).

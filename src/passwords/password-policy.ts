@@ -1,4 +1,4 @@
-// SPEC "Security baseline": at least 8 characters (pages recommend 15), at least 64
+// At least 8 characters (pages recommend 15), at least 64
 // allowed, no composition rules, common passwords refused (NIST SP 800-63B §5.1.1.2).
 import { dictionary } from '@zxcvbn-ts/language-common';
 

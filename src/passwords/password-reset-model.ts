@@ -1,5 +1,5 @@
 // Forgotten-password links (migrations/003-oidc.ts `password_resets`): only the SHA-256 of
-// the 256-bit token is kept (SPEC "Security baseline"); used_at marks a link spent.
+// the 256-bit token is kept; used_at marks a link spent.
 import { DataTypes, type Sequelize } from 'sequelize';
 import { TABLE_OPTIONS, type Table } from '../db/model-types.js';
 

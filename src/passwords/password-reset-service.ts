@@ -1,4 +1,4 @@
-// Forgotten password (SPEC "Sign-in": forgotten-password email, link 30 min; "Security
+// Forgotten password (forgotten-password email, link 30 min; "Security
 // baseline": tokens ≥128 bits, stored hashed). request() answers the same whether or not
 // an account has the address, so the form cannot tell who has an account; only the
 // address's owner learns the outcome, by mail. reset() spends the link once (a conditional
@@ -27,7 +27,7 @@ import { EqualTiming } from '../equal-timing.js';
 import { awaitsActivation } from '../users/sign-in-readiness.js';
 import { accountByAddress } from '../users/account-by-address.js';
 
-/** SPEC "Sign-in": the link works for 30 minutes. */
+/** The link works for 30 minutes. */
 export const RESET_LINK_MINUTES = 30;
 /** A provisioned account's first set-password link (activation email) gives its owner three days. */
 export const ACTIVATION_LINK_HOURS = 72;
@@ -161,11 +161,11 @@ export class PasswordResetService {
   }
 
   /**
-   * Mails a new account its first set-password link (the activation email of SPEC "SCIM
-   * 2.0"), inside the transaction that creates the account, so a creation that rolls back
-   * sends nothing. The link is a reset link that lives ACTIVATION_LINK_HOURS. An account
-   * without an address gets nothing now: its activation goes out when it is given one
-   * (activateOnNewAddress). Returns whether it was sent.
+   * Mails a new account its first set-password link (the activation email a directory's
+   * accounts may get), inside the transaction that creates the account, so a creation that
+   * rolls back sends nothing. The link is a reset link that lives ACTIVATION_LINK_HOURS. An
+   * account without an address gets nothing now: its activation goes out when it is given
+   * one (activateOnNewAddress). Returns whether it was sent.
    */
   async sendActivation(tx: TxContext, user: UserView): Promise<boolean> {
     const address = user.email;

@@ -1,4 +1,4 @@
-// "RANDOM button: create a random password" (seed 002): 100 bits from the CSPRNG, in
+// "RANDOM button: create a random password": 100 bits from the CSPRNG, in
 // groups of letters and digits that are easy to read aloud and type (no 0/O, 1/l/I).
 import { randomInt } from 'node:crypto';
 

@@ -1,4 +1,4 @@
-// Email confirmation links (SPEC "Self-registration", "Invitations"): 256-bit tokens
+// Email confirmation links: 256-bit tokens
 // stored as hashes, valid 24 hours, single use. Following one marks the address proven:
 // an unconfirmed account becomes active (users.confirm), an active one accepted through a
 // shareable link gets emailVerified. Issuing a new link kills the older ones.
@@ -18,7 +18,7 @@ import type { ConfirmationPurpose } from './email-confirmation-model.js';
 import { confirmationMail } from './registration-mail.js';
 import { PUBLIC_PATHS } from './public-paths.js';
 
-/** SPEC "Self-registration": the confirmation link is valid 24 h. */
+/** The confirmation link is valid 24 h. */
 export const CONFIRMATION_TTL_HOURS = 24;
 
 export type ConfirmationProblem = 'invalid' | 'used' | 'expired';

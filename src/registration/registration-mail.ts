@@ -1,4 +1,4 @@
-// Mail for self-registration and address confirmation (SPEC "Self-registration"): the
+// Mail for self-registration and address confirmation: the
 // confirmation link, the "you already have an account" notice that keeps registration
 // from revealing which addresses have accounts, and the seat-limit notice.
 import { html } from '../html.js';

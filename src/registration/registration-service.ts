@@ -1,4 +1,4 @@
-// Self-registration (SPEC "Self-registration", seed 002). Off by default; "open" or limited
+// Self-registration. Off by default; "open" or limited
 // to allowed email domains. Registering creates an `unconfirmed` account through the one
 // creation path (seat checked) and mails a 24-hour confirmation link; an unconfirmed
 // self-registration whose link expired is removed, freeing its seat. Responses never reveal
@@ -203,7 +203,7 @@ export class RegistrationService {
     await this.confirmations.issue(SYSTEM(ctx, user.email), await this.users.get(user.id), purpose);
   }
 
-  /** The admin's "resend confirmation" for an unconfirmed account (SPEC per-status actions). */
+  /** The admin's "resend confirmation" for an unconfirmed account (one of its per-status actions). */
   async sendConfirmation(ctx: Context, userId: string): Promise<void> {
     authorize(ctx.actor, 'users.manage');
     const user = await this.users.get(userId);
@@ -212,8 +212,8 @@ export class RegistrationService {
   }
 
   /**
-   * Removes self-registered accounts still unconfirmed whose confirmation link expired
-   * (SPEC "Identity model"), freeing their seats. Admin-added unconfirmed accounts stay.
+   * Removes self-registered accounts still unconfirmed whose confirmation link expired,
+   * freeing their seats. Admin-added unconfirmed accounts stay.
    * Returns how many were removed.
    */
   async removeExpiredUnconfirmed(ctx: Context, onlyEmailNormalized?: string): Promise<number> {

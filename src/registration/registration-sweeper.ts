@@ -1,6 +1,6 @@
-// Runs the removal of expired unconfirmed self-registrations on a timer (SPEC "Identity
-// model": removed when the 24-hour link expires, freeing the seat). Every process may run
-// it: each removal re-checks the account under a row lock, so two sweepers never clash.
+// Runs the removal of expired unconfirmed self-registrations on a timer (removed when the
+// 24-hour link expires, freeing the seat). Every process may run it: each removal
+// re-checks the account under a row lock, so two sweepers never clash.
 import { systemContext } from '../context.js';
 import type { Logger } from '../logger.js';
 import type { RegistrationService } from './registration-service.js';

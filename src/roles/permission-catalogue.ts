@@ -1,4 +1,4 @@
-// SPEC "Roles, permissions, groups": the permission catalogue and the built-in roles.
+// The permission catalogue and the built-in roles.
 // The assets/licenses/reports/data/billing strings are for applications to read from
 // tokens; Gatehouse itself acts only on the others.
 export const PERMISSIONS = [

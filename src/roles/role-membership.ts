@@ -1,4 +1,4 @@
-// The holders of one role, changed as a set (SPEC "Groups are roles": a SCIM Group's
+// The holders of one role, changed as a set (a SCIM Group's
 // members are its role's holders). Directories add and remove members in batches of
 // hundreds; each change follows the same rules as giving roles one account at a time:
 // the owner role never moves here, added holders need the actor to hold every permission

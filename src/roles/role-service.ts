@@ -1,4 +1,4 @@
-// Roles are named sets of permission strings (SPEC "Roles, permissions, groups"). Built-in
+// Roles are named sets of permission strings. Built-in
 // roles are seeded by migration and fixed; custom roles are free. A user holds several
 // roles and their permissions are the union. Nobody grants what they do not hold.
 import { Op } from 'sequelize';
@@ -137,7 +137,7 @@ export class RoleService {
 
   /**
    * The actor a signed-in user acts as: their label and the union of their roles'
-   * permissions. The owner holds every permission (SPEC), free-form strings included, so
+   * permissions. The owner holds every permission, free-form strings included, so
    * only the owner can introduce a permission string nobody holds yet.
    */
   async actorFor(user: { id: string; username: string }, ctx?: Context): Promise<Actor> {
@@ -154,7 +154,7 @@ export class RoleService {
     return link?.user_id ?? null;
   }
 
-  /** SPEC (seed 002): pages warn while only one active account holds users.manage. */
+  /** Pages warn while only one active account holds users.manage. */
   async soleUserManager(ctx?: Context): Promise<boolean> {
     // Only "one or more than one" matters: stop at two managers, reached from the roles
     // carrying the permission (counting every holder made each admin page read all of
@@ -489,7 +489,7 @@ function validateRoleInput(name: string, permissions: string[], description: str
   if (Object.keys(fields).length) throw new ValidationError(fields);
 }
 
-/** SPEC: nobody may grant a role or permission they do not hold themselves. */
+/** Nobody may grant a role or permission they do not hold themselves. */
 export function assertCanGrantPermissions(actor: Actor, permissions: readonly string[], roleName?: string): void {
   const missing = permissions.filter((p) => !can(actor, p));
   if (missing.length) {

@@ -1,8 +1,8 @@
-// Bearer tokens for directories that provision over SCIM (SPEC "SCIM 2.0": created by an
+// Bearer tokens for directories that provision over SCIM (created by an
 // admin, shown once, stored hashed, named, revocable, last use shown). The token's name is
 // the actor label of every SCIM write in the audit trail. Each token carries a permission
 // set chosen at creation from what its creator holds, and acts with that set ∩ its creator's
-// current permissions (SPEC "Roles, permissions, groups"; rules in token-permissions.ts).
+// current permissions (rules in token-permissions.ts).
 import { Op } from 'sequelize';
 import type { Clock } from '../clock.js';
 import { systemContext, type Context, type TxContext } from '../context.js';
@@ -20,38 +20,10 @@ import type { ScimTokenWatch } from './scim-token-watch.js';
 import { creatorsNow } from './token-creators.js';
 import type { TokenAuthenticationCache } from './token-authentication-cache.js';
 import type { ConnectionChoice, ConnectionService } from '../connections/connection-service.js';
-import { defaultPermissions, normalizeSet, parseSet, standingOf, stoppedDetail, type TokenState } from './token-permissions.js';
+import { defaultPermissions, normalizeSet, parseSet, standingOf, stoppedDetail } from './token-permissions.js';
+import type { ScimTokenAuthentication, ScimTokenView } from './scim-token-view.js';
 
-export interface ScimTokenView {
-  id: string;
-  name: string;
-  /** The token's first characters, to tell tokens apart; never enough to use one. */
-  hint: string;
-  createdAt: Date;
-  createdBy: string;
-  /** The account that created (or adopted) the token; null: the command line. */
-  createdById: string | null;
-  lastUsedAt: Date | null;
-  lastUsedIp: string | null;
-  revokedAt: Date | null;
-  revokedBy: string | null;
-  /** The permission set chosen at creation. */
-  permissions: string[];
-  /** The set was given by the migration that introduced sets: someone should confirm it. */
-  needsReview: boolean;
-  /** active | orphaned (acts with less than its set) | stopped (refused) | revoked. */
-  status: TokenState | 'revoked';
-  /** What the token acts with now. */
-  effectivePermissions: string[];
-  /** Why it is orphaned or stopped; null otherwise. */
-  statusReason: string | null;
-  /** The provisioning connection it writes for: the externalIds it sees and sets are that connection's. */
-  connectionId: string;
-  connection: string;
-}
-
-/** A request's token: what it acts with, or why it is refused. */
-export type ScimTokenAuthentication = { token: ScimTokenView; permissions: ReadonlySet<string> } | { stopped: string };
+export type { ScimTokenAuthentication, ScimTokenView } from './scim-token-view.js';
 
 /** Last use is written at most this often per token, not on every request. */
 const LAST_USE_RESOLUTION_MS = 60_000;

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { AuditAction } from '../audit/audit-actions.js';
 import type { Context } from '../context.js';
-import type { ScimTokenAuthentication } from './scim-token-service.js';
+import type { ScimTokenAuthentication } from './scim-token-view.js';
 
 export const TOKEN_CACHE_MS = 1_000;
 /** Live tokens are few; the bound only keeps a flood of distinct valid tokens from growing memory. */

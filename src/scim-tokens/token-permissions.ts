@@ -1,4 +1,4 @@
-// A SCIM token's permission set (SPEC "Roles, permissions, groups"): chosen at creation from
+// A SCIM token's permission set: chosen at creation from
 // what the creator holds, and acting only as far as the creator still holds it. Pure rules;
 // the service reads the rows.
 import type { Actor } from '../context.js';

@@ -1,21 +1,19 @@
-// Licence seats (SPEC "Seats", seed 000). Usage per pool is counted from the tables of
-// truth: accounts that are unconfirmed or active, plus invited addresses with a live
-// invitation and no account. Every seat-taking write calls `take` inside its own
-// transaction: the pool row is locked (SELECT … FOR UPDATE; SQLite's write lock), then
-// usage is checked and written back to the row, so the limit holds across processes.
+// Licence seats. Usage per pool is counted from the tables of truth: accounts that are
+// unconfirmed or active, plus invited addresses with a live invitation and no account.
+// Every seat-taking write calls `take` inside its own transaction: the pool row is locked
+// (SELECT … FOR UPDATE; SQLite's write lock), then usage is checked and written back to
+// the row, so the limit holds across processes.
 //
-// Counting is O(seats in use), which made every creation slow once a workspace had
-// thousands of accounts (bench:seats: 20–35% of the unlimited rate at 10,000). So the pool
-// row's `in_use` is kept as an upper bound of usage: every seat taken goes through `take`,
-// which raises it; seats freed (deactivation, deletion, expiry, cancellation) leave it
-// high. While the bound proves a free seat far from the limit, `take` only raises it;
-// near the limit (≥ 90%), or when the bound is unknown (-1), it counts exactly as before
-// and rewrites it. Decisions are therefore the same as exact counting as long as the
-// bound is not below usage. It is unknown while the pool is unlimited (creations then
-// skip the exclusive lock), and `setLimit` recounts it. Anything writing accounts or
-// invitations by bulk SQL must set `in_use = -1`.
+// Counting is O(seats in use), too slow to repeat on every creation in a large workspace
+// (docs/decisions.md). So the pool row's `in_use` is kept as an upper bound of usage:
+// every seat taken goes through `take`, which raises it; seats freed (deactivation,
+// deletion, expiry, cancellation) leave it high. While the bound proves a free seat far
+// from the limit, `take` only raises it; near the limit (≥ 90%), or when the bound is
+// unknown (-1), it counts exactly and rewrites it. Decisions are therefore the same as
+// exact counting as long as the bound is not below usage. It is unknown while the pool is
+// unlimited (creations then skip the exclusive lock), and `setLimit` recounts it.
+// Anything writing accounts or invitations by bulk SQL must set `in_use = -1`.
 import { Op } from 'sequelize';
-import type { Config } from '../../config/index.js';
 import type { Clock } from '../clock.js';
 import type { Context, TxContext } from '../context.js';
 import type { Models } from '../db/models.js';
@@ -43,6 +41,14 @@ export interface PoolUsage {
   level: SeatLevel;
 }
 
+/** Limits fixed outside the application (the licence), as the shell reads them. */
+export interface LicenceLimits {
+  /** Per pool; null: not fixed, the owner sets it on the Seats page. */
+  limits: Readonly<Record<Kind, number | null>>;
+  /** Where an operator changes a fixed limit, named when a change here is refused. */
+  setIn: Readonly<Record<Kind, string>>;
+}
+
 export class SeatService {
   /**
    * Pools this process last found unlimited: a hint of which statement to try first (a
@@ -52,7 +58,7 @@ export class SeatService {
 
   constructor(
     private readonly models: Models,
-    private readonly config: Pick<Config, 'seats'>,
+    private readonly licence: LicenceLimits,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
@@ -84,7 +90,7 @@ export class SeatService {
    */
   async take(ctx: TxContext, pool: Kind, options: { writtenUserId?: string } = {}): Promise<void> {
     const t = ctx.transaction;
-    const configured = this.config.seats[pool];
+    const configured = this.licence.limits[pool];
     if (configured === null && this.seenUnlimited.has(pool)) {
       // Unlimited when this process last looked: one shared-lock read confirms it. The shared
       // lock lets parallel creations proceed together, yet makes a `setLimit` (FOR UPDATE)
@@ -119,7 +125,7 @@ export class SeatService {
    */
   async takeMany(ctx: TxContext, pool: Kind, wanted: number): Promise<{ granted: number; used: number; limit: number | null }> {
     if (wanted <= 0) return { granted: 0, used: 0, limit: null };
-    const configured = this.config.seats[pool];
+    const configured = this.licence.limits[pool];
     const limitSql = configured === null ? 'seat_limit' : String(configured);
     const { affectedRows } = await this.models.sql.write(
       `UPDATE seat_pools SET in_use = in_use + ?, updated_at = ? WHERE pool = ? AND in_use >= 0 AND ${limitSql} IS NOT NULL AND (in_use + ?) * 10 <= ${limitSql} * 9`,
@@ -150,7 +156,7 @@ export class SeatService {
    * call `unlimitedRefuted` and then `take`.
    */
   unlimitedCondition(pool: Kind): Statement | null {
-    if (this.config.seats[pool] !== null || !this.seenUnlimited.has(pool)) return null;
+    if (this.licence.limits[pool] !== null || !this.seenUnlimited.has(pool)) return null;
     return { sql: `FROM seat_pools WHERE pool = ? AND seat_limit IS NULL AND in_use < 0${this.lockClause('SHARE')}`, params: [pool] };
   }
 
@@ -176,7 +182,7 @@ export class SeatService {
 
   /**
    * An account gave up this address (deleted, or its email changed): a live invitation to
-   * it counts again (SPEC "Identity model"), a seat taken without `take`, so the bound of
+   * it counts again, a seat taken without `take`, so the bound of
    * that invitation's pool rises with it.
    */
   async addressReleased(ctx: TxContext, emailNormalized: string): Promise<void> {
@@ -210,8 +216,8 @@ export class SeatService {
     if (!(KINDS as readonly string[]).includes(pool)) throw new ValidationError({ pool: `Pool must be one of ${KINDS.join(', ')}.` });
     // The column is a 32-bit INTEGER: larger values would fail on MySQL with a server error.
     if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0 || limit > 1_000_000_000)) throw new ValidationError({ limit: 'Limit must be a whole number from 0 to 1,000,000,000, or empty for unlimited.' });
-    if (this.config.seats[pool] !== null) {
-      throw new ValidationError({ limit: `The ${pool} seat limit is set by configuration (SEATS_${pool.toUpperCase()}) and cannot be changed here.` });
+    if (this.licence.limits[pool] !== null) {
+      throw new ValidationError({ limit: `The ${pool} seat limit is set by configuration (${this.licence.setIn[pool]}) and cannot be changed here.` });
     }
     await this.transactions.run(ctx, async (tx) => {
       const before = await this.models.SeatPool.findByPk(pool, { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE });
@@ -238,7 +244,7 @@ export class SeatService {
   }
 
   private async limit(pool: Kind, ctx?: Context): Promise<{ value: number | null; fromConfig: boolean }> {
-    const configured = this.config.seats[pool];
+    const configured = this.licence.limits[pool];
     if (configured !== null) return { value: configured, fromConfig: true };
     const row = await this.models.SeatPool.findByPk(pool, { transaction: ctx?.transaction });
     return { value: row?.seatLimit ?? null, fromConfig: false };

@@ -10,48 +10,9 @@ import type { AuditService } from '../audit/audit-service.js';
 import { ValidationError } from '../errors.js';
 import { authorize, can } from '../roles/authorize.js';
 import { normalisedSetting, validateSettings } from './settings-validation.js';
+import type { Settings } from './settings.js';
 
-export interface Settings {
-  organizationName: string;
-  invitationExpiryHours: number;
-  registrationMode: 'off' | 'open' | 'domains';
-  registrationDomains: string[];
-  registrationDefaultRoles: string[];
-  invitationDefaultRoles: string[];
-  requireEmailConfirmation: boolean;
-  /** Minutes of inactivity after which an admin/account page session ends (seed 003). */
-  sessionIdleMinutes: number;
-  /** Absolute lifetime of a sign-in session, in hours. */
-  sessionLifetimeHours: number;
-  /** TOTP requirement: nobody, everyone, or holders of the listed role ids (seed 003). */
-  totpRequired: 'off' | 'all' | 'roles';
-  totpRequiredRoleIds: string[];
-  /**
-   * Passkeys: allowed for everyone; for holders of the chosen roles, required as the
-   * second factor after a password, or the only way to sign in (passkey-policy.ts).
-   */
-  passkeyPolicy: 'allowed' | 'second_factor' | 'passkey_only';
-  passkeyPolicyRoleIds: string[];
-  /**
-   * How accounts provisioned by a directory (SCIM) sign in (SPEC "SCIM 2.0"): through an
-   * upstream identity provider, a set-password link mailed on creation, or the SCIM
-   * `password` attribute (hashed, never returned). The default is the one mode that works
-   * with no further setup for directories that send passwords (Okta); Entra ID never sends
-   * one, so deployments provisioning from Entra choose `upstream` or `activation_email`.
-   */
-  provisionedCredentialMode: 'upstream' | 'activation_email' | 'scim_password';
-  /** The organization's time zone (IANA name): the admin pages and reports show times in it. */
-  timeZone: string;
-  /** Days before an access end date the first and the last reminder go out (0: not sent). */
-  accessEndFirstReminderDays: number;
-  accessEndLastReminderDays: number;
-  /** Whether the person whose access ends gets the reminders too. */
-  accessEndRemindPerson: boolean;
-  /** The phone number on the invitation accept page: not asked, optional, or required and proven by a code sent by SMS. */
-  phoneAtAcceptance: 'off' | 'optional' | 'verified';
-  /** Regions (ISO 3166-1 alpha-2) codes may be sent to; empty: every region. Guards against SMS pumping to premium numbers. */
-  phoneCodeCountries: string[];
-}
+export type { Settings } from './settings.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   organizationName: 'Gatehouse',
@@ -167,7 +128,7 @@ export class SettingsService {
   }
 
   /**
-   * SPEC: nobody may grant a role they do not hold. A default role is granted to every
+   * Nobody may grant a role they do not hold. A default role is granted to every
    * account that registers or is invited later, so adding one follows the same rule.
    */
   private async checkDefaultRoleGrants(ctx: Context, values: Partial<Settings>, current: Settings, errors: Record<string, string>): Promise<void> {

@@ -1,12 +1,11 @@
 // Checks each organization setting a page (or any caller) wants to change, key by key,
-// with a message per field (SPEC "Self-registration", "Sign-in", "SCIM 2.0"). Values are
+// with a message per field. Values are
 // normalised on the way (trimmed names, lower-case domains without "@", role names spelled
 // as the role is). Role lookups are given, so this file needs no database.
 import type { FieldErrors } from '../errors.js';
 import { textProblem } from '../users/user-validation.js';
 import { knownRegions } from '../phones/phone-number.js';
-import type { Settings } from './settings-service.js';
-import { PASSKEY_POLICIES } from '../passkeys/passkey-policy.js';
+import { PASSKEY_POLICIES, type Settings } from './settings.js';
 
 export const REGISTRATION_MODES = ['off', 'open', 'domains'] as const;
 export const TOTP_MODES = ['off', 'all', 'roles'] as const;

@@ -1,4 +1,4 @@
-// First start (SPEC "Operations"): while no owner exists, each start issues a one-time
+// First start: while no owner exists, each start issues a one-time
 // link /setup?token=… (256-bit, stored hashed, single use) where the first person creates
 // the owner. Once an owner exists every setup link is dead.
 import { Op } from 'sequelize';

@@ -1,4 +1,4 @@
-// Password sign-in (SPEC "Sign-in"): username or email plus password, throttled per
+// Password sign-in: username or email plus password, throttled per
 // account and per IP. Unknown, throttled and wrong-password attempts all answer the same
 // and all cost one argon2id verification, so neither the answer nor its timing tells
 // whether an account exists. Every success and failure is audited.

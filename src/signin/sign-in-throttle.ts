@@ -1,4 +1,4 @@
-// SPEC "Sign-in": throttling kept in the database so it holds across processes.
+// Throttling kept in the database so it holds across processes.
 // Per account: a growing delay after 5 failures (1 s, 2 s, 4 s, … capped at 5 min) and a
 // 15-minute lock once 10 failures fall within 15 minutes. Per client IP: 100 failures per
 // hour. A success clears the account's failures.

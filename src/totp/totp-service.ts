@@ -1,4 +1,4 @@
-// TOTP second factor (RFC 6238; SPEC "Sign-in"): enrolment from the account page or a
+// TOTP second factor (RFC 6238): enrolment from the account page or a
 // forced enrolment at sign-in, confirmation with a code, ten single-use recovery codes
 // shown once and stored hashed, and the setting that requires it for everyone or roles.
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
-// Which existing account an upstream provider may link to by the email it asserts
-// (SPEC "Upstream sign-in"). Whoever configures a provider decides what it asserts, so an
+// Which existing account an upstream provider may link to by the email it asserts.
+// Whoever configures a provider decides what it asserts, so an
 // email match is only as trustworthy as that admin: it links only accounts the configuring
 // admin could change themselves (the dominance rule, with the admin's permissions of now),
 // never the owner, and nothing once that admin is gone. An account holding any permission

@@ -1,4 +1,4 @@
-// Upstream OpenID providers (SPEC "Upstream sign-in"): configured by admins, offered on the
+// Upstream OpenID providers: configured by admins, offered on the
 // sign-in page. A returning identity is matched by its stored subject, a new one by its
 // verified email; an account is created on first sign-in only when the registration policy
 // or the provider's provisioning policy allows it, through the one creation path (seats).

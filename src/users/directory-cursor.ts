@@ -1,4 +1,4 @@
-// Keyset cursors of the users list (SPEC "Accounts": paging by cursor, next/previous).
+// Keyset cursors of the users list (paging by cursor, next/previous).
 // A cursor names a row by its place in the order — (group, sort value, id) — and the
 // direction to read from it, so a deep page costs what the first one does (no OFFSET).
 // It also carries the order it was made for: a cursor from another sort or grouping is

@@ -1,6 +1,6 @@
 // The record of email changes made by someone else, and of the "it wasn't me" links mailed
-// to the old address (SPEC dominance: "an email changed by someone else is announced to the
-// old address and is unverified until confirmed"). Each mailed link is its own row: the
+// to the old address (such a change is announced to the old address, and the new one is
+// unverified until confirmed; docs/permissions.md). Each mailed link is its own row: the
 // notice of the change, and one for every password reset asked in the week after it.
 // Following any link restores the old address; a restore ends every link mailed before it,
 // so a link sent to a later, unwanted address cannot undo the restore.
@@ -12,7 +12,7 @@ import { hashToken, newToken } from '../ids.js';
 import type { EmailChangeAttributes, EmailChangeMail } from './email-change-model.js';
 import { normalize } from './user-validation.js';
 
-/** SPEC: for 7 days the old address hears of every reset; each link works 7 days. */
+/** For 7 days the old address hears of every reset; each link works 7 days. */
 export const EMAIL_CHANGE_WATCH_DAYS = 7;
 const WATCH_MS = EMAIL_CHANGE_WATCH_DAYS * 24 * HOUR_MS;
 /** The public page an "it wasn't me" link opens (joined to PUBLIC_URL). */

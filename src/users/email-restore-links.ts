@@ -1,8 +1,8 @@
-// "It wasn't me" (SPEC dominance: an email changed by someone else is announced to the old
-// address): the link in that notice, and in every reset notice of the following week, puts
-// the old address back and signs everyone out (UserService.restoreEmail). The link is the
-// authority — only the old mailbox received it — so no permission is asked. Valid 7 days,
-// single use; a restore ends every link mailed before it.
+// "It wasn't me" (an email changed by someone else is announced to the old address,
+// docs/permissions.md): the link in that notice, and in every reset notice of the following
+// week, puts the old address back and signs everyone out (UserService.restoreEmail). The
+// link is the authority — only the old mailbox received it — so no permission is asked.
+// Valid 7 days, single use; a restore ends every link mailed before it.
 import type { Context, TxContext } from '../context.js';
 import type { TransactionRunner } from '../db/transaction-runner.js';
 import { Conflict, DomainError } from '../errors.js';

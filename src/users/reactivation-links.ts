@@ -1,4 +1,4 @@
-// Reactivation by emailed link (SPEC "Accounts", per-status actions, seed 001: "once the
+// Reactivation by emailed link (per-status actions, "once the
 // reactivation sent user will receive the reactivate link … click on accept link"). An
 // admin sends the link to an inactive account; it is valid 72 hours, single use, and a
 // newer link kills older ones. The account becomes active — taking its seat — only when

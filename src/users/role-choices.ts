@@ -1,4 +1,4 @@
-// Which roles an admin may see and give on the user pages (SPEC "Roles": nobody may grant
+// Which roles an admin may see and give on the user pages (nobody may grant
 // a role or permission they do not hold; the owner role moves only by transfer). Reads
 // names and permissions only — the pages need no holder counts.
 import { Op } from 'sequelize';

@@ -1,8 +1,8 @@
-// What may be done to an account from its page (SPEC "Accounts", per-status actions,
-// seed 001): unconfirmed — resend confirmation, confirm manually, delete; active — edit,
-// change roles, deactivate, delete; inactive — reactivate (at once or by link), delete.
-// The owner is never deactivated or deleted, and only the owner transfers ownership.
-// Pages show only these and their routes refuse the rest; services check again.
+// What may be done to an account from its page, by its status: unconfirmed — resend
+// confirmation, confirm manually, delete; active — edit, change roles, deactivate, delete;
+// inactive — reactivate (at once or by link), delete. The owner is never deactivated or
+// deleted, and only the owner transfers ownership. Pages show only these and their routes
+// refuse the rest; services check again.
 import type { Actor } from '../context.js';
 import { can } from '../roles/authorize.js';
 import type { UserStatus } from './user-model.js';

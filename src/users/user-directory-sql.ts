@@ -68,7 +68,7 @@ interface SortSql {
 }
 
 export class DirectorySql {
-  /** Expired invitations older than this are archived (seed 003) and not listed. */
+  /** Expired invitations older than this are archived and not listed. */
   constructor(
     private readonly dialect: Dialect,
     private readonly now: Date,
@@ -136,8 +136,8 @@ export class DirectorySql {
   /**
    * Invited addresses without an account: each address once, through its open (pending or
    * expired, not archived) invitation with the latest expiry — so it is Pending while any
-   * of its invitations is live and Expired when only expired ones remain (SPEC "Identity
-   * model"). Bounded by the open invitations (index invitations_status_expires).
+   * of its invitations is live and Expired when only expired ones remain.
+   * Bounded by the open invitations (index invitations_status_expires).
    */
   inviteeWhere(f: Filters, group: GroupFilter, p: Params): string[] {
     const archive = bind(p, this.archiveBefore);

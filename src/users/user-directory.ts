@@ -1,4 +1,4 @@
-// The admin users list (SPEC "Accounts", seeds 000, 001, 004): accounts and, merged in,
+// The admin users list: accounts and, merged in,
 // invited addresses without an account (Pending / Expired); search by name, email or
 // phone; filter by status, role and kind; group by department or role; sort; cursor
 // paging (next/previous) with the total. Reads only: pages render what this returns.
@@ -24,7 +24,7 @@ import {
 
 export { LIST_STATUSES, SORT_KEYS, GROUP_BYS, DEFAULT_ORDER, type ListStatus, type SortKey, type GroupBy, type Order };
 
-/** SPEC "Invitations" (seed 003): expired invitations older than 30 days are archived. */
+/** Expired invitations older than 30 days are archived. */
 const ARCHIVE_AFTER_MS = 30 * 24 * 3_600_000;
 export const PAGE_SIZES = [25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 25;

@@ -1,4 +1,4 @@
-// "Add user" (SPEC "Accounts", seeds 002, 004): an admin creates an account with a typed
+// "Add user": an admin creates an account with a typed
 // or random password, confirmed or not, optionally with a welcome email — all in one
 // transaction with its seat. An account left unconfirmed gets a confirmation link (it
 // cannot sign in until its owner proves the address, or an admin confirms it by hand).

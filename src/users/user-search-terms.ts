@@ -1,4 +1,4 @@
-// What the users list searches and sorts by (SPEC "Accounts": search by name, email or
+// What the users list searches and sorts by (search by name, email or
 // phone). Each account keeps a list of lower-cased words — its names, username, email
 // (whole, local part, domain and their pieces) and the digits of its phone — and a search
 // matches a word by prefix, which is an index range on both dialects (an infix LIKE reads

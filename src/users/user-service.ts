@@ -1,4 +1,4 @@
-// Accounts (SPEC "Accounts", "Identity model"): one creation path and one reactivation
+// Accounts: one creation path and one reactivation
 // path for every source, each taking its seat in the same transaction; deactivation and
 // deletion end access through the AccessRevoker inside theirs. Every change is audited.
 import { Op, UniqueConstraintError } from 'sequelize';
@@ -44,7 +44,7 @@ export interface CreateUserOptions {
   roleIds?: string[];
   /**
    * The seat was already reserved by a live invitation that this account replaces in the
-   * same transaction (SPEC "Seats": accepting a live invitation takes no seat). The count
+   * same transaction (accepting a live invitation takes no seat). The count
    * stays right because the invitation's seat is only counted while no account has its
    * address: the new row ends that reservation as it starts its own. Only valid inside the
    * caller's transaction, which must mark the invitation accepted.

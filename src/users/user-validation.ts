@@ -1,5 +1,6 @@
 // Field rules for accounts, with one message per field for beside the form input.
-// Usernames typed in Gatehouse's pages follow seed 002's rules; directories (SCIM, LDAP,
+// Usernames typed in Gatehouse's pages are 1–64 letters, digits, periods, dashes and
+// underscores with at least one letter (usernameProblem below); directories (SCIM, LDAP,
 // CSV) may send any RFC 7643 string such as Entra's UPNs.
 import { KINDS, type Kind } from './user-model.js';
 

@@ -1,4 +1,4 @@
-// SPEC "Accounts": deactivation and deletion end access at once, revoking sessions and
+// Deactivation and deletion end access at once, revoking sessions and
 // tokens in the same transaction; if revocation fails, the change must not happen.
 import { expect } from 'chai';
 import { describeEachDatabase } from '../helpers/harness.js';

@@ -1,4 +1,4 @@
-// DESIGN.md rule 6 and SPEC "Security baseline": every change is audited with a typed
+// Every change is audited with a typed
 // event name, its actor, source and IP, in the same transaction. A deleted account's
 // events stay, labelled, as the "deleted user" trail.
 import { expect } from 'chai';

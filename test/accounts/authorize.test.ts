@@ -1,4 +1,4 @@
-// DESIGN.md rule 5: services check named permissions with authorize() and refuse with a
+// Services check named permissions with authorize() and refuse with a
 // typed Forbidden naming the permission, before touching anything.
 import { expect } from 'chai';
 import { Forbidden } from '../../src/errors.js';

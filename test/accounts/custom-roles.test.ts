@@ -1,6 +1,6 @@
-// SPEC "Roles": custom roles are created, renamed, given permissions (any well-formed
+// Custom roles are created, renamed, given permissions (any well-formed
 // string) and deleted (refused while assigned unless holders are reassigned); built-in
-// roles are fixed. Pages warn while only one active account holds users.manage (seed 002).
+// roles are fixed. Pages warn while only one active account holds users.manage.
 import { expect } from 'chai';
 import { Conflict, Forbidden, InvalidTransition, ValidationError } from '../../src/errors.js';
 import { describeEachDatabase } from '../helpers/harness.js';

@@ -1,4 +1,4 @@
-// Accounts without an email address (SPEC "Accounts"): only a directory (SCIM, LDAP, CSV)
+// Accounts without an email address: only a directory (SCIM, LDAP, CSV)
 // makes one; it is stored as NULL, never '', so any number coexist under the unique index;
 // it receives no mail, is found by no address, and cannot be sent a link; only a directory
 // takes an address away, and the old address hears of it with an "it wasn't me" link;

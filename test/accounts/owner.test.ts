@@ -1,4 +1,4 @@
-// SPEC "Roles": exactly one owner, not removable, demotable, deactivatable or deletable by
+// Exactly one owner, not removable, demotable, deactivatable or deletable by
 // anyone else; ownership moves only by an explicit transfer by the owner.
 import { expect } from 'chai';
 import { Conflict, Forbidden, InvalidTransition, ValidationError } from '../../src/errors.js';

@@ -1,4 +1,4 @@
-// SPEC "Roles": a user's effective permissions are the union of their roles; nobody may
+// A user's effective permissions are the union of their roles; nobody may
 // grant a role or permission they do not hold themselves (no escalation through roles).
 import { expect } from 'chai';
 import { Forbidden } from '../../src/errors.js';

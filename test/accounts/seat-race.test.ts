@@ -1,4 +1,4 @@
-// SPEC "Seats": every seat-taking path checks the pool in the write's transaction,
+// Every seat-taking path checks the pool in the write's transaction,
 // serialized by a lock on the pool row, "so the limit holds across several Gatehouse
 // processes on one MySQL database". Many parallel creations against few free seats must
 // create exactly that many accounts, in one process and from two processes at once.

@@ -1,4 +1,4 @@
-// SPEC "Seats" (seed 000): which account events take and free a seat, what a full pool
+// Which account events take and free a seat, what a full pool
 // refuses (whole, with "Seat limit reached: U of L <pool> seats in use", audited) and what
 // it still allows (every update of an existing account).
 import { expect } from 'chai';

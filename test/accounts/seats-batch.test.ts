@@ -1,4 +1,4 @@
-// SPEC "Seats": in a batch (invite rows, CSV, SCIM Bulk, LDAP sync) rows are taken in
+// In a batch (invite rows, CSV, SCIM Bulk, LDAP sync) rows are taken in
 // input order; those within the limit are created and the rest reported one by one, and
 // no partial account ever exists. src/batch.ts applyInOrder is the shared helper.
 import { expect } from 'chai';

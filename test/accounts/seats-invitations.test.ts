@@ -1,4 +1,4 @@
-// SPEC "Identity model": an invitation takes one seat per invited address with a live
+// An invitation takes one seat per invited address with a live
 // (pending, unexpired by the application clock) invitation and no account. Rows are
 // written directly here; the invitation service that writes them comes later.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// SPEC "Identity model" and "Per-status actions": the account state machine. Each allowed
+// The account state machine and the actions each status allows. Each allowed
 // transition lands in the right status; each forbidden one is refused with InvalidTransition
 // and a message naming the current status, and changes nothing.
 import { expect } from 'chai';

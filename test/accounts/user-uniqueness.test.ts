@@ -1,4 +1,4 @@
-// SPEC "Accounts": username and email are unique case-insensitively (a normalised column
+// Username and email are unique case-insensitively (a normalised column
 // with a unique index). A clash is a Conflict naming the field, on create and on update;
 // under a race the unique index decides and exactly one create wins. externalId is not
 // unique (RFC 7643 §3.1): accounts of one provisioning connection may share a value.

@@ -1,4 +1,5 @@
-// SPEC "Accounts": usernames typed in pages follow seed 002's rules; directories send any
+// Usernames typed in pages are 1–64 letters, digits, periods, dashes and underscores
+// with a letter; directories send any
 // RFC 7643 string (Entra sends UPNs); pages store phones in E.164, directories' phones
 // are kept as given. Every refusal names its field in ValidationError.fields.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// The audit log page over HTTP (SPEC "Security baseline"; seed 003): filters by actor,
+// The audit log page over HTTP: filters by actor,
 // action, target and dates; newest first with cursor paging; deleted targets still
 // readable; the CSV export of the filtered set, streamed and CSV-injection safe.
 import { expect } from 'chai';

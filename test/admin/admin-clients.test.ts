@@ -1,5 +1,5 @@
-// The Applications (OIDC clients) pages over HTTP (SPEC "Clients registered by admins;
-// secrets shown once"): add with the secret shown once and stored only as its hash, edit
+// The Applications (OIDC clients) pages over HTTP: add with the secret shown once and
+// stored only as its hash, edit
 // redirect URIs and the first-party flag, remove after a confirmation, every refusal
 // beside its field with the values kept.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// Bulk invitations through the pages (seed 003): the template download, a multipart upload
+// Bulk invitations through the pages: the template download, a multipart upload
 // (a plain file input, no JavaScript), the review with per-row validation and counts,
 // "Send all" with the per-row outcome, and each kind of broken file refused with a clear
 // message and nothing sent.

@@ -1,4 +1,4 @@
-// The invitations page over HTTP (SPEC "Invitations", seeds 001, 003): the columns, the
+// The invitations page over HTTP: the columns, the
 // status filter (the users list's Pending/Expired rows link to it), archived expired
 // invitations hidden unless asked, paging, and the actions — resend (a new link, shown
 // once for shareable links; the old one dead), cancel and delete (confirmed first), edit.

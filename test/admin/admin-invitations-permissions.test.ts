@@ -1,5 +1,5 @@
-// Every invitation page needs users.invite (SPEC "Roles, permissions, groups"; seed 003:
-// Members cannot invite). A member — and a manager of users lacking users.invite — gets
+// Every invitation page needs users.invite (members cannot invite). A member — and a
+// manager of users lacking users.invite — gets
 // 403 on every route, GET and POST, the upload included; nothing changes and no
 // invitation shows on the refusal.
 import { expect } from 'chai';

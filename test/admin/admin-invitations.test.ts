@@ -1,4 +1,4 @@
-// The invite page over HTTP (SPEC "Invitations", seeds 000, 003, 004): rows of one or many
+// The invite page over HTTP: rows of one or many
 // addresses with their own roles and kind, "Add invite" without JavaScript (every value
 // kept), per-address outcomes in input order, shareable links shown once, and form-level
 // refusals beside the right row's field with nothing sent.

@@ -1,4 +1,4 @@
-// The admin pages' permission matrix (SPEC "Roles, permissions, groups"; seed 003): every
+// The admin pages' permission matrix: every
 // built-in role, and custom roles holding one permission, against every admin route, GET
 // and POST. A route is allowed (200 or 303) exactly when the role holds the route's
 // permission, and refused with 403 otherwise — without showing any of the page's data.

@@ -1,4 +1,4 @@
-// The Roles pages over HTTP (SPEC "Roles, permissions, groups"; seed 003's matrix): list
+// The Roles pages over HTTP, with their permission matrix: list
 // with holder counts, create / rename / permissions (catalogue + free strings) / delete
 // with reassignment, every validation message beside its field with values kept, and
 // built-in roles read-only and protected.
@@ -87,7 +87,8 @@ describeEachDatabase('admin pages: roles', (h) => {
     expect(res.status).to.equal(409);
     expectFieldError(res.text, 'name', 'A role named Member already exists.');
 
-    // An admin does not hold seats.manage, so cannot put it in a role (SPEC grant rule).
+    // An admin does not hold seats.manage, so cannot put it in a role (nobody grants what
+    // they do not hold).
     res = await admin.post('/admin/roles', { name: 'Seat keepers', permissions: ['seats.manage'] });
     expect(res.status).to.equal(403);
     expectFieldError(res.text, 'extraPermissions', 'You cannot grant permissions you do not hold (seats.manage).');

@@ -1,4 +1,4 @@
-// The Seats page over HTTP (SPEC "Seats", seed 000): usage per pool (accounts and invited
+// The Seats page over HTTP: usage per pool (accounts and invited
 // addresses), the 90% warning, the over-limit notice after a lowered limit, limits set by
 // the owner only, and read-only limits when configuration sets them.
 import { expect } from 'chai';

@@ -1,5 +1,5 @@
-// Changes someone else makes to an account are never silent (SPEC "Roles, permissions,
-// groups", dominance): an email changed by an admin is announced to the old address with an
+// Changes someone else makes to an account are never silent (docs/permissions.md):
+// an email changed by an admin is announced to the old address with an
 // "it wasn't me" link that restores it and ends every session, and the new address is
 // unverified — no reset link goes there until it is confirmed, and for a week the old
 // address hears of every reset; a password set or a second factor reset by someone else is

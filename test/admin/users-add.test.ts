@@ -1,4 +1,4 @@
-// "Add user" over HTTP (SPEC "Accounts", seeds 002, 004): every field, typed or random
+// "Add user" over HTTP: every field, typed or random
 // password (the random one shown once), confirmed or not, the welcome email through the
 // outbox, "send an invitation instead" to another address, and each refusal beside its
 // field with the values kept.

@@ -1,4 +1,4 @@
-// One account's page over HTTP (SPEC "Accounts", per-status actions, seeds 001, 003):
+// One account's page over HTTP (per-status actions):
 // profile, roles, status and the history of its changes; only the actions its status
 // and the viewer allow, each refused by the server otherwise; edit profile, change roles
 // with a reason, deactivate (ending page sessions), reactivate at once or by a 72-hour

@@ -1,5 +1,5 @@
-// The users list's row menus and bulk actions over HTTP (SPEC "Accounts", per-status
-// actions, seed 001): each row offers the actions its status allows; selected rows are
+// The users list's row menus and bulk actions over HTTP (per-status
+// actions): each row offers the actions its status allows; selected rows are
 // deactivated, resent or deleted after a confirmation page, each through the same one-row
 // operation as the account's page (dominance, seats, owner and self rules, one audit event
 // per account), with a report saying for every row whether it was done or why not.

@@ -1,4 +1,4 @@
-// The users list page over HTTP (SPEC "Accounts", seeds 000, 001, 004): columns, Pending /
+// The users list page over HTTP: columns, Pending /
 // Expired invitation rows, search / filters / grouping / sort from the query string,
 // list and card views, next / previous links with the total, seat bars with the 90%
 // warning and the over-limit notice, and who may see it.

@@ -1,4 +1,4 @@
-// `npm run bench:directory`: what the directory paths cost (issue 8). Against a real slapd
+// `npm run bench:directory`: what the directory paths cost. Against a real slapd
 // seeded with N entries (slapadd), an LDAP sync's first run (every entry created through the
 // users service, with a group→role and a kind mapping) and a no-change re-run; then CSV
 // imports of a small and a large file of new accounts (streamed from disk, as the CLI

@@ -1,5 +1,5 @@
 // `npm run bench:oidc`: what the OIDC provider costs, against baselines measured in the same
-// run (issue 4). Through one HTTP client (oidc-bench-load.ts, its own process), it measures
+// run. Through one HTTP client (oidc-bench-load.ts, its own process), it measures
 //   (a) client-credentials tokens per second with our database adapter (oidc_payloads),
 //   (b) the same provider configuration on oidc-provider's in-memory adapter,
 //   (c) a bare Express handler answering JSON,

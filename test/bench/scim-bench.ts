@@ -1,5 +1,5 @@
 // `npm run bench:scim`: the SCIM server's speed and memory on MariaDB (or SQLite), with each
-// goal compared against a baseline measured in the same run (DESIGN.md "Tests"):
+// goal compared against a baseline measured in the same run:
 //   1. POST /Users per second vs raw single-row INSERTs into the same table through the driver
 //      (goal: at least 10% of raw, at least 25 requests/s, p99 under 1 s — Entra's floor);
 //   2. `userName eq` lookup latency at 10,000 accounts vs at the full size (goal: ≤ 2×);

@@ -4,7 +4,7 @@
 // users.create (no password, as a SCIM create does) with enforcement ON (a limit far above
 // use, so every create locks the pool row and counts) and OFF (unlimited), and the raw
 // single-row INSERT rate through the same driver as the baseline, sequentially and with a
-// small concurrency. Goal (issue 3): ON ≥ 70% of OFF.
+// small concurrency. Goal: ON ≥ 70% of OFF.
 //
 //   BENCH_MYSQL_URL or TEST_MYSQL_URL   server; a database <name>_bench_<pid> is created and dropped
 //   --size N    / BENCH_SIZE            existing accounts seeded (default 10000)

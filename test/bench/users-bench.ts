@@ -1,5 +1,5 @@
 // `npm run bench:users`: what the admin users list costs on MariaDB/MySQL with a large
-// workspace (issue 5). A fresh schema is seeded by bulk SQL (not argon2) with accounts —
+// workspace. A fresh schema is seeded by bulk SQL (not argon2) with accounts —
 // names, departments, roles, phones, their search terms — and invitations; then, in one
 // run and interleaved, it measures:
 //   - the list query (UserDirectory.page: the rows, their roles and the total) for the

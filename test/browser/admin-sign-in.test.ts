@@ -1,7 +1,7 @@
 // A real browser (Debian chromium) signs in to /admin through the real pages: /admin sends
 // it to /auth/login, which sends it to the provider's sign-in page (the admin pages are a
-// first-party client, SPEC "Gatehouse's own admin pages sign in through the provider");
-// sign-out ends the page session and the provider session (issue 4, admin shell).
+// first-party client);
+// sign-out ends the page session and the provider session (admin shell).
 import { expect } from 'chai';
 import { describeEachDatabase, type Harness } from '../helpers/harness.js';
 import { openBrowser, requireChromium, type Browser } from '../helpers/browser.js';

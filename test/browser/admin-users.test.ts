@@ -1,4 +1,4 @@
-// A real browser (Debian chromium) runs the users pages end to end (issue 5): sign in as
+// A real browser (Debian chromium) runs the users pages end to end: sign in as
 // an admin, add a user, find them by search, switch to card view, change their role,
 // deactivate them — their OIDC refresh token, obtained by a real relying party
 // (openid-client), then fails — reactivate them and delete them. Screenshots are kept

@@ -1,6 +1,6 @@
 // A client application on another origin receives its authorization response in a real
 // browser. helmet's default CSP `form-action 'self'` makes Chromium abort the redirect that
-// follows the sign-in or consent POST when it leads to another origin (DESIGN.md pitfall);
+// follows the sign-in or consent POST when it leads to another origin;
 // src/app.ts relaxes form-action on /interaction and /oidc. This proves chromium really
 // arrives at the client's callback with a code, and that the code is good.
 import http from 'node:http';

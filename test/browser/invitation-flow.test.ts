@@ -1,4 +1,4 @@
-// A real browser (Debian chromium) runs an invitation end to end (issue 6): an admin signs
+// A real browser (Debian chromium) runs an invitation end to end: an admin signs
 // in through the real pages, invites two addresses with different roles on the invite
 // page ("Add invite" for the second row), the outbox delivers to a real SMTP server in the
 // test, and the invitee — in a browser of their own — opens the Accept link from the

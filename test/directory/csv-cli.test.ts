@@ -1,4 +1,4 @@
-// `npm run cli -- users import FILE` as a real child process (issue 8): the file streamed
+// `npm run cli -- users import FILE` as a real child process: the file streamed
 // from disk, a progress bar on stderr, the report on stdout, re-import updating, and a
 // broken file refused with its message and a non-zero exit.
 import fs from 'node:fs';

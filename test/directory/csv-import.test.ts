@@ -1,7 +1,7 @@
-// CSV import of accounts (seed 004 "Import", issue 8): template, preview with per-row
-// validation, import with a per-row report, re-import idempotence (match by external id,
-// then email), status and roles, seats in file order with seed 000's licence table, every
-// kind of broken file refused whole, and 50,000-row files.
+// CSV import of accounts: template, preview with per-row validation, import with a per-row
+// report, re-import idempotence (match by external id, then email), status and roles, seats
+// in file order through the licence scenarios (user and requester sync), every kind of
+// broken file refused whole, and 50,000-row files.
 import { expect } from 'chai';
 import { describeEachDatabase, type Harness } from '../helpers/harness.js';
 import { rejection } from '../accounts/account-fixtures.js';
@@ -221,7 +221,7 @@ describeEachDatabase('CSV import', (h) => {
     expect((await h.services.audit.recent(20)).filter((e) => e.action === 'seats.limit_reached')).to.have.length(2);
   });
 
-  describe('seed 000 licence table', () => {
+  describe('licence scenarios: user and requester sync', () => {
     it('sync adds a new user after the limit is reached → blocked, warning shown', async () => {
       await importText(csv('first,first@corp.example,,,,,user,,'));
       await h.services.seats.setLimit(h.system(), 'user', 1);

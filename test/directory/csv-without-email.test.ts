@@ -1,4 +1,4 @@
-// CSV rows without an email address (SPEC "Accounts": a directory may create an account
+// CSV rows without an email address (a directory may create an account
 // without one): the row makes an account with no address, seats are still taken in file
 // order, and a re-import finds it again by its external id, or by its username when the
 // row has neither email nor external id.

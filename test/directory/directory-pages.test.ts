@@ -1,4 +1,4 @@
-// The directory admin pages through a real sign-in (issue 8): LDAP settings with "Test
+// The directory admin pages through a real sign-in: LDAP settings with "Test
 // connection", "Sync now" with its report page refreshing until the run ends, and the CSV
 // import — template, multipart upload without JavaScript, preview, import, report — plus
 // a broken file's message and the permission.

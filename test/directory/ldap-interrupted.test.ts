@@ -1,5 +1,5 @@
 // A sync by the CLI `directory sync` as a real child process, against a slapd seeded with a
-// few thousand entries (issue 8): killed midway, it leaves no half-applied account — every
+// few thousand entries: killed midway, it leaves no half-applied account — every
 // account it created has its directory link, its mapped role and its kind, each written in
 // one transaction — and the next run (another process, taking over the dead runner's
 // lease at once) completes. A runner that is alive keeps the lease: a second is refused.

@@ -1,5 +1,5 @@
 // Accounts synced from LDAP sign in with their directory password by an LDAP bind to a real
-// slapd (issue 8): right and wrong password, no copy kept, and a directory outage giving a
+// slapd: right and wrong password, no copy kept, and a directory outage giving a
 // clear sign-in error that neither counts as a wrong password nor locks out local accounts —
 // through the sign-in service and through the real sign-in page.
 import { expect } from 'chai';

@@ -1,6 +1,6 @@
-// LDAP sync against a real slapd (issue 8): attribute, kind and group→role mapping;
+// LDAP sync against a real slapd: attribute, kind and group→role mapping;
 // create, update, skip unchanged, deactivate missing, reactivate on return; seats taken in
-// directory order with per-row outcomes (seed 000's licence table); a directory that is
+// directory order with per-row outcomes (the licence table scenarios); a directory that is
 // down; one runner at a time and the schedule.
 import { expect } from 'chai';
 import { describeEachDatabase } from '../helpers/harness.js';
@@ -183,7 +183,7 @@ withLdapServer({}, (ldap) => {
       expect(refusals.map((e) => [e.actorLabel, e.details.attempted])).to.deep.equal([['LDAP sync', 'u4'], ['LDAP sync', 'u3']]);
     });
 
-    describe('seed 000 licence table', () => {
+    describe('licence scenarios: user and requester sync', () => {
       it('sync adds a new user after the limit is reached → blocked, warning shown', async () => {
         const ou = await ldap.server.addOu(nextOu());
         await person(ou, 'first');

@@ -1,5 +1,5 @@
-// Seed 000's licence table ("License Control for User and Requester Sync") through SCIM,
-// as a directory such as Entra ID or Okta pushes users (issue 8: the same four scenarios
+// The licence scenarios (seat limits for user and requester sync) through SCIM,
+// as a directory such as Entra ID or Okta pushes users (the same four scenarios
 // for SCIM, LDAP and CSV alike). `userType` names the seat pool.
 import { expect } from 'chai';
 import { describeEachDatabase } from '../helpers/harness.js';
@@ -7,7 +7,7 @@ import { BULK_REQUEST, createToken, json, patchOp, scimClient, USER_URN, type Sc
 
 const scimUser = (name: string, extra: Record<string, unknown> = {}) => ({ schemas: [USER_URN], userName: name, emails: [{ value: `${name}@corp.example`, type: 'work', primary: true }], userType: 'user', ...extra });
 
-describeEachDatabase('seed 000 licence table through SCIM', (h) => {
+describeEachDatabase('licence scenarios: user and requester sync through SCIM', (h) => {
   let scim: ScimClient;
   beforeEach(async () => {
     scim = scimClient(h, await createToken(h, 'Entra ID provisioning'));

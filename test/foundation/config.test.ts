@@ -1,4 +1,4 @@
-// Configuration (issue 2 "Configuration"): loadConfig(env) merges documented defaults with
+// Configuration: loadConfig(env) merges documented defaults with
 // the environment, names the bad key and what it expects, and returns a frozen object.
 // `npm start` with a bad value stops before opening anything and prints that message.
 import path from 'node:path';

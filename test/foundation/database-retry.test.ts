@@ -1,5 +1,5 @@
-// Start-up keeps retrying while the database is not reachable yet, then fails clearly
-// (issue 2 "Database"), without ever printing the database password.
+// Start-up keeps retrying while the database is not reachable yet, then fails clearly,
+// without ever printing the database password.
 import { expect } from 'chai';
 import { parsers } from '../../config/parsers.js';
 import { openDatabase } from '../../src/db/database.js';

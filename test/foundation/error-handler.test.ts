@@ -1,4 +1,4 @@
-// The one Express error handler (issue 2 "Errors"): exposed errors answer with their
+// The one Express error handler: exposed errors answer with their
 // message, anything else with a generic message and an error id that is logged with the
 // error, never a stack trace. Unknown paths answer 404 as a page or JSON.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// Graceful shutdown of the real server process (issue 2): on SIGTERM it stops accepting,
+// Graceful shutdown of the real server process: on SIGTERM it stops accepting,
 // finishes the request in flight, stops the outbox worker, closes the pool and exits 0.
 // The request is driven over a raw socket so it can be held half-sent across the signal.
 import fs from 'node:fs';

@@ -1,5 +1,5 @@
 // /healthz says the process is alive; /readyz says the database answers and the schema is
-// current, and answers 503 otherwise so a load balancer stops sending traffic (issue 2).
+// current, and answers 503 otherwise so a load balancer stops sending traffic.
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';

@@ -1,5 +1,5 @@
 // With no SMTP_URL, mail is written as .eml files under the mail directory and its links
-// are logged, so a fresh install can finish its flows (SPEC "Operations").
+// are logged, so a fresh install can finish its flows.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,5 +1,5 @@
-// The mail outbox against a real SMTP server started in the test (issue 2 "Mail", SPEC
-// "Operations": nothing is lost while SMTP is down). The worker runs on the system clock
+// The mail outbox against a real SMTP server started in the test (nothing
+// is lost while SMTP is down). The worker runs on the system clock
 // with a short back-off so retries happen for real; the database is the suite's own.
 import { expect } from 'chai';
 import { systemClock } from '../../src/clock.js';

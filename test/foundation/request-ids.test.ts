@@ -1,5 +1,5 @@
 // JSON logs with a request id on every line written while a request is handled, and never
-// the query string, which carries setup and invitation tokens (issue 2 "Logging").
+// the query string, which carries setup and invitation tokens.
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';

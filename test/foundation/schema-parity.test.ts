@@ -1,7 +1,8 @@
-// Migrations produce the same schema on SQLite and MariaDB (issue 2 "Migrations", DESIGN.md
-// rule 11): tables, columns, indexes and foreign keys compared as dialect-neutral data.
-// This one suite needs both databases at once, so it opens them itself instead of using
-// describeEachDatabase; without TEST_MYSQL_URL it skips (and fails under CI=true).
+// Migrations produce the same schema on SQLite and MariaDB (every migration is portable, so
+// either database may run Gatehouse): tables, columns, indexes and foreign keys compared as
+// dialect-neutral data. This one suite needs both databases at once, so it opens them
+// itself instead of using describeEachDatabase; without TEST_MYSQL_URL it skips (and fails
+// under CI=true).
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { MIGRATIONS } from '../../migrations/index.js';

@@ -1,6 +1,6 @@
-// First start (SPEC "Operations", issue 2 "First start"): while no owner exists Gatehouse
+// First start: while no owner exists Gatehouse
 // issues a one-time /setup link (256-bit, stored only as its SHA-256, valid 24 h) where the
-// first person creates the owner under SPEC's password rules. Afterwards the link is dead.
+// first person creates the owner under the password rules. Afterwards the link is dead.
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
@@ -114,7 +114,7 @@ describeEachDatabase('first-start setup over HTTP', (h) => {
       expect(owner.roles.map((r) => r.builtin)).to.deep.equal(['owner']);
       expect((await h.services.roles.permissionsOf(owner.id)).has('seats.manage')).to.equal(true);
 
-      // SPEC "Security baseline": argon2id, m=19 MiB, t=2, p=1.
+      // Argon2id, m=19 MiB, t=2, p=1.
       const hash = (await h.services.users.passwordHashOf(owner.id))!;
       expect(hash.startsWith('$argon2id$v=19$m=19456,t=2,p=1$')).to.equal(true);
       expect(await verifyPassword(hash, GOOD.password)).to.equal(true);

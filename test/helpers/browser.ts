@@ -1,5 +1,5 @@
-// A real browser for page tests: Debian's chromium driven by playwright-core (DESIGN.md
-// pitfall: `npx playwright install` cannot download browsers here, and chromium needs
+// A real browser for page tests: Debian's chromium driven by playwright-core
+// (`npx playwright install` cannot download browsers here, and chromium needs
 // these flags and an empty profile). Screenshots are kept under test/artifacts/<suite>/
 // (gitignored) so a failed run can be looked at afterwards.
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// A load balancer in front of several Gatehouse processes (SPEC "Operations": stateless
+// A load balancer in front of several Gatehouse processes (stateless
 // processes behind a load balancer share one database), except that the test chooses which
 // backend receives each request. The Host header passes through unchanged, so every backend
 // sees the public address, as behind a real balancer.

@@ -1,4 +1,4 @@
-// Accepting over HTTP (SPEC "Invitations"): the accept page shows organization and roles;
+// Accepting over HTTP: the accept page shows organization and roles;
 // the invitee sets a password, name and phone; the account is active with the
 // invitation's roles; used, expired, cancelled and superseded links each get their page;
 // the first accepted invitation wins; two parallel accepts of one link make one account.

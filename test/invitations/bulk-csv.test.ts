@@ -1,4 +1,4 @@
-// Bulk invitations from CSV (seed 003): the template, review with per-row validation (bad
+// Bulk invitations from CSV: the template, review with per-row validation (bad
 // address, unknown role, duplicate in file, existing account, over the seat limit in input
 // order), send all with per-row outcomes, a 10,000-row file (delivery checked on a sample
 // over real SMTP), and every kind of broken file refused with nothing sent.

@@ -1,5 +1,5 @@
 // The invitation email through a real SMTP server (smtp-server + mailparser in the test):
-// seed 003's contents (organization, inviter, roles, personal message, Accept button, the
+// everything it must carry (organization, inviter, roles, personal message, Accept button, the
 // plain link, expiry date) in HTML and text, links from PUBLIC_URL never the Host header,
 // links followed from the received message, and nothing lost while SMTP is down.
 import { expect } from 'chai';
@@ -35,7 +35,7 @@ describeEachDatabase('invitations: the email, over real SMTP', (h) => {
     return mails[0]!;
   }
 
-  it("carries seed 003's contents in HTML and text; the link followed from it creates the account", async () => {
+  it("carries organization, inviter, roles, message, button, link and expiry in HTML and text; the link followed from it creates the account", async () => {
     await h.services.settings.set(h.system(), 'organizationName', 'Fluxera Labs');
     const admin = await addAdmin(h, { givenName: 'Grace', familyName: 'Hopper' });
     const message = 'Welcome aboard!\nYour desk is by the window & the coffee is <strong>free</strong>.';
@@ -52,7 +52,7 @@ describeEachDatabase('invitations: the email, over real SMTP', (h) => {
     const html = parsed.html as string;
     const link = linkTo(text, '/invitations/accept');
 
-    // Text part: every item of seed 003's list.
+    // Text part: every item the invitation must carry.
     expect(text).to.include('Hello Nova,');
     expect(text).to.include('Grace Hopper invited you to join Fluxera Labs with the roles Member, Viewer.');
     expect(text).to.include('Message from Grace Hopper:\n' + message);

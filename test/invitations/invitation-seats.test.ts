@@ -1,4 +1,4 @@
-// Seats and invitations (SPEC "Seats", seed 000): each invitation row takes a seat per
+// Seats and invitations: each invitation row takes a seat per
 // address in input order; a full pool refuses the rest one by one (audited); cancelled and
 // expired invitations release their seat; resending an expired one takes it again;
 // accepting a live invitation takes none (its seat was reserved).

@@ -1,4 +1,4 @@
-// Inviting (SPEC "Invitations", seeds 000, 003, 004): several addresses per row, rows with
+// Inviting: several addresses per row, rows with
 // their own roles and kind, per-address outcomes in input order, the grant rule, tokens
 // stored only as hashes, and the audit trail.
 import { expect } from 'chai';
@@ -55,7 +55,7 @@ describeEachDatabase('invitations: inviting', (h) => {
     expect(created[0]!.details).to.deep.include({ roles: ['Member'], method: 'email' });
   });
 
-  it('sends to a delivery address different from the account email (seed 004)', async () => {
+  it('sends to a delivery address different from the account email', async () => {
     const admin = await addAdmin(h);
     const [o] = await h.services.invitations.invite(admin.ctx, [
       { addresses: 'work@corp.example', deliveryEmail: 'private@home.example', roleIds: [await roleId(h, 'member')] },

@@ -1,4 +1,4 @@
-// The invitations page's actions (SPEC "Invitations", seeds 001, 003): list with status
+// The invitations page's actions: list with status
 // filter and the 30-day archive, resend (new token, old link dead, fresh expiry), cancel
 // (link dead), edit while pending or expired, delete when no longer pending.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// An access end date ends OIDC access like any deactivation (SPEC "Accounts"): once the
+// An access end date ends OIDC access like any deactivation: once the
 // scheduler passes the date, the user's refresh token fails and introspection says inactive.
 import { expect } from 'chai';
 import * as oidc from 'openid-client';

@@ -1,4 +1,4 @@
-// The operator CLI for the OIDC provider (issue 4): `clients add|list|remove` (secret shown
+// The operator CLI for the OIDC provider: `clients add|list|remove` (secret shown
 // once, stored hashed, redirect URIs validated) and `keys rotate` — run as real child
 // processes against the suite's database. After a rotation, a freshly started provider
 // publishes the old and the new ES256 keys and signs new ID tokens with the new one; the

@@ -1,4 +1,4 @@
-// Two Gatehouse processes on one MariaDB database (issue 4; SPEC "Operations": several
+// Two Gatehouse processes on one MariaDB database (several
 // stateless processes share one database). Real `tsx src/server.ts` processes sit behind a
 // switching proxy that plays the load balancer: the sign-in starts on A and finishes on B
 // (interaction, session and grant live in the database, cookie keys are shared), the code

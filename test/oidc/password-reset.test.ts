@@ -1,4 +1,4 @@
-// Forgotten password (SPEC "Sign-in": forgotten-password email, link 30 min; issue 4):
+// Forgotten password (forgotten-password email, link 30 min):
 // the same answer for every address, a single-use 256-bit link from PUBLIC_URL stored
 // hashed, over real SMTP; expiry by the clock; the password rules on the new-password page;
 // and every session ending after a reset — a real relying party's refresh token (openid-

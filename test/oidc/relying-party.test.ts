@@ -1,5 +1,6 @@
 // A real relying party (openid-client) runs the full authorization code + PKCE flow over
-// HTTP against the provider, on SQLite and MariaDB, plus the negative cases of issue 4.
+// HTTP against the provider, on SQLite and MariaDB, plus the refusals: no PKCE, a wrong
+// verifier, an unregistered redirect URI, a replayed code, a deactivated user's refresh.
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
 import { describeEachDatabase } from '../helpers/harness.js';

@@ -1,5 +1,5 @@
 // Registration and the forgotten-password form must not tell whether an address has an
-// account (SPEC "Self-registration", "Sign-in"): the answers are the same, and both paths do
+// account: the answers are the same, and both paths do
 // the same work — each registration hashes the password once and each form enqueues exactly
 // one mail, known address or not. Timing itself is measured by `npm run bench:enumeration`,
 // not asserted here (a shared machine makes any threshold flaky).

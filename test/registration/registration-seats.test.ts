@@ -1,5 +1,5 @@
-// Unconfirmed self-registrations hold a seat until confirmed or removed (SPEC "Identity
-// model"): when the 24-hour link expires the account is removed and its seat freed;
+// Unconfirmed self-registrations hold a seat until confirmed or removed: when the
+// 24-hour link expires the account is removed and its seat freed;
 // admin-added unconfirmed accounts stay. Also the confirmation of an address accepted
 // through a shareable link, and the admin's "resend confirmation".
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// Self-registration over HTTP (SPEC "Self-registration", seed 002): off (404), open, or
+// Self-registration over HTTP: off (404), open, or
 // limited to allowed domains; an unconfirmed account with the default roles and a 24-hour
 // confirmation link followed from the received mail; no enumeration; resend-confirmation.
 import { expect } from 'chai';

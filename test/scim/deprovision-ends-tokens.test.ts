@@ -1,4 +1,4 @@
-// SCIM deprovisioning ends access at once (SPEC "Accounts"): after a directory sets
+// SCIM deprovisioning ends access at once: after a directory sets
 // active=false, the user's OIDC refresh token fails and introspection says inactive.
 import { expect } from 'chai';
 import * as oidc from 'openid-client';

@@ -1,4 +1,4 @@
-// Filters, sorting and paging run in the database (SPEC "SCIM 2.0"): a table of filters
+// Filters, sorting and paging run in the database: a table of filters
 // over a seeded population, each case's expected set computed here in JavaScript from the
 // seed data (RFC 7644 §3.4.2.2 semantics, RFC 7643 caseExact), never by the server's code.
 // Injection attempts give the right answer or 400, never 500.

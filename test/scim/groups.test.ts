@@ -1,4 +1,4 @@
-// Groups are roles (SPEC "Roles, permissions, groups"): a directory's group becomes a role
+// Groups are roles: a directory's group becomes a role
 // with no permissions; members are holders, changed under the same rules as anywhere else
 // (nobody grants what they do not hold); the owner role is read-only through SCIM and
 // built-in roles cannot be renamed or deleted; a deleted group takes its role from holders.

@@ -1,4 +1,4 @@
-// SPEC "Seats" through SCIM: a create over the limit is refused with "Seat limit reached:
+// Seat limits through SCIM: a create over the limit is refused with "Seat limit reached:
 // U of L user seats in use"; an inactive create takes no seat; PUT or PATCH setting
 // active=true on a full pool is refused whole (nothing of it applied) while other updates
 // succeed; Bulk applies operations in order, each refusal in its own operation response;

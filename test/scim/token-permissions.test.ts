@@ -1,5 +1,5 @@
-// SCIM tokens carry a permission set chosen at creation, a subset of the creator's (SPEC
-// "Roles, permissions, groups"), and act with the set ∩ the creator's current permissions:
+// SCIM tokens carry a permission set chosen at creation, a subset of the creator's
+// (docs/permissions.md), and act with the set ∩ the creator's current permissions:
 // a token made by a users.view + scim.manage account cannot provision; a creator who loses
 // a permission orphans the token (it acts with less, scim.manage holders are mailed); a
 // deactivated creator stops it (401 saying why) until an admin holding the set adopts it,

@@ -1,5 +1,5 @@
 // A SCIM client that sends only what RFC 7643 §4.1 requires (userName) makes an account
-// without an email address (SPEC "Accounts"): it comes back without `emails`, any number of
+// without an email address: it comes back without `emails`, any number of
 // them coexist, it gets no mail and no activation, its admin page says it has no way to
 // sign in yet, and its `email` claims are absent from a real relying party's tokens. Once
 // its directory (or an admin) gives it an address, the activation email goes out, once.

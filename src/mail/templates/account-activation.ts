@@ -1,5 +1,5 @@
 // Sent when a directory provisions an account and the setting "provisioned users sign in
-// with" is `activation email` (SPEC "SCIM 2.0"): a set-password link, spent once. Links come
+// with" is `activation email`: a set-password link, spent once. Links come
 // from PUBLIC_URL, never the Host header.
 import { html } from '../../html.js';
 import type { MailMessage } from '../mail-message.js';

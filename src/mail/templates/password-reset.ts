@@ -1,4 +1,4 @@
-// The forgotten-password mail (SPEC "Sign-in": forgotten-password email, link 30 min). It
+// The forgotten-password mail (forgotten-password email, link 30 min). It
 // goes only to the address of an existing active account; the page answers the same
 // whether or not one exists, so the mail is the only place the outcome shows.
 import { html } from '../../html.js';

@@ -1,4 +1,4 @@
-// Sent when an admin reactivates an account by link (SPEC "Accounts", per-status actions:
+// Sent when an admin reactivates an account by link (per-status actions:
 // "emailing a reactivation link valid 72 h that the user follows"). Links come from
 // PUBLIC_URL, never the Host header.
 import { html } from '../../html.js';

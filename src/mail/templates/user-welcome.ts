@@ -1,4 +1,4 @@
-// "Send welcome email" of the add-user form (seed 002): a link to sign in. The password
+// "Send welcome email" of the add-user form: a link to sign in. The password
 // is never mailed: a typed one is known to the admin, a random one is shown to the admin
 // once, to hand over separately.
 import { html } from '../../html.js';

@@ -1,4 +1,5 @@
 // Views of the account page.
+import type { Request, Response } from 'express';
 import { html, type SafeHtml } from '../../html.js';
 import type { UserView } from '../../users/user-presenter.js';
 import type { ConnectedApp, OwnSession } from '../../users/own-sessions.js';
@@ -32,6 +33,9 @@ export interface AccountPageState {
   /** The organization's time zone, in which times are shown (and named). */
   timeZone: string;
 }
+
+/** Answers with the account page as it stands, `extra` on top (a message, a form's errors). */
+export type AccountPageRenderer = (req: Request, res: Response, extra?: Partial<AccountPageState>, status?: number) => Promise<void>;
 
 function phoneSection(s: AccountPageState): SafeHtml {
   const u = s.user;

@@ -10,10 +10,10 @@ import { composePhone } from '../../users/user-validation.js';
 import { TooManyPhoneCodes } from '../../phones/phone-codes.js';
 import { parsePhone } from '../../phones/phone-number.js';
 import { verifyPassword } from '../../passwords/password-hasher.js';
-import { accountPage, totpSetupPage, recoveryCodesShownPage, type AccountPageState } from './account-pages.js';
+import { accountPage, totpSetupPage, recoveryCodesShownPage, type AccountPageRenderer } from './account-pages.js';
 import { passkeyAccountRoutes } from './passkey-routes.js';
 
-export type AccountPageRenderer = (req: Request, res: Response, extra?: Partial<AccountPageState>, status?: number) => Promise<void>;
+export type { AccountPageRenderer } from './account-pages.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v.trim() : '';

@@ -4,7 +4,7 @@ import { Router, type Request } from 'express';
 import type { Services } from '../../services.js';
 import { contextOf } from '../request-context.js';
 import { DomainError, ValidationError } from '../../errors.js';
-import type { AccountPageRenderer } from './account-routes.js';
+import type { AccountPageRenderer } from './account-pages.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';

@@ -1,6 +1,6 @@
 // The admin console's frame: the organization's name (where an organization switcher will
 // sit), the navigation grouped by what an admin looks after (with the pending-invitations
-// badge), the signed-in user and sign-out, and the backup-administrator warning (seed 002).
+// badge), the signed-in user and sign-out, and the backup-administrator warning.
 // Wide screens show the navigation at the side; narrow ones fold it behind a Menu button
 // that works without JavaScript (a checkbox and its label).
 import { html, raw, type SafeHtml } from '../../html.js';

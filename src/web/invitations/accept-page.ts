@@ -1,5 +1,5 @@
-// The invitation accept page (SPEC "Invitations"): who invites the visitor to which
-// organization with which roles, then password (SPEC rules), name and phone with its
+// The invitation accept page: who invites the visitor to which
+// organization with which roles, then password (password-policy.ts), name and phone with its
 // country code (not asked, optional, or required and proven by a code sent by SMS: the
 // "Send code" form above the accept form posts to /invitations/accept/phone-code). Works
 // without JavaScript.

@@ -17,7 +17,7 @@ const NOT_A_NUMBER = 'Enter a mobile number that exists, with its country code, 
 
 /**
  * Called once the account exists, to sign the new user in at Gatehouse and land them on
- * their account page (SPEC "Invitations"). It must send the response (e.g. start a web
+ * their account page. It must send the response (e.g. start a web
  * session and redirect to /account). Without it the route shows a success page.
  */
 export type AfterAccept = (req: Request, res: Response, user: UserView) => Promise<void>;

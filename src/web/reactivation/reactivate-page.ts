@@ -1,4 +1,4 @@
-// The public page a reactivation link opens (SPEC "Accounts": reactivation by emailed
+// The public page a reactivation link opens (reactivation by emailed
 // link): a button, not a change on GET — mail scanners open links — then the outcome.
 import { html } from '../../html.js';
 import { PUBLIC_PATHS } from '../../registration/public-paths.js';

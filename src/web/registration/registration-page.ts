@@ -1,4 +1,4 @@
-// Self-registration pages (SPEC "Self-registration"): the register form, the one answer
+// Self-registration pages: the register form, the one answer
 // every accepted form gets (so nobody learns whether an address has an account), the
 // confirmation step and the resend-confirmation form. They work without JavaScript.
 import { html } from '../../html.js';
@@ -32,7 +32,7 @@ ${field({ name: 'passwordConfirmation', label: 'Repeat the password', type: 'pas
   );
 }
 
-/** The same page whatever happened to the address (SPEC: no enumeration). */
+/** The same page whatever happened to the address (it must not tell whether an account exists). */
 export function checkEmailPage(organizationName: string): string {
   return page(
     'Check your email',

@@ -1,4 +1,4 @@
-// Gatehouse's own pages are a relying party of its provider (SPEC: the admin pages sign in
+// Gatehouse's own pages are a relying party of its provider (the admin pages sign in
 // through the provider as a first-party client), using openid-client with PKCE. Browser
 // redirects use PUBLIC_URL; the server's own back-channel calls (token, JWKS) go to the
 // address this process listens on, so they work behind any proxy or DNS.

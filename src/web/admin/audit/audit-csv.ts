@@ -1,4 +1,4 @@
-// The audit log as CSV (seed 003: "Export activity log for records"), streamed batch by
+// The audit log as CSV ("Export activity log for records"), streamed batch by
 // batch so a long log never sits in memory. Cells are CSV-injection safe: a spreadsheet
 // would run a cell starting with = + - @ (or tab / carriage return) as a formula, so such a
 // cell gets a leading apostrophe (OWASP "CSV Injection").

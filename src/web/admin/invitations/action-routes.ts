@@ -1,5 +1,5 @@
 // The invitations list's actions: resend, cancel, edit, delete, each one service call.
-// The service decides what each status allows (seed 001) and answers with a domain error
+// The service decides what each status allows and answers with a domain error
 // otherwise; here a refusal goes back to the list (or beside the edit form's field), and
 // success returns to the list the admin came from (its filters kept in the `back` field).
 import { Router, type Request, type Response } from 'express';

@@ -1,5 +1,5 @@
 // The pages behind the invitations list's actions: the edit form (while pending or
-// expired, seed 001), the confirmation before cancelling or deleting (seed 003: "Confirm
+// expired), the confirmation before cancelling or deleting ("Confirm
 // the cancellation"), and the new shareable link after a resend, shown once.
 import { html, type SafeHtml } from '../../../html.js';
 import type { FieldErrors } from '../../../errors.js';

@@ -1,4 +1,4 @@
-// Bulk invitations from CSV (seed 003): the upload form with the template, the review
+// Bulk invitations from CSV: the upload form with the template, the review
 // (per-row validation and counts) with "Send all", and the per-row outcome. Long files
 // show every row with a problem and the first rows that are fine, so a 10,000-row page
 // stays readable; the counts cover every row.

@@ -1,4 +1,4 @@
-// /admin/invitations (issue 6), permission users.invite: the invitations list and its
+// /admin/invitations, permission users.invite: the invitations list and its
 // actions, the invite form (/new) and bulk CSV (/bulk). Mounted with one line in
 // admin-routes.ts; the public accept page lives in src/web/invitations/.
 import { Router } from 'express';

@@ -1,4 +1,4 @@
-// The invite form's rows as the browser sends them (SPEC "Invitations", seed 000): each
+// The invite form's rows as the browser sends them: each
 // row's fields are named `rows.<i>.<field>` — the same keys the service uses for its field
 // errors, so a message lands beside the right row's field. "Add invite" is a submit button
 // that re-renders the form with one more row, so several rows work without JavaScript.

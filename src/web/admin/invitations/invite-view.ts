@@ -1,4 +1,4 @@
-// The invite page (SPEC "Invitations", seeds 000, 003, 004): rows of one or many
+// The invite page: rows of one or many
 // addresses, each with roles (the invitation default pre-selected), kind, optional names,
 // delivery address and message, and the method — email, or a shareable link shown once.
 // Then the result: one line per address, in input order.

@@ -1,4 +1,4 @@
-// The invitations page (SPEC "Invitations", seeds 001, 003): email, roles, inviter, sent,
+// The invitations page: email, roles, inviter, sent,
 // expires and status; the status filter; archived expired invitations (more than 30 days
 // old) only when asked; the actions each status allows (resend, cancel, edit, delete);
 // previous/next pages.

@@ -1,4 +1,4 @@
-// The Roles pages (SPEC "Roles, permissions, groups"; seed 003's matrix): the roles with
+// The Roles pages: the roles with
 // their holders, a grid of permissions (grouped by area, described) against roles, the
 // New role page, and one role's page — read-only for built-in roles, rename / permissions /
 // delete-with-reassignment for custom ones.

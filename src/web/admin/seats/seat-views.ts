@@ -1,4 +1,4 @@
-// The Seats page (SPEC "Seats", seed 000): usage per pool (accounts and invited addresses),
+// The Seats page: usage per pool (accounts and invited addresses),
 // a warning from 90%, the over-limit notice after a lowered limit, and the limit form —
 // for the owner (seats.manage) unless configuration fixes the limit (then read-only).
 import { html, type SafeHtml } from '../../../html.js';

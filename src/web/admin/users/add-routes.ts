@@ -88,7 +88,7 @@ export function addRoutes(services: Services): Router {
   };
 
   router.get('/', async (req, res) => {
-    // The invitation default role setting pre-selects (seed 002: "Default Invitation Roles").
+    // The invitation default role setting pre-selects ("Default Invitation Roles").
     const grantable = new Set((await grantableRoles(services.models, req.actor!)).map((r) => r.id));
     const roles = (await services.invitations.defaultRoleIds()).filter((id) => grantable.has(id));
     await render(req, res, { values: { ...EMPTY_VALUES, roles } });

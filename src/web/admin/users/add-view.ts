@@ -1,4 +1,4 @@
-// "Add user" (SPEC "Accounts", seeds 002, 004): the profile, kind and roles, then either
+// "Add user": the profile, kind and roles, then either
 // the account now — typed or random password, confirmed, welcome email — or an
 // invitation instead, optionally delivered to another address (a personal email).
 // Every message sits beside its field and every value is kept on error.
@@ -70,7 +70,7 @@ function radio(name: string, value: string, label: string, checked: boolean, hin
   return html`<label for="${id}" class="choice"><input type="radio" id="${id}" name="${name}" value="${value}" ${checked ? html`checked` : ''}> ${label}</label>${hint ? html`<p class="hint">${hint}</p>` : ''}`;
 }
 
-/** The profile fields the add and edit forms share (seeds 002, 003, 004). */
+/** The profile fields the add and edit forms share. */
 export function profileFields(v: Pick<AddUserValues, 'givenName' | 'familyName' | 'username' | 'email' | 'countryCode' | 'phone' | 'gender' | 'birthdate' | 'department' | 'title' | 'kind'>, e: FieldErrors, genders: Option[] = GENDERS): SafeHtml {
   return html`<div class="form-grid">
 <div>${field({ name: 'givenName', label: 'First name', value: v.givenName, error: e.givenName, autocomplete: 'off' })}</div>

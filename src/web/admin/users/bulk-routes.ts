@@ -55,7 +55,7 @@ export function bulkRoutes(services: Services): Router {
     if (!action) return send(req, res, 'Nothing to do', bulkNothingBody(back, 'Choose an action.'), 400);
     if (refs.length === 0) return send(req, res, 'Nothing to do', bulkNothingBody(back, 'Select at least one person on the list first.'), 400);
     const reason = str(req.body?.reason) || null;
-    // In selection order, one at a time: seats are taken in input order (SPEC "Seats").
+    // In selection order, one at a time: seats are taken in input order.
     const outcomes: RowOutcome[] = [];
     for (const ref of refs) outcomes.push(await runRow(services, req, action, ref, reason));
     if (outcomes.length === 1 && outcomes[0]!.done && !outcomes[0]!.link) return res.redirect(303, withNotice(back, action));

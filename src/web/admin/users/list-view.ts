@@ -1,4 +1,4 @@
-// The users list (SPEC "Accounts", seeds 000, 001, 004): seat usage per pool, the search
+// The users list: seat usage per pool, the search
 // and filter form, the total, list view or card view, group headings, next/previous.
 // Invited addresses without an account appear as Pending / Expired rows that lead to the
 // invitations page.

@@ -1,5 +1,5 @@
-// What each row of the users list offers in its menu (SPEC "Accounts", per-status
-// actions, seed 001): pending invitee — resend, edit, cancel; expired invitee — resend,
+// What each row of the users list offers in its menu (per-status
+// actions): pending invitee — resend, edit, cancel; expired invitee — resend,
 // edit, delete; unconfirmed — resend confirmation, confirm manually, delete; active —
 // edit, change roles, deactivate, delete; inactive — reactivate (now or by link), delete.
 // The same rule as the account's own page decides (userActions, with the dominance rule),

@@ -47,7 +47,7 @@ export function moment(date: Date | null): string {
   return date ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
 }
 
-/** Usage per pool (seed 000): a bar, a warning from 90%, the over-limit notice. */
+/** Usage per pool: a bar, a warning from 90%, the over-limit notice. */
 export function seatBars(pools: PoolUsage[]): SafeHtml {
   return html`<div class="seat-pools">${pools.map((p) => {
     const percent = p.limit === null ? 0 : p.limit === 0 ? 100 : Math.min(100, Math.round((p.used / p.limit) * 100));

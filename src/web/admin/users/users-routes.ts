@@ -1,4 +1,4 @@
-// /admin/users: the users list, "Add user" and each account's page (issue 5). Mounted
+// /admin/users: the users list, "Add user" and each account's page. Mounted
 // with one line in admin-routes.ts; the public reactivation page lives in
 // src/web/reactivation/ (it needs no admin session).
 import { Router } from 'express';
