@@ -6,23 +6,14 @@
 // application they allowed, acting as themselves with their current permissions ∩ the
 // allowed scopes' (person-caller.ts).
 import type { Request } from 'express';
-import type { Context } from '../context.js';
 import type { Services } from '../services.js';
 import { apiStanding } from '../clients/api-grant.js';
 import type { ApiTokenVerifier } from '../clients/api-scopes.js';
 import { problem, type Problem } from './problem.js';
 import { personCaller } from './person-caller.js';
+import { apiContext, type ApiCaller } from './api-caller.js';
 
-export type { ApiTokenVerifier };
-
-export interface ApiCaller {
-  /** Who rate limits and idempotency keys are counted by: the application, or the application and person for a person's token. */
-  clientId: string;
-  ctx: Context;
-  scopes: ReadonlySet<string>;
-  /** Browser origins the token's application lists (CORS). */
-  corsOrigins: readonly string[];
-}
+export type { ApiTokenVerifier, ApiCaller };
 
 export async function apiCaller(services: Services, verify: ApiTokenVerifier, req: Request): Promise<ApiCaller | Problem> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
@@ -39,8 +30,4 @@ export async function apiCaller(services: Services, verify: ApiTokenVerifier, re
   // Only scopes the registration still lists count, whatever an older token says.
   const scopes = new Set(checked.scopes.filter((s) => client.api!.scopes.includes(s)));
   return { clientId: checked.clientId, ctx: apiContext(req, { userId: null, label: client.name, permissions: new Set(standing.effective) }), scopes, corsOrigins: client.corsOrigins };
-}
-
-export function apiContext(req: Request, actor: Context['actor']): Context {
-  return { actor, source: 'api', ip: req.ip ?? null, requestId: req.id };
 }

@@ -2,7 +2,7 @@
 // matching event newest first, streamed batch by batch, CSV-injection safe, and the export
 // itself audited.
 import { parseAuditFilter } from '../audit/audit-filter.js';
-import { writeAuditCsv } from '../web/admin/audit/audit-csv.js';
+import { writeAuditCsv } from '../audit/audit-csv.js';
 import { auditFilterProperties } from './audit-operations.js';
 import type { Operation } from './operation.js';
 

@@ -8,7 +8,7 @@ import type { ClientView } from '../clients/client-service.js';
 import { permissionsOfScopes } from '../clients/api-scopes.js';
 import { ALL } from '../roles/authorize.js';
 import { problem, type Problem } from './problem.js';
-import { apiContext, type ApiCaller } from './api-auth.js';
+import { apiContext, type ApiCaller } from './api-caller.js';
 
 export async function personCaller(services: Services, req: Request, client: ClientView, accountId: string, tokenScopes: string[]): Promise<ApiCaller | Problem> {
   const person = await services.models.User.findByPk(accountId);

@@ -1,12 +1,39 @@
 // The rows a new account is made of, built the same way whether it is created alone or in a
 // batch (user-service.ts, account-batch.ts): one definition of what a new account holds.
-import type { CreateUserOptions } from './user-service.js';
 import type { ProfileColumns } from './user-input.js';
-import { DIRECTORY_FIELDS, type DirectoryField, type UserAttributes, type UserStatus } from './user-model.js';
-import { normalize } from './user-validation.js';
+import { DIRECTORY_FIELDS, type DirectoryField, type UserAttributes, type UserSource, type UserStatus } from './user-model.js';
+import { normalize, type Origin } from './user-validation.js';
 import { checkValues, type UserValues } from './user-values.js';
 import { sortNameOf, type SearchableProfile } from './user-search-terms.js';
 import { newId } from '../ids.js';
+
+/** How a new account is made: who makes it, under which rules, with what status and seat. */
+export interface CreateUserOptions {
+  source: UserSource;
+  /** Page rules or directory rules for usernames and phones. */
+  origin: Origin;
+  /** Default `active`. `inactive` (SCIM active=false) takes no seat. */
+  status?: UserStatus;
+  emailVerified?: boolean;
+  /** The phone was proven by a code in the transaction that creates the account. */
+  phoneVerified?: boolean;
+  /** A plain password, checked against the policy and hashed with argon2id. */
+  password?: string | null;
+  roleIds?: string[];
+  /**
+   * The seat was already reserved by a live invitation that this account replaces in the
+   * same transaction (accepting a live invitation takes no seat). The count
+   * stays right because the invitation's seat is only counted while no account has its
+   * address: the new row ends that reservation as it starts its own. Only valid inside the
+   * caller's transaction, which must mark the invitation accepted.
+   */
+  seatReserved?: boolean;
+  /** A directory's multi-valued attributes; the account's email and phone are always among them. */
+  values?: UserValues;
+  /** When access ends by itself (in the future); its reminders go to `accessEndSetBy`, else the actor. */
+  accessEndsAt?: Date | null;
+  accessEndSetBy?: string | null;
+}
 
 /** Statuses that hold a seat. */
 export const SEAT_HOLDING: readonly UserStatus[] = ['unconfirmed', 'active'];

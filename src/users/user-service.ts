@@ -28,34 +28,10 @@ import { UserSearchIndex } from './user-search-index.js';
 import { UserValueStore } from './user-value-store.js';
 import { checkValues, type MultiValued, type UserValue, type UserValues } from './user-values.js';
 import { sortNameOf } from './user-search-terms.js';
-import { newAccountRow, SEAT_HOLDING, searchableOf, withContact } from './new-account-row.js';
+import { newAccountRow, SEAT_HOLDING, searchableOf, withContact, type CreateUserOptions } from './new-account-row.js';
 
-export interface CreateUserOptions {
-  source: UserSource;
-  /** Page rules or directory rules for usernames and phones. */
-  origin: Origin;
-  /** Default `active`. `inactive` (SCIM active=false) takes no seat. */
-  status?: UserStatus;
-  emailVerified?: boolean;
-  /** The phone was proven by a code in the transaction that creates the account. */
-  phoneVerified?: boolean;
-  /** A plain password, checked against the policy and hashed with argon2id. */
-  password?: string | null;
-  roleIds?: string[];
-  /**
-   * The seat was already reserved by a live invitation that this account replaces in the
-   * same transaction (accepting a live invitation takes no seat). The count
-   * stays right because the invitation's seat is only counted while no account has its
-   * address: the new row ends that reservation as it starts its own. Only valid inside the
-   * caller's transaction, which must mark the invitation accepted.
-   */
-  seatReserved?: boolean;
-  /** A directory's multi-valued attributes; the account's email and phone are always among them. */
-  values?: UserValues;
-  /** When access ends by itself (in the future); its reminders go to `accessEndSetBy`, else the actor. */
-  accessEndsAt?: Date | null;
-  accessEndSetBy?: string | null;
-}
+export type { CreateUserOptions };
+
 
 export interface UpdateUserOptions {
   origin: Origin;

@@ -9,7 +9,7 @@ import { adminPage } from '../admin-layout.js';
 import { permit, shellState } from '../admin-shell.js';
 import { cursorOf } from '../admin-form-errors.js';
 import { auditPageBody } from './audit-views.js';
-import { writeAuditCsv } from './audit-csv.js';
+import { writeAuditCsv } from '../../../audit/audit-csv.js';
 
 function inputOf(req: Request): AuditFilterInput {
   const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : '');

@@ -9,15 +9,7 @@ import type { AuditEntry, AuditPage } from '../../../audit/audit-log.js';
 import type { AuditFilterInput } from '../../../audit/audit-filter.js';
 import { timeHtml } from '../../time-format.js';
 import { detailLines } from './audit-details.js';
-
-const DELETED: Record<string, string> = { user: 'deleted user', role: 'deleted role', client: 'deleted application' };
-
-export function targetText(e: AuditEntry): string {
-  if (!e.target) return '';
-  const name = e.target.label ?? e.target.id;
-  if (e.targetDeleted) return `${DELETED[e.target.type] ?? `deleted ${e.target.type}`} (${name})`;
-  return `${e.target.type}: ${name}`;
-}
+import { targetText } from '../../../audit/audit-target.js';
 
 function details(details: Record<string, unknown>): SafeHtml {
   const lines = detailLines(details);

@@ -5,8 +5,8 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import type { AuditEntry } from '../../../audit/audit-log.js';
-import { targetText } from './audit-views.js';
+import type { AuditEntry } from './audit-log.js';
+import { targetText } from './audit-target.js';
 
 export const CSV_COLUMNS = ['time', 'actor', 'actor_id', 'action', 'target_type', 'target_id', 'target', 'details', 'source', 'ip'] as const;
 
