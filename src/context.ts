@@ -11,6 +11,12 @@ export interface Actor {
   label: string;
   /** Permissions the actor holds; `authorize` checks against them. */
   permissions: ReadonlySet<string>;
+  /**
+   * A machine application's admin: the account whose current permissions bound what it
+   * holds. What the application grants in turn is bound by the same admin, so a grant made
+   * through it stops with that admin too instead of standing on its own.
+   */
+  boundBy?: { id: string; label: string };
 }
 
 export interface Context {

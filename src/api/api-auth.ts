@@ -29,5 +29,5 @@ export async function apiCaller(services: Services, verify: ApiTokenVerifier, re
   }
   // Only scopes the registration still lists count, whatever an older token says.
   const scopes = new Set(checked.scopes.filter((s) => client.api!.scopes.includes(s)));
-  return { clientId: checked.clientId, ctx: apiContext(req, { userId: null, label: client.name, permissions: new Set(standing.effective) }), scopes, corsOrigins: client.corsOrigins };
+  return { clientId: checked.clientId, ctx: apiContext(req, { userId: null, label: client.name, permissions: new Set(standing.effective), ...(client.api.grantedById ? { boundBy: { id: client.api.grantedById, label: client.api.grantedBy } } : {}) }), scopes, corsOrigins: client.corsOrigins };
 }

@@ -47,6 +47,9 @@ export function apiGrantOf(actor: Actor, input: { type: string; apiScopes?: stri
   const uncovered = scopes.filter((s, i) => !set.includes(needed[i]!));
   if (uncovered.length) throw new ValidationError({ apiPermissions: `The permission set does not cover ${uncovered.map((s) => `${s} (${API_SCOPE_PERMISSIONS[s as keyof typeof API_SCOPE_PERMISSIONS]})`).join(', ')}.` });
   assertCanGrantPermissions(actor, set);
+  // An application registering another passes on its own admin: a grant with no admin is the
+  // command line's, which no account's deactivation would ever stop.
+  if (!actor.userId && actor.boundBy) return { scopes, permissions: set, granted_by: actor.boundBy.id, granted_by_label: actor.boundBy.label.slice(0, 255) };
   return { scopes, permissions: set, granted_by: actor.userId, granted_by_label: actor.label.slice(0, 255) };
 }
 

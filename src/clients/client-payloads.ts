@@ -23,16 +23,17 @@ export async function grantHoldersOf(models: Models, clientId: string, ctx: Cont
 }
 
 /**
- * Ends the application's outstanding client-credentials access tokens, so that whoever held
- * the old secret keeps nothing it obtained with it.
+ * Ends the application's outstanding access tokens — its own (client credentials) and those
+ * it obtained for people — so that whoever held the old secret keeps nothing it obtained
+ * with it. Refresh tokens need the new secret from now on, so they may stay.
  */
-export async function revokeClientCredentialTokens(models: Models, clientId: string, ctx: Context): Promise<number> {
-  const rows = await models.sql.select<{ id: string; payload: string }>(
-    "SELECT id, payload FROM oidc_payloads WHERE model = 'ClientCredentials' AND payload LIKE ? ESCAPE '!'",
+export async function revokeAccessTokensOf(models: Models, clientId: string, ctx: Context): Promise<number> {
+  const rows = await models.sql.select<{ id: string; model: string; payload: string }>(
+    "SELECT id, model, payload FROM oidc_payloads WHERE model IN ('ClientCredentials', 'AccessToken') AND payload LIKE ? ESCAPE '!'",
     [clientIdPattern(clientId)],
     ctx,
   );
-  const ids = rows.filter((r) => isFor(clientId, r.payload)).map((r) => r.id);
-  for (const id of ids) await models.sql.write("DELETE FROM oidc_payloads WHERE model = 'ClientCredentials' AND id = ?", [id], ctx);
-  return ids.length;
+  const found = rows.filter((r) => isFor(clientId, r.payload));
+  for (const r of found) await models.sql.write('DELETE FROM oidc_payloads WHERE model = ? AND id = ?', [r.model, r.id], ctx);
+  return found.length;
 }

@@ -11,7 +11,7 @@ import type { AuditService } from '../audit/audit-service.js';
 import { authorize } from '../roles/authorize.js';
 import { textProblem } from '../users/user-validation.js';
 import type { RoleService } from '../roles/role-service.js';
-import { grantHoldersOf, revokeClientCredentialTokens } from './client-payloads.js';
+import { grantHoldersOf, revokeAccessTokensOf } from './client-payloads.js';
 import { corsOriginProblem } from './cors-origin.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import type { ClientAttributes } from './client-model.js';
@@ -161,7 +161,7 @@ export class ClientService {
     await this.transactions.run(ctx, async (tx) => {
       await this.assertMayChangeAccess(tx, current);
       await this.models.Client.update({ secretHash: hashToken(secret), updatedAt: this.clock.now() }, { where: { clientId }, transaction: tx.transaction });
-      await revokeClientCredentialTokens(this.models, clientId, tx);
+      await revokeAccessTokensOf(this.models, clientId, tx);
       await this.audit.record(tx, 'client.secret_regenerated', {}, { type: 'client', id: clientId, label: current.name });
     });
     return secret;
@@ -218,6 +218,14 @@ export class ClientService {
   }
 }
 
+// The registration is stored as one JSON text column (64 KB on MySQL): its addresses must
+// leave room for the rest, so too many of them is a refusal, not a failed write.
+const MAX_ADDRESS_BYTES = 48_000;
+
+function addressBytes(...lists: (readonly string[] | string | null | undefined)[]): number {
+  return lists.flat().reduce((sum, a) => sum + (a ? Buffer.byteLength(a) + 3 : 0), 0);
+}
+
 function validate(input: ClientInput): StoredMetadata {
   const errors: FieldErrors = {};
   const name = (input.name ?? '').trim();
@@ -245,6 +253,9 @@ function validate(input: ClientInput): StoredMetadata {
   if (badOrigin) errors.corsOrigins = badOrigin;
   const alg = input.idTokenSigningAlg ?? DEFAULT_SIGNING_ALG;
   if (!(SIGNING_ALGS as readonly string[]).includes(alg)) errors.idTokenSigningAlg = `Signing algorithm must be one of ${SIGNING_ALGS.join(', ')}.`;
+  if (!errors.redirectUris && addressBytes(redirectUris, postLogout, corsOrigins, input.backchannelLogoutUri) > MAX_ADDRESS_BYTES) {
+    errors.redirectUris = `The addresses together must fit in ${MAX_ADDRESS_BYTES.toLocaleString('en')} bytes: list fewer or shorter ones.`;
+  }
   if (Object.keys(errors).length) throw new ValidationError(errors);
   return {
     type: input.type,

@@ -36,6 +36,11 @@ describeEachDatabase('management API: applications', (h) => {
     const bad = await api.patch(`/api/v1/applications/${id}`, { redirectUris: ['http://time.example/cb'] });
     expect(bad.status).to.equal(400);
     expect(bad.body.type).to.equal('/api/docs#problem-validation_failed');
+    // More addresses than a registration can hold: refused in words, not a failed write.
+    const many = Array.from({ length: 50 }, (_, i) => `https://time.example/${i}/${'a'.repeat(1900)}`);
+    const tooMany = await api.patch(`/api/v1/applications/${id}`, { redirectUris: many, postLogoutRedirectUris: many });
+    expect(tooMany.status, tooMany.text).to.equal(400);
+    expect(tooMany.body.type).to.equal('/api/docs#problem-validation_failed');
 
     const secret = await api.post(`/api/v1/applications/${id}/secret`);
     expect(secret.status, secret.text).to.equal(200);
@@ -71,6 +76,24 @@ describeEachDatabase('management API: applications', (h) => {
     expect(moved.status).to.equal(403);
     expect(moved.body.type).to.equal('/api/docs#problem-dominance_refused');
     expect((await h.services.clients.get(web.client.clientId)).redirectUris).to.deep.equal(['https://time.example/cb']);
+  });
+
+  it('binds an application registered through another to the same admin, so it stops with that admin', async () => {
+    await addOwner(h);
+    const admin = await addWithRole(h, 'admin');
+    const manager = await registerMachine(h, await h.as(admin), { name: 'Provisioner', scopes: ['api:clients', 'api:users.read'] });
+    const api = apiClient(h, await tokenFor(h, manager, ['api:clients']));
+    const created = await api.post('/api/v1/applications', { name: 'Child', type: 'machine', apiScopes: ['api:users.read'] });
+    expect(created.status, created.text).to.equal(201);
+    expect(created.body.application.apiGrantedBy).to.equal(admin.username);
+    const child = { clientId: created.body.application.id as string, secret: created.body.clientSecret as string, name: 'Child' };
+    const childApi = apiClient(h, await tokenFor(h, child, ['api:users.read']));
+    expect((await childApi.get('/api/v1/people')).status).to.equal(200);
+
+    await h.services.users.deactivate(h.system(), admin.id);
+    const stopped = await childApi.get('/api/v1/people');
+    expect(stopped.status).to.equal(401);
+    expect(stopped.body.detail).to.include('is stopped');
   });
 
   it('ends the client-credentials tokens of an application whose secret is regenerated', async () => {
