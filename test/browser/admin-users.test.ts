@@ -64,6 +64,11 @@ describeEachDatabase(
       await seedAdmin(h);
       const { page } = browser;
       const submit = (selector: string) => Promise.all([page.waitForNavigation(), page.click(selector)]);
+      // A user page's action forms stay folded until its Actions menu opens one.
+      const openAction = async (form: string) => {
+        await page.click('#actions-menu summary');
+        await page.click(`#actions-menu a[href="#${form}"]`);
+      };
 
       // Sign in through the real pages.
       await page.goto(`${h.baseUrl}/admin/users`);
@@ -122,6 +127,7 @@ describeEachDatabase(
       expect(await page.locator('h1').textContent()).to.include('Grace Hopper');
       const viewer = (await h.services.roles.builtin('viewer')).id;
       const member = (await h.services.roles.builtin('member')).id;
+      await openAction('roles');
       await page.check(`#roles input[name="roles"][value="${viewer}"]`);
       await page.uncheck(`#roles input[name="roles"][value="${member}"]`);
       await page.fill('#roles input[name="reason"]', 'read-only while on leave');
@@ -131,6 +137,7 @@ describeEachDatabase(
       await browser.screenshot('role-changed');
 
       // Deactivate her: the application's refresh token stops working.
+      await openAction('deactivate');
       await page.fill('#deactivate textarea[name="reason"]', 'on leave');
       await submit('#deactivate button[type="submit"]');
       expect(await page.locator('.notice').textContent()).to.include('Deactivated');
@@ -140,12 +147,14 @@ describeEachDatabase(
       expect((refused as { error?: string }).error).to.equal('invalid_grant');
 
       // Reactivate her at once.
+      await openAction('reactivate');
       await submit('#reactivate button[type="submit"]');
       expect(await page.locator('.notice').textContent()).to.include('Reactivated');
       expect(await page.locator('h1 .status').first().textContent()).to.equal('Active');
       await browser.screenshot('reactivated');
 
       // Delete her, typing her username to confirm.
+      await openAction('delete');
       await page.fill('#delete input[name="confirmUsername"]', 'grace.h');
       await submit('#delete button[type="submit"]');
       expect(new URL(page.url()).pathname).to.equal('/admin/users');
