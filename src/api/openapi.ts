@@ -59,7 +59,7 @@ export function openApiDocument(operations: readonly Operation[], publicUrl: str
     info: {
       title: 'Gatehouse management API',
       version: '1',
-      description: `People, invitations, roles, seats, applications, audit and settings for a product's own back end. Errors are RFC 9457 problem details; their types are listed at ${base}/api/docs.`,
+      description: `People, invitations, roles, seats, applications and their webhooks, audit and settings for a product's own back end. Errors are RFC 9457 problem details; their types are listed at ${base}/api/docs.`,
     },
     servers: [{ url: `${base}${API_PATH}` }],
     tags: [...new Set(operations.map((o) => o.tag))].map((name) => ({ name })),

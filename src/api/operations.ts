@@ -8,5 +8,6 @@ import { peopleOperations } from './people-operations.js';
 import { roleEditOperations } from './role-edit-operations.js';
 import { roleOperations, seatOperations } from './role-seat-operations.js';
 import { settingsOperations } from './settings-operations.js';
+import { webhookOperations } from './webhook-operations.js';
 
-export const OPERATIONS: readonly Operation[] = [...peopleOperations, ...invitationOperations, ...roleOperations, ...roleEditOperations, ...seatOperations, ...applicationOperations, ...auditOperations, auditCsvOperation, ...settingsOperations];
+export const OPERATIONS: readonly Operation[] = [...peopleOperations, ...invitationOperations, ...roleOperations, ...roleEditOperations, ...seatOperations, ...applicationOperations, ...webhookOperations, ...auditOperations, auditCsvOperation, ...settingsOperations];

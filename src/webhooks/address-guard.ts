@@ -48,9 +48,21 @@ export function checkWebhookUrl(raw: string, policy: AddressPolicy): URL {
   if (text.length > 2048) throw new ValidationError({ url: 'The URL is longer than 2048 characters.' });
   if (url.username || url.password) throw new ValidationError({ url: 'The URL must not carry a user name or password.' });
   if (url.hash) throw new ValidationError({ url: 'The URL must not have a #fragment.' });
-  if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && policy.allowPrivate && isLoopbackName(url.hostname)) return url;
-  throw new ValidationError({ url: 'The URL must use https (plain http only reaches this machine, in development).' });
+  if (url.protocol !== 'https:') throw new ValidationError({ url: 'The URL must use https (plain http only reaches this machine, in development).' });
+  const refused = policy.allowPrivate ? null : literalAddressProblem(url.hostname);
+  if (refused) throw new ValidationError({ url: `Gatehouse does not send webhooks inside private networks: ${refused}.` });
+  return url;
+}
+
+/**
+ * Why a host written as an address (or as localhost) is refused, known without a DNS
+ * look-up, so registration says so at once; names are checked at each attempt.
+ */
+function literalAddressProblem(hostname: string): string | null {
+  const bare = hostname.replace(/^\[|\]$/g, '');
+  if (isLoopbackName(bare)) return `${bare} is this machine`;
+  return ipaddr.isValid(bare) ? addressProblem(bare) : null;
 }
 
 /** The address to connect to, after checking every address the host resolves to. */

@@ -91,6 +91,13 @@ export class WebhookService {
     return present(row.get({ plain: true }));
   }
 
+  /** The webhook, only as one of this application's: another's answers as unknown. */
+  async getOf(clientId: string, id: string): Promise<WebhookView> {
+    const webhook = await this.get(id);
+    if (webhook.clientId !== clientId) throw new NotFound('No such webhook.');
+    return webhook;
+  }
+
   /** Registers a webhook; the secret is returned this once. */
   async add(ctx: Context, clientId: string, input: WebhookInput): Promise<{ webhook: WebhookView; secret: string }> {
     authorize(ctx.actor, 'clients.manage');

@@ -22,11 +22,12 @@ describe('Webhook address guard', () => {
     for (const address of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946', '8.8.8.8']) expect(addressProblem(address), address).to.equal(null);
   });
 
-  it('accepts https URLs, and plain http only to loopback when private addresses are allowed', () => {
+  it('accepts https URLs, and plain http only to loopback and written private addresses only when private addresses are allowed', () => {
     expect(checkWebhookUrl('https://crm.example.com/hooks', strict).host).to.equal('crm.example.com');
     expect(checkWebhookUrl('http://127.0.0.1:9000/hooks', lenient).port).to.equal('9000');
     expect(checkWebhookUrl('http://localhost:9000/hooks', lenient).hostname).to.equal('localhost');
-    for (const [url, policy] of [['http://crm.example.com/hooks', lenient], ['http://127.0.0.1/hooks', strict], ['ftp://crm.example.com/', lenient], ['https://user:pw@crm.example.com/', strict], ['not a url', strict], ['https://crm.example.com/#x', strict]] as const) {
+    expect(checkWebhookUrl('https://10.0.0.5/hooks', lenient).hostname).to.equal('10.0.0.5');
+    for (const [url, policy] of [['http://crm.example.com/hooks', lenient], ['http://127.0.0.1/hooks', strict], ['ftp://crm.example.com/', lenient], ['https://user:pw@crm.example.com/', strict], ['not a url', strict], ['https://crm.example.com/#x', strict], ['https://10.0.0.5/hooks', strict], ['https://[::1]/', strict], ['https://localhost/', strict]] as const) {
       expect(() => checkWebhookUrl(url, policy), url).to.throw(ValidationError);
     }
   });

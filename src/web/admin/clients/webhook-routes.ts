@@ -3,7 +3,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../../services.js';
 import type { SafeHtml } from '../../../html.js';
-import { NotFound } from '../../../errors.js';
 import { contextOf } from '../../request-context.js';
 import { listOf } from '../../form-controls.js';
 import { adminPage } from '../admin-layout.js';
@@ -30,8 +29,7 @@ export function webhookRoutes(services: Services): Router {
   /** The webhook, only through the application it belongs to. */
   const webhookOf = async (req: Request) => {
     const client = await clientOf(req);
-    const webhook = await webhooks.get(String(req.params.webhookId));
-    if (webhook.clientId !== client.clientId) throw new NotFound('No such webhook.');
+    const webhook = await webhooks.getOf(client.clientId, String(req.params.webhookId));
     return { client, webhook };
   };
   const detailUrl = (clientId: string, webhookId: string) => `/admin/clients/${encodeURIComponent(clientId)}/webhooks/${webhookId}`;
