@@ -46,7 +46,9 @@ export async function createOidcEdge(services: Services, options: { storage?: 'd
     sessionLifetimeSeconds: Math.round((lifetimeHours * HOUR_MS) / 1000),
     storage: options.storage,
   });
-  services.revokers.add(new ProviderRevoker(provider, oidcModels, services));
+  const providerRevoker = new ProviderRevoker(provider, oidcModels, services);
+  services.revokers.add(providerRevoker);
+  services.ownProviderSessions.useEnder(providerRevoker);
   const callback = provider.callback();
   const providerRouter = (req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith(`${OIDC_PREFIX}/`) || req.path === '/.well-known/openid-configuration') return callback(req, res);

@@ -28,6 +28,7 @@ import { SignInService } from './signin/sign-in-service.js';
 import { RevokerChain } from './users/revoker-chain.js';
 import { SignOutEverywhere } from './users/sign-out-everywhere.js';
 import { OwnSessions } from './users/own-sessions.js';
+import { OwnProviderSessions } from './users/own-provider-sessions.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { loadCookieKeys } from './crypto/cookie-keys.js';
 import { TotpService } from './totp/totp-service.js';
@@ -109,6 +110,7 @@ export interface Services {
   webSessions: WebSessionService;
   signOutEverywhere: SignOutEverywhere;
   ownSessions: OwnSessions;
+  ownProviderSessions: OwnProviderSessions;
   /** Facts known only once running: where this process listens (for calls to itself). */
   runtime: { internalUrl: string | null };
   invitations: InvitationService;
@@ -201,6 +203,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   revokers.add(webSessions);
   const signOutEverywhere = new SignOutEverywhere(models, users, revokers, audit, tx);
   const ownSessions = new OwnSessions(models, audit, clock, tx);
+  const ownProviderSessions = new OwnProviderSessions(models, audit, clock, tx);
   // Invitations and self-registration: links from PUBLIC_URL only, never the Host header.
   const emailConfirmations = new EmailConfirmations(models, users, outbox, settings, audit, clock, tx, config.publicUrl);
   const invitationCreator = new InvitationCreator(models, roles, seats, outbox, settings, audit, clock, config.publicUrl);
@@ -257,7 +260,7 @@ export function createServices(config: Readonly<Config>, db: Database, logger: L
   );
   audit.observe('metrics', auditMetrics(metrics, tx));
   return {
-    config, db, models, logger, clock, audit, settings, outbox, mailWorker, smsOutbox, smsWorker, phoneCodes, accountPhone: new AccountPhone(models, users, phoneCodes, audit, tx), roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, passkeys, webSessions, signOutEverywhere, ownSessions,
+    config, db, models, logger, clock, audit, settings, outbox, mailWorker, smsOutbox, smsWorker, phoneCodes, accountPhone: new AccountPhone(models, users, phoneCodes, audit, tx), roles, seats, users, setup, clients, signIn, revokers, secrets, cookieKeys, totp, passkeys, webSessions, signOutEverywhere, ownSessions, ownProviderSessions,
     invitations, emailConfirmations, registration, registrationSweeper: new RegistrationSweeper(registration, logger),
     scimTokens, connections, roleMembers,
     auditLog: new AuditLog(models, audit),

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'client.secret_regenerated',
   'grant.revoked',
   'session.ended',
+  'provider_session.ended',
   'signin.succeeded',
   'signin.failed',
   'signout',

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { html, type SafeHtml } from '../../html.js';
 import type { UserView } from '../../users/user-presenter.js';
 import type { ConnectedApp, OwnSession } from '../../users/own-sessions.js';
+import type { OwnProviderSession } from '../../users/own-provider-sessions.js';
 import { PASSWORD_MIN, PASSWORD_RECOMMENDED } from '../../passwords/password-policy.js';
 import { csrfField, field, page } from '../layout.js';
 import type { PasskeyView } from '../../passkeys/passkey-service.js';
@@ -11,6 +12,7 @@ import { passkeySection } from './passkey-section.js';
 import { timeHtml } from '../time-format.js';
 import { deviceWords } from './device-words.js';
 import { placeOf } from './ip-place.js';
+import { signInMethodWords } from './sign-in-method-words.js';
 
 export interface AccountPageState {
   user: UserView;
@@ -26,6 +28,8 @@ export interface AccountPageState {
   /** The roles held, each with its permissions, and the union (what applications read). */
   roles: Array<{ name: string; permissions: string[] }>;
   sessions: OwnSession[];
+  /** Sign-ins at the OpenID provider, which let the person into applications. */
+  providerSessions: OwnProviderSession[];
   apps: ConnectedApp[];
   passkeys: PasskeyView[];
   passkeyPolicy: PasskeyPolicy;
@@ -68,6 +72,16 @@ function rolesSection(s: AccountPageState): SafeHtml {
 <p class="hint">Applications you sign in to may read these when they ask for them.</p>`;
 }
 
+function providerSessionsSection(s: AccountPageState): SafeHtml {
+  if (s.providerSessions.length === 0) return html`<h2>Signed in to applications</h2><p class="muted" id="my-provider-sessions">None now.</p>`;
+  return html`<h2>Signed in to applications</h2>
+<p class="hint">Each sign-in lets you into applications without your password again. Signing out of one ends it and the applications' access through it.</p>
+<table id="my-provider-sessions"><thead><tr><th>Signed in</th><th>Applications</th><th>How</th><th></th></tr></thead><tbody>
+${s.providerSessions.map((x) => html`<tr><td>${x.signedInAt ? timeHtml(x.signedInAt, s.timeZone) : html`<span class="muted">unknown</span>`}${x.current ? html` · <strong>This browser</strong>` : ''}</td><td>${x.applications.length ? x.applications.join(', ') : html`<span class="muted">none yet</span>`}</td><td>${signInMethodWords(x.amr)}</td>
+<td><form method="post" action="/account/provider-sessions/end">${csrfField(s.csrfToken)}<input type="hidden" name="ref" value="${x.ref}"><button type="submit" class="button-secondary" style="margin-top:0">Sign out</button></form></td></tr>`)}
+</tbody></table>`;
+}
+
 function sessionsSection(s: AccountPageState): SafeHtml {
   const when = (d: Date) => timeHtml(d, s.timeZone);
   return html`<h2>Where you are signed in</h2>
@@ -75,6 +89,7 @@ function sessionsSection(s: AccountPageState): SafeHtml {
 ${s.sessions.map((x) => html`<tr><td>${deviceWords(x.userAgent)}${x.current ? html` · <strong>This browser</strong>` : ''}</td><td>${x.ip ? html`${placeOf(x.ip)} <span class="muted" title="The address the sign-in came from">${x.ip}</span>` : html`<span class="muted">unknown</span>`}</td><td>${when(x.createdAt)}</td><td>${when(x.lastSeenAt)}</td>
 <td>${x.current ? '' : html`<form method="post" action="/account/sessions/end">${csrfField(s.csrfToken)}<input type="hidden" name="ref" value="${x.ref}"><button type="submit" class="button-secondary" style="margin-top:0">Sign out</button></form>`}</td></tr>`)}
 </tbody></table>
+${providerSessionsSection(s)}
 <h2>Applications you gave access</h2>
 ${s.apps.length
   ? html`<table id="my-apps"><thead><tr><th>Application</th><th>Access</th><th></th></tr></thead><tbody>

@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../services.js';
 import { contextOf } from '../request-context.js';
 import { SESSION_COOKIE } from '../session/session-routes.js';
+import { readCookie } from '../cookies.js';
 import { DomainError, ValidationError } from '../../errors.js';
 import { raw } from '../../html.js';
 import { composePhone } from '../../users/user-validation.js';
@@ -15,6 +16,9 @@ import { passkeyAccountRoutes } from './passkey-routes.js';
 
 export type { AccountPageRenderer } from './account-pages.js';
 
+/** oidc-provider's own session cookie (its default name): marks this browser's sign-in. */
+const PROVIDER_SESSION_COOKIE = '_session';
+
 function str(v: unknown): string {
   return typeof v === 'string' ? v.trim() : '';
 }
@@ -24,15 +28,16 @@ export function accountRoutes(services: Services): Router {
 
   const render: AccountPageRenderer = async (req, res, extra = {}, status = 200) => {
     const user = await services.users.get(req.user!.id);
-    const [roles, sessions, apps, passkeys, passkeyPolicy, timeZone] = await Promise.all([
+    const [roles, sessions, providerSessions, apps, passkeys, passkeyPolicy, timeZone] = await Promise.all([
       Promise.all(user.roles.map(async (r) => ({ name: r.name, permissions: [...(await services.roles.get(r.id)).permissions].sort() }))),
       services.ownSessions.sessions(user.id, req.sessionIdHash ?? null),
+      services.ownProviderSessions.list(user.id, readCookie(req, PROVIDER_SESSION_COOKIE) ?? null),
       services.ownSessions.connectedApps(user.id),
       services.passkeys.list(user.id),
       services.passkeys.policyFor(user.id),
       services.settings.get('timeZone'),
     ]);
-    res.status(status).type('html').send(accountPage({ user, csrfToken: res.locals.csrfToken, isAdmin: req.actor!.permissions.size > 0, roles, sessions, apps, passkeys, passkeyPolicy, timeZone, ...extra }));
+    res.status(status).type('html').send(accountPage({ user, csrfToken: res.locals.csrfToken, isAdmin: req.actor!.permissions.size > 0, roles, sessions, providerSessions, apps, passkeys, passkeyPolicy, timeZone, ...extra }));
   };
 
   router.use(passkeyAccountRoutes(services, render));
@@ -40,6 +45,11 @@ export function accountRoutes(services: Services): Router {
   router.post('/sessions/end', async (req, res) => {
     const ended = await services.ownSessions.endSession(contextOf(req, 'account'), req.user!.id, str(req.body?.ref));
     res.redirect(303, `/account?done=${ended ? 'session' : 'nothing'}`);
+  });
+
+  router.post('/provider-sessions/end', async (req, res) => {
+    const ended = await services.ownProviderSessions.end(contextOf(req, 'account'), req.user!.id, str(req.body?.ref));
+    res.redirect(303, `/account?done=${ended ? 'provider-session' : 'nothing'}`);
   });
 
   router.post('/apps/revoke', async (req, res) => {
@@ -158,6 +168,7 @@ const DONE: Record<string, string> = {
   phone: 'Your phone number is verified.',
   welcome: 'Welcome! Your account is ready. Below are your roles, your profile and how to keep the account safe.',
   session: 'That session is signed out.',
+  'provider-session': 'That sign-in is ended: applications ask you to sign in again, and their access through it has ended.',
   app: 'The application no longer has access to your account; it must ask again next time.',
   nothing: 'That was already gone.',
   password: 'Your password is changed. Every other session of yours was signed out.',
