@@ -9,7 +9,8 @@ import { ValidationError } from '../errors.js';
 import { assertCanGrantPermissions } from '../roles/role-service.js';
 import { creatorsNow } from '../scim-tokens/token-creators.js';
 import { defaultPermissions, normalizeSet, standingOf, type TokenStanding } from '../scim-tokens/token-permissions.js';
-import { API_SCOPE_PERMISSIONS, isApiScope } from './api-scopes.js';
+import { ALL } from '../roles/authorize.js';
+import { API_SCOPE_PERMISSIONS, isApiScope, permissionsOfScopes } from './api-scopes.js';
 
 /** As stored in the client's metadata. */
 export interface StoredApiGrant {
@@ -58,4 +59,20 @@ export async function apiStanding(models: Models, client: { name: string; api: A
   const creators = client.api.grantedById ? await creatorsNow(models, [client.api.grantedById], ctx) : new Map();
   const creator = client.api.grantedById ? (creators.get(client.api.grantedById) ?? null) : null;
   return standingOf({ name: client.name, createdBy: client.api.grantedBy, createdById: client.api.grantedById, permissions: client.api.permissions }, creator);
+}
+
+/**
+ * What a person acts with through an application they allowed: their current permissions ∩
+ * the permissions of the token's scopes that the registration still lists. So such a token
+ * never exceeds the person, nor the application, and follows the person's roles at once.
+ */
+export async function personApiStanding(
+  roles: { effectivePermissionsOf(accountId: string): Promise<ReadonlySet<string>> },
+  api: ApiGrant,
+  accountId: string,
+  tokenScopes: readonly string[],
+): Promise<{ scopes: Set<string>; permissions: Set<string> }> {
+  const scopes = new Set(tokenScopes.filter((s) => api.scopes.includes(s)));
+  const held = await roles.effectivePermissionsOf(accountId);
+  return { scopes, permissions: new Set([...permissionsOfScopes(scopes)].filter((p) => held.has(p) || held.has(ALL))) };
 }
